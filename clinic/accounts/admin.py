@@ -1,0 +1,22 @@
+"""Staff accounts in the admin: never deleted (deactivate instead), roles chosen from the groups."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from clinic.accounts.models import User
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    list_display = ["username", "first_name", "last_name", "is_active", "is_staff", "last_login"]
+    list_filter = ["is_active", "is_staff", "groups"]
+    search_fields = ["username", "first_name", "last_name", "email"]
+    list_select_related = True
+    readonly_fields = ["last_login", "date_joined"]
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,46 @@
+"""Staff accounts. One account per person (no shared logins); accounts are deactivated, never deleted."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models.functions import Lower
+
+from clinic.audit import track_changes
+
+
+class StaffUserManager(UserManager):
+    """Usernames are matched case-insensitively, so "Nurse" and "nurse" are one account."""
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(username__iexact=username)
+
+
+@track_changes(exclude=["password", "last_login"])
+class User(AbstractUser):
+    """A member of staff. Roles are Django groups (see ``clinic.accounts.roles``)."""
+
+    objects = StaffUserManager()
+
+    class Meta:
+        verbose_name = "staff user"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("username"),
+                name="accounts_user_username_ci_unique",
+                violation_error_message="A staff account with this username already exists.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The printed name used on screens, audit reports and signatures."""
+        return self.get_full_name() or self.username
+
+    @property
+    def role_names(self) -> list[str]:
+        """The display names of this user's roles (groups), for the header."""
+        return [group.name for group in self.groups.all()]

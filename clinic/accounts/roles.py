@@ -1,0 +1,89 @@
+"""The clinic's roles and the permissions each one holds.
+
+Roles are Django groups. The permission sets are code, reviewed like code; ``sync_roles`` creates the groups and
+adds any listed permission a group lacks. Minimum necessary access (HIPAA 164.502(b)): front desk sees identity and
+scheduling but no clinical notes; the clinic admin manages users, reference data and audit, not charts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+FRONT_DESK = "Front desk"
+NURSE = "Nurse"
+CLINICIAN = "Clinician"
+CLINIC_ADMIN = "Clinic admin"
+
+ROLE_SLUGS = {FRONT_DESK: "front_desk", NURSE: "nurse", CLINICIAN: "clinician", CLINIC_ADMIN: "clinic_admin"}
+
+_EVERY_ROLE = ["clinic.view_dashboard"]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    FRONT_DESK: [
+        *_EVERY_ROLE,
+        "patients.view_patient",
+        "patients.add_patient",
+        "patients.change_patient",
+    ],
+    NURSE: [
+        *_EVERY_ROLE,
+        "patients.view_patient",
+    ],
+    CLINICIAN: [
+        *_EVERY_ROLE,
+        "patients.view_patient",
+        "patients.change_patient",
+    ],
+    CLINIC_ADMIN: [
+        *_EVERY_ROLE,
+        "clinic.view_audit_reports",
+        "accounts.view_user",
+        "accounts.add_user",
+        "accounts.change_user",
+        "auth.view_group",
+        "audit.view_patientaccessevent",
+        "pghistory.view_events",
+        "pghistory.view_context",
+    ],
+}
+
+# Roles whose members may use the Django admin site (it also requires is_staff on the account).
+ADMIN_SITE_ROLES = {CLINIC_ADMIN}
+
+
+def sync_roles(apps: Any = None) -> None:
+    """Create the role groups and grant each the permissions listed above (never removes a grant)."""
+    if apps is None:
+        from django.apps import apps as global_apps
+
+        apps = global_apps
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        # In a migration's historical state models_module is None, and create_permissions would skip the app.
+        original = getattr(app_config, "models_module", None)
+        app_config.models_module = original or True
+        create_permissions(app_config, verbosity=0, apps=apps)
+        app_config.models_module = original
+
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for role, codes in ROLE_PERMISSIONS.items():
+        group, _ = group_model.objects.get_or_create(name=role)
+        wanted = set()
+        for code in codes:
+            app_label, codename = code.split(".", 1)
+            permission = permission_model.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if permission is not None:  # a permission from an app not migrated yet is added on the next migrate
+                wanted.add(permission.pk)
+        group.permissions.add(*wanted)
+
+
+def sync_roles_after_migrate(sender: Any, **kwargs: Any) -> None:
+    """post_migrate receiver: run once, after the last app's migrations (the signal fires once per app)."""
+    from django.apps import apps as global_apps
+
+    app_configs = list(global_apps.get_app_configs())
+    if sender is not app_configs[-1]:
+        return
+    sync_roles(kwargs.get("apps") or global_apps)

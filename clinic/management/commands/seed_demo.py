@@ -1,0 +1,53 @@
+"""Load the demo dataset: one login per role and generated (fictitious) patients.
+
+Each app may provide a ``demo`` module with ``holds_data() -> bool`` and ``seed(*, stdout) -> None``; they run in
+INSTALLED_APPS order, so users exist before patients and patients before sessions. Running it again adds nothing
+that is already there. It refuses to run with DEBUG off, or against a database that holds data it did not seed.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from clinic.models import DemoDataset
+
+REFUSE_PRODUCTION = "Refusing to seed demo data with DJANGO_DEBUG off: demo logins must never reach production."
+REFUSE_REAL_DATA = (
+    "Refusing to seed: this database holds data that the demo seeder did not create. "
+    "Point DATABASE_URL at an empty database (or unset it to use the embedded one)."
+)
+
+
+def demo_modules() -> list[ModuleType]:
+    modules = []
+    for app_config in apps.get_app_configs():
+        try:
+            modules.append(importlib.import_module(f"{app_config.name}.demo"))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app_config.name}.demo":
+                raise
+    return modules
+
+
+class Command(BaseCommand):
+    help = "Load demo data (fictitious people only). Idempotent; development databases only."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG:
+            raise CommandError(REFUSE_PRODUCTION)
+        modules = demo_modules()
+        with transaction.atomic():
+            if not DemoDataset.objects.exists():
+                if any(module.holds_data() for module in modules):
+                    raise CommandError(REFUSE_REAL_DATA)
+                DemoDataset.objects.create()
+            for module in modules:
+                module.seed(stdout=self.stdout)
+        self.stdout.write(self.style.SUCCESS("Demo data ready."))

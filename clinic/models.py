@@ -1,0 +1,102 @@
+"""Shared model bases and site-wide records.
+
+Every clinical model inherits :class:`ClinicalRecord`: timestamps, who created and last changed it, and void fields.
+Clinical rows are never deleted (the database refuses DELETE through a trigger); a mistake is voided with a reason.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pgtrigger
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Now
+from django.utils import timezone
+
+
+class TimeStampedModel(models.Model):
+    """Created and updated times, set by the server."""
+
+    created_at = models.DateTimeField(db_default=Now(), editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class VoidableQuerySet(models.QuerySet):
+    """Reads shared by every clinical model."""
+
+    def active(self) -> VoidableQuerySet:
+        return self.filter(voided_at__isnull=True)
+
+    def voided(self) -> VoidableQuerySet:
+        return self.filter(voided_at__isnull=False)
+
+
+class ClinicalRecord(TimeStampedModel):
+    """Base of every clinical row: authorship, void instead of delete, and a database refusal of DELETE.
+
+    The change history itself (who, when, before and after) is captured by django-pghistory triggers on each
+    concrete model (see ``clinic.audit.track_changes``).
+    """
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    voided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    void_reason = models.TextField(blank=True, editable=False)
+
+    objects = VoidableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        triggers = [
+            # Nothing clinical is ever hard-deleted, not even from a shell or raw SQL (DEVELOPERS.md "What done means").
+            pgtrigger.Protect(name="protect_delete", operation=pgtrigger.Delete),
+        ]
+
+    @property
+    def is_voided(self) -> bool:
+        return self.voided_at is not None
+
+    def mark_voided(self, *, by: Any, reason: str) -> None:
+        """Set the void fields (callers go through ``clinic.services.record_void``)."""
+        self.voided_at = timezone.now()
+        self.voided_by = by
+        self.void_reason = reason
+
+
+class SitePermission(models.Model):
+    """Holder for site-wide permissions that belong to no table (it has no table of its own)."""
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        permissions = [
+            ("view_dashboard", "Can see the home dashboard"),
+            ("view_audit_reports", "Can read the audit trail and access log"),
+        ]
+
+    def __str__(self) -> str:
+        return "site permission"
+
+
+class DemoDataset(models.Model):
+    """Marks a database seeded by ``manage.py seed_demo``, which refuses to touch a database without it."""
+
+    seeded_at = models.DateTimeField(db_default=Now())
+    note = models.CharField(max_length=200, default="Generated demo data: fictitious people only.")
+
+    class Meta:
+        verbose_name = "demo dataset"
+
+    def __str__(self) -> str:
+        return f"Demo data seeded {self.seeded_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,27 @@
+"""Services shared by every app: the one way to void a clinical record."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from clinic.accounts.models import User
+from clinic.models import ClinicalRecord
+
+VOID_REASON_REQUIRED = "Give a reason for voiding this record (at least 5 characters)."
+ALREADY_VOIDED = "This record is already voided."
+
+
+@transaction.atomic
+def record_void(*, record: ClinicalRecord, by: User, reason: str) -> ClinicalRecord:
+    """Void a clinical record with a reason; the row stays, marked, and its history shows who and why."""
+    reason = (reason or "").strip()
+    if len(reason) < 5:
+        raise ValidationError({"reason": VOID_REASON_REQUIRED})
+    locked = type(record).objects.select_for_update().get(pk=record.pk)
+    if locked.is_voided:
+        raise ValidationError(ALREADY_VOIDED)
+    locked.mark_voided(by=by, reason=reason)
+    locked.updated_by = by
+    locked.save(update_fields=["voided_at", "voided_by", "void_reason", "updated_by", "updated_at"])
+    return locked

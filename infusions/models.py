@@ -1,0 +1,1 @@
+"""Infusion models arrive with issue #4."""

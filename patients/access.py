@@ -1,0 +1,42 @@
+"""The one way a page reaches a patient's record: permission, scope and access log in one call.
+
+Every view that shows a patient inherits :class:`PatientRecordMixin`. It checks the view's permission, finds the
+patient only among ``Patient.objects.visible_to(user)`` (so a record outside the user's scope answers 404), and
+writes a ``PatientAccessEvent`` before anything is rendered (security.md C1, C2, F1; Opal's PatientRecordAccess).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+
+from clinic.audit.services import patient_access_log
+from patients.models import Patient
+
+
+@method_decorator(never_cache, name="dispatch")
+class PatientRecordMixin(PermissionRequiredMixin):
+    """Resolve the patient of this page, scoped to the user, and log the access once per request."""
+
+    #: What part of the record the page shows, written to the access log ("summary", "sessions", ...).
+    access_category: str = "summary"
+    patient_url_kwarg = "pk"
+
+    def get_patient_queryset(self) -> Any:
+        return Patient.objects.visible_to(self.request.user)
+
+    def get_patient(self) -> Patient:
+        if not hasattr(self, "_patient"):
+            patient = get_object_or_404(self.get_patient_queryset(), pk=self.kwargs[self.patient_url_kwarg])
+            patient_access_log(request=self.request, patient=patient, category=self.access_category)
+            self._patient = patient
+        return self._patient
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["patient"] = self.get_patient()
+        return context

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class PatientsConfig(AppConfig):
+    """Patient records: identity, clinical background, screening, consent and outcomes."""
+
+    name = "patients"
+    verbose_name = "Patients"
