@@ -1,0 +1,108 @@
+"""Playwright driving Debian's Chromium (/usr/bin/chromium) against pytest-django's live server.
+
+Browser downloads are not used (``playwright install`` is never run). Under ``CI=true`` a missing browser fails
+the run instead of skipping, so CI cannot go green without exercising a real browser.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CLINIC_CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+LAUNCH_ARGS = [
+    "--no-sandbox",  # CI and the dev machines run as root, where Chromium's sandbox cannot start
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",  # no network beyond loopback here
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE_JS = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not os.path.exists(CHROMIUM):
+        message = f"{CHROMIUM} is missing: run `make browser-deps` (apt-get install chromium)."
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def _plain_http_settings():
+    """The live server speaks plain HTTP on loopback: no HTTPS redirect, HSTS or Secure-only cookies.
+
+    Its middleware is built once, when the server starts, before any per-test ``settings`` override; so these
+    must be in place first (the production values are tested by ``check --deploy`` in ``make test``).
+    """
+    from django.conf import settings
+
+    overrides = {
+        "SECURE_SSL_REDIRECT": False,
+        "SECURE_HSTS_SECONDS": 0,
+        "SESSION_COOKIE_SECURE": False,
+        "CSRF_COOKIE_SECURE": False,
+    }
+    saved = {name: getattr(settings, name) for name in overrides}
+    for name, value in overrides.items():
+        setattr(settings, name, value)
+    yield
+    for name, value in saved.items():
+        setattr(settings, name, value)
+
+
+@pytest.fixture(scope="session")
+def live_server(_plain_http_settings, live_server):
+    """pytest-django's live server, started after the plain-HTTP settings above."""
+    return live_server
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a screenshot under var/screenshots/ for a person to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def serious_accessibility_violations(page) -> list[str]:
+    """Run the vendored axe-core on the page; return serious and critical WCAG violations."""
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate("async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']})")
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def log_in(page, username: str, password: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state("networkidle")

@@ -1,0 +1,82 @@
+"""Change history is captured by triggers, carries request context, and cannot be altered."""
+
+from __future__ import annotations
+
+import pghistory
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.http import HttpResponse
+from django.test import RequestFactory
+
+from clinic.audit.middleware import AuditContextMiddleware
+from clinic.audit.models import PatientAccessEvent
+from patients.models import Patient
+from tests.factories import PatientFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+REFUSED = "Cannot update or delete"
+
+
+def events_of(patient: Patient):
+    return pghistory.models.Events.objects.tracks(patient).order_by("pgh_created_at")
+
+
+def test_create_and_update_are_recorded_with_before_and_after_values():
+    patient = PatientFactory(given_name="Ada")
+    patient.given_name = "Ade"
+    patient.save()
+
+    assert events_of(patient).filter(pgh_label="insert").count() == 1
+    assert events_of(patient).get(pgh_label="update").pgh_diff["given_name"] == ["Ada", "Ade"]
+
+
+def test_request_context_records_user_path_and_client_address():
+    patient = PatientFactory(given_name="Ada")
+    user = UserFactory()
+
+    def view(request):
+        Patient.objects.filter(pk=patient.pk).update(given_name="Bea")
+        return HttpResponse("ok")
+
+    request = RequestFactory().post("/patients/1/", REMOTE_ADDR="10.1.2.3")
+    request.user = user
+    AuditContextMiddleware(view)(request)
+
+    update = events_of(patient).get(pgh_label="update")
+    assert update.pgh_context["user"] == user.pk
+    assert update.pgh_context["ip"] == "10.1.2.3"
+    assert update.pgh_context["url"] == "/patients/1/"
+    assert update.pgh_context["method"] == "POST"
+
+
+def test_bulk_update_and_raw_sql_are_recorded():
+    patient = PatientFactory(family_name="Old")
+    Patient.objects.filter(pk=patient.pk).update(family_name="Bulk")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE patients_patient SET family_name = 'Raw' WHERE id = %s", [patient.pk])
+
+    updates = events_of(patient).filter(pgh_label="update")
+    assert sorted(e.pgh_data["family_name"] for e in updates) == ["Bulk", "Raw"]
+
+
+@pytest.mark.parametrize("statement", ["UPDATE {table} SET pgh_label = 'forged'", "DELETE FROM {table}"])
+def test_change_history_rows_cannot_be_altered_or_deleted(statement):
+    PatientFactory()
+    table = Patient.pgh_event_models["insert"]._meta.db_table
+    with pytest.raises(DatabaseError, match=REFUSED), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement.format(table=table))
+
+
+@pytest.mark.parametrize("statement", ["UPDATE {table} SET category = 'forged'", "DELETE FROM {table}"])
+def test_access_log_rows_cannot_be_altered_or_deleted(statement):
+    PatientAccessEvent.objects.create(user=UserFactory(), patient=PatientFactory(), category="summary", path="/")
+    with pytest.raises(DatabaseError, match=REFUSED), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement.format(table=PatientAccessEvent._meta.db_table))
+    assert PatientAccessEvent.objects.filter(category="summary").count() == 1
+
+
+def test_access_log_refuses_orm_update():
+    event = PatientAccessEvent.objects.create(user=UserFactory(), patient=PatientFactory(), category="x", path="/")
+    with pytest.raises(DatabaseError, match=REFUSED), transaction.atomic():
+        PatientAccessEvent.objects.filter(pk=event.pk).update(category="y")

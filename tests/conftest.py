@@ -1,0 +1,72 @@
+"""Shared fixtures: one logged-in client per role, and test-speed settings."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from clinic.accounts import roles
+from tests.factories import UserFactory
+
+ROLE_USERNAMES = {
+    "front_desk": ("t_frontdesk", roles.FRONT_DESK),
+    "nurse": ("t_nurse", roles.NURSE),
+    "clinician": ("t_clinician", roles.CLINICIAN),
+    "clinic_admin": ("t_clinicadmin", roles.CLINIC_ADMIN),
+}
+ROLES = list(ROLE_USERNAMES)
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    """Speed and transport overrides for tests only (STYLE.md 7). Production settings stay as they are."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.SECURE_SSL_REDIRECT = False  # the test client and live server speak plain HTTP
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+    # Production's manifest storage needs `collectstatic`; tests serve the source files directly.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def make_role_user(role: str):
+    username, group = ROLE_USERNAMES[role]
+    return UserFactory(username=username, role=group, is_staff=(role == "clinic_admin"))
+
+
+def _client_for(role: str) -> Client:
+    client = Client()
+    client.force_login(make_role_user(role))
+    return client
+
+
+@pytest.fixture
+def front_desk_client(db) -> Client:
+    return _client_for("front_desk")
+
+
+@pytest.fixture
+def nurse_client(db) -> Client:
+    return _client_for("nurse")
+
+
+@pytest.fixture
+def clinician_client(db) -> Client:
+    return _client_for("clinician")
+
+
+@pytest.fixture
+def clinic_admin_client(db) -> Client:
+    return _client_for("clinic_admin")
+
+
+@pytest.fixture
+def role_client(db):
+    """Factory: ``role_client("nurse")`` is a client logged in with that role; ``None`` is anonymous."""
+
+    def make(role: str | None) -> Client:
+        return Client() if role is None else _client_for(role)
+
+    return make

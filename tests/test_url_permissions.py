@@ -1,0 +1,87 @@
+"""Every URL for every role: anonymous users are sent to login, each role is allowed or refused as decided.
+
+``MATRIX`` must name every URL pattern of the project (the admin's own pages excepted: the admin gates them by
+``is_staff`` and model permissions). Adding a URL without deciding who may open it fails
+``test_every_url_is_in_the_matrix`` (security.md C1).
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import ROLES
+from tests.factories import PatientFactory
+
+OK, FOUND, FORBIDDEN, NOT_ALLOWED = HTTPStatus.OK, HTTPStatus.FOUND, HTTPStatus.FORBIDDEN, HTTPStatus.METHOD_NOT_ALLOWED
+PUBLIC = "public"  # answers anonymous users without a login redirect
+
+ALL = dict.fromkeys(ROLES, OK)
+PATIENT_READERS = {"front_desk": OK, "nurse": OK, "clinician": OK, "clinic_admin": FORBIDDEN}
+
+# url name -> (anonymous, {role: status on GET})
+MATRIX: dict[str, tuple[str | HTTPStatus, dict[str, HTTPStatus]]] = {
+    "home": (FOUND, ALL),
+    "healthz": (PUBLIC, ALL),
+    "login": (PUBLIC, dict.fromkeys(ROLES, FOUND)),  # signed-in users are sent on to the dashboard
+    "logout": (FOUND, dict.fromkeys(ROLES, NOT_ALLOWED)),  # POST only
+    "password_change": (FOUND, ALL),
+    "password_change_done": (FOUND, ALL),
+    "patients:patient_list": (FOUND, PATIENT_READERS),
+    "patients:patient_detail": (FOUND, PATIENT_READERS),
+    "admin:index": (FOUND, {"front_desk": FOUND, "nurse": FOUND, "clinician": FOUND, "clinic_admin": OK}),
+}
+
+# URL kwargs each pattern needs, built from fixture objects.
+KWARGS = {"patients:patient_detail": lambda objs: {"pk": objs["patient"].pk}}
+
+
+def project_url_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns, namespace: str | None) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":
+                    names.add("admin:index")
+                    continue
+                walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver().url_patterns, None)
+    return names
+
+
+def test_every_url_is_in_the_matrix():
+    assert project_url_names() == set(MATRIX)
+
+
+@pytest.fixture
+def objects(db):
+    return {"patient": PatientFactory()}
+
+
+def url_for(name: str, objects) -> str:
+    return reverse(name, kwargs=KWARGS[name](objects) if name in KWARGS else None)
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_anonymous_is_sent_to_login_except_on_public_pages(client, objects, name):
+    expected, _ = MATRIX[name]
+    response = client.get(url_for(name, objects))
+    if expected == PUBLIC:
+        assert response.status_code == HTTPStatus.OK
+    else:
+        assert response.status_code == HTTPStatus.FOUND
+        assert "login" in response["Location"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_each_role_is_allowed_or_refused_as_decided(role_client, objects, name, role):
+    _, by_role = MATRIX[name]
+    response = role_client(role).get(url_for(name, objects))
+    assert response.status_code == by_role[role]
