@@ -178,6 +178,8 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 PGHISTORY_APPEND_ONLY = True
 PGHISTORY_MIDDLEWARE_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 PGHISTORY_ADMIN_ALL_EVENTS = True
+# The admin's change-history list: when, what happened, to which row, who/from where (context), and the diff.
+PGHISTORY_ADMIN_LIST_DISPLAY = ["pgh_created_at", "pgh_label", "pgh_obj_model", "pgh_obj_id", "pgh_context", "pgh_diff"]
 
 # Logging: one line per event on stderr, never request bodies or patient data. Django's request logger only
 # records method, path (which never carries PHI: STYLE.md 3) and status.

@@ -20,3 +20,10 @@ class StaffUserAdmin(UserAdmin):
 
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         return False
+
+    def get_readonly_fields(self, request: Any, obj: Any = None) -> list[str]:
+        """Only a superuser grants superuser status or permissions outside the roles (no self-escalation)."""
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["is_superuser", "user_permissions"]
+        return fields

@@ -36,6 +36,15 @@ def test_seed_creates_one_login_per_role_and_fake_patients(settings):
     assert Patient.objects.count() == DEMO_PATIENT_COUNT
 
 
+def test_seeded_rows_are_tagged_in_the_change_history(settings):
+    import pghistory.models
+
+    settings.DEBUG = True
+    seed()
+    event = pghistory.models.Events.objects.tracks(Patient.objects.first()).get(pgh_label="insert")
+    assert event.pgh_context["command"] == "seed_demo"
+
+
 def test_seed_twice_adds_nothing(settings):
     settings.DEBUG = True
     seed()

@@ -11,6 +11,7 @@ import importlib
 from types import ModuleType
 from typing import Any
 
+import pghistory
 from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -43,7 +44,8 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             raise CommandError(REFUSE_PRODUCTION)
         modules = demo_modules()
-        with transaction.atomic():
+        # Tag every change this command makes, so the change history says where demo rows came from.
+        with transaction.atomic(), pghistory.context(command="seed_demo"):
             if not DemoDataset.objects.exists():
                 if any(module.holds_data() for module in modules):
                     raise CommandError(REFUSE_REAL_DATA)

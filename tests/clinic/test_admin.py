@@ -1,0 +1,54 @@
+"""The clinic admin manages staff and reads the audit trail in the Django admin, read-only, without escalation."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+
+from clinic.accounts.models import User
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+AUDIT_PAGES = ["admin:audit_patientaccessevent_changelist", "admin:pghistory_events_changelist"]
+
+
+@pytest.mark.parametrize("name", [*AUDIT_PAGES, "admin:accounts_user_changelist"])
+def test_clinic_admin_opens_staff_and_audit_pages(clinic_admin_client, name):
+    assert clinic_admin_client.get(reverse(name)).status_code == HTTPStatus.OK
+
+
+@pytest.mark.parametrize("role", ["front_desk", "nurse", "clinician"])
+@pytest.mark.parametrize("name", AUDIT_PAGES)
+def test_other_roles_cannot_open_the_audit_trail(role_client, role, name):
+    response = role_client(role).get(reverse(name))
+    assert response.status_code == HTTPStatus.FOUND
+    assert "/admin/login/" in response["Location"]
+
+
+def test_access_log_cannot_be_added_to_even_by_the_clinic_admin(clinic_admin_client):
+    response = clinic_admin_client.get(reverse("admin:audit_patientaccessevent_add"))
+    assert response.status_code == HTTPStatus.FORBIDDEN
+
+
+def test_clinic_admin_cannot_make_anyone_a_superuser(clinic_admin_client):
+    target = UserFactory(username="ordinary")
+    page = clinic_admin_client.get(reverse("admin:accounts_user_change", args=[target.pk]))
+    assert page.status_code == HTTPStatus.OK
+    assert 'name="is_superuser"' not in page.text
+    assert 'name="user_permissions"' not in page.text
+
+    form = {
+        "username": "ordinary",
+        "is_active": "on",
+        "is_staff": "",
+        "is_superuser": "on",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "09:00:00",
+        "initial-date_joined_0": "2026-01-01",
+        "initial-date_joined_1": "09:00:00",
+    }
+    clinic_admin_client.post(reverse("admin:accounts_user_change", args=[target.pk]), form)
+    assert User.objects.get(pk=target.pk).is_superuser is False
