@@ -10,9 +10,12 @@ from typing import Any
 
 import pgtrigger
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Now
 from django.utils import timezone
+
+from clinic.audit import track_changes
 
 
 class TimeStampedModel(models.Model):
@@ -100,3 +103,29 @@ class DemoDataset(models.Model):
 
     def __str__(self) -> str:
         return f"Demo data seeded {self.seeded_at:%Y-%m-%d %H:%M}"
+
+
+@track_changes()
+class ClinicSettings(models.Model):
+    """Clinic-wide rules a clinic may tune, one row, edited by the clinic admin. Defaults are the safe ones."""
+
+    screening_validity_months = models.PositiveSmallIntegerField(
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+        help_text="How long a cleared contraindication screening stays valid (months). Default 12.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "clinic settings"
+        verbose_name_plural = "clinic settings"
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="clinicsettings_single_row")]
+
+    def __str__(self) -> str:
+        return "Clinic settings"
+
+    @classmethod
+    def current(cls) -> ClinicSettings:
+        """The one row, created with the defaults on first use."""
+        settings_row, _ = cls.objects.get_or_create(pk=1)
+        return settings_row

@@ -1,3 +1,5 @@
+"""Patient records in the Django admin: searchable, never deleted, every opened record logged."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -5,20 +7,35 @@ from typing import Any
 from django.contrib import admin
 
 from clinic.audit.services import patient_access_log
-from patients.models import Patient
+from patients.models import (
+    Allergy,
+    BodyMeasurement,
+    Consent,
+    ContraindicationItem,
+    HeadacheDiaryEntry,
+    Medication,
+    Patient,
+    PriorTreatment,
+    Screening,
+)
 
 
-@admin.register(Patient)
-class PatientAdmin(admin.ModelAdmin):
-    list_display = ["mrn", "family_name", "given_name", "date_of_birth", "status", "voided_at"]
-    list_filter = ["status"]
-    search_fields = ["mrn", "family_name", "given_name"]
-    list_select_related = True
-    readonly_fields = ["mrn", "created_at", "updated_at", "voided_at", "void_reason"]
-    show_full_result_count = False
+class NoDeleteAdmin(admin.ModelAdmin):
+    """Clinical rows are voided with a reason in the app, never deleted."""
 
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(Patient)
+class PatientAdmin(NoDeleteAdmin):
+    list_display = ["mrn", "family_name", "given_name", "date_of_birth", "primary_indication", "status", "voided_at"]
+    list_filter = ["status", "primary_indication"]
+    search_fields = ["mrn", "family_name", "given_name"]
+    list_select_related = True
+    readonly_fields = ["mrn", "created_at", "updated_at", "voided_at", "void_reason"]
+    exclude = ["migraine_triggers"]
+    show_full_result_count = False
 
     def change_view(self, request: Any, object_id: str, form_url: str = "", extra_context: Any = None) -> Any:
         """Opening a patient in the admin is a read of the record like any other (security.md F3)."""
@@ -27,3 +44,40 @@ class PatientAdmin(admin.ModelAdmin):
         if patient is not None and response.status_code == 200:
             patient_access_log(request=request, patient=patient, category="admin")
         return response
+
+
+@admin.register(ContraindicationItem)
+class ContraindicationItemAdmin(NoDeleteAdmin):
+    """The screening checklist. Retire an item with "is active" rather than deleting it."""
+
+    list_display = ["label", "level", "display_order", "is_active"]
+    list_editable = ["display_order", "is_active"]
+    list_filter = ["level", "is_active"]
+    search_fields = ["label", "code"]
+
+
+class PatientChildAdmin(NoDeleteAdmin):
+    """Read-mostly views of a patient's records for administrators; staff edit them in the app."""
+
+    list_select_related = ["patient"]
+    autocomplete_fields = ["patient"]
+    search_fields = ["patient__mrn"]
+    show_full_result_count = False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+
+for model, columns in [
+    (Allergy, ["patient", "substance", "severity", "voided_at"]),
+    (Medication, ["patient", "name", "medication_class", "start_date", "stop_date", "voided_at"]),
+    (PriorTreatment, ["patient", "treatment", "kind", "adequate_trial", "outcome", "voided_at"]),
+    (BodyMeasurement, ["patient", "measured_on", "weight_kg", "height_cm", "voided_at"]),
+    (HeadacheDiaryEntry, ["patient", "entry_date", "had_headache", "worst_pain", "voided_at"]),
+    (Consent, ["patient", "consent_type", "form_version", "signed_on", "expires_on", "voided_at"]),
+    (Screening, ["patient", "screened_on", "status", "reviewed_by", "expires_on", "voided_at"]),
+]:
+    admin.site.register(model, type(f"{model.__name__}Admin", (PatientChildAdmin,), {"list_display": columns}))

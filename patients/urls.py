@@ -1,10 +1,43 @@
 from django.urls import path
 
 from patients import views
+from patients.sections import SECTIONS
 
 app_name = "patients"
 
 urlpatterns = [
     path("", views.PatientListView.as_view(), name="patient_list"),
+    path("new/", views.PatientCreateView.as_view(), name="patient_create"),
     path("<int:pk>/", views.PatientDetailView.as_view(), name="patient_detail"),
+    path("<int:pk>/edit/", views.PatientUpdateView.as_view(), name="patient_update"),
+    path("<int:pk>/void/", views.PatientVoidView.as_view(), name="patient_void"),
+    path("<int:pk>/migraine-triggers/", views.MigraineTriggersView.as_view(), name="migraine_triggers_update"),
+    path("<int:pk>/screenings/new/", views.ScreeningCreateView.as_view(), name="screening_create"),
+    path("<int:pk>/screenings/<int:item_pk>/review/", views.ScreeningReviewView.as_view(), name="screening_review"),
 ]
+
+# Add, edit and void pages for each section of the record, e.g. patients:allergy_create.
+for section in SECTIONS:
+    if section.form_class is not None:
+        urlpatterns += [
+            path(
+                f"<int:pk>/{section.path}/new/",
+                views.SectionCreateView.as_view(section=section),
+                name=f"{section.key}_create",
+            ),
+        ]
+    if section.editable:
+        urlpatterns += [
+            path(
+                f"<int:pk>/{section.path}/<int:item_pk>/edit/",
+                views.SectionUpdateView.as_view(section=section),
+                name=f"{section.key}_update",
+            ),
+        ]
+    urlpatterns += [
+        path(
+            f"<int:pk>/{section.path}/<int:item_pk>/void/",
+            views.SectionVoidView.as_view(section=section),
+            name=f"{section.key}_void",
+        ),
+    ]

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from factory.django import DjangoModelFactory
 
 from clinic.accounts.models import User
+from patients.choices import Indication
 from patients.models import Patient
 
 TEST_PASSWORD = "correct-horse-battery-staple"
@@ -39,3 +40,5 @@ class PatientFactory(DjangoModelFactory):
     given_name = factory.Faker("first_name")
     family_name = factory.Faker("last_name")
     date_of_birth = factory.Faker("date_between", start_date=dt.date(1950, 1, 1), end_date=dt.date(2005, 12, 31))
+    phone = factory.Faker("numerify", text="(555) 01#-####")
+    primary_indication = Indication.TRD

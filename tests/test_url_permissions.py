@@ -14,12 +14,32 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import ROLES
 from tests.factories import PatientFactory
+from tests.patients.factories import (
+    AllergyFactory,
+    BodyMeasurementFactory,
+    ConsentFactory,
+    DiaryEntryFactory,
+    MedicationFactory,
+    PriorTreatmentFactory,
+    ScreeningFactory,
+)
 
 OK, FOUND, FORBIDDEN, NOT_ALLOWED = HTTPStatus.OK, HTTPStatus.FOUND, HTTPStatus.FORBIDDEN, HTTPStatus.METHOD_NOT_ALLOWED
 PUBLIC = "public"  # answers anonymous users without a login redirect
 
 ALL = dict.fromkeys(ROLES, OK)
 PATIENT_READERS = {"front_desk": OK, "nurse": OK, "clinician": OK, "clinic_admin": FORBIDDEN}
+REGISTRARS = {"front_desk": OK, "nurse": FORBIDDEN, "clinician": OK, "clinic_admin": FORBIDDEN}
+CHARTING = {"front_desk": FORBIDDEN, "nurse": OK, "clinician": OK, "clinic_admin": FORBIDDEN}
+CLINICIAN_ONLY = {"front_desk": FORBIDDEN, "nurse": FORBIDDEN, "clinician": OK, "clinic_admin": FORBIDDEN}
+
+CLINICAL_SECTIONS = {
+    "allergy": "allergy",
+    "medication": "medication",
+    "prior_treatment": "prior_treatment",
+    "measurement": "measurement",
+    "diary_entry": "diary_entry",
+}
 
 # url name -> (anonymous, {role: status on GET})
 MATRIX: dict[str, tuple[str | HTTPStatus, dict[str, HTTPStatus]]] = {
@@ -31,11 +51,32 @@ MATRIX: dict[str, tuple[str | HTTPStatus, dict[str, HTTPStatus]]] = {
     "password_change_done": (FOUND, ALL),
     "patients:patient_list": (FOUND, PATIENT_READERS),
     "patients:patient_detail": (FOUND, PATIENT_READERS),
+    "patients:patient_create": (FOUND, REGISTRARS),
+    "patients:patient_update": (FOUND, REGISTRARS),
+    "patients:patient_void": (FOUND, REGISTRARS),
+    "patients:migraine_triggers_update": (FOUND, CHARTING),
+    "patients:screening_create": (FOUND, CHARTING),
+    "patients:screening_review": (FOUND, CLINICIAN_ONLY),
+    "patients:screening_void": (FOUND, CLINICIAN_ONLY),
+    **{
+        f"patients:{key}_{action}": (FOUND, CHARTING)
+        for key in CLINICAL_SECTIONS
+        for action in ("create", "update", "void")
+    },
+    **{f"patients:consent_{action}": (FOUND, PATIENT_READERS) for action in ("create", "update", "void")},
     "admin:index": (FOUND, {"front_desk": FOUND, "nurse": FOUND, "clinician": FOUND, "clinic_admin": OK}),
 }
 
-# URL kwargs each pattern needs, built from fixture objects.
-KWARGS = {"patients:patient_detail": lambda objs: {"pk": objs["patient"].pk}}
+
+def url_kwargs(name: str, objs: dict) -> dict | None:
+    """URL kwargs for ``name``, built from the fixture objects (every patient page names the patient)."""
+    if not name.startswith("patients:") or name == "patients:patient_list" or name == "patients:patient_create":
+        return None
+    kwargs = {"pk": objs["patient"].pk}
+    key, _, action = name.removeprefix("patients:").rpartition("_")
+    if action in ("update", "void", "review") and key in objs and key != "patient":
+        kwargs["item_pk"] = objs[key].pk
+    return kwargs
 
 
 def project_url_names() -> set[str]:
@@ -61,11 +102,21 @@ def test_every_url_is_in_the_matrix():
 
 @pytest.fixture
 def objects(db):
-    return {"patient": PatientFactory()}
+    patient = PatientFactory()
+    return {
+        "patient": patient,
+        "allergy": AllergyFactory(patient=patient),
+        "medication": MedicationFactory(patient=patient),
+        "prior_treatment": PriorTreatmentFactory(patient=patient),
+        "measurement": BodyMeasurementFactory(patient=patient),
+        "diary_entry": DiaryEntryFactory(patient=patient),
+        "consent": ConsentFactory(patient=patient),
+        "screening": ScreeningFactory(patient=patient),
+    }
 
 
 def url_for(name: str, objects) -> str:
-    return reverse(name, kwargs=KWARGS[name](objects) if name in KWARGS else None)
+    return reverse(name, kwargs=url_kwargs(name, objects))
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))

@@ -18,25 +18,47 @@ ROLE_SLUGS = {FRONT_DESK: "front_desk", NURSE: "nurse", CLINICIAN: "clinician", 
 
 _EVERY_ROLE = ["clinic.view_dashboard"]
 
+_CLINICAL_RECORDS = ["allergy", "medication", "priortreatment", "bodymeasurement", "headachediaryentry"]
+
+
+def _crud(model: str, *actions: str) -> list[str]:
+    return [f"patients.{action}_{model}" for action in actions]
+
+
+_NURSE_CHARTING = [
+    "patients.view_patient",
+    "patients.view_clinical_background",
+    "patients.change_clinical_background",
+    *[perm for model in _CLINICAL_RECORDS for perm in _crud(model, "view", "add", "change")],
+    *_crud("consent", "view", "add", "change"),
+    *_crud("screening", "view", "add"),
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     FRONT_DESK: [
         *_EVERY_ROLE,
         "patients.view_patient",
         "patients.add_patient",
         "patients.change_patient",
+        *_crud("consent", "view", "add", "change"),
     ],
     NURSE: [
         *_EVERY_ROLE,
-        "patients.view_patient",
+        *_NURSE_CHARTING,
     ],
     CLINICIAN: [
         *_EVERY_ROLE,
-        "patients.view_patient",
+        *_NURSE_CHARTING,
+        "patients.add_patient",
         "patients.change_patient",
+        "patients.change_screening",
+        "patients.review_screening",
     ],
     CLINIC_ADMIN: [
         *_EVERY_ROLE,
         "clinic.view_audit_reports",
+        "clinic.view_clinicsettings",
+        "clinic.change_clinicsettings",
         "accounts.view_user",
         "accounts.add_user",
         "accounts.change_user",
@@ -44,6 +66,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "audit.view_patientaccessevent",
         "pghistory.view_events",
         "pghistory.view_context",
+        "patients.view_contraindicationitem",
+        "patients.add_contraindicationitem",
+        "patients.change_contraindicationitem",
     ],
 }
 

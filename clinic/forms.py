@@ -1,0 +1,51 @@
+"""Form pieces shared by the apps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from django import forms
+
+
+class CrispyFormMixin:
+    """A crispy helper without its own <form> tag: the template owns <form>, csrf and the buttons (STYLE.md 4)."""
+
+    layout: Any = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        if self.layout is not None:
+            self.helper.layout = self.layout
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; values travel as ISO dates."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class DecimalInput(forms.NumberInput):
+    """A number field that opens the number pad on tablets (shared/reference/ui.md)."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs={"inputmode": "decimal", "step": "any", **(attrs or {})})
+
+
+class VoidForm(CrispyFormMixin, forms.Form):
+    """Why a record is voided. The record stays, marked, with this reason."""
+
+    reason = forms.CharField(
+        label="Reason for voiding",
+        min_length=5,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: entered for the wrong patient; duplicate entry.",
+        error_messages={"min_length": "Give a reason for voiding this record (at least 5 characters)."},
+    )

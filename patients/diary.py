@@ -1,0 +1,72 @@
+"""Headache diary arithmetic: monthly headache days and monthly migraine days.
+
+Definitions (clinical.md section 5): a headache day is a calendar day with any headache; a migraine day is a day
+with a headache with migraine features (IHS clinical-trial guidelines for chronic migraine [R92, R93]; a day
+treated with a migraine-specific acute medication also counts, per the proposed definition in [R94]). Chronic
+migraine is 15 or more headache days a month, of which 8 or more are migraine days (ICHD-3 1.3).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+CHRONIC_HEADACHE_DAYS = 15
+CHRONIC_MIGRAINE_DAYS = 8
+
+
+class DiaryDay(Protocol):
+    entry_date: dt.date
+    had_headache: bool
+    migraine_features: bool
+    migraine_specific_medication: bool
+
+
+@dataclass(frozen=True)
+class MonthSummary:
+    year: int
+    month: int
+    days_in_month: int
+    days_recorded: int
+    headache_days: int
+    migraine_days: int
+
+    @property
+    def label(self) -> str:
+        return dt.date(self.year, self.month, 1).strftime("%b %Y")
+
+    @property
+    def complete(self) -> bool:
+        """Every day of the month has an entry (counts from incomplete months understate the burden)."""
+        return self.days_recorded == self.days_in_month
+
+    @property
+    def meets_chronic_pattern(self) -> bool:
+        return self.headache_days >= CHRONIC_HEADACHE_DAYS and self.migraine_days >= CHRONIC_MIGRAINE_DAYS
+
+
+def is_migraine_day(day: DiaryDay) -> bool:
+    return day.had_headache and (day.migraine_features or day.migraine_specific_medication)
+
+
+def monthly_summaries(entries: Iterable[DiaryDay]) -> list[MonthSummary]:
+    """One summary per calendar month that has entries, newest first. One entry per day is counted."""
+    by_month: dict[tuple[int, int], dict[dt.date, DiaryDay]] = {}
+    for entry in entries:
+        by_month.setdefault((entry.entry_date.year, entry.entry_date.month), {})[entry.entry_date] = entry
+    summaries = []
+    for (year, month), days in sorted(by_month.items(), reverse=True):
+        summaries.append(
+            MonthSummary(
+                year=year,
+                month=month,
+                days_in_month=calendar.monthrange(year, month)[1],
+                days_recorded=len(days),
+                headache_days=sum(1 for d in days.values() if d.had_headache),
+                migraine_days=sum(1 for d in days.values() if is_migraine_day(d)),
+            )
+        )
+    return summaries

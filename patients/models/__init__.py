@@ -1,0 +1,23 @@
+"""Patient records: identity, clinical background, headache diary, screening and consent."""
+
+from patients.models.background import Allergy, BodyMeasurement, Medication, PriorTreatment
+from patients.models.consent import Consent
+from patients.models.diary import HeadacheDiaryEntry
+from patients.models.patient import Patient, PatientQuerySet
+from patients.models.readiness import Readiness
+from patients.models.screening import ContraindicationItem, Screening, ScreeningAnswer
+
+__all__ = [
+    "Allergy",
+    "BodyMeasurement",
+    "Consent",
+    "ContraindicationItem",
+    "HeadacheDiaryEntry",
+    "Medication",
+    "Patient",
+    "PatientQuerySet",
+    "PriorTreatment",
+    "Readiness",
+    "Screening",
+    "ScreeningAnswer",
+]

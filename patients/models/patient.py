@@ -1,0 +1,136 @@
+"""The patient: identity, contact, indication and status."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.db import models
+from django.db.models import F, Func, Value
+from django.urls import reverse
+from django.utils import timezone
+
+from clinic.audit import track_changes
+from clinic.models import ClinicalRecord, VoidableQuerySet
+from patients.choices import INDICATION_ICD10, Indication, PatientStatus, Sex
+from patients.validators import icd10_validator, validate_birth_date, validate_phone
+
+if TYPE_CHECKING:
+    from patients.models.readiness import Readiness
+
+
+class PatientQuerySet(VoidableQuerySet):
+    def visible_to(self, user: Any) -> PatientQuerySet:
+        """The patients ``user`` may see: the whole clinic for roles that read records, nobody otherwise.
+
+        This is the single place that scopes patient rows (security.md C2); a clinic chain adds its site filter here.
+        """
+        if user.is_authenticated and user.is_active and user.has_perm("patients.view_patient"):
+            return self.all()
+        return self.none()
+
+
+@track_changes(exclude=["search_name", "phone_digits"])
+class Patient(ClinicalRecord):
+    """A person treated at the clinic, identified by a system-assigned medical record number (MRN)."""
+
+    mrn = models.CharField("MRN", max_length=20, unique=True, editable=False)
+    given_name = models.CharField("legal given name", max_length=100)
+    family_name = models.CharField("legal family name", max_length=100)
+    preferred_name = models.CharField(max_length=100, blank=True, help_text="What the patient likes to be called.")
+    date_of_birth = models.DateField(validators=[validate_birth_date])
+    sex = models.CharField(max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+    phone = models.CharField(max_length=30, validators=[validate_phone])
+    email = models.EmailField(blank=True)
+    address_line1 = models.CharField("address", max_length=200, blank=True)
+    address_line2 = models.CharField("address (line 2)", max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    region = models.CharField("state", max_length=50, blank=True)
+    postal_code = models.CharField("ZIP / postal code", max_length=20, blank=True)
+    emergency_contact_name = models.CharField(max_length=200, blank=True)
+    emergency_contact_relationship = models.CharField("relationship", max_length=100, blank=True)
+    emergency_contact_phone = models.CharField(max_length=30, blank=True, validators=[validate_phone])
+    primary_indication = models.CharField(max_length=30, choices=Indication.choices)
+    icd10_code = models.CharField("ICD-10 code", max_length=10, blank=True, validators=[icd10_validator])
+    referring_clinician = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=20, choices=PatientStatus.choices, default=PatientStatus.ACTIVE)
+    clinic_notes = models.TextField(blank=True, help_text="Administrative notes (scheduling, preferences).")
+    migraine_triggers = models.JSONField(default=list, blank=True)
+    # Search columns kept by the database itself (patients/migrations/0004): names folded to lower case without
+    # accents, and the phone number's digits; both carry trigram indexes for partial matches.
+    search_name = models.GeneratedField(
+        expression=Func(F("family_name"), F("given_name"), F("preferred_name"), function="patients_search_name"),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
+    phone_digits = models.GeneratedField(
+        expression=Func(F("phone"), Value(r"\D"), Value(""), Value("g"), function="regexp_replace"),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
+
+    objects = PatientQuerySet.as_manager()
+
+    class Meta(ClinicalRecord.Meta):
+        ordering = ["family_name", "given_name", "id"]
+        indexes = [
+            models.Index(fields=["family_name", "given_name", "id"], name="patient_name_idx"),
+            models.Index(fields=["date_of_birth"], name="patient_dob_idx"),
+            models.Index(fields=["status", "primary_indication"], name="patient_status_indication_idx"),
+            models.Index(fields=["-created_at"], name="patient_created_idx"),
+            GinIndex(OpClass(F("search_name"), name="gin_trgm_ops"), name="patient_search_name_trgm"),
+            GinIndex(OpClass(F("phone_digits"), name="gin_trgm_ops"), name="patient_phone_digits_trgm"),
+        ]
+        permissions = [
+            ("view_clinical_background", "Can read medications, history, screening answers and the diary"),
+            ("change_clinical_background", "Can edit migraine triggers and other clinical background"),
+            ("review_screening", "Can clear or decline a contraindication screening"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.family_name}, {self.given_name} ({self.mrn})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("patients:patient_detail", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        """An empty ICD-10 code takes the usual code of the indication (patients.choices.INDICATION_ICD10)."""
+        if not self.icd10_code and self.primary_indication:
+            self.icd10_code = INDICATION_ICD10.get(self.primary_indication, "")
+        self.icd10_code = self.icd10_code.strip().upper()
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def display_name(self) -> str:
+        """Family, given ("preferred")."""
+        preferred = f' "{self.preferred_name}"' if self.preferred_name else ""
+        return f"{self.family_name}, {self.given_name}{preferred}"
+
+    def age_on(self, day: dt.date) -> int:
+        """Age in whole years on ``day``."""
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    @property
+    def age(self) -> int:
+        return self.age_on(timezone.localdate())
+
+    @property
+    def is_headache_patient(self) -> bool:
+        from patients.choices import HEADACHE_INDICATIONS
+
+        return self.primary_indication in HEADACHE_INDICATIONS
+
+    def infusion_readiness(self, on: dt.date | None = None) -> Readiness:
+        """Whether an infusion may start on ``on`` (default today): screening cleared and consent valid.
+
+        The gate later issues call before "start infusion" (clinical.md 2.3). Each problem is a sentence that says
+        what is missing and what to do.
+        """
+        from patients.models.readiness import readiness_for
+
+        return readiness_for(self, on or timezone.localdate())

@@ -1,0 +1,99 @@
+"""Reads for the patient page: every section loaded with a fixed number of queries, whatever the record's size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from clinic.dates import add_months
+from patients.choices import FAILED_OUTCOMES, FLAGGED_MEDICATION_CLASSES, MedicationClass, TreatmentKind
+from patients.diary import MonthSummary, monthly_summaries
+from patients.models import Patient, Readiness
+from patients.models.readiness import readiness_from
+
+DIARY_MONTHS = 6
+RECENT_DIARY_DAYS = 14
+SCREENINGS_SHOWN = 5
+
+
+@dataclass
+class PatientRecord:
+    """Everything the patient page shows."""
+
+    patient: Patient
+    readiness: Readiness
+    allergies: list[Any]
+    medication_flags: list[str]
+    current_medications: list[Any]
+    past_medications: list[Any]
+    prior_treatments: list[Any]
+    adequate_failed_trials: int
+    measurements: list[Any]
+    screenings: list[Any]
+    consents: list[Any]
+    diary_months: list[MonthSummary]
+    diary_recent: list[Any]
+    clinical: bool
+
+    @property
+    def latest_weight(self) -> Any:
+        return next((m for m in self.measurements if m.weight_kg), None)
+
+
+def medication_flags(medications: list[Any]) -> list[str]:
+    """The ketamine-relevant classes among current medications, in a fixed order, as display labels."""
+    present = {m.medication_class for m in medications}
+    return [MedicationClass(c).label for c in FLAGGED_MEDICATION_CLASSES if c in present]
+
+
+def adequate_failed_medication_trials(treatments: list[Any]) -> int:
+    """Adequate medication trials that did not bring a response (no or partial response).
+
+    Treatment-resistant depression is commonly defined as failure of at least two adequate antidepressant trials
+    (clinical.md 2.2, [R8c]); the page shows the count so a clinician can read it off the record.
+    """
+    return sum(
+        1
+        for t in treatments
+        if t.kind == TreatmentKind.MEDICATION and t.adequate_trial and t.outcome in FAILED_OUTCOMES
+    )
+
+
+TRD_MIN_FAILED_TRIALS = 2
+
+
+def patient_record(patient: Patient, *, clinical: bool) -> PatientRecord:
+    """Load the record. Without ``clinical`` (front desk) only identity, consent and gate status are read."""
+    today = timezone.localdate()
+    consents = list(patient.consents.active())
+    screening_rows = patient.screenings.active()
+    screenings = list((screening_rows.with_answers() if clinical else screening_rows)[:SCREENINGS_SHOWN])
+    readiness = readiness_from(screenings=screenings, consents=consents, on=today)
+    allergies = list(patient.allergies.active()) if clinical else []
+    current, past, prior, measurements, diary_all = [], [], [], [], []
+    if clinical:
+        medications = list(patient.medications.active())
+        current = [m for m in medications if m.is_current(today)]
+        past = [m for m in medications if not m.is_current(today)]
+        prior = list(patient.prior_treatments.active())
+        measurements = list(patient.measurements.active()[:10])
+        since = add_months(today.replace(day=1), -(DIARY_MONTHS - 1))
+        diary_all = list(patient.diary_entries.active().filter(entry_date__gte=since))
+    return PatientRecord(
+        patient=patient,
+        readiness=readiness,
+        allergies=allergies,
+        medication_flags=medication_flags(current),
+        current_medications=current,
+        past_medications=past,
+        prior_treatments=prior,
+        adequate_failed_trials=adequate_failed_medication_trials(prior),
+        measurements=measurements,
+        screenings=screenings if clinical else [],
+        consents=consents,
+        diary_months=monthly_summaries(diary_all),
+        diary_recent=diary_all[:RECENT_DIARY_DAYS],
+        clinical=clinical,
+    )
