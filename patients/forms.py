@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.layout import Column, Field, Fieldset, Layout, Row
 from django import forms
 
@@ -101,6 +102,8 @@ class PatientForm(CrispyFormMixin, forms.ModelForm):
         )
         if self.instance.pk is None:
             self.fields.pop("status")
+        # The confirmation only appears once a possible duplicate has been found (see clean()).
+        self.fields["confirm_not_duplicate"].widget = forms.HiddenInput()
         self.fields["icd10_code"].widget.attrs["style"] = "text-transform: uppercase"
 
     def clean_icd10_code(self) -> str:
@@ -115,8 +118,10 @@ class PatientForm(CrispyFormMixin, forms.ModelForm):
                     given_name=given, family_name=family, date_of_birth=born, exclude_pk=self.instance.pk
                 )[:5]
             )
-            if self.duplicates and not cleaned.get("confirm_not_duplicate"):
-                self.add_error("confirm_not_duplicate", CONFIRM_NOT_DUPLICATE)
+            if self.duplicates:
+                self.fields["confirm_not_duplicate"].widget = forms.CheckboxInput()
+                if not cleaned.get("confirm_not_duplicate"):
+                    self.add_error("confirm_not_duplicate", CONFIRM_NOT_DUPLICATE)
         return cleaned
 
 
@@ -218,7 +223,7 @@ class PriorTreatmentForm(CrispyFormMixin, forms.ModelForm):
     layout = Layout(
         Row(Column("treatment"), Column("kind")),
         Row(Column("start_date"), Column("end_date")),
-        Row(Column("adequate_trial"), Column("outcome")),
+        Row(Column(InlineRadios("adequate_trial")), Column("outcome")),
         "notes",
     )
 
@@ -374,7 +379,7 @@ class ScreeningForm(CrispyFormMixin, forms.Form):
                 Fieldset(
                     "",
                     Row(
-                        Column(Field(f"item_{item.pk}", wrapper_class="screening-item"), css_class="col-md-7"),
+                        Column(InlineRadios(f"item_{item.pk}", wrapper_class="screening-item"), css_class="col-md-7"),
                         Column(f"notes_{item.pk}", css_class="col-md-5"),
                     ),
                     css_class="border-bottom pt-2",
@@ -393,6 +398,7 @@ class ScreeningReviewForm(CrispyFormMixin, forms.Form):
     decision = forms.ChoiceField(
         choices=[("clear", "Clear for treatment"), ("decline", "Do not clear")], widget=forms.RadioSelect
     )
+    layout = Layout(InlineRadios("decision"), "justification", "review_note")
     justification = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -125,6 +125,12 @@ class Patient(ClinicalRecord):
 
         return self.primary_indication in HEADACHE_INDICATIONS
 
+    @property
+    def is_depression_patient(self) -> bool:
+        from patients.choices import DEPRESSION_INDICATIONS
+
+        return self.primary_indication in DEPRESSION_INDICATIONS
+
     def infusion_readiness(self, on: dt.date | None = None) -> Readiness:
         """Whether an infusion may start on ``on`` (default today): screening cleared and consent valid.
 

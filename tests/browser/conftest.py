@@ -94,7 +94,7 @@ def serious_accessibility_violations(page) -> list[str]:
     page.add_script_tag(path=str(AXE_JS))
     result = page.evaluate("async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']})")
     return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
+        f"{v['id']}: {v['help']}: " + ", ".join(" ".join(node["target"]) for node in v["nodes"][:5])
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]

@@ -93,6 +93,16 @@ def test_nurse_sees_allergy_and_medication_flags_in_the_header(nurse_client):
     assert "Takes: Opioid" in page.text
 
 
+@pytest.mark.parametrize(("indication", "shown"), [("trd", True), ("chronic_migraine", False)])
+def test_treatment_resistance_is_read_off_prior_trials_for_depression_only(nurse_client, indication, shown):
+    patient = PatientFactory(primary_indication=indication)
+    PriorTreatmentFactory.create_batch(2, patient=patient)
+    PriorTreatmentFactory(patient=patient, adequate_trial=False)  # too short: does not count
+    page = nurse_client.get(detail(patient))
+    assert page.context["record"].adequate_failed_trials == 2
+    assert ("treatment-resistant depression" in page.text) is shown
+
+
 def test_header_explains_why_the_patient_is_not_ready(nurse_client):
     patient = PatientFactory()
     ClearedScreeningFactory(patient=patient)
