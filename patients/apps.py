@@ -6,3 +6,10 @@ class PatientsConfig(AppConfig):
 
     name = "patients"
     verbose_name = "Patients"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from patients.reference import ensure_reference_data_after_migrate
+
+        post_migrate.connect(ensure_reference_data_after_migrate, sender=self, dispatch_uid="patients.reference")

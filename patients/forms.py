@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from crispy_forms.bootstrap import InlineRadios
-from crispy_forms.layout import Column, Field, Fieldset, Layout, Row
+from crispy_forms.layout import Column, Div, Field, Fieldset, Layout, Row
 from django import forms
 
 from clinic.forms import CrispyFormMixin, DateInput, DecimalInput
@@ -376,8 +376,7 @@ class ScreeningForm(CrispyFormMixin, forms.Form):
             )
             self.fields[f"notes_{item.pk}"] = forms.CharField(label="Notes", required=False, max_length=500)
             layout.append(
-                Fieldset(
-                    "",
+                Div(
                     Row(
                         Column(InlineRadios(f"item_{item.pk}", wrapper_class="screening-item"), css_class="col-md-7"),
                         Column(f"notes_{item.pk}", css_class="col-md-5"),

@@ -55,9 +55,11 @@ def test_register_find_screen_and_clear(page):
     page.wait_for_load_state("networkidle")
     assert "No contraindication screening on file" in page.get_by_test_id("readiness").inner_text()
     page.get_by_role("link", name="New screening").click()
+    page.get_by_role("heading", name="Contraindication screening").wait_for()
     for radio in page.get_by_role("radio", name="No").all():
         radio.check()
-    page.locator("fieldset").filter(has_text="Pregnancy, or possible pregnancy").get_by_role("radio", name="Yes").check()
+    pregnancy = page.get_by_role("group", name=re.compile("Pregnancy, or possible pregnancy"))
+    pregnancy.get_by_role("radio", name="Yes").check()
     page.get_by_role("button", name="Save screening").click()
     page.wait_for_load_state("networkidle")
     assert "waiting for a clinician's review" in page.get_by_test_id("readiness").inner_text()
