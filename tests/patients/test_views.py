@@ -55,7 +55,7 @@ def full_record(patient: Patient, size: int) -> None:
         DiaryEntryFactory(patient=patient, entry_date=today - dt.timedelta(days=n))
 
 
-@pytest.mark.parametrize("size", [0, 12])
+@pytest.mark.parametrize("size", [1, 50])
 def test_patient_page_query_count_is_flat(nurse_client, django_assert_max_num_queries, size):
     patient = PatientFactory(primary_indication="chronic_migraine")
     full_record(patient, size)
