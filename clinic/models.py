@@ -114,6 +114,9 @@ class ClinicSettings(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(24)],
         help_text="How long a cleared contraindication screening stays valid (months). Default 12.",
     )
+    nurses_may_sign_sessions = models.BooleanField(
+        default=False, help_text="Let nurses sign infusion sessions (by default only clinicians sign)."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

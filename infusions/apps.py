@@ -6,3 +6,10 @@ class InfusionsConfig(AppConfig):
 
     name = "infusions"
     verbose_name = "Infusions"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from infusions.reference import ensure_reference_data_after_migrate
+
+        post_migrate.connect(ensure_reference_data_after_migrate, sender=self, dispatch_uid="infusions.reference")

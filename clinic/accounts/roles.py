@@ -34,6 +34,20 @@ _NURSE_CHARTING = [
     *_crud("screening", "view", "add"),
 ]
 
+_SESSION_CHARTING = [
+    "infusions.view_treatmentcourse",
+    "infusions.view_infusionsession",
+    "infusions.add_infusionsession",
+    "infusions.change_infusionsession",
+    *[
+        f"infusions.{action}_{model}"
+        for model in ("vitalsign", "ratechange", "sessionmedication")
+        for action in ("view", "add")
+    ],
+    "infusions.view_addendum",
+    "infusions.add_addendum",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     FRONT_DESK: [
         *_EVERY_ROLE,
@@ -41,10 +55,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "patients.add_patient",
         "patients.change_patient",
         *_crud("consent", "view", "add", "change"),
+        "infusions.view_treatmentcourse",
+        "infusions.view_infusionsession",
+        "infusions.add_infusionsession",
     ],
     NURSE: [
         *_EVERY_ROLE,
         *_NURSE_CHARTING,
+        *_SESSION_CHARTING,
     ],
     CLINICIAN: [
         *_EVERY_ROLE,
@@ -53,6 +71,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "patients.change_patient",
         "patients.change_screening",
         "patients.review_screening",
+        *_SESSION_CHARTING,
+        "infusions.add_treatmentcourse",
+        "infusions.change_treatmentcourse",
+        "infusions.sign_session",
+        "infusions.override_baseline",
     ],
     CLINIC_ADMIN: [
         *_EVERY_ROLE,
@@ -69,6 +92,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "patients.view_contraindicationitem",
         "patients.add_contraindicationitem",
         "patients.change_contraindicationitem",
+        *[
+            f"infusions.{action}_{model}"
+            for model in ("protocol", "drugpreparation", "vitalthresholdsettings")
+            for action in ("view", "change")
+        ],
+        "infusions.add_protocol",
+        "infusions.add_drugpreparation",
     ],
 }
 

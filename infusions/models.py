@@ -1,1 +1,0 @@
-"""Infusion models arrive with issue #4."""

@@ -1,0 +1,18 @@
+"""Infusion courses and sessions: protocols, preparations, thresholds, the session chart and its timeline."""
+
+from infusions.models.charting import Addendum, RateChange, SessionMedication, VitalSign
+from infusions.models.course import TreatmentCourse
+from infusions.models.reference import DrugPreparation, Protocol, VitalThresholdSettings
+from infusions.models.session import InfusionSession
+
+__all__ = [
+    "Addendum",
+    "DrugPreparation",
+    "InfusionSession",
+    "Protocol",
+    "RateChange",
+    "SessionMedication",
+    "TreatmentCourse",
+    "VitalSign",
+    "VitalThresholdSettings",
+]

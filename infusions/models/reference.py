@@ -1,0 +1,146 @@
+"""Reference data a clinic admin edits: protocols, drug preparations and vital-sign alert thresholds."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from clinic.audit import track_changes
+from infusions.choices import DosingMode, Route
+
+POSITIVE = [MinValueValidator(Decimal("0.01"))]
+
+
+@track_changes()
+class Protocol(models.Model):
+    """How an indication is dosed: mode, default, usual range, hard maximum, monitoring and course length."""
+
+    name = models.CharField(max_length=120, unique=True)
+    indication = models.CharField(max_length=30, blank=True, help_text="Empty: any indication.")
+    route = models.CharField(max_length=10, choices=Route.choices, default=Route.IV)
+    dosing_mode = models.CharField(max_length=20, choices=DosingMode.choices)
+    default_dose = models.DecimalField(
+        max_digits=5, decimal_places=3, validators=POSITIVE, help_text="mg/kg (dose over time) or mg/kg/h."
+    )
+    usual_min = models.DecimalField(max_digits=5, decimal_places=3, validators=POSITIVE)
+    usual_max = models.DecimalField(max_digits=5, decimal_places=3, validators=POSITIVE)
+    hard_max = models.DecimalField(
+        max_digits=5, decimal_places=3, validators=POSITIVE, help_text="Never exceeded, whatever the order."
+    )
+    infusion_minutes = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Infusion time (dose over time) or planned duration (continuous)."
+    )
+    titration_step = models.DecimalField(
+        max_digits=5, decimal_places=3, null=True, blank=True, help_text="mg/kg/h per step (continuous)."
+    )
+    vitals_interval_minutes = models.PositiveSmallIntegerField(default=10)
+    min_observation_minutes = models.PositiveSmallIntegerField(default=60)
+    planned_induction_sessions = models.PositiveSmallIntegerField(default=6)
+    usual_volume_ml = models.DecimalField(
+        max_digits=7, decimal_places=2, null=True, blank=True, help_text="For the tenfold-error volume guard."
+    )
+    source = models.CharField(max_length=400)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(usual_min__lte=F("usual_max"), usual_max__lte=F("hard_max"))
+                & Q(default_dose__gte=F("usual_min"), default_dose__lte=F("usual_max")),
+                name="protocol_ranges_ordered",
+                violation_error_message="Need usual minimum ≤ default ≤ usual maximum ≤ hard maximum.",
+            ),
+            models.CheckConstraint(
+                condition=Q(dosing_mode=DosingMode.CONTINUOUS) | Q(infusion_minutes__gt=0),
+                name="protocol_dose_over_time_has_minutes",
+                violation_error_message="A dose-over-time protocol needs its infusion time in minutes.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def unit(self) -> str:
+        return "mg/kg/h" if self.dosing_mode == DosingMode.CONTINUOUS else "mg/kg"
+
+    @property
+    def is_continuous(self) -> bool:
+        return self.dosing_mode == DosingMode.CONTINUOUS
+
+
+@track_changes()
+class DrugPreparation(models.Model):
+    """A ketamine preparation the nurse picks: the vial's concentration and the final bag's or syringe's.
+
+    Concentrations are never typed at the chair; 10-fold errors come from vial mix-ups (clinical.md 2.1 [R60]).
+    """
+
+    VIAL_CONCENTRATIONS = [(Decimal(10), "10 mg/mL"), (Decimal(50), "50 mg/mL"), (Decimal(100), "100 mg/mL")]
+
+    name = models.CharField(max_length=120, unique=True)
+    vial_mg_ml = models.DecimalField("vial concentration (mg/mL)", max_digits=5, decimal_places=1,
+                                     choices=VIAL_CONCENTRATIONS)  # fmt: skip
+    final_mg_ml = models.DecimalField(
+        "final concentration (mg/mL)", max_digits=6, decimal_places=3, validators=POSITIVE
+    )
+    preparation_note = models.CharField(max_length=200, help_text="e.g. 100 mg (2 mL of 50 mg/mL) in 100 mL NS.")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["final_mg_ml", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(final_mg_ml__lte=F("vial_mg_ml")),
+                name="preparation_final_not_above_vial",
+                violation_error_message="The final concentration cannot be higher than the vial's.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (final {self.final_mg_ml.normalize():f} mg/mL)"
+
+
+@track_changes()
+class VitalThresholdSettings(models.Model):
+    """The clinic's vital-sign alert thresholds (one row). Defaults and sources: infusions/vitals.py."""
+
+    systolic_high = models.PositiveSmallIntegerField(default=165)
+    diastolic_high = models.PositiveSmallIntegerField(default=100)
+    systolic_low = models.PositiveSmallIntegerField(default=90)
+    heart_rate_high = models.PositiveSmallIntegerField(default=150)
+    heart_rate_low = models.PositiveSmallIntegerField(default=50)
+    spo2_low = models.PositiveSmallIntegerField(default=92, validators=[MaxValueValidator(100)])
+    resp_rate_high = models.PositiveSmallIntegerField(default=30)
+    resp_rate_low = models.PositiveSmallIntegerField(default=10)
+    systolic_rise = models.PositiveSmallIntegerField(default=40)
+    diastolic_rise = models.PositiveSmallIntegerField(default=25)
+    sedation_low = models.PositiveSmallIntegerField(default=2, validators=[MaxValueValidator(5)])
+    predose_systolic_max = models.PositiveSmallIntegerField(default=140)
+    predose_diastolic_max = models.PositiveSmallIntegerField(default=90)
+    source_note = models.TextField(
+        default="Defaults: Rodrigues 2022 (≥165/100), ED low-dose protocol (SBP<90, HR<50/>150, RR<10/>30), "
+        "headache-trial exclusions (SpO2<92%), Spravato label (rise ≥40/25, pre-dose >140/90). clinical.md 2.5."
+    )
+
+    class Meta:
+        verbose_name = "vital-sign thresholds"
+        verbose_name_plural = "vital-sign thresholds"
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="vitalthresholds_single_row")]
+
+    def __str__(self) -> str:
+        return "Vital-sign alert thresholds"
+
+    @classmethod
+    def current(cls) -> VitalThresholdSettings:
+        row, _ = cls.objects.get_or_create(pk=1)
+        return row
+
+    def as_thresholds(self):  # -> infusions.vitals.Thresholds
+        from infusions.vitals import Thresholds
+
+        return Thresholds(**{name: getattr(self, name) for name in Thresholds.__dataclass_fields__})

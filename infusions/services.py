@@ -1,0 +1,474 @@
+"""Courses and sessions: every state change and every dose decision happens here, atomically, or not at all.
+
+Session states: scheduled → checked in → infusing → observing → discharged → signed; scheduled or checked in →
+cancelled / no-show. Each transition checks its preconditions and refuses with a sentence naming what is missing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from clinic.accounts.models import User
+from clinic.models import ClinicSettings
+from infusions.choices import CourseStatus, Fasting, PregnancyCheck, SessionStatus
+from infusions.dosing import RateSegment, calculate, check_dose, total_mg, volume_is_unusual
+from infusions.models import (
+    Addendum,
+    DrugPreparation,
+    InfusionSession,
+    Protocol,
+    RateChange,
+    SessionMedication,
+    TreatmentCourse,
+    VitalSign,
+    VitalThresholdSettings,
+)
+from infusions.models.session import PADSS_FIT, PADSS_ITEMS
+from infusions.vitals import VitalsReading, evaluate, evaluate_predose
+from patients.models import Patient
+from patients.models.background import WEIGHT_KG_MAX, WEIGHT_KG_MIN
+from patients.services import record_save
+
+SECOND_CHECK_NEEDED = "{reason} Enter a second staff member's username and password to confirm."
+SECOND_CHECKER_SAME = "The second check must be done by another member of staff."
+
+
+def _refuse(message: str, field: str | None = None) -> ValidationError:
+    return ValidationError({field: message} if field else message)
+
+
+def _locked(session: InfusionSession) -> InfusionSession:
+    """Re-read the session under a row lock, so two nurses cannot move it at once."""
+    return (
+        InfusionSession.objects.select_for_update(of=("self",))
+        .select_related("course__protocol", "patient")
+        .get(pk=session.pk)
+    )
+
+
+def _require(session: InfusionSession, action: str, *allowed: str) -> None:
+    if session.is_voided:
+        raise _refuse(f"Cannot {action}: this session was voided.")
+    if session.status not in allowed:
+        raise _refuse(f"Cannot {action}: the session is {session.get_status_display().lower()}.")
+
+
+def _save(session: InfusionSession, by: User) -> InfusionSession:
+    return record_save(record=session, by=by)
+
+
+# Courses ---------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def course_create(
+    *,
+    patient: Patient,
+    protocol: Protocol,
+    prescriber: User,
+    ordered_dose: Decimal,
+    ordered_max: Decimal,
+    planned_sessions: int,
+    by: User,
+    started_on: dt.date | None = None,
+) -> TreatmentCourse:
+    """A clinician's order: a starting dose and a patient maximum within the protocol's hard maximum."""
+    course = TreatmentCourse(
+        patient=patient,
+        protocol=protocol,
+        prescriber=prescriber,
+        ordered_dose=ordered_dose,
+        ordered_max=ordered_max,
+        planned_sessions=planned_sessions,
+        started_on=started_on or timezone.localdate(),
+    )
+    return record_save(record=course, by=by)
+
+
+@transaction.atomic
+def course_stop(*, course: TreatmentCourse, by: User, reason: str, completed: bool = False) -> TreatmentCourse:
+    course = TreatmentCourse.objects.select_for_update().get(pk=course.pk)
+    if course.status in (CourseStatus.COMPLETED, CourseStatus.STOPPED):
+        raise _refuse("This course has already ended.")
+    course.status = CourseStatus.COMPLETED if completed else CourseStatus.STOPPED
+    course.stop_reason = reason.strip()
+    return record_save(record=course, by=by)
+
+
+# Scheduling and check-in -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def session_schedule(
+    *, course: TreatmentCourse, scheduled_for: dt.datetime, chair: str, by: User, nurse: User | None = None
+) -> InfusionSession:
+    if course.status in (CourseStatus.COMPLETED, CourseStatus.STOPPED) or course.is_voided:
+        raise _refuse("This course has ended: start a new course to book more sessions.")
+    session = InfusionSession(
+        course=course, patient_id=course.patient_id, scheduled_for=scheduled_for, chair=chair.strip(), nurse=nurse
+    )
+    return _save(session, by)
+
+
+@transaction.atomic
+def session_check_in(
+    *,
+    session: InfusionSession,
+    by: User,
+    escort_name: str,
+    escort_phone: str,
+    fasting: str,
+    pregnancy_check: str,
+    at: dt.datetime | None = None,
+) -> InfusionSession:
+    """The patient is in the clinic: escort with a phone number, fasting and pregnancy questions (clinical.md 2.3)."""
+    session = _locked(session)
+    _require(session, "check in", SessionStatus.SCHEDULED)
+    errors: dict[str, str] = {}
+    if not escort_name.strip():
+        errors["escort_name"] = "Name the escort or driver taking the patient home (patients may not drive)."
+    if not escort_phone.strip():
+        errors["escort_phone"] = "Record the escort's phone number; reschedule if there is no escort."
+    if fasting not in Fasting.values:
+        errors["fasting"] = "Record the fasting status."
+    if pregnancy_check not in PregnancyCheck.values:
+        errors["pregnancy_check"] = "Answer the pregnancy question (or not applicable)."
+    if errors:
+        raise ValidationError(errors)
+    session.escort_name, session.escort_phone = escort_name.strip(), escort_phone.strip()
+    session.fasting, session.pregnancy_check = fasting, pregnancy_check
+    session.status, session.checked_in_at = SessionStatus.CHECKED_IN, at or timezone.now()
+    session.nurse = session.nurse or by
+    return _save(session, by)
+
+
+@transaction.atomic
+def session_cancel(*, session: InfusionSession, by: User, reason: str, no_show: bool = False) -> InfusionSession:
+    session = _locked(session)
+    _require(session, "cancel", SessionStatus.SCHEDULED, SessionStatus.CHECKED_IN)
+    if len(reason.strip()) < 3:
+        raise _refuse("Give the reason.", "reason")
+    session.status = SessionStatus.NO_SHOW if no_show else SessionStatus.CANCELLED
+    session.cancel_reason = reason.strip()
+    return _save(session, by)
+
+
+# Dose ------------------------------------------------------------------------------------------------------------
+
+
+def _check_second(by: User, second_checker: User | None, reason: str, field: str) -> None:
+    if second_checker is None:
+        raise _refuse(SECOND_CHECK_NEEDED.format(reason=reason), field)
+    if second_checker.pk == by.pk:
+        raise _refuse(SECOND_CHECKER_SAME, "second_checker")
+
+
+@transaction.atomic
+def session_set_dose(
+    *,
+    session: InfusionSession,
+    by: User,
+    weight_kg: Decimal,
+    preparation: DrugPreparation,
+    dose_per_kg: Decimal,
+    second_checker: User | None = None,
+) -> InfusionSession:
+    """Weigh, pick the preparation, prescribe mg/kg (or mg/kg/h): compute mg, mg/h and mL/h from them.
+
+    Above the order or the hard maximum: refused. Outside the usual range, or a volume 5x off the usual: a second
+    member of staff must confirm (dosing.check_dose, dosing.volume_is_unusual).
+    """
+    session = _locked(session)
+    _require(session, "set the dose", SessionStatus.CHECKED_IN)
+    protocol, course = session.course.protocol, session.course
+    if not WEIGHT_KG_MIN <= weight_kg <= WEIGHT_KG_MAX:
+        raise _refuse(f"Weight must be between {WEIGHT_KG_MIN} and {WEIGHT_KG_MAX} kg (weigh in kg).", "weight_kg")
+    if not preparation.is_active:
+        raise _refuse("This preparation is no longer in use.", "preparation")
+    check = check_dose(
+        dose_per_kg,
+        unit=protocol.unit,
+        usual_min=protocol.usual_min,
+        usual_max=protocol.usual_max,
+        hard_max=protocol.hard_max,
+        order_max=course.ordered_max,
+    )
+    if not check.allowed:
+        raise _refuse(check.message, "dose_per_kg")
+    calc = calculate(
+        mode=protocol.dosing_mode,
+        weight_kg=weight_kg,
+        dose_per_kg=dose_per_kg,
+        concentration_mg_ml=preparation.final_mg_ml,
+        minutes=protocol.infusion_minutes,
+    )
+    reasons = [check.message] if check.needs_second_check else []
+    if calc.volume_ml is not None and volume_is_unusual(calc.volume_ml, protocol.usual_volume_ml):
+        reasons.append(
+            f"The volume ({calc.volume_ml} mL) is 5x or more away from the usual {protocol.usual_volume_ml} mL: "
+            "check the vial and preparation."
+        )
+    if reasons:
+        _check_second(by, second_checker, " ".join(reasons), "second_checker")
+        session.second_check_by, session.second_check_at = second_checker, timezone.now()
+        session.second_check_reason = " ".join(reasons)[:300]
+    else:
+        session.second_check_by, session.second_check_at, session.second_check_reason = None, None, ""
+    session.weight_kg, session.preparation, session.dose_per_kg = weight_kg, preparation, dose_per_kg
+    session.planned_dose_mg = calc.dose_mg
+    session.start_rate_mg_h, session.start_rate_ml_h = calc.rate_mg_h, calc.rate_ml_h
+    session.dose_calculation = calc.explanation
+    return _save(session, by)
+
+
+# Vitals ----------------------------------------------------------------------------------------------------------
+
+VITAL_FIELDS = ["systolic", "diastolic", "heart_rate", "spo2", "resp_rate", "sedation", "dissociation", "pain"]
+
+
+def _reading(source: Any) -> VitalsReading:
+    names = [f.name for f in dataclasses.fields(VitalsReading)]
+    return VitalsReading(**{name: getattr(source, name) for name in names})
+
+
+@transaction.atomic
+def session_record_vitals(
+    *, session: InfusionSession, by: User, taken_at: dt.datetime | None = None, **values: Any
+) -> VitalSign:
+    """Record a set of vitals and flag what is out of range. The first set before the start is the baseline."""
+    session = _locked(session)
+    _require(session, "record vitals", SessionStatus.CHECKED_IN, SessionStatus.INFUSING, SessionStatus.OBSERVING)
+    thresholds = VitalThresholdSettings.current().as_thresholds()
+    vitals = VitalSign(session=session, taken_at=taken_at or timezone.now(), **values)
+    vitals.is_baseline = session.status == SessionStatus.CHECKED_IN
+    baseline = session.vitals.filter(is_baseline=True).order_by("-taken_at").first()
+    alerts = (
+        evaluate_predose(_reading(vitals), thresholds)
+        if vitals.is_baseline
+        else evaluate(_reading(vitals), thresholds, _reading(baseline) if baseline else None)
+    )
+    vitals.alerts = [dataclasses.asdict(alert) for alert in alerts]
+    return record_save(record=vitals, by=by)
+
+
+# Start, titrate, stop --------------------------------------------------------------------------------------------
+
+
+def start_problems(session: InfusionSession) -> list[str]:
+    """Everything that stops the infusion from starting now, as sentences (empty: ready to start)."""
+    problems = list(session.patient.infusion_readiness().problems)
+    if not session.escort_name or not session.escort_phone:
+        problems.append("No escort with a phone number recorded: check the patient in first.")
+    if session.dose_per_kg is None or session.start_rate_ml_h is None:
+        problems.append("The dose has not been calculated: weigh the patient and set the dose.")
+    baseline = session.vitals.active().filter(is_baseline=True).order_by("-taken_at").first()
+    if baseline is None:
+        problems.append("No baseline vitals: record a set before starting.")
+    elif baseline.alerts and not session.baseline_override_reason:
+        words = "; ".join(alert["message"] for alert in baseline.alerts)
+        problems.append(f"Baseline out of range ({words}): a clinician must override with a reason, or recheck.")
+    return problems
+
+
+@transaction.atomic
+def session_override_baseline(*, session: InfusionSession, by: User, reason: str) -> InfusionSession:
+    """A clinician accepts out-of-range baseline vitals, with a written reason (kept on the session)."""
+    session = _locked(session)
+    _require(session, "override the baseline", SessionStatus.CHECKED_IN)
+    if len(reason.strip()) < 10:
+        raise _refuse("Write why it is safe to start despite the baseline (at least 10 characters).", "reason")
+    session.baseline_override_reason, session.baseline_override_by = reason.strip(), by
+    return _save(session, by)
+
+
+def _rate_change(session: InfusionSession, by: User, at: dt.datetime, per_kg_h: Decimal | None, **rates: Any) -> None:
+    record_save(record=RateChange(session=session, at=at, rate_mg_per_kg_h=per_kg_h, **rates), by=by)
+
+
+@transaction.atomic
+def session_start(*, session: InfusionSession, by: User, at: dt.datetime | None = None) -> InfusionSession:
+    """Start the infusion at the calculated rate, once every pre-infusion check is met."""
+    session = _locked(session)
+    _require(session, "start", SessionStatus.CHECKED_IN)
+    problems = start_problems(session)
+    if problems:
+        raise ValidationError(["Cannot start: " + problems[0], *problems[1:]])
+    at = at or timezone.now()
+    per_kg_h = session.dose_per_kg if session.course.protocol.is_continuous else None
+    _rate_change(session, by, at, per_kg_h, rate_mg_h=session.start_rate_mg_h, rate_ml_h=session.start_rate_ml_h,
+                 reason="Infusion started")  # fmt: skip
+    session.status, session.started_at = SessionStatus.INFUSING, at
+    return _save(session, by)
+
+
+@transaction.atomic
+def session_titrate(
+    *,
+    session: InfusionSession,
+    by: User,
+    rate_mg_per_kg_h: Decimal,
+    reason: str,
+    at: dt.datetime | None = None,
+    second_checker: User | None = None,
+) -> RateChange:
+    """Change a continuous infusion's rate: refused above the order or hard maximum; confirmed outside usual."""
+    session = _locked(session)
+    _require(session, "titrate", SessionStatus.INFUSING)
+    protocol = session.course.protocol
+    if not protocol.is_continuous:
+        raise _refuse("This protocol gives a fixed dose over a set time; its rate is not titrated.")
+    if len(reason.strip()) < 3:
+        raise _refuse("Give the reason for the change (e.g. pain 6/10, tolerating well).", "reason")
+    check = check_dose(
+        rate_mg_per_kg_h,
+        unit=protocol.unit,
+        usual_min=protocol.usual_min,
+        usual_max=protocol.usual_max,
+        hard_max=protocol.hard_max,
+        order_max=session.course.ordered_max,
+    )
+    if not check.allowed:
+        raise _refuse(check.message, "rate_mg_per_kg_h")
+    if check.needs_second_check:
+        _check_second(by, second_checker, check.message, "second_checker")
+        reason = f"{reason.strip()} (second check: {second_checker.display_name})"
+    calc = calculate(
+        mode=protocol.dosing_mode,
+        weight_kg=session.weight_kg,
+        dose_per_kg=rate_mg_per_kg_h,
+        concentration_mg_ml=session.preparation.final_mg_ml,
+        minutes=None,
+    )
+    at = at or timezone.now()
+    last = session.rate_changes.active().order_by("-at", "-id").first()
+    if last is not None and at < last.at:
+        raise _refuse("A rate change cannot be earlier than the previous one.", "at")
+    change = RateChange(session=session, at=at, rate_mg_per_kg_h=rate_mg_per_kg_h, rate_mg_h=calc.rate_mg_h,
+                        rate_ml_h=calc.rate_ml_h, reason=reason.strip())  # fmt: skip
+    return record_save(record=change, by=by)
+
+
+def administered_mg(session: InfusionSession, until: dt.datetime | None = None) -> Decimal:
+    """Total ketamine given, summed from the rate segments (dosing.total_mg), up to ``until`` or the stop."""
+    changes = list(session.rate_changes.active().order_by("at", "id"))
+    segments = [
+        RateSegment(change.at, nxt.at if nxt else session.infusion_ended_at, change.rate_mg_h)
+        for change, nxt in zip(changes, [*changes[1:], None], strict=True)
+    ]
+    return total_mg(segments, until=until or session.infusion_ended_at or timezone.now())
+
+
+@transaction.atomic
+def session_end_infusion(*, session: InfusionSession, by: User, at: dt.datetime | None = None) -> InfusionSession:
+    """Stop the pump: the total given is computed from the rate segments; observation starts."""
+    session = _locked(session)
+    _require(session, "stop the infusion", SessionStatus.INFUSING)
+    at = at or timezone.now()
+    if at < session.started_at:
+        raise _refuse("The stop time is before the start.", "at")
+    _rate_change(session, by, at, Decimal(0) if session.course.protocol.is_continuous else None,
+                 rate_mg_h=Decimal(0), rate_ml_h=Decimal(0), reason="Infusion stopped")  # fmt: skip
+    session.infusion_ended_at = at
+    session.total_mg = administered_mg(session, until=at)
+    session.status = SessionStatus.OBSERVING
+    return _save(session, by)
+
+
+# Medications, notes ----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def session_give_medication(*, session: InfusionSession, by: User, **fields: Any) -> SessionMedication:
+    session = _locked(session)
+    _require(session, "chart a medication", SessionStatus.CHECKED_IN, SessionStatus.INFUSING, SessionStatus.OBSERVING)
+    return record_save(record=SessionMedication(session=session, **fields), by=by)
+
+
+@transaction.atomic
+def session_update_notes(
+    *, session: InfusionSession, by: User, pain_before: int | None, pain_after: int | None, note: str
+) -> InfusionSession:
+    session = _locked(session)
+    _require(session, "edit the notes", SessionStatus.CHECKED_IN, SessionStatus.INFUSING, SessionStatus.OBSERVING,
+             SessionStatus.DISCHARGED)  # fmt: skip
+    session.pain_before, session.pain_after, session.note = pain_before, pain_after, note
+    return _save(session, by)
+
+
+# Discharge and signature -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def session_discharge(
+    *,
+    session: InfusionSession,
+    by: User,
+    padss: dict[str, int],
+    escort_present: bool,
+    aftercare_given: bool,
+    at: dt.datetime | None = None,
+) -> InfusionSession:
+    """Discharge when the modified PADSS is 9 or more, the escort is here and the observation time is met."""
+    session = _locked(session)
+    _require(session, "discharge", SessionStatus.OBSERVING)
+    at = at or timezone.now()
+    for item in PADSS_ITEMS:
+        setattr(session, item, padss.get(item))
+    errors: dict[str, str] = {}
+    total = session.padss_total
+    if total is None:
+        errors["padss_vitals"] = "Score every PADSS item."
+    elif total < PADSS_FIT:
+        errors["padss_vitals"] = f"PADSS {total}/10: not fit for discharge (needs {PADSS_FIT} or more). Reassess later."
+    if not escort_present:
+        errors["escort_present"] = "The patient may only leave with their escort present."
+    if not aftercare_given:
+        errors["aftercare_given"] = "Give the after-care instructions (no driving until the next day)."
+    needed = session.course.protocol.min_observation_minutes
+    observed = session.observation_minutes(at) or 0
+    if observed < needed:
+        errors["__all__"] = f"Observed {observed} min of the required {needed} min after the infusion."
+    if errors:
+        raise ValidationError(errors)
+    session.escort_present, session.aftercare_given = escort_present, aftercare_given
+    session.status, session.discharged_at, session.discharged_by = SessionStatus.DISCHARGED, at, by
+    return _save(session, by)
+
+
+def may_sign(user: User) -> bool:
+    """Clinicians sign; nurses too when the clinic allows it (ClinicSettings.nurses_may_sign_sessions)."""
+    if user.has_perm("infusions.sign_session"):
+        return True
+    return ClinicSettings.current().nurses_may_sign_sessions and user.has_perm("infusions.change_infusionsession")
+
+
+SIGN_MEANING = "Reviewed and approved the infusion record"
+
+
+@transaction.atomic
+def session_sign(*, session: InfusionSession, by: User) -> InfusionSession:
+    """Sign a discharged session; from then on the database refuses edits, and corrections are addenda."""
+    session = _locked(session)
+    _require(session, "sign", SessionStatus.DISCHARGED)
+    if not may_sign(by):
+        raise _refuse("Your role cannot sign sessions.")
+    session.status, session.signed_at, session.signed_by = SessionStatus.SIGNED, timezone.now(), by
+    session.signature_meaning = SIGN_MEANING
+    return _save(session, by)
+
+
+@transaction.atomic
+def addendum_add(*, session: InfusionSession, by: User, text: str) -> Addendum:
+    """A correction after signing: author, time and text, appended; the signed record is untouched."""
+    if not session.is_signed:
+        raise _refuse("Addenda are for signed sessions; edit the record directly until it is signed.")
+    if len(text.strip()) < 5:
+        raise _refuse("Write the addendum.", "text")
+    return record_save(record=Addendum(session=session, text=text.strip()), by=by)
