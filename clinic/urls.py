@@ -23,6 +23,7 @@ urlpatterns = [
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("patients/", include("patients.urls")),
+    path("infusions/", include("infusions.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -29,9 +29,14 @@ class PatientRecordMixin(PermissionRequiredMixin):
     def get_patient_queryset(self) -> Any:
         return Patient.objects.visible_to(self.request.user)
 
+    def resolve_patient(self) -> Patient:
+        """Find the page's patient within the user's scope (404 otherwise). Pages about a record of the patient
+        (a session, a course) override this to go through that record's own scoped queryset."""
+        return get_object_or_404(self.get_patient_queryset(), pk=self.kwargs[self.patient_url_kwarg])
+
     def get_patient(self) -> Patient:
         if not hasattr(self, "_patient"):
-            patient = get_object_or_404(self.get_patient_queryset(), pk=self.kwargs[self.patient_url_kwarg])
+            patient = self.resolve_patient()
             patient_access_log(request=self.request, patient=patient, category=self.access_category)
             self._patient = patient
         return self._patient

@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import ROLES
 from tests.factories import PatientFactory
+from tests.infusions.factories import CourseFactory, SessionFactory
 from tests.patients.factories import (
     AllergyFactory,
     BodyMeasurementFactory,
@@ -32,6 +33,27 @@ PATIENT_READERS = {"front_desk": OK, "nurse": OK, "clinician": OK, "clinic_admin
 REGISTRARS = {"front_desk": OK, "nurse": FORBIDDEN, "clinician": OK, "clinic_admin": FORBIDDEN}
 CHARTING = {"front_desk": FORBIDDEN, "nurse": OK, "clinician": OK, "clinic_admin": FORBIDDEN}
 CLINICIAN_ONLY = {"front_desk": FORBIDDEN, "nurse": FORBIDDEN, "clinician": OK, "clinic_admin": FORBIDDEN}
+
+POST_ONLY = HTTPStatus.METHOD_NOT_ALLOWED  # allowed roles reach the view, which only accepts POST
+SESSION_READERS = {"front_desk": OK, "nurse": OK, "clinician": OK, "clinic_admin": FORBIDDEN}
+CHART = {"front_desk": FORBIDDEN, "nurse": OK, "clinician": OK, "clinic_admin": FORBIDDEN}
+CHART_ACTION = {"front_desk": FORBIDDEN, "nurse": POST_ONLY, "clinician": POST_ONLY, "clinic_admin": FORBIDDEN}
+CLINICIAN_ACTION = {"front_desk": FORBIDDEN, "nurse": FORBIDDEN, "clinician": POST_ONLY, "clinic_admin": FORBIDDEN}
+SCHEDULERS = {"front_desk": POST_ONLY, "nurse": POST_ONLY, "clinician": POST_ONLY, "clinic_admin": FORBIDDEN}
+SESSION_ACTIONS = [
+    "check_in",
+    "cancel",
+    "dose",
+    "vitals",
+    "start",
+    "titrate",
+    "medication",
+    "stop",
+    "notes",
+    "discharge",
+    "sign",
+    "addendum",
+]
 
 CLINICAL_SECTIONS = {
     "allergy": "allergy",
@@ -64,12 +86,26 @@ MATRIX: dict[str, tuple[str | HTTPStatus, dict[str, HTTPStatus]]] = {
         for action in ("create", "update", "void")
     },
     **{f"patients:consent_{action}": (FOUND, PATIENT_READERS) for action in ("create", "update", "void")},
+    "infusions:today_board": (FOUND, SESSION_READERS),
+    "infusions:course_list": (FOUND, SESSION_READERS),
+    "infusions:course_create": (FOUND, CLINICIAN_ONLY),
+    "infusions:course_detail": (FOUND, SESSION_READERS),
+    "infusions:session_schedule": (FOUND, SCHEDULERS),
+    "infusions:session_chart": (FOUND, CHART),
+    **{f"infusions:session_{action}": (FOUND, CHART_ACTION) for action in SESSION_ACTIONS},
+    "infusions:session_override": (FOUND, CLINICIAN_ACTION),
     "admin:index": (FOUND, {"front_desk": FOUND, "nurse": FOUND, "clinician": FOUND, "clinic_admin": OK}),
 }
 
 
 def url_kwargs(name: str, objs: dict) -> dict | None:
     """URL kwargs for ``name``, built from the fixture objects (every patient page names the patient)."""
+    if name.startswith("infusions:"):
+        if name in ("infusions:course_list", "infusions:course_create"):
+            return {"pk": objs["patient"].pk}
+        if name in ("infusions:course_detail", "infusions:session_schedule"):
+            return {"pk": objs["course"].pk}
+        return {"pk": objs["session"].pk} if name.startswith("infusions:session_") else None
     if not name.startswith("patients:") or name == "patients:patient_list" or name == "patients:patient_create":
         return None
     kwargs = {"pk": objs["patient"].pk}
@@ -112,6 +148,8 @@ def objects(db):
         "diary_entry": DiaryEntryFactory(patient=patient),
         "consent": ConsentFactory(patient=patient),
         "screening": ScreeningFactory(patient=patient),
+        "course": (course := CourseFactory(patient=patient)),
+        "session": SessionFactory(course=course),
     }
 
 

@@ -53,8 +53,16 @@ class VitalSign(ClinicalRecord):
     def alert_fields(self) -> set[str]:
         return {alert["field"] for alert in self.alerts}
 
+    @property
+    def alerts_by_field(self) -> dict[str, dict]:
+        """The first alert of each field, for the chart's cells."""
+        found: dict[str, dict] = {}
+        for alert in self.alerts:
+            found.setdefault(alert["field"], alert)
+        return found
+
     def alert_for(self, field: str) -> dict | None:
-        return next((a for a in self.alerts if a["field"] == field), None)
+        return self.alerts_by_field.get(field)
 
 
 @track_changes()

@@ -35,7 +35,9 @@ class SessionQuerySet(VoidableQuerySet):
         return self.filter(patient__in=Patient.objects.visible_to(user))
 
     def on_day(self, day: dt.date) -> SessionQuerySet:
-        return self.filter(scheduled_for__date=day)
+        """Sessions scheduled on ``day`` in the clinic's time zone (a range, so the index on scheduled_for serves)."""
+        start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+        return self.filter(scheduled_for__gte=start, scheduled_for__lt=start + dt.timedelta(days=1))
 
     def for_board(self) -> SessionQuerySet:
         return self.select_related("patient", "course__protocol", "nurse").order_by("chair", "scheduled_for")

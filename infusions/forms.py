@@ -1,0 +1,200 @@
+"""Forms for courses and the session chart. Big inputs and number pads for the tablet at the chair (ui.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms.bootstrap import InlineRadios
+from crispy_forms.layout import Column, Layout, Row
+from django import forms
+from django.contrib.auth import authenticate
+from django.utils import timezone
+
+from clinic.forms import CrispyFormMixin, DateInput, DecimalInput
+from infusions.choices import Fasting, PregnancyCheck
+from infusions.models import DrugPreparation, Protocol, SessionMedication, TreatmentCourse, VitalSign
+from infusions.models.session import PADSS_ITEMS
+
+PADSS_LABELS = {
+    "padss_vitals": "Vital signs (2: within 20% of baseline · 1: 20–40% · 0: more than 40%)",
+    "padss_activity": "Activity (2: steady gait, no dizziness · 1: needs help · 0: cannot walk)",
+    "padss_nausea": "Nausea and vomiting (2: minimal · 1: moderate · 0: severe)",
+    "padss_pain": "Pain (2: acceptable on oral drugs · 1: not quite · 0: not acceptable)",
+    "padss_bleeding": "Bleeding at the IV site (2: minimal · 1: moderate · 0: severe)",
+}
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+class SecondCheckMixin(forms.Form):
+    """A second member of staff confirms by entering their own username and password (issue #4)."""
+
+    second_username = forms.CharField(label="Second checker's username", required=False)
+    second_password = forms.CharField(label="Their password", required=False, widget=forms.PasswordInput)
+
+    def __init__(self, *args: Any, request: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.second_checker = None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        username, password = cleaned.get("second_username"), cleaned.get("second_password")
+        if username or password:
+            user = authenticate(self.request, username=username, password=password)
+            if user is None or not user.has_perm("infusions.change_infusionsession"):
+                self.add_error("second_password", "Those details are not a nurse's or clinician's active login.")
+            elif self.request is not None and user.pk == self.request.user.pk:
+                self.add_error("second_username", "The second check must be done by another member of staff.")
+            else:
+                self.second_checker = user
+        return cleaned
+
+
+class CourseForm(CrispyFormMixin, forms.ModelForm):
+    class Meta:
+        model = TreatmentCourse
+        fields = ["protocol", "ordered_dose", "ordered_max", "planned_sessions", "started_on"]
+        widgets = {"ordered_dose": DecimalInput(), "ordered_max": DecimalInput(), "started_on": DateInput()}
+        help_texts = {"ordered_max": "Doses or rates above this are refused at the chair (≤ the protocol's maximum)."}
+
+    layout = Layout(Row(Column("protocol"), Column("started_on")),
+                    Row(Column("ordered_dose"), Column("ordered_max"), Column("planned_sessions")))  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["protocol"].queryset = Protocol.objects.filter(is_active=True)
+
+
+class ScheduleForm(CrispyFormMixin, forms.Form):
+    scheduled_for = forms.DateTimeField(label="Date and time", widget=DateTimeInput())
+    chair = forms.CharField(max_length=20, initial="1")
+    layout = Layout(Row(Column("scheduled_for"), Column("chair")))
+
+
+class CheckInForm(CrispyFormMixin, forms.Form):
+    escort_name = forms.CharField(label="Escort or driver", max_length=200)
+    escort_phone = forms.CharField(
+        label="Escort's phone", max_length=30, widget=forms.TextInput(attrs={"inputmode": "tel"})
+    )
+    fasting = forms.ChoiceField(choices=Fasting.choices, widget=forms.RadioSelect)
+    pregnancy_check = forms.ChoiceField(label="Pregnancy", choices=PregnancyCheck.choices, widget=forms.RadioSelect)
+    layout = Layout(Row(Column("escort_name"), Column("escort_phone")), InlineRadios("fasting"),
+                    InlineRadios("pregnancy_check"))  # fmt: skip
+
+
+class CancelForm(CrispyFormMixin, forms.Form):
+    reason = forms.CharField(max_length=300)
+    no_show = forms.BooleanField(label="The patient did not come (no-show)", required=False)
+
+
+class DoseForm(CrispyFormMixin, SecondCheckMixin):
+    weight_kg = forms.DecimalField(label="Weight today (kg)", max_digits=5, decimal_places=1, widget=DecimalInput())
+    preparation = forms.ModelChoiceField(queryset=DrugPreparation.objects.filter(is_active=True), empty_label=None)
+    dose_per_kg = forms.DecimalField(max_digits=5, decimal_places=3, widget=DecimalInput())
+    layout = Layout(Row(Column("weight_kg"), Column("dose_per_kg")), "preparation",
+                    Row(Column("second_username"), Column("second_password")))  # fmt: skip
+
+    def __init__(self, *args: Any, unit: str = "mg/kg", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["dose_per_kg"].label = f"Dose ({unit})"
+
+
+class VitalsForm(CrispyFormMixin, forms.ModelForm):
+    """One row for a full set of vitals; the time is now unless changed."""
+
+    class Meta:
+        model = VitalSign
+        fields = ["taken_at", "systolic", "diastolic", "heart_rate", "spo2", "resp_rate", "sedation", "dissociation",
+                  "pain"]  # fmt: skip
+        widgets = {
+            "taken_at": DateTimeInput(),
+            **{name: forms.NumberInput(attrs={"inputmode": "numeric"}) for name in
+               ["systolic", "diastolic", "heart_rate", "spo2", "resp_rate", "sedation", "pain"]},
+        }  # fmt: skip
+        labels = {"systolic": "Systolic", "diastolic": "Diastolic", "heart_rate": "HR", "spo2": "SpO₂ %",
+                  "resp_rate": "RR", "sedation": "MOAA/S", "pain": "Pain"}  # fmt: skip
+        help_texts = {"sedation": ""}
+
+    layout = Layout(
+        Row(Column("taken_at", css_class="col-md-3"), Column("systolic"), Column("diastolic"), Column("heart_rate"),
+            Column("spo2"), Column("resp_rate"), Column("sedation"), Column("dissociation"), Column("pain"),
+            css_class="g-2"),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["taken_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+
+
+class TitrateForm(CrispyFormMixin, SecondCheckMixin):
+    rate_mg_per_kg_h = forms.DecimalField(
+        label="New rate (mg/kg/h)", max_digits=5, decimal_places=3, widget=DecimalInput()
+    )
+    reason = forms.CharField(max_length=300, help_text="e.g. Pain 6/10, tolerating well.")
+    layout = Layout(Row(Column("rate_mg_per_kg_h"), Column("reason")),
+                    Row(Column("second_username"), Column("second_password")))  # fmt: skip
+
+
+class MedicationGivenForm(CrispyFormMixin, forms.ModelForm):
+    class Meta:
+        model = SessionMedication
+        fields = ["drug", "drug_other", "dose", "unit", "route", "given_at", "reason"]
+        widgets = {"given_at": DateTimeInput(), "dose": DecimalInput()}
+
+    layout = Layout(Row(Column("drug"), Column("drug_other"), Column("dose"), Column("unit"), Column("route")),
+                    Row(Column("given_at"), Column("reason")))  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["given_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("drug") == "other" and not cleaned.get("drug_other"):
+            self.add_error("drug_other", "Name the drug.")
+        return cleaned
+
+
+class OverrideForm(CrispyFormMixin, forms.Form):
+    reason = forms.CharField(label="Why it is safe to start", widget=forms.Textarea(attrs={"rows": 2}), min_length=10)
+
+
+class NotesForm(CrispyFormMixin, forms.Form):
+    pain_before = forms.IntegerField(label="Pain before (0-10)", min_value=0, max_value=10, required=False)
+    pain_after = forms.IntegerField(label="Pain after (0-10)", min_value=0, max_value=10, required=False)
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    layout = Layout(Row(Column("pain_before"), Column("pain_after")), "note")
+
+
+class DischargeForm(CrispyFormMixin, forms.Form):
+    escort_present = forms.BooleanField(label="Escort is here to take the patient home", required=False)
+    aftercare_given = forms.BooleanField(
+        label="After-care instructions given (no driving until tomorrow)", required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for item in PADSS_ITEMS:
+            self.fields[item] = forms.TypedChoiceField(
+                label=PADSS_LABELS[item], choices=[(2, "2"), (1, "1"), (0, "0")], coerce=int, widget=forms.RadioSelect
+            )
+        self.helper.layout = Layout(*[InlineRadios(item) for item in PADSS_ITEMS], "escort_present", "aftercare_given")
+
+    def padss(self) -> dict[str, int]:
+        return {item: self.cleaned_data[item] for item in PADSS_ITEMS}
+
+
+class AddendumForm(CrispyFormMixin, forms.Form):
+    text = forms.CharField(label="Addendum", widget=forms.Textarea(attrs={"rows": 3}), min_length=5)
+
+
+class SignForm(CrispyFormMixin, forms.Form):
+    confirm = forms.BooleanField(
+        label="I have reviewed this record. Signing locks it; later corrections become addenda.", required=True
+    )

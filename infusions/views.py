@@ -1,0 +1,393 @@
+"""Infusion pages: today's board, the session chart (tablet at the chair) and the course pages.
+
+Every page about a patient's session or course goes through ``PatientRecordMixin`` (scope + permission + access log).
+Chart actions are POST-only views that call one service each; a refusal re-renders the chart with the form's errors.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django.views.generic import CreateView, FormView, TemplateView
+
+from infusions import forms, services
+from infusions.choices import SessionStatus
+from infusions.models import InfusionSession, TreatmentCourse
+from infusions.selectors import board_sessions, session_chart
+from patients.access import PatientRecordMixin
+from patients.selectors import patient_record
+
+
+def form_error(form: Any, exc: ValidationError) -> None:
+    """Put a service's refusal next to its field when it names one, else at the top of the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@method_decorator(never_cache, name="dispatch")
+class TodayBoardView(PermissionRequiredMixin, TemplateView):
+    """Every session of the day by chair; the table refreshes itself every 30 s (htmx)."""
+
+    permission_required = "infusions.view_infusionsession"
+    template_name = "infusions/today_board.html"
+
+    def get_template_names(self) -> list[str]:
+        return ["infusions/_board.html"] if self.request.headers.get("HX-Request") else [self.template_name]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        day = timezone.localdate()
+        sessions = InfusionSession.objects.visible_to(self.request.user)
+        return super().get_context_data(day=day, sessions=board_sessions(day, sessions), now=timezone.now(), **kwargs)
+
+
+class CourseMixin(PatientRecordMixin):
+    access_category = "courses"
+
+    def get_course(self) -> TreatmentCourse:
+        if not hasattr(self, "_course"):
+            courses = TreatmentCourse.objects.visible_to(self.request.user).select_related("protocol", "patient")
+            self._course = get_object_or_404(courses, pk=self.kwargs["pk"])
+        return self._course
+
+    def resolve_patient(self) -> Any:
+        return self.get_course().patient
+
+
+class CourseListView(PatientRecordMixin, TemplateView):
+    permission_required = "infusions.view_treatmentcourse"
+    access_category = "courses"
+    template_name = "infusions/course_list.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from django.db.models import Count, Q
+
+        courses = (
+            TreatmentCourse.objects.filter(patient=self.get_patient())
+            .select_related("protocol", "prescriber")
+            .annotate(done=Count("sessions", filter=Q(sessions__status=SessionStatus.SIGNED)))
+        )
+        return super().get_context_data(courses=courses, **kwargs)
+
+
+class CourseCreateView(PatientRecordMixin, CreateView):
+    """A clinician orders a course for the patient."""
+
+    permission_required = "infusions.add_treatmentcourse"
+    access_category = "courses"
+    form_class = forms.CourseForm
+    template_name = "infusions/course_form.html"
+
+    def form_valid(self, form: forms.CourseForm) -> HttpResponse:
+        data = form.cleaned_data
+        try:
+            course = services.course_create(patient=self.get_patient(), prescriber=self.request.user,
+                                            by=self.request.user, **data)  # fmt: skip
+        except ValidationError as exc:
+            form_error(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Course ordered: {course.protocol}.")
+        return redirect(course)
+
+
+class CourseDetailView(CourseMixin, TemplateView):
+    permission_required = "infusions.view_treatmentcourse"
+    template_name = "infusions/course_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        course = self.get_course()
+        sessions = course.sessions.active().select_related("nurse", "signed_by").order_by("-scheduled_for")
+        kwargs.setdefault("schedule_form", forms.ScheduleForm())
+        return super().get_context_data(course=course, sessions=sessions, **kwargs)
+
+
+class SessionScheduleView(CourseMixin, FormView):
+    permission_required = "infusions.add_infusionsession"
+    form_class = forms.ScheduleForm
+    http_method_names = ["post"]
+
+    def form_valid(self, form: forms.ScheduleForm) -> HttpResponse:
+        try:
+            session = services.session_schedule(course=self.get_course(), by=self.request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_error(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Booked {session.scheduled_for:%-d %b %H:%M}, chair {session.chair}.")
+        return redirect(self.get_course())
+
+    def form_invalid(self, form: forms.ScheduleForm) -> HttpResponse:
+        view = CourseDetailView(request=self.request, kwargs=self.kwargs, args=self.args)
+        view._course, view._patient = self.get_course(), self.get_patient()
+        return render(self.request, CourseDetailView.template_name, view.get_context_data(schedule_form=form))
+
+
+class SessionMixin(PatientRecordMixin):
+    access_category = "session"
+
+    def get_session(self) -> InfusionSession:
+        if not hasattr(self, "_session"):
+            sessions = InfusionSession.objects.visible_to(self.request.user).select_related(
+                "course__protocol", "course__prescriber", "patient", "preparation", "nurse", "signed_by",
+                "second_check_by", "baseline_override_by",
+            )  # fmt: skip
+            self._session = get_object_or_404(sessions, pk=self.kwargs["pk"])
+        return self._session
+
+    def resolve_patient(self) -> Any:
+        return self.get_session().patient
+
+
+def notes_form(session: InfusionSession) -> forms.NotesForm:
+    fields = ("pain_before", "pain_after", "note")
+    return forms.NotesForm(initial={name: getattr(session, name) for name in fields})
+
+
+def chart_forms(session: InfusionSession, request: Any) -> dict[str, Any]:
+    """Blank forms for the actions the session's state allows."""
+    status, unit = session.status, session.course.protocol.unit
+    available: dict[str, Any] = {}
+    if status == SessionStatus.SCHEDULED:
+        available["check_in"] = forms.CheckInForm()
+        available["cancel"] = forms.CancelForm()
+    if status == SessionStatus.CHECKED_IN:
+        initial = {"dose_per_kg": session.dose_per_kg or session.course.ordered_dose, "weight_kg": session.weight_kg,
+                   "preparation": session.preparation_id}  # fmt: skip
+        available["dose"] = forms.DoseForm(unit=unit, request=request, initial=initial)
+        available["override"] = forms.OverrideForm()
+        available["cancel"] = forms.CancelForm()
+    if status in (SessionStatus.CHECKED_IN, SessionStatus.INFUSING, SessionStatus.OBSERVING):
+        available["vitals"] = forms.VitalsForm()
+        available["medication"] = forms.MedicationGivenForm()
+        available["notes"] = notes_form(session)
+    if status == SessionStatus.INFUSING and session.course.protocol.is_continuous:
+        available["titrate"] = forms.TitrateForm(request=request)
+    if status == SessionStatus.OBSERVING:
+        available["discharge"] = forms.DischargeForm()
+    if status == SessionStatus.DISCHARGED:
+        available["sign"] = forms.SignForm()
+        available["notes"] = notes_form(session)
+    if status == SessionStatus.SIGNED:
+        available["addendum"] = forms.AddendumForm()
+    return available
+
+
+@method_decorator(never_cache, name="dispatch")
+class SessionChartView(SessionMixin, TemplateView):
+    """The chart at the chair: state, timers, alerts, dose, vitals timeline and the next action."""
+
+    permission_required = "infusions.view_vitalsign"
+    template_name = "infusions/session_chart.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        session = self.get_session()
+        chart_forms_ = chart_forms(session, self.request)
+        chart_forms_.update(kwargs.pop("bound_forms", {}))
+        record = patient_record(session.patient, clinical=True)
+        return super().get_context_data(
+            chart=session_chart(session), session=session, forms=chart_forms_, record=record, **kwargs
+        )
+
+
+class SessionActionView(SessionMixin, FormView):
+    """One chart action: validate the form, call the service, come back to the chart."""
+
+    http_method_names = ["post"]
+    permission_required = "infusions.change_infusionsession"
+    form_key = ""
+    success_message = ""
+
+    def get_form_class(self) -> Any:
+        return type(chart_forms(self.get_session(), self.request).get(self.form_key)) if self.form_key else None
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        if issubclass(self.get_form_class(), forms.SecondCheckMixin):
+            kwargs["request"] = self.request
+        if self.get_form_class() is forms.DoseForm:
+            kwargs["unit"] = self.get_session().course.protocol.unit
+        return kwargs
+
+    def post(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        if self.get_form_class() is type(None):
+            messages.error(
+                request,
+                f"That action is not possible now: the session is {self.get_session().get_status_display().lower()}.",
+            )
+            return redirect(self.get_session())
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form: Any) -> None:
+        raise NotImplementedError
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            self.perform(form)
+        except ValidationError as exc:
+            form_error(form, exc)
+            return self.form_invalid(form)
+        if self.success_message:
+            messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(self.get_session().get_absolute_url())
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        chart = SessionChartView(request=self.request, kwargs=self.kwargs, args=self.args)
+        chart._session, chart._patient = self.get_session(), self.get_patient()
+        context = chart.get_context_data(bound_forms={self.form_key: form}, failed_action=self.form_key)
+        return render(self.request, SessionChartView.template_name, context)
+
+
+def _at(form: Any, name: str) -> Any:
+    return form.cleaned_data.get(name) or timezone.now()
+
+
+class CheckInView(SessionActionView):
+    form_key, success_message = "check_in", "Checked in."
+
+    def perform(self, form: Any) -> None:
+        services.session_check_in(session=self.get_session(), by=self.request.user, **form.cleaned_data)
+
+
+class CancelView(SessionActionView):
+    form_key, success_message = "cancel", "Session cancelled."
+
+    def perform(self, form: Any) -> None:
+        services.session_cancel(session=self.get_session(), by=self.request.user, **form.cleaned_data)
+
+
+class DoseView(SessionActionView):
+    form_key, success_message = "dose", "Dose calculated."
+
+    def perform(self, form: Any) -> None:
+        data = form.cleaned_data
+        services.session_set_dose(session=self.get_session(), by=self.request.user, weight_kg=data["weight_kg"],
+                                  preparation=data["preparation"], dose_per_kg=data["dose_per_kg"],
+                                  second_checker=form.second_checker)  # fmt: skip
+
+
+class VitalsView(SessionActionView):
+    form_key = "vitals"
+    permission_required = "infusions.add_vitalsign"
+
+    def perform(self, form: Any) -> None:
+        data = dict(form.cleaned_data)
+        vitals = services.session_record_vitals(session=self.get_session(), by=self.request.user,
+                                                taken_at=data.pop("taken_at") or timezone.now(), **data)  # fmt: skip
+        if vitals.alerts:
+            messages.warning(self.request, "Out of range: " + " ".join(a["message"] for a in vitals.alerts))
+        else:
+            messages.success(self.request, "Vitals recorded, all within range.")
+
+
+class OverrideView(SessionActionView):
+    form_key, success_message = "override", "Baseline override recorded."
+    permission_required = "infusions.override_baseline"
+
+    def perform(self, form: Any) -> None:
+        services.session_override_baseline(session=self.get_session(), by=self.request.user, **form.cleaned_data)
+
+
+class StartView(SessionActionView):
+    form_key, success_message = "", "Infusion started."
+
+    def post(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            services.session_start(session=self.get_session(), by=request.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, self.success_message)
+        return redirect(self.get_session())
+
+
+class TitrateView(SessionActionView):
+    form_key, success_message = "titrate", "Rate changed."
+    permission_required = "infusions.add_ratechange"
+
+    def perform(self, form: Any) -> None:
+        data = form.cleaned_data
+        services.session_titrate(session=self.get_session(), by=self.request.user,
+                                 rate_mg_per_kg_h=data["rate_mg_per_kg_h"], reason=data["reason"],
+                                 second_checker=form.second_checker)  # fmt: skip
+
+
+class MedicationView(SessionActionView):
+    form_key, success_message = "medication", "Medication charted."
+    permission_required = "infusions.add_sessionmedication"
+
+    def perform(self, form: Any) -> None:
+        data = dict(form.cleaned_data)
+        data["given_at"] = data.get("given_at") or timezone.now()
+        services.session_give_medication(session=self.get_session(), by=self.request.user, **data)
+
+
+class StopView(StartView):
+    success_message = "Infusion stopped; observation started."
+
+    def post(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            services.session_end_infusion(session=self.get_session(), by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, self.success_message)
+        return redirect(self.get_session())
+
+
+class NotesView(SessionActionView):
+    form_key, success_message = "notes", "Notes saved."
+
+    def perform(self, form: Any) -> None:
+        services.session_update_notes(session=self.get_session(), by=self.request.user, **form.cleaned_data)
+
+
+class DischargeView(SessionActionView):
+    form_key, success_message = "discharge", "Discharged."
+
+    def perform(self, form: Any) -> None:
+        services.session_discharge(session=self.get_session(), by=self.request.user, padss=form.padss(),
+                                   escort_present=form.cleaned_data["escort_present"],
+                                   aftercare_given=form.cleaned_data["aftercare_given"])  # fmt: skip
+
+
+class SignView(SessionActionView):
+    form_key, success_message = "sign", "Session signed and locked."
+    permission_required = "infusions.view_vitalsign"  # who may sign is decided by services.may_sign
+
+    def perform(self, form: Any) -> None:
+        services.session_sign(session=self.get_session(), by=self.request.user)
+
+
+class AddendumView(SessionActionView):
+    form_key, success_message = "addendum", "Addendum added."
+    permission_required = "infusions.add_addendum"
+
+    def perform(self, form: Any) -> None:
+        services.addendum_add(session=self.get_session(), by=self.request.user, **form.cleaned_data)
+
+
+SESSION_ACTIONS = {
+    "check-in": ("session_check_in", CheckInView),
+    "cancel": ("session_cancel", CancelView),
+    "dose": ("session_dose", DoseView),
+    "vitals": ("session_vitals", VitalsView),
+    "override": ("session_override", OverrideView),
+    "start": ("session_start", StartView),
+    "titrate": ("session_titrate", TitrateView),
+    "medication": ("session_medication", MedicationView),
+    "stop": ("session_stop", StopView),
+    "notes": ("session_notes", NotesView),
+    "discharge": ("session_discharge", DischargeView),
+    "sign": ("session_sign", SignView),
+    "addendum": ("session_addendum", AddendumView),
+}

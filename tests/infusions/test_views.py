@@ -1,0 +1,208 @@
+"""Session pages over HTTP: the chart flow, refusals shown on the page, and query counts that stay flat."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal as D
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from clinic.audit.models import PatientAccessEvent
+from infusions import services
+from infusions.choices import SessionStatus
+from infusions.models import InfusionSession, TreatmentCourse
+from tests.factories import TEST_PASSWORD, PatientFactory
+from tests.infusions.factories import MIGRAINE_PROTOCOL, CourseFactory, SessionFactory, preparation, protocol
+from tests.infusions.test_services import GOOD_VITALS, ready_patient
+
+pytestmark = pytest.mark.django_db
+
+
+def action(session: InfusionSession, name: str) -> str:
+    return reverse(f"infusions:session_{name}", kwargs={"pk": session.pk})
+
+
+def chart(session: InfusionSession) -> str:
+    return reverse("infusions:session_chart", kwargs={"pk": session.pk})
+
+
+def vitals_post(**changes):
+    now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    return {"taken_at": now, **{k: str(v) for k, v in {**GOOD_VITALS, **changes}.items()}}
+
+
+@pytest.fixture
+def session():
+    course = CourseFactory(
+        patient=ready_patient(), protocol=protocol(MIGRAINE_PROTOCOL), ordered_dose=D("0.1"), ordered_max=D("1.0")
+    )
+    return SessionFactory(course=course)
+
+
+def test_nurse_charts_a_session_through_the_pages_and_a_clinician_signs(nurse_client, clinician_client, session):
+    checkin = {
+        "escort_name": "Pat Doe",
+        "escort_phone": "(555) 010-1111",
+        "fasting": "confirmed",
+        "pregnancy_check": "not_applicable",
+    }
+    assert nurse_client.post(action(session, "check_in"), checkin).status_code == HTTPStatus.FOUND
+    dose = {"weight_kg": "80", "preparation": preparation(1).pk, "dose_per_kg": "0.1"}
+    assert nurse_client.post(action(session, "dose"), dose).status_code == HTTPStatus.FOUND
+    nurse_client.post(action(session, "vitals"), vitals_post())
+    nurse_client.post(action(session, "start"))
+    session.refresh_from_db()
+    assert session.status == SessionStatus.INFUSING
+
+    page = nurse_client.post(action(session, "vitals"), vitals_post(systolic=171), follow=True)
+    assert "Out of range" in page.text
+    assert "High" in page.content.decode()
+    nurse_client.post(action(session, "titrate"), {"rate_mg_per_kg_h": "0.2", "reason": "Pain 6/10"})
+    med = {
+        "drug": "ondansetron",
+        "dose": "4",
+        "unit": "mg",
+        "route": "iv",
+        "reason": "Nausea",
+        "given_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+    }
+    assert nurse_client.post(action(session, "medication"), med).status_code == HTTPStatus.FOUND
+    nurse_client.post(action(session, "stop"))
+    session.refresh_from_db()
+    assert (session.status, session.rate_changes.count(), session.medications.count()) == (
+        SessionStatus.OBSERVING,
+        3,
+        1,
+    )
+
+    InfusionSession.objects.filter(pk=session.pk).update(infusion_ended_at=timezone.now() - dt.timedelta(hours=2))
+    discharge = {**dict.fromkeys(services.PADSS_ITEMS, "2"), "escort_present": "on", "aftercare_given": "on"}
+    assert nurse_client.post(action(session, "discharge"), discharge).status_code == HTTPStatus.FOUND
+    assert clinician_client.post(action(session, "sign"), {"confirm": "on"}).status_code == HTTPStatus.FOUND
+    session.refresh_from_db()
+    assert session.status == SessionStatus.SIGNED
+
+    refused = nurse_client.post(action(session, "notes"), {"note": "changed after signing"}, follow=True)
+    assert "That action is not possible now: the session is signed" in refused.text
+    nurse_client.post(action(session, "addendum"), {"text": "IV site checked, no redness."})
+    assert session.addenda.get().text == "IV site checked, no redness."
+
+
+def test_a_refused_dose_is_shown_next_to_the_field_and_nothing_is_saved(nurse_client, session):
+    services.session_check_in(
+        session=session,
+        by=session.course.prescriber,
+        escort_name="Pat",
+        escort_phone="1",
+        fasting="confirmed",
+        pregnancy_check="not_applicable",
+    )
+    page = nurse_client.post(
+        action(session, "dose"), {"weight_kg": "80", "preparation": preparation(1).pk, "dose_per_kg": "1.2"}
+    )
+    assert page.status_code == HTTPStatus.OK
+    assert "above this patient&#x27;s order (1 mg/kg/h)" in page.text
+    session.refresh_from_db()
+    assert session.dose_per_kg is None
+
+
+def test_second_checker_with_a_wrong_password_is_refused(nurse_client, session):
+    from clinic.accounts import roles
+    from tests.factories import UserFactory
+
+    UserFactory(username="rn2", role=roles.NURSE)
+    services.session_check_in(
+        session=session,
+        by=session.course.prescriber,
+        escort_name="Pat",
+        escort_phone="1",
+        fasting="confirmed",
+        pregnancy_check="not_applicable",
+    )
+    data = {"weight_kg": "80", "preparation": preparation(1).pk, "dose_per_kg": "0.05"}  # below usual 0.1
+    page = nurse_client.post(action(session, "dose"), {**data, "second_username": "rn2", "second_password": "nope"})
+    assert "not a nurse&#x27;s or clinician&#x27;s active login" in page.text
+    ok = nurse_client.post(
+        action(session, "dose"), {**data, "second_username": "rn2", "second_password": TEST_PASSWORD}
+    )
+    assert ok.status_code == HTTPStatus.FOUND
+    session.refresh_from_db()
+    assert session.second_check_by.username == "rn2"
+
+
+def test_opening_the_chart_logs_the_access(nurse_client, session):
+    assert nurse_client.get(chart(session)).status_code == HTTPStatus.OK
+    assert PatientAccessEvent.objects.get().category == "session"
+
+
+def test_a_session_of_another_patient_cannot_be_reached_by_a_user_without_scope(front_desk_client, session):
+    assert front_desk_client.get(chart(session)).status_code == HTTPStatus.FORBIDDEN
+
+
+@pytest.mark.parametrize("n_vitals", [1, 30])
+def test_chart_query_count_is_flat(nurse_client, django_assert_max_num_queries, session, n_vitals):
+    nurse = session.course.prescriber
+    services.session_check_in(
+        session=session,
+        by=nurse,
+        escort_name="Pat",
+        escort_phone="1",
+        fasting="confirmed",
+        pregnancy_check="not_applicable",
+    )
+    services.session_set_dose(
+        session=session, by=nurse, weight_kg=D(80), preparation=preparation(1), dose_per_kg=D("0.1")
+    )
+    services.session_record_vitals(session=session, by=nurse, **GOOD_VITALS)
+    services.session_start(session=session, by=nurse)
+    for n in range(n_vitals):
+        services.session_record_vitals(
+            session=session, by=nurse, taken_at=timezone.now() + dt.timedelta(minutes=n), **GOOD_VITALS
+        )
+    with django_assert_max_num_queries(34):
+        page = nurse_client.get(chart(session))
+    assert page.status_code == HTTPStatus.OK
+    assert len(page.context["chart"].vitals) == n_vitals + 1
+
+
+@pytest.mark.parametrize("n_sessions", [1, 20])
+def test_today_board_query_count_is_flat(nurse_client, django_assert_max_num_queries, n_sessions):
+    for n in range(n_sessions):
+        SessionFactory(chair=str(n % 6 + 1), scheduled_for=timezone.now())
+    with django_assert_max_num_queries(11):
+        page = nurse_client.get(reverse("infusions:today_board"))
+    assert len(page.context["sessions"]) == n_sessions
+
+
+def test_board_refresh_returns_only_the_table(nurse_client):
+    SessionFactory(scheduled_for=timezone.now())
+    page = nurse_client.get(reverse("infusions:today_board"), headers={"HX-Request": "true"})
+    assert "<html" not in page.text
+    assert 'data-testid="today-board"' in page.text
+
+
+def test_clinician_orders_a_course_within_the_protocol(clinician_client):
+    patient = PatientFactory()
+    url = reverse("infusions:course_create", kwargs={"pk": patient.pk})
+    data = {
+        "protocol": protocol().pk,
+        "ordered_dose": "0.5",
+        "ordered_max": "1.2",
+        "planned_sessions": "6",
+        "started_on": timezone.localdate().isoformat(),
+    }
+    refused = clinician_client.post(url, data)
+    assert "hard maximum" in refused.text
+    assert clinician_client.post(url, {**data, "ordered_max": "0.75"}).status_code == HTTPStatus.FOUND
+    assert TreatmentCourse.objects.get().prescriber.username == "t_clinician"
+
+
+def test_front_desk_books_a_session(front_desk_client):
+    course = CourseFactory()
+    when = (timezone.localtime() + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    url = reverse("infusions:session_schedule", kwargs={"pk": course.pk})
+    assert front_desk_client.post(url, {"scheduled_for": when, "chair": "3"}).status_code == HTTPStatus.FOUND
+    assert course.sessions.get().chair == "3"
