@@ -453,13 +453,16 @@ SIGN_MEANING = "Reviewed and approved the infusion record"
 
 
 @transaction.atomic
-def session_sign(*, session: InfusionSession, by: User) -> InfusionSession:
+def session_sign(*, session: InfusionSession, by: User, at: dt.datetime | None = None) -> InfusionSession:
     """Sign a discharged session; from then on the database refuses edits, and corrections are addenda."""
     session = _locked(session)
     _require(session, "sign", SessionStatus.DISCHARGED)
     if not may_sign(by):
         raise _refuse("Your role cannot sign sessions.")
-    session.status, session.signed_at, session.signed_by = SessionStatus.SIGNED, timezone.now(), by
+    at = at or timezone.now()
+    if session.discharged_at and at < session.discharged_at:
+        raise _refuse("The signature cannot be earlier than the discharge.")
+    session.status, session.signed_at, session.signed_by = SessionStatus.SIGNED, at, by
     session.signature_meaning = SIGN_MEANING
     return _save(session, by)
 

@@ -178,7 +178,13 @@ def chart_forms(session: InfusionSession, request: Any) -> dict[str, Any]:
         available["notes"] = notes_form(session)
     if status == SessionStatus.SIGNED:
         available["addendum"] = forms.AddendumForm()
+    for key, form in available.items():
+        form.auto_id = form_auto_id(key)  # several forms on one page: field ids must not collide
     return available
+
+
+def form_auto_id(key: str) -> str:
+    return f"id_{key}_%s"
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -211,6 +217,7 @@ class SessionActionView(SessionMixin, FormView):
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
+        kwargs["auto_id"] = form_auto_id(self.form_key)
         if issubclass(self.get_form_class(), forms.SecondCheckMixin):
             kwargs["request"] = self.request
         if self.get_form_class() is forms.DoseForm:
@@ -283,7 +290,7 @@ class VitalsView(SessionActionView):
         vitals = services.session_record_vitals(session=self.get_session(), by=self.request.user,
                                                 taken_at=data.pop("taken_at") or timezone.now(), **data)  # fmt: skip
         if vitals.alerts:
-            messages.warning(self.request, "Out of range: " + " ".join(a["message"] for a in vitals.alerts))
+            messages.warning(self.request, f"Vitals recorded: {len(vitals.alerts)} out of range, see the alert below.")
         else:
             messages.success(self.request, "Vitals recorded, all within range.")
 

@@ -47,7 +47,8 @@ class VitalSign(ClinicalRecord):
         ]
 
     def __str__(self) -> str:
-        return f"{self.taken_at:%H:%M} BP {self.systolic}/{self.diastolic} HR {self.heart_rate} SpO2 {self.spo2}"
+        when = timezone.localtime(self.taken_at)
+        return f"{when:%H:%M} BP {self.systolic}/{self.diastolic} HR {self.heart_rate} SpO2 {self.spo2}"
 
     @property
     def alert_fields(self) -> set[str]:
@@ -81,7 +82,7 @@ class RateChange(ClinicalRecord):
         indexes = [models.Index(fields=["session", "at"], name="ratechange_session_time_idx")]
 
     def __str__(self) -> str:
-        return f"{self.at:%H:%M} {self.rate_ml_h} mL/h ({self.rate_mg_h} mg/h): {self.reason}"
+        return f"{timezone.localtime(self.at):%H:%M} {self.rate_ml_h} mL/h ({self.rate_mg_h} mg/h): {self.reason}"
 
 
 @track_changes()

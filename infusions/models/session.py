@@ -151,7 +151,7 @@ class InfusionSession(ClinicalRecord):
         ]
 
     def __str__(self) -> str:
-        return f"Session {self.scheduled_for:%d %b %Y %H:%M}, chair {self.chair}"
+        return f"Session {timezone.localtime(self.scheduled_for):%d %b %Y %H:%M}, chair {self.chair}"
 
     def get_absolute_url(self) -> str:
         return reverse("infusions:session_chart", kwargs={"pk": self.pk})

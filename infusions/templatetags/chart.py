@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import template
@@ -12,6 +13,14 @@ register = template.Library()
 @register.inclusion_tag("infusions/_vital_cell.html")
 def vital_cell(vitals: Any, field: str, suffix: str = "") -> dict[str, Any]:
     return {"value": getattr(vitals, field), "alert": vitals.alert_for(field), "suffix": suffix}
+
+
+@register.filter
+def trim(value: Any) -> str:
+    """A decimal without trailing zeros: 0.100 -> 0.1, 1.000 -> 1."""
+    if value is None or value == "":
+        return ""
+    return f"{Decimal(value).normalize():f}"
 
 
 @register.filter

@@ -96,7 +96,7 @@ def test_a_depression_session_from_check_in_to_signature(nurse, clinician):
         aftercare_given=True,
         at=T0 + dt.timedelta(minutes=110),
     )
-    session = services.session_sign(session=session, by=clinician)
+    session = services.session_sign(session=session, by=clinician, at=T0 + dt.timedelta(minutes=120))
     assert (session.status, session.signed_by) == (SessionStatus.SIGNED, clinician)
 
 
@@ -275,7 +275,7 @@ def signed(nurse, clinician) -> InfusionSession:
         aftercare_given=True,
         at=T0 + dt.timedelta(minutes=110),
     )
-    return services.session_sign(session=session, by=clinician)
+    return services.session_sign(session=session, by=clinician, at=T0 + dt.timedelta(minutes=120))
 
 
 def test_a_signed_session_cannot_be_changed_even_through_the_orm(nurse, clinician):
@@ -308,9 +308,12 @@ def test_nurses_sign_only_when_the_clinic_allows_it(nurse):
         at=T0 + dt.timedelta(minutes=110),
     )
     with pytest.raises(ValidationError, match="Your role cannot sign"):
-        services.session_sign(session=session, by=nurse)
+        services.session_sign(session=session, by=nurse, at=T0 + dt.timedelta(minutes=120))
     ClinicSettings.objects.update_or_create(pk=1, defaults={"nurses_may_sign_sessions": True})
-    assert services.session_sign(session=session, by=nurse).status == SessionStatus.SIGNED
+    assert (
+        services.session_sign(session=session, by=nurse, at=T0 + dt.timedelta(minutes=120)).status
+        == SessionStatus.SIGNED
+    )
 
 
 def test_course_order_above_the_protocol_hard_maximum_is_refused(clinician):
