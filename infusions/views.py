@@ -160,7 +160,8 @@ def chart_forms(session: InfusionSession, request: Any) -> dict[str, Any]:
         available["check_in"] = forms.CheckInForm()
         available["cancel"] = forms.CancelForm()
     if status == SessionStatus.CHECKED_IN:
-        initial = {"dose_per_kg": session.dose_per_kg or session.course.ordered_dose, "weight_kg": session.weight_kg,
+        dose = session.dose_per_kg or session.course.ordered_dose
+        initial = {"dose_per_kg": dose.normalize() if dose is not None else None, "weight_kg": session.weight_kg,
                    "preparation": session.preparation_id}  # fmt: skip
         available["dose"] = forms.DoseForm(unit=unit, request=request, initial=initial)
         available["override"] = forms.OverrideForm()

@@ -15,7 +15,16 @@ pytestmark = pytest.mark.django_db
 AUDIT_PAGES = ["admin:audit_patientaccessevent_changelist", "admin:pghistory_events_changelist"]
 
 
-@pytest.mark.parametrize("name", [*AUDIT_PAGES, "admin:accounts_user_changelist"])
+REFERENCE_DATA = [
+    "admin:infusions_protocol_changelist",
+    "admin:infusions_drugpreparation_changelist",
+    "admin:infusions_vitalthresholdsettings_changelist",
+    "admin:patients_contraindicationitem_changelist",
+    "admin:clinic_clinicsettings_changelist",
+]
+
+
+@pytest.mark.parametrize("name", [*AUDIT_PAGES, *REFERENCE_DATA, "admin:accounts_user_changelist"])
 def test_clinic_admin_opens_staff_and_audit_pages(clinic_admin_client, name):
     assert clinic_admin_client.get(reverse(name)).status_code == HTTPStatus.OK
 
@@ -52,3 +61,14 @@ def test_clinic_admin_cannot_make_anyone_a_superuser(clinic_admin_client):
     }
     clinic_admin_client.post(reverse("admin:accounts_user_change", args=[target.pk]), form)
     assert User.objects.get(pk=target.pk).is_superuser is False
+
+
+def test_clinic_admin_tunes_a_vital_sign_threshold(clinic_admin_client):
+    from infusions.models import VitalThresholdSettings
+
+    row = VitalThresholdSettings.current()
+    url = reverse("admin:infusions_vitalthresholdsettings_change", args=[row.pk])
+    form = {name: getattr(row, name) for name in [f.name for f in row._meta.fields if f.name != "id"]}
+    response = clinic_admin_client.post(url, {**form, "systolic_high": 160})
+    assert response.status_code == HTTPStatus.FOUND
+    assert VitalThresholdSettings.current().systolic_high == 160

@@ -327,3 +327,12 @@ def test_course_order_above_the_protocol_hard_maximum_is_refused(clinician):
             planned_sessions=6,
             by=clinician,
         )
+
+
+def test_alerts_use_the_clinics_tuned_thresholds(nurse):
+    from infusions.models import VitalThresholdSettings
+
+    VitalThresholdSettings.objects.filter(pk=1).update(systolic_high=150)
+    session = started(nurse)
+    vitals = services.session_record_vitals(session=session, by=nurse, **{**GOOD_VITALS, "systolic": 155})
+    assert [a["code"] for a in vitals.alerts] == ["systolic_high"]
