@@ -206,3 +206,24 @@ def test_front_desk_books_a_session(front_desk_client):
     url = reverse("infusions:session_schedule", kwargs={"pk": course.pk})
     assert front_desk_client.post(url, {"scheduled_for": when, "chair": "3"}).status_code == HTTPStatus.FOUND
     assert course.sessions.get().chair == "3"
+
+
+def test_titration_above_the_order_is_refused_on_the_page(nurse_client, session):
+    nurse = session.course.prescriber
+    services.session_check_in(
+        session=session,
+        by=nurse,
+        escort_name="Pat",
+        escort_phone="1",
+        fasting="confirmed",
+        pregnancy_check="not_applicable",
+    )
+    services.session_set_dose(
+        session=session, by=nurse, weight_kg=D(80), preparation=preparation(1), dose_per_kg=D("0.1")
+    )
+    services.session_record_vitals(session=session, by=nurse, **GOOD_VITALS)
+    services.session_start(session=session, by=nurse)
+    page = nurse_client.post(action(session, "titrate"), {"rate_mg_per_kg_h": "1.2", "reason": "Pain 9/10"})
+    assert page.status_code == HTTPStatus.OK
+    assert "above this patient&#x27;s order (1 mg/kg/h)" in page.text
+    assert session.rate_changes.count() == 1  # only the start
