@@ -6,6 +6,7 @@ from typing import Any
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.core.exceptions import ValidationError
 
 
 class CrispyFormMixin:
@@ -49,3 +50,12 @@ class VoidForm(CrispyFormMixin, forms.Form):
         help_text="For example: entered for the wrong patient; duplicate entry.",
         error_messages={"min_length": "Give a reason for voiding this record (at least 5 characters)."},
     )
+
+
+def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Put a service's refusal next to the field it names, else at the top of the form (STYLE.md 3)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)

@@ -6,14 +6,8 @@ from typing import Any
 
 from django.contrib import admin
 
+from clinic.admin import NoDeleteAdmin
 from infusions.models import DrugPreparation, InfusionSession, Protocol, TreatmentCourse, VitalThresholdSettings
-
-
-class NoDeleteAdmin(admin.ModelAdmin):
-    """Reference rows are referenced by clinical records (PROTECT): retire them with "is active" instead."""
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Protocol)

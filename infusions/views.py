@@ -18,21 +18,13 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import CreateView, FormView, TemplateView
 
+from clinic.forms import add_service_errors
 from infusions import forms, services
 from infusions.choices import SessionStatus
 from infusions.models import InfusionSession, TreatmentCourse
 from infusions.selectors import board_sessions, session_chart
 from patients.access import PatientRecordMixin
 from patients.selectors import patient_record
-
-
-def form_error(form: Any, exc: ValidationError) -> None:
-    """Put a service's refusal next to its field when it names one, else at the top of the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -94,7 +86,7 @@ class CourseCreateView(PatientRecordMixin, CreateView):
             course = services.course_create(patient=self.get_patient(), prescriber=self.request.user,
                                             by=self.request.user, **data)  # fmt: skip
         except ValidationError as exc:
-            form_error(form, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, f"Course ordered: {course.protocol}.")
         return redirect(course)
@@ -120,7 +112,7 @@ class SessionScheduleView(CourseMixin, FormView):
         try:
             session = services.session_schedule(course=self.get_course(), by=self.request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form_error(form, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, f"Booked {session.scheduled_for:%-d %b %H:%M}, chair {session.chair}.")
         return redirect(self.get_course())
@@ -241,7 +233,7 @@ class SessionActionView(SessionMixin, FormView):
         try:
             self.perform(form)
         except ValidationError as exc:
-            form_error(form, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         if self.success_message:
             messages.success(self.request, self.success_message)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import admin
 
+from clinic.admin import NoDeleteAdmin
 from clinic.audit.services import patient_access_log
 from patients.models import (
     Allergy,
@@ -18,13 +19,6 @@ from patients.models import (
     PriorTreatment,
     Screening,
 )
-
-
-class NoDeleteAdmin(admin.ModelAdmin):
-    """Clinical rows are voided with a reason in the app, never deleted."""
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Patient)

@@ -16,7 +16,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 
-from clinic.forms import VoidForm
+from clinic.forms import VoidForm, add_service_errors
 from clinic.services import record_void
 from patients import forms
 from patients.access import PatientRecordMixin
@@ -34,15 +34,6 @@ from patients.services import (
 )
 
 SEARCH_SESSION_KEY = "patients:search"
-
-
-def _form_error(form: Any, exc: ValidationError) -> None:
-    """Put a service's refusal next to its field when it names one, else at the top of the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -103,7 +94,7 @@ class PatientCreateView(PermissionRequiredMixin, CreateView):
         try:
             patient = patient_create(by=self.request.user, **fields)
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, f"Registered {patient.full_name}, MRN {patient.mrn}.")
         return redirect(patient)
@@ -122,7 +113,7 @@ class PatientUpdateView(PatientRecordMixin, UpdateView):
         try:
             record_save(record=form.instance, by=self.request.user)
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, "Patient details saved.")
         return redirect(form.instance)
@@ -164,7 +155,7 @@ class PatientVoidView(PatientRecordMixin, FormView):
         try:
             record_void(record=self.get_patient(), by=self.request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, "The registration was voided.")
         return redirect("patients:patient_list")
@@ -228,7 +219,7 @@ class SectionMixin(PatientRecordMixin):
         try:
             record_save(record=form.instance, by=self.request.user)
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, f"{self.section.title.capitalize()} saved.")
         return HttpResponseRedirect(self.get_success_url())
@@ -263,7 +254,7 @@ class SectionVoidView(SectionMixin, FormView):
         try:
             record_void(record=self.get_object(), by=self.request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, f"{self.section.title.capitalize()} voided.")
         return HttpResponseRedirect(self.get_success_url())
@@ -290,7 +281,7 @@ class ScreeningCreateView(PatientRecordMixin, FormView):
                 screened_on=form.cleaned_data["screened_on"],
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, "Screening recorded. It now waits for a clinician's review.")
         return redirect(f"{self.get_patient().get_absolute_url()}#section-screening")
@@ -326,7 +317,7 @@ class ScreeningReviewView(PatientRecordMixin, FormView):
             else:
                 screening_decline(screening=self.get_screening(), by=self.request.user, note=data["review_note"])
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, "Screening cleared." if data["decision"] == "clear" else "Screening declined.")
         return redirect(f"{reverse('patients:patient_detail', kwargs={'pk': self.get_patient().pk})}#section-screening")
