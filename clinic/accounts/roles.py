@@ -46,6 +46,11 @@ _SESSION_CHARTING = [
     ],
     "infusions.view_addendum",
     "infusions.add_addendum",
+    *[
+        f"infusions.{action}_{model}"
+        for model in ("adverseevent", "externalreport")
+        for action in ("view", "add", "change")
+    ],
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -76,6 +81,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "infusions.change_treatmentcourse",
         "infusions.sign_session",
         "infusions.override_baseline",
+        "infusions.review_adverseevent",
     ],
     CLINIC_ADMIN: [
         *_EVERY_ROLE,
@@ -99,6 +105,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         ],
         "infusions.add_protocol",
         "infusions.add_drugpreparation",
+        *[f"infusions.{action}_adverseeventterm" for action in ("view", "add", "change")],
     ],
 }
 

@@ -1,5 +1,6 @@
 """Infusion courses and sessions: protocols, preparations, thresholds, the session chart and its timeline."""
 
+from infusions.models.adverse import AdverseEvent, AdverseEventTerm, ExternalReport
 from infusions.models.charting import Addendum, RateChange, SessionMedication, VitalSign
 from infusions.models.course import TreatmentCourse
 from infusions.models.reference import DrugPreparation, Protocol, VitalThresholdSettings
@@ -7,7 +8,10 @@ from infusions.models.session import InfusionSession
 
 __all__ = [
     "Addendum",
+    "AdverseEvent",
+    "AdverseEventTerm",
     "DrugPreparation",
+    "ExternalReport",
     "InfusionSession",
     "Protocol",
     "RateChange",

@@ -1,0 +1,160 @@
+"""Side effects recorded as adverse events, the way regulators and trials record them (clinical.md 4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from clinic.audit import track_changes
+from clinic.models import ClinicalRecord, VoidableQuerySet
+from infusions.adverse import DESTINATIONS, GRADE_DEFINITIONS, SERIOUSNESS_CRITERIA
+from infusions.choices import ActionTaken, AdverseEventCategory, AdverseEventOutcome, Causality
+
+
+@track_changes()
+class AdverseEventTerm(models.Model):
+    """A side-effect term of the pick-list (reference data), with the category it usually belongs to."""
+
+    name = models.CharField(max_length=100, unique=True)
+    category = models.CharField(max_length=20, choices=AdverseEventCategory.choices)
+    display_order = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["display_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AdverseEventQuerySet(VoidableQuerySet):
+    def visible_to(self, user: Any) -> AdverseEventQuerySet:
+        from patients.models import Patient
+
+        if not user.has_perm("infusions.view_adverseevent"):
+            return self.none()
+        return self.filter(patient__in=Patient.objects.visible_to(user))
+
+    def for_queue(self) -> AdverseEventQuerySet:
+        """Unreviewed first, serious on top, then the oldest onset (the review queue's order)."""
+        return (
+            self.active()
+            .select_related("patient", "term", "created_by", "reviewed_by")
+            .prefetch_related("reports")
+            .order_by(models.F("reviewed_at").asc(nulls_first=True), "-serious", "-grade", "onset_at", "id")
+        )
+
+
+@track_changes()
+class AdverseEvent(ClinicalRecord):
+    """One side effect: what, when, how bad (CTCAE grade), whether serious (criteria), expected, causality, action,
+    outcome, and the clinician's review. Corrections are edits recorded in the change history; nothing is deleted."""
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="adverse_events")
+    session = models.ForeignKey(
+        "infusions.InfusionSession", on_delete=models.PROTECT, null=True, blank=True, related_name="adverse_events"
+    )
+    onset_at = models.DateTimeField(default=timezone.now)
+    term = models.ForeignKey(AdverseEventTerm, on_delete=models.PROTECT, related_name="+")
+    term_detail = models.CharField("description", max_length=200, blank=True)
+    category = models.CharField(max_length=20, choices=AdverseEventCategory.choices)
+    grade = models.PositiveSmallIntegerField(
+        "CTCAE grade", choices=[(g, f"Grade {g}") for g in GRADE_DEFINITIONS],
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )  # fmt: skip
+    serious = models.BooleanField(default=False)
+    seriousness_criteria = ArrayField(
+        models.CharField(max_length=30, choices=list(SERIOUSNESS_CRITERIA.items())), default=list, blank=True
+    )
+    expected = models.BooleanField(default=True, help_text="Consistent with the label or the consent form's list.")
+    causality = models.CharField("causality (WHO-UMC)", max_length=20, choices=Causality.choices,
+                                 default=Causality.POSSIBLE)  # fmt: skip
+    action_taken = models.CharField(max_length=20, choices=ActionTaken.choices, default=ActionTaken.NONE)
+    rescue_medication = models.ForeignKey(
+        "infusions.SessionMedication", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    outcome = models.CharField(max_length=20, choices=AdverseEventOutcome.choices, default=AdverseEventOutcome.UNKNOWN)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    narrative = models.TextField(blank=True)
+    suspect_drug = models.CharField(
+        max_length=300, blank=True, help_text="Ketamine dose, rate and preparation at onset (filled from the session)."
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_comment = models.TextField(blank=True)
+
+    objects = AdverseEventQuerySet.as_manager()
+
+    class Meta(ClinicalRecord.Meta):
+        ordering = ["-onset_at", "-id"]
+        indexes = [
+            models.Index(fields=["patient", "-onset_at"], name="ae_patient_onset_idx"),
+            models.Index(fields=["reviewed_at", "serious", "onset_at"], name="ae_queue_idx"),
+            models.Index(fields=["onset_at"], name="ae_onset_idx"),
+        ]
+        permissions = [("review_adverseevent", "Can review side effects")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(serious=False, seriousness_criteria=[]) | Q(serious=True) & ~Q(seriousness_criteria=[]),
+                name="ae_serious_iff_criteria",
+                violation_error_message="A serious event needs criteria, and criteria need the event marked serious.",
+            ),
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True) | Q(resolved_at__gte=models.F("onset_at")),
+                name="ae_resolved_after_onset",
+                violation_error_message="The resolution time is before the onset.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term}{f' ({self.term_detail})' if self.term_detail else ''}, grade {self.grade}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("infusions:adverse_event_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_reviewed(self) -> bool:
+        return self.reviewed_at is not None
+
+    @property
+    def grade_definition(self) -> str:
+        return GRADE_DEFINITIONS[self.grade]
+
+    @property
+    def criteria_labels(self) -> list[str]:
+        return [SERIOUSNESS_CRITERIA[c] for c in self.seriousness_criteria]
+
+    def overdue_reports(self, today: dt.date | None = None) -> list[ExternalReport]:
+        today = today or timezone.localdate()
+        return [r for r in self.reports.all() if r.is_overdue(today)]
+
+
+@track_changes()
+class ExternalReport(ClinicalRecord):
+    """Where an event must be reported, by when (infusions.adverse.report_due), and when it was submitted."""
+
+    event = models.ForeignKey(AdverseEvent, on_delete=models.PROTECT, related_name="reports")
+    destination = models.CharField(max_length=20, choices=list(DESTINATIONS.items()))
+    due_on = models.DateField(null=True, blank=True)
+    submitted_on = models.DateField(null=True, blank=True)
+    reference = models.CharField(max_length=100, blank=True, help_text="Report or case number given on submission.")
+
+    class Meta(ClinicalRecord.Meta):
+        ordering = ["due_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["event", "destination"], name="externalreport_one_per_dest")]
+
+    def __str__(self) -> str:
+        return f"{self.get_destination_display()} due {self.due_on or '—'}"
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return self.submitted_on is None and self.due_on is not None and self.due_on < today and not self.is_voided

@@ -1,0 +1,6 @@
+"""Writes for infusions: sessions (the state machine) and side effects. Import from here: ``from infusions import
+services``; ``services.session_start(...)``, ``services.adverse_event_report(...)``."""
+
+from infusions.services.adverse_events import *  # noqa: F403
+from infusions.services.sessions import *  # noqa: F403
+from infusions.services.sessions import PADSS_ITEMS, SECOND_CHECKER_SAME  # noqa: F401  (used by tests and views)

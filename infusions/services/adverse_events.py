@@ -1,0 +1,142 @@
+"""Side effects: report, correct, review, and keep their external reports' due dates right."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from clinic.accounts.models import User
+from infusions.adverse import MANUFACTURER, MEDWATCH, report_due, seriousness_problems
+from infusions.choices import ActionTaken, AdverseEventOutcome
+from infusions.models import AdverseEvent, ExternalReport, InfusionSession
+from patients.models import Patient
+from patients.services import record_save
+
+__all__ = [
+    "adverse_event_report",
+    "adverse_event_review",
+    "adverse_event_update",
+    "external_report_add",
+    "external_report_submit",
+    "suspect_drug_text",
+]
+
+# Serious events go to MedWatch (voluntary, FDA 3500) and the manufacturer by default; IRB, IND and REMS reports
+# are added by the clinician where they apply (research patients, esketamine).
+DEFAULT_DESTINATIONS_IF_SERIOUS = [MEDWATCH, MANUFACTURER]
+
+
+def suspect_drug_text(session: InfusionSession, at: dt.datetime) -> str:
+    """The ketamine exposure at onset, for the suspect-product section (dose, rate then running, preparation)."""
+    if session.dose_per_kg is None:
+        return ""
+    unit = session.course.protocol.unit
+    parts = [f"Ketamine IV {session.dose_per_kg.normalize():f} {unit}"]
+    if session.planned_dose_mg is not None:
+        parts.append(f"planned {session.planned_dose_mg} mg")
+    running = session.rate_changes.active().filter(at__lte=at).order_by("-at", "-id").first()
+    if running is not None:
+        parts.append(f"rate at onset {running.rate_ml_h} mL/h ({running.rate_mg_h} mg/h)")
+    if session.preparation_id:
+        parts.append(session.preparation.name)
+    return "; ".join(parts)[:300]
+
+
+def _check(event: AdverseEvent) -> None:
+    problems = seriousness_problems(
+        grade=event.grade,
+        serious=event.serious,
+        criteria=list(event.seriousness_criteria),
+        fatal=event.outcome == AdverseEventOutcome.FATAL,
+    )
+    if event.session_id and event.session.patient_id != event.patient_id:
+        problems["session"] = "This session belongs to another patient."
+    if event.action_taken == ActionTaken.RESCUE and event.rescue_medication_id is None:
+        problems["rescue_medication"] = "Link the rescue medication given (chart it on the session first)."
+    if event.rescue_medication_id and event.rescue_medication.session_id != event.session_id:
+        problems["rescue_medication"] = "The rescue medication must be one given in this session."
+    if event.outcome in (AdverseEventOutcome.RECOVERED, AdverseEventOutcome.SEQUELAE) and event.resolved_at is None:
+        problems["resolved_at"] = "Give the time the event resolved."
+    if problems:
+        raise ValidationError(problems)
+
+
+def _sync_reports(event: AdverseEvent, by: User) -> None:
+    """Serious events get their default destinations; every open report's due date follows the current facts."""
+    aware_on = timezone.localdate(event.created_at) if event.created_at else timezone.localdate()
+    if event.serious:
+        for destination in DEFAULT_DESTINATIONS_IF_SERIOUS:
+            if not event.reports.filter(destination=destination).exists():
+                record_save(record=ExternalReport(event=event, destination=destination), by=by)
+    for report in event.reports.active().filter(submitted_on__isnull=True):
+        due = report_due(destination=report.destination, aware_on=aware_on, serious=event.serious,
+                         unexpected=not event.expected, criteria=list(event.seriousness_criteria))  # fmt: skip
+        if report.due_on != due:
+            report.due_on = due
+            record_save(record=report, by=by)
+
+
+@transaction.atomic
+def adverse_event_report(
+    *, patient: Patient, by: User, session: InfusionSession | None = None, **fields: Any
+) -> AdverseEvent:
+    """Record a side effect, during a session or between sessions. Category and suspect drug default from the term
+    and the session; serious events get their external reports and due dates."""
+    event = AdverseEvent(patient=patient, session=session, **fields)
+    if not event.category:
+        event.category = event.term.category
+    if session is not None and not event.suspect_drug:
+        event.suspect_drug = suspect_drug_text(session, event.onset_at)
+    _check(event)
+    event = record_save(record=event, by=by)
+    event.refresh_from_db(fields=["created_at"])
+    _sync_reports(event, by)
+    return event
+
+
+@transaction.atomic
+def adverse_event_update(*, event: AdverseEvent, by: User, **fields: Any) -> AdverseEvent:
+    """Correct or complete an event (outcome, resolution, grade...). The change history keeps every version."""
+    event = AdverseEvent.objects.select_for_update().get(pk=event.pk)
+    for name, value in fields.items():
+        setattr(event, name, value)
+    _check(event)
+    event = record_save(record=event, by=by)
+    _sync_reports(event, by)
+    return event
+
+
+@transaction.atomic
+def adverse_event_review(*, event: AdverseEvent, by: User, comment: str = "") -> AdverseEvent:
+    """A clinician's review: who, when, and a comment. Reviewing twice is refused (correct, then comment anew)."""
+    event = AdverseEvent.objects.select_for_update().get(pk=event.pk)
+    if event.is_reviewed:
+        raise ValidationError("This side effect was already reviewed.")
+    if not by.has_perm("infusions.review_adverseevent"):
+        raise ValidationError("Only clinicians review side effects.")
+    event.reviewed_by, event.reviewed_at, event.review_comment = by, timezone.now(), comment.strip()
+    return record_save(record=event, by=by)
+
+
+@transaction.atomic
+def external_report_add(*, event: AdverseEvent, by: User, destination: str) -> ExternalReport:
+    if event.reports.filter(destination=destination).exists():
+        raise ValidationError({"destination": "A report to this destination is already listed."})
+    report = record_save(record=ExternalReport(event=event, destination=destination), by=by)
+    _sync_reports(event, by)
+    report.refresh_from_db()
+    return report
+
+
+@transaction.atomic
+def external_report_submit(
+    *, report: ExternalReport, by: User, submitted_on: dt.date, reference: str = ""
+) -> ExternalReport:
+    if submitted_on > timezone.localdate():
+        raise ValidationError({"submitted_on": "The submission date is in the future."})
+    report.submitted_on, report.reference = submitted_on, reference.strip()
+    return record_save(record=report, by=by)
