@@ -11,8 +11,17 @@ from django.contrib.auth import authenticate
 from django.utils import timezone
 
 from clinic.forms import CrispyFormMixin, DateInput, DecimalInput
+from infusions.adverse import GRADE_DEFINITIONS, SERIOUSNESS_CRITERIA, seriousness_problems
 from infusions.choices import Fasting, PregnancyCheck
-from infusions.models import DrugPreparation, Protocol, SessionMedication, TreatmentCourse, VitalSign
+from infusions.models import (
+    AdverseEvent,
+    AdverseEventTerm,
+    DrugPreparation,
+    Protocol,
+    SessionMedication,
+    TreatmentCourse,
+    VitalSign,
+)
 from infusions.models.session import PADSS_ITEMS
 
 PADSS_LABELS = {
@@ -63,8 +72,10 @@ class CourseForm(CrispyFormMixin, forms.ModelForm):
         widgets = {"ordered_dose": DecimalInput(), "ordered_max": DecimalInput(), "started_on": DateInput()}
         help_texts = {"ordered_max": "Doses or rates above this are refused at the chair (≤ the protocol's maximum)."}
 
-    layout = Layout(Row(Column("protocol"), Column("started_on")),
-                    Row(Column("ordered_dose"), Column("ordered_max"), Column("planned_sessions")))  # fmt: skip
+    layout = Layout(
+        Row(Column("protocol"), Column("started_on")),
+        Row(Column("ordered_dose"), Column("ordered_max"), Column("planned_sessions")),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -84,8 +95,9 @@ class CheckInForm(CrispyFormMixin, forms.Form):
     )
     fasting = forms.ChoiceField(choices=Fasting.choices, widget=forms.RadioSelect)
     pregnancy_check = forms.ChoiceField(label="Pregnancy", choices=PregnancyCheck.choices, widget=forms.RadioSelect)
-    layout = Layout(Row(Column("escort_name"), Column("escort_phone")), InlineRadios("fasting"),
-                    InlineRadios("pregnancy_check"))  # fmt: skip
+    layout = Layout(
+        Row(Column("escort_name"), Column("escort_phone")), InlineRadios("fasting"), InlineRadios("pregnancy_check")
+    )
 
 
 class CancelForm(CrispyFormMixin, forms.Form):
@@ -97,8 +109,11 @@ class DoseForm(CrispyFormMixin, SecondCheckMixin):
     weight_kg = forms.DecimalField(label="Weight today (kg)", max_digits=5, decimal_places=1, widget=DecimalInput())
     preparation = forms.ModelChoiceField(queryset=DrugPreparation.objects.filter(is_active=True), empty_label=None)
     dose_per_kg = forms.DecimalField(max_digits=5, decimal_places=3, widget=DecimalInput())
-    layout = Layout(Row(Column("weight_kg"), Column("dose_per_kg")), "preparation",
-                    Row(Column("second_username"), Column("second_password")))  # fmt: skip
+    layout = Layout(
+        Row(Column("weight_kg"), Column("dose_per_kg")),
+        "preparation",
+        Row(Column("second_username"), Column("second_password")),
+    )
 
     def __init__(self, *args: Any, unit: str = "mg/kg", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -110,22 +125,49 @@ class VitalsForm(CrispyFormMixin, forms.ModelForm):
 
     class Meta:
         model = VitalSign
-        fields = ["taken_at", "systolic", "diastolic", "heart_rate", "spo2", "resp_rate", "sedation", "dissociation",
-                  "pain"]  # fmt: skip
+        fields = [
+            "taken_at",
+            "systolic",
+            "diastolic",
+            "heart_rate",
+            "spo2",
+            "resp_rate",
+            "sedation",
+            "dissociation",
+            "pain",
+        ]
         widgets = {
             "taken_at": DateTimeInput(),
-            **{name: forms.NumberInput(attrs={"inputmode": "numeric"}) for name in
-               ["systolic", "diastolic", "heart_rate", "spo2", "resp_rate", "sedation", "pain"]},
-        }  # fmt: skip
-        labels = {"systolic": "Systolic", "diastolic": "Diastolic", "heart_rate": "HR", "spo2": "SpO₂ %",
-                  "resp_rate": "RR", "sedation": "MOAA/S", "pain": "Pain"}  # fmt: skip
+            **{
+                name: forms.NumberInput(attrs={"inputmode": "numeric"})
+                for name in ["systolic", "diastolic", "heart_rate", "spo2", "resp_rate", "sedation", "pain"]
+            },
+        }
+        labels = {
+            "systolic": "Systolic",
+            "diastolic": "Diastolic",
+            "heart_rate": "HR",
+            "spo2": "SpO₂ %",
+            "resp_rate": "RR",
+            "sedation": "MOAA/S",
+            "pain": "Pain",
+        }
         help_texts = {"sedation": ""}
 
     layout = Layout(
-        Row(Column("taken_at", css_class="col-md-3"), Column("systolic"), Column("diastolic"), Column("heart_rate"),
-            Column("spo2"), Column("resp_rate"), Column("sedation"), Column("dissociation"), Column("pain"),
-            css_class="g-2"),
-    )  # fmt: skip
+        Row(
+            Column("taken_at", css_class="col-md-3"),
+            Column("systolic"),
+            Column("diastolic"),
+            Column("heart_rate"),
+            Column("spo2"),
+            Column("resp_rate"),
+            Column("sedation"),
+            Column("dissociation"),
+            Column("pain"),
+            css_class="g-2",
+        ),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -137,8 +179,9 @@ class TitrateForm(CrispyFormMixin, SecondCheckMixin):
         label="New rate (mg/kg/h)", max_digits=5, decimal_places=3, widget=DecimalInput()
     )
     reason = forms.CharField(max_length=300, help_text="e.g. Pain 6/10, tolerating well.")
-    layout = Layout(Row(Column("rate_mg_per_kg_h"), Column("reason")),
-                    Row(Column("second_username"), Column("second_password")))  # fmt: skip
+    layout = Layout(
+        Row(Column("rate_mg_per_kg_h"), Column("reason")), Row(Column("second_username"), Column("second_password"))
+    )
 
 
 class MedicationGivenForm(CrispyFormMixin, forms.ModelForm):
@@ -147,8 +190,10 @@ class MedicationGivenForm(CrispyFormMixin, forms.ModelForm):
         fields = ["drug", "drug_other", "dose", "unit", "route", "given_at", "reason"]
         widgets = {"given_at": DateTimeInput(), "dose": DecimalInput()}
 
-    layout = Layout(Row(Column("drug"), Column("drug_other"), Column("dose"), Column("unit"), Column("route")),
-                    Row(Column("given_at"), Column("reason")))  # fmt: skip
+    layout = Layout(
+        Row(Column("drug"), Column("drug_other"), Column("dose"), Column("unit"), Column("route")),
+        Row(Column("given_at"), Column("reason")),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -198,3 +243,76 @@ class SignForm(CrispyFormMixin, forms.Form):
     confirm = forms.BooleanField(
         label="I have reviewed this record. Signing locks it; later corrections become addenda.", required=True
     )
+
+
+class AdverseEventForm(CrispyFormMixin, forms.ModelForm):
+    """A side effect. Grade definitions are shown with the choice; seriousness is asked separately (clinical.md 4)."""
+
+    seriousness_criteria = forms.MultipleChoiceField(
+        choices=list(SERIOUSNESS_CRITERIA.items()), widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    class Meta:
+        model = AdverseEvent
+        fields = [
+            "onset_at",
+            "term",
+            "term_detail",
+            "category",
+            "grade",
+            "serious",
+            "seriousness_criteria",
+            "expected",
+            "causality",
+            "action_taken",
+            "rescue_medication",
+            "outcome",
+            "resolved_at",
+            "narrative",
+        ]
+        widgets = {
+            "onset_at": DateTimeInput(),
+            "resolved_at": DateTimeInput(),
+            "grade": forms.RadioSelect,
+            "narrative": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"category": "Left empty, the term's usual category is used."}
+
+    def __init__(self, *args: Any, session: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["term"].queryset = AdverseEventTerm.objects.filter(is_active=True)
+        self.fields["category"].required = False
+        self.fields["grade"].choices = [(g, f"Grade {g}: {text}") for g, text in GRADE_DEFINITIONS.items()]
+        medications = SessionMedication.objects.filter(session=session) if session else SessionMedication.objects.none()
+        self.fields["rescue_medication"].queryset = medications.active()
+        if session is None:
+            self.fields.pop("rescue_medication")
+        self.helper.layout = Layout(
+            Row(Column("onset_at"), Column("term"), Column("term_detail"), Column("category")),
+            "grade",
+            Row(Column("serious", "seriousness_criteria"), Column("expected", "causality")),
+            Row(
+                Column("action_taken"),
+                *([Column("rescue_medication")] if session else []),
+                Column("outcome"),
+                Column("resolved_at"),
+            ),
+            "narrative",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if "grade" in cleaned:
+            problems = seriousness_problems(
+                grade=cleaned["grade"],
+                serious=cleaned.get("serious", False),
+                criteria=cleaned.get("seriousness_criteria") or [],
+                fatal=cleaned.get("outcome") == "fatal",
+            )
+            for field, message in problems.items():
+                self.add_error(field if field in self.fields else None, message)
+        return cleaned
+
+
+class ReviewForm(CrispyFormMixin, forms.Form):
+    comment = forms.CharField(label="Review comment", widget=forms.Textarea(attrs={"rows": 2}), required=False)

@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import ROLES
 from tests.factories import PatientFactory
-from tests.infusions.factories import CourseFactory, SessionFactory
+from tests.infusions.factories import AdverseEventFactory, CourseFactory, SessionFactory
 from tests.patients.factories import (
     AllergyFactory,
     BodyMeasurementFactory,
@@ -94,6 +94,12 @@ MATRIX: dict[str, tuple[str | HTTPStatus, dict[str, HTTPStatus]]] = {
     "infusions:session_chart": (FOUND, CHART),
     **{f"infusions:session_{action}": (FOUND, CHART_ACTION) for action in SESSION_ACTIONS},
     "infusions:session_override": (FOUND, CLINICIAN_ACTION),
+    "infusions:adverse_event_queue": (FOUND, CHART),
+    "infusions:adverse_event_detail": (FOUND, CHART),
+    "infusions:adverse_event_update": (FOUND, CHART),
+    "infusions:adverse_event_review": (FOUND, CLINICIAN_ACTION),
+    "infusions:session_adverse_event_create": (FOUND, CHART),
+    "infusions:patient_adverse_event_create": (FOUND, CHART),
     "admin:index": (FOUND, {"front_desk": FOUND, "nurse": FOUND, "clinician": FOUND, "clinic_admin": OK}),
 }
 
@@ -101,7 +107,9 @@ MATRIX: dict[str, tuple[str | HTTPStatus, dict[str, HTTPStatus]]] = {
 def url_kwargs(name: str, objs: dict) -> dict | None:
     """URL kwargs for ``name``, built from the fixture objects (every patient page names the patient)."""
     if name.startswith("infusions:"):
-        if name in ("infusions:course_list", "infusions:course_create"):
+        if name.startswith("infusions:adverse_event_") and name != "infusions:adverse_event_queue":
+            return {"pk": objs["adverse_event"].pk}
+        if name in ("infusions:course_list", "infusions:course_create", "infusions:patient_adverse_event_create"):
             return {"pk": objs["patient"].pk}
         if name in ("infusions:course_detail", "infusions:session_schedule"):
             return {"pk": objs["course"].pk}
@@ -150,6 +158,7 @@ def objects(db):
         "screening": ScreeningFactory(patient=patient),
         "course": (course := CourseFactory(patient=patient)),
         "session": SessionFactory(course=course),
+        "adverse_event": AdverseEventFactory(patient=patient),
     }
 
 

@@ -8,7 +8,7 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from infusions.models import DrugPreparation, InfusionSession, Protocol, TreatmentCourse
+from infusions.models import AdverseEvent, AdverseEventTerm, DrugPreparation, InfusionSession, Protocol, TreatmentCourse
 from tests.factories import PatientFactory, UserFactory
 
 DEPRESSION_PROTOCOL = "Depression: 0.5 mg/kg over 40 min"
@@ -43,3 +43,13 @@ class SessionFactory(DjangoModelFactory):
     patient = factory.SelfAttribute("course.patient")
     scheduled_for = factory.LazyFunction(timezone.now)
     chair = "1"
+
+
+class AdverseEventFactory(DjangoModelFactory):
+    class Meta:
+        model = AdverseEvent
+
+    patient = factory.SubFactory(PatientFactory)
+    term = factory.LazyFunction(lambda: AdverseEventTerm.objects.get(name="Dissociation"))
+    category = "psychiatric"
+    grade = 1

@@ -1,0 +1,160 @@
+"""Side-effect pages: report (from a session or a patient), read, correct, review, and the review queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django.views.generic import CreateView, FormView, ListView, TemplateView, UpdateView
+
+from clinic.forms import add_service_errors
+from infusions import forms, services
+from infusions.models import AdverseEvent, AdverseEventTerm
+from infusions.views import SessionMixin
+from patients.access import PatientRecordMixin
+
+ALERT_TERMS = {
+    "systolic": "Hypertension",
+    "diastolic": "Hypertension",
+    "heart_rate": "Tachycardia",
+    "spo2": "Respiratory depression",
+    "resp_rate": "Respiratory depression",
+    "sedation": "Sedation",
+}
+
+
+@method_decorator(never_cache, name="dispatch")
+class AdverseEventQueueView(PermissionRequiredMixin, ListView):
+    """Clinicians' review queue: unreviewed first, serious on top; overdue reports highlighted."""
+
+    permission_required = "infusions.view_adverseevent"
+    paginate_by = 25
+    template_name = "infusions/adverse_event_queue.html"
+
+    def get_queryset(self) -> Any:
+        return AdverseEvent.objects.visible_to(self.request.user).for_queue()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(today=timezone.localdate(), **kwargs)
+
+
+class AdverseEventCreateMixin(CreateView):
+    permission_required = "infusions.add_adverseevent"
+    access_category = "side_effects"
+    form_class = forms.AdverseEventForm
+    template_name = "infusions/adverse_event_form.html"
+
+    def session(self) -> Any:
+        return None
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "session": self.session()}
+
+    def get_initial(self) -> dict[str, Any]:
+        initial = {"onset_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}
+        alert_field = self.request.GET.get("alert")
+        if alert_field in ALERT_TERMS:  # offered from an out-of-range reading on the chart
+            initial["term"] = AdverseEventTerm.objects.filter(name=ALERT_TERMS[alert_field]).first()
+        return initial
+
+    def form_valid(self, form: forms.AdverseEventForm) -> HttpResponse:
+        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "") or k in ("serious", "expected")}
+        try:
+            event = services.adverse_event_report(
+                patient=self.get_patient(), session=self.session(), by=self.request.user, **data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Side effect recorded: {event}.")
+        return redirect(event)
+
+
+class SessionAdverseEventCreateView(SessionMixin, AdverseEventCreateMixin):
+    """One click from the chart: patient, session, time and the suspect drug are filled in."""
+
+    permission_required = "infusions.add_adverseevent"
+    access_category = "side_effects"
+
+    def session(self) -> Any:
+        return self.get_session()
+
+
+class PatientAdverseEventCreateView(PatientRecordMixin, AdverseEventCreateMixin):
+    """A side effect reported between sessions (by phone, at a follow-up)."""
+
+    permission_required = "infusions.add_adverseevent"
+    access_category = "side_effects"
+
+
+class AdverseEventMixin(PatientRecordMixin):
+    access_category = "side_effects"
+
+    def get_event(self) -> AdverseEvent:
+        if not hasattr(self, "_event"):
+            events = AdverseEvent.objects.visible_to(self.request.user).select_related(
+                "patient", "term", "session", "reviewed_by", "created_by", "rescue_medication"
+            )
+            self._event = get_object_or_404(events, pk=self.kwargs["pk"])
+        return self._event
+
+    def resolve_patient(self) -> Any:
+        return self.get_event().patient
+
+
+class AdverseEventDetailView(AdverseEventMixin, TemplateView):
+    permission_required = "infusions.view_adverseevent"
+    template_name = "infusions/adverse_event_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        event = self.get_event()
+        kwargs.setdefault("review_form", forms.ReviewForm())
+        return super().get_context_data(
+            event=event, reports=event.reports.active(), today=timezone.localdate(), **kwargs
+        )
+
+
+class AdverseEventUpdateView(AdverseEventMixin, UpdateView):
+    """Correct or complete an event; every version stays in the change history."""
+
+    permission_required = "infusions.change_adverseevent"
+    form_class = forms.AdverseEventForm
+    template_name = "infusions/adverse_event_form.html"
+
+    def get_object(self, queryset: Any = None) -> AdverseEvent:
+        return self.get_event()
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "session": self.get_event().session}
+
+    def form_valid(self, form: forms.AdverseEventForm) -> HttpResponse:
+        fields = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
+        try:
+            services.adverse_event_update(event=self.get_event(), by=self.request.user, **fields)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, "Side effect updated.")
+        return redirect(self.get_event())
+
+
+class AdverseEventReviewView(AdverseEventMixin, FormView):
+    permission_required = "infusions.review_adverseevent"
+    form_class = forms.ReviewForm
+    http_method_names = ["post"]
+
+    def form_valid(self, form: forms.ReviewForm) -> HttpResponse:
+        try:
+            services.adverse_event_review(event=self.get_event(), by=self.request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(self.request, " ".join(exc.messages))
+        else:
+            messages.success(self.request, "Review recorded.")
+        return redirect("infusions:adverse_event_queue")
