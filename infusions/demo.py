@@ -108,7 +108,8 @@ class DemoInfusions:
         self.cancellations(courses[:2])
         self.today_board(courses)
         self.bookings(courses[-6:])
-        return self.summary()
+        events = seed_side_effects(self.rng, self.nurse, self.clinician)
+        return f"{self.summary()}, {events} side effects"
 
     # Courses and bookings -----------------------------------------------------------------------------------------
 
@@ -124,10 +125,15 @@ class DemoInfusions:
             name, dose, top = ORDERS[patient.primary_indication]
             protocol = self.protocols[name]
             course = services.course_create(
-                patient=patient, protocol=protocol, prescriber=self.clinician, ordered_dose=D(dose),
-                ordered_max=D(top), planned_sessions=protocol.planned_induction_sessions, by=self.clinician,
+                patient=patient,
+                protocol=protocol,
+                prescriber=self.clinician,
+                ordered_dose=D(dose),
+                ordered_max=D(top),
+                planned_sessions=protocol.planned_induction_sessions,
+                by=self.clinician,
                 started_on=started,
-            )  # fmt: skip
+            )
             self.days[course.pk] = days
             name, phone = self.fake.name(), self.fake.numerify("(555) 01#-####")
             self.escorts[course.pk] = {"escort_name": name, "escort_phone": phone}
@@ -161,8 +167,10 @@ class DemoInfusions:
         return visits
 
     def cancellations(self, courses: list[TreatmentCourse]) -> None:
-        reasons = [("Patient unwell (chest infection); rebooked for next week.", False),
-                   ("Did not attend; no answer on two calls, message left.", True)]  # fmt: skip
+        reasons = [
+            ("Patient unwell (chest infection); rebooked for next week.", False),
+            ("Did not attend; no answer on two calls, message left.", True),
+        ]
         for course, (reason, no_show) in zip(courses, reasons, strict=True):
             booked = {s.scheduled_for.date() for s in course.sessions.all()}
             free = self.course_days(course, course.started_on, self.today - dt.timedelta(days=1))
@@ -199,10 +207,19 @@ class DemoInfusions:
     # One session, event by event ---------------------------------------------------------------------------------
 
     def visit(
-        self, course: TreatmentCourse, scheduled: dt.datetime, chair: str, *, checkin: dt.datetime | None = None,
-        until: dt.datetime | None = None, sign: bool = True, high_at: int | None = None,
-        high_baseline: bool = False, nausea: bool = False, titrate_at: list[int] | None = None,
-    ) -> InfusionSession:  # fmt: skip
+        self,
+        course: TreatmentCourse,
+        scheduled: dt.datetime,
+        chair: str,
+        *,
+        checkin: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+        sign: bool = True,
+        high_at: int | None = None,
+        high_baseline: bool = False,
+        nausea: bool = False,
+        titrate_at: list[int] | None = None,
+    ) -> InfusionSession:
         """Book the session, then run its timeline up to ``until`` (past sessions: to the end)."""
         rng, nurse, protocol, patient = self.rng, self.nurse, course.protocol, course.patient
         s = services.session_schedule(course=course, scheduled_for=scheduled, chair=chair, by=self.desk)
@@ -233,27 +250,63 @@ class DemoInfusions:
             services.session_record_vitals(session=s, by=nurse, taken_at=at, **values)
 
         events = [
-            (checkin, lambda at: services.session_check_in(
-                session=s, by=nurse, at=at, fasting="confirmed", **self.escorts[course.pk],
-                pregnancy_check="negative_test" if female else "not_applicable")),
-            (checkin + minutes(3), lambda at: services.session_set_dose(
-                session=s, by=nurse, weight_kg=weight, preparation=self.preparation, dose_per_kg=course.ordered_dose)),
+            (
+                checkin,
+                lambda at: services.session_check_in(
+                    session=s,
+                    by=nurse,
+                    at=at,
+                    fasting="confirmed",
+                    **self.escorts[course.pk],
+                    pregnancy_check="negative_test" if female else "not_applicable",
+                ),
+            ),
+            (
+                checkin + minutes(3),
+                lambda at: services.session_set_dose(
+                    session=s, by=nurse, weight_kg=weight, preparation=self.preparation, dose_per_kg=course.ordered_dose
+                ),
+            ),
             (checkin + minutes(5), lambda at: vitals(at, None)),
             (start, lambda at: services.session_start(session=s, by=nurse, at=at)),
-        ]  # fmt: skip
+        ]
         if high_baseline:
-            events.append((checkin + minutes(7), lambda at: services.session_override_baseline(
-                session=s, by=self.clinician, reason=BASELINE_OVERRIDE)))  # fmt: skip
+            events.append(
+                (
+                    checkin + minutes(7),
+                    lambda at: services.session_override_baseline(
+                        session=s, by=self.clinician, reason=BASELINE_OVERRIDE
+                    ),
+                )
+            )
         for m in range(protocol.vitals_interval_minutes, length + 1, protocol.vitals_interval_minutes):
             events.append((start + minutes(m), lambda at, m=m: vitals(at, m, high=m == high_at)))
         for step, m in enumerate(titrate_at, start=1):
             rate, why = course.ordered_dose + protocol.titration_step * step, f"Pain {pain(m)}/10, tolerating well"
-            events.append((start + minutes(m), lambda at, rate=rate, why=why: services.session_titrate(
-                session=s, by=nurse, rate_mg_per_kg_h=rate, reason=why, at=at)))  # fmt: skip
+            events.append(
+                (
+                    start + minutes(m),
+                    lambda at, rate=rate, why=why: services.session_titrate(
+                        session=s, by=nurse, rate_mg_per_kg_h=rate, reason=why, at=at
+                    ),
+                )
+            )
         if nausea:
-            events.append((start + minutes(25), lambda at: services.session_give_medication(
-                session=s, by=nurse, drug="ondansetron", dose=D(4), unit="mg", route="iv", given_at=at,
-                reason="Nausea")))  # fmt: skip
+            events.append(
+                (
+                    start + minutes(25),
+                    lambda at: services.session_give_medication(
+                        session=s,
+                        by=nurse,
+                        drug="ondansetron",
+                        dose=D(4),
+                        unit="mg",
+                        route="iv",
+                        given_at=at,
+                        reason="Nausea",
+                    ),
+                )
+            )
         note = rng.choice(NOTES)
         if high_at:
             note = f"BP 168/96 at {high_at} min, no symptoms; clinician informed, settled on recheck. " + note
@@ -264,11 +317,19 @@ class DemoInfusions:
             (end, lambda at: services.session_end_infusion(session=s, by=nurse, at=at)),
             (end + minutes(20), lambda at: vitals(at, length + 20)),
             (end + minutes(45), lambda at: vitals(at, length + 45)),
-            (discharge - minutes(2), lambda at: services.session_update_notes(
-                session=s, by=nurse, pain_before=pain_before, pain_after=pain_after, note=note)),
-            (discharge, lambda at: services.session_discharge(
-                session=s, by=nurse, padss=padss, escort_present=True, aftercare_given=True, at=at)),
-        ]  # fmt: skip
+            (
+                discharge - minutes(2),
+                lambda at: services.session_update_notes(
+                    session=s, by=nurse, pain_before=pain_before, pain_after=pain_after, note=note
+                ),
+            ),
+            (
+                discharge,
+                lambda at: services.session_discharge(
+                    session=s, by=nurse, padss=padss, escort_present=True, aftercare_given=True, at=at
+                ),
+            ),
+        ]
         if sign:
             sign_off = lambda at: services.session_sign(session=s, by=self.clinician, at=at)  # noqa: E731
             events.append((discharge + minutes(30), sign_off))
@@ -313,3 +374,60 @@ class DemoInfusions:
             f"({by_status}; {on_board} on today's board), {VitalSign.objects.count()} sets of vitals "
             f"({VitalSign.objects.exclude(alerts=[]).count()} out of range)"
         )
+
+
+def seed_side_effects(rng: random.Random, nurse: Any, clinician: Any) -> int:
+    """Side effects of every grade on past sessions and one between sessions: some serious, some unreviewed, one
+    with an overdue external report (its due date is moved into the past: demo data only)."""
+    from infusions.models import AdverseEvent, AdverseEventTerm, ExternalReport
+
+    past = list(InfusionSession.objects.filter(status="signed").order_by("scheduled_for")[:12])
+    term = {t.name: t for t in AdverseEventTerm.objects.all()}
+    plans = [
+        ("Dissociation", 1, [], True),
+        ("Drowsiness", 1, [], True),
+        ("Nausea", 2, [], True),
+        ("Dizziness", 1, [], False),
+        ("Hypertension", 2, [], True),
+        ("Anxiety", 2, [], False),
+        ("Hallucinations or emergence reaction", 3, ["important_medical_event"], False),
+        ("Respiratory depression", 4, ["life_threatening"], False),
+    ]
+    created = []
+    for session, (name, grade, criteria, review) in zip(past, plans, strict=False):
+        onset = (session.started_at or session.scheduled_for) + dt.timedelta(minutes=rng.randint(15, 35))
+        event = services.adverse_event_report(
+            patient=session.patient,
+            session=session,
+            by=nurse,
+            term=term[name],
+            grade=grade,
+            onset_at=onset,
+            serious=bool(criteria),
+            seriousness_criteria=criteria,
+            expected=not criteria,
+            causality="probable" if grade < 3 else "possible",
+            action_taken="rate_reduced" if grade >= 2 else "none",
+            outcome="recovered",
+            resolved_at=onset + dt.timedelta(minutes=rng.randint(20, 90)),
+            narrative=f"{name} during the infusion; settled after the action taken.",
+        )
+        if review:
+            services.adverse_event_review(event=event, by=clinician, comment="Expected with ketamine; no change.")
+        created.append(event)
+    if past:
+        services.adverse_event_report(
+            patient=past[0].patient,
+            by=nurse,
+            term=term["Headache"],
+            grade=2,
+            outcome="recovering",
+            onset_at=timezone.now() - dt.timedelta(days=2),
+            narrative="Phoned: headache since the day after.",
+        )
+    overdue = next((e for e in created if e.serious), None)
+    if overdue is not None:
+        ExternalReport.objects.filter(event=overdue, destination="medwatch").update(
+            due_on=timezone.localdate() - dt.timedelta(days=3)
+        )
+    return AdverseEvent.objects.count()

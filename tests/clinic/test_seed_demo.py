@@ -18,7 +18,7 @@ from clinic.accounts.demo import DEMO_USERS
 from clinic.accounts.models import User
 from clinic.management.commands.seed_demo import REFUSE_PRODUCTION, REFUSE_REAL_DATA
 from infusions.choices import SessionStatus
-from infusions.models import InfusionSession
+from infusions.models import AdverseEvent, InfusionSession
 from patients.demo import DEMO_PATIENT_COUNT
 from patients.models import Patient
 from tests.factories import UserFactory
@@ -44,6 +44,10 @@ def test_seed_creates_every_role_patients_and_sessions_in_every_state_once(setti
     assert Patient.objects.count() == DEMO_PATIENT_COUNT
     states = set(InfusionSession.objects.values_list("status", flat=True))
     assert states == set(SessionStatus.values)
+    events = AdverseEvent.objects.all()
+    assert set(events.values_list("grade", flat=True)) >= {1, 2, 3, 4}
+    assert events.filter(serious=True, reviewed_at__isnull=True).exists()
+    assert any(event.overdue_reports() for event in events.prefetch_related("reports"))
     insert = pghistory.models.Events.objects.tracks(Patient.objects.first()).get(pgh_label="insert")
     assert insert.pgh_context["command"] == "seed_demo"
 
