@@ -20,6 +20,7 @@ NAV_ITEMS = [
     NavItem("Patients", "patients:patient_list", "patients.view_patient", "people"),
     NavItem("Today", "infusions:today_board", "infusions.view_infusionsession", "calendar-day"),
     NavItem("Side effects", "infusions:adverse_event_queue", "infusions.view_adverseevent", "exclamation-triangle"),
+    NavItem("Safety", "infusions:safety_overview", "infusions.view_adverseevent", "graph-up"),
     NavItem("Reports", "infusions:report_index", "infusions.view_reports", "graph-up"),
 ]
 

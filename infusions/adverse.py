@@ -93,3 +93,22 @@ def report_due(
     else:
         raise ValueError(f"unknown destination {destination!r}")
     return aware_on + dt.timedelta(days=days) if days is not None else None
+
+
+def rate_per_100(events: int, sessions: int) -> float | None:
+    """Events per 100 sessions, to one decimal; None when there were no sessions (a rate would be meaningless)."""
+    if sessions <= 0:
+        return None
+    return round(events * 100 / sessions, 1)
+
+
+def safety_table(counts: dict[str, int], sessions: int | dict[str, int]) -> list[dict]:
+    """Rows of (label, events, rate per 100 sessions), most frequent first. ``sessions`` is one denominator for
+    every row, or one per label (per protocol)."""
+    rows = []
+    for label, events in counts.items():
+        denominator = sessions if isinstance(sessions, int) else sessions.get(label, 0)
+        rows.append(
+            {"label": label, "events": events, "sessions": denominator, "rate": rate_per_100(events, denominator)}
+        )
+    return sorted(rows, key=lambda row: (-row["events"], row["label"]))

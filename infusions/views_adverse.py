@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 from typing import Any
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
@@ -12,11 +15,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
-from django.views.generic import CreateView, FormView, ListView, TemplateView, UpdateView
+from django.views.generic import CreateView, FormView, ListView, TemplateView, UpdateView, View
 
-from clinic.forms import add_service_errors
+from clinic.audit.services import patient_access_log
+from clinic.forms import DateInput, add_service_errors
 from infusions import forms, services
 from infusions.models import AdverseEvent, AdverseEventTerm
+from infusions.selectors import safety_overview
 from infusions.views import SessionMixin
 from patients.access import PatientRecordMixin
 
@@ -158,3 +163,103 @@ class AdverseEventReviewView(AdverseEventMixin, FormView):
         else:
             messages.success(self.request, "Review recorded.")
         return redirect("infusions:adverse_event_queue")
+
+
+class PeriodForm(django_forms.Form):
+    """A reporting period from the query string (dates are not identifying); default: the last 90 days."""
+
+    start = django_forms.DateField(required=False, widget=DateInput())
+    end = django_forms.DateField(required=False, widget=DateInput())
+
+    def period(self) -> tuple[Any, Any]:
+        today = timezone.localdate()
+        data = self.cleaned_data if self.is_valid() else {}
+        end = data.get("end") or today
+        start = data.get("start") or end - dt.timedelta(days=90)
+        return (start, end) if start <= end else (end, start)
+
+
+@method_decorator(never_cache, name="dispatch")
+class SafetyOverviewView(PermissionRequiredMixin, TemplateView):
+    """Counts and rates per 100 sessions by term, grade and protocol, with a chart; the serious events listed."""
+
+    permission_required = "infusions.view_adverseevent"
+    template_name = "infusions/safety_overview.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        period_form = PeriodForm(self.request.GET)
+        start, end = period_form.period()
+        overview = safety_overview(self.request.user, start, end)
+        chart = {"labels": [r["label"] for r in overview["by_term"]], "rates": [r["rate"] for r in overview["by_term"]]}
+        return super().get_context_data(
+            period_form=period_form, start=start, end=end, overview=overview, chart=chart, **kwargs
+        )
+
+
+@method_decorator(never_cache, name="dispatch")
+class AdverseEventExportView(PermissionRequiredMixin, View):
+    """CSV of the side effects of a period. An export is a read of each patient's record: one log row each (F2)."""
+
+    permission_required = "infusions.view_adverseevent"
+
+    def get(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        start, end = PeriodForm(request.GET).period()
+        begin = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+        finish = timezone.make_aware(dt.datetime.combine(end, dt.time.max))
+        events = (
+            AdverseEvent.objects.visible_to(request.user)
+            .active()
+            .filter(onset_at__gte=begin, onset_at__lte=finish)
+            .select_related("patient", "term", "reviewed_by")
+            .order_by("onset_at", "id")
+        )
+        response = HttpResponse(content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="side-effects-{start}-{end}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(EXPORT_COLUMNS)
+        seen: set[int] = set()
+        for e in events:
+            writer.writerow(
+                [
+                    e.pk,
+                    e.patient.mrn,
+                    timezone.localtime(e.onset_at).isoformat(),
+                    e.term.name,
+                    e.term_detail,
+                    e.get_category_display(),
+                    e.grade,
+                    "yes" if e.serious else "no",
+                    ";".join(e.seriousness_criteria),
+                    "yes" if e.expected else "no",
+                    e.get_causality_display(),
+                    e.get_action_taken_display(),
+                    e.get_outcome_display(),
+                    e.session_id or "",
+                    e.suspect_drug,
+                    e.reviewed_by.display_name if e.reviewed_by else "",
+                ]
+            )
+            if e.patient_id not in seen:
+                seen.add(e.patient_id)
+                patient_access_log(request=request, patient=e.patient, category="side_effects", action="export")
+        return response
+
+
+EXPORT_COLUMNS = [
+    "event_id",
+    "mrn",
+    "onset",
+    "term",
+    "description",
+    "category",
+    "ctcae_grade",
+    "serious",
+    "seriousness_criteria",
+    "expected",
+    "causality_who_umc",
+    "action_taken",
+    "outcome",
+    "session_id",
+    "suspect_drug",
+    "reviewed_by",
+]

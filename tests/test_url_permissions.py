@@ -95,6 +95,8 @@ MATRIX: dict[str, tuple[str | HTTPStatus, dict[str, HTTPStatus]]] = {
     **{f"infusions:session_{action}": (FOUND, CHART_ACTION) for action in SESSION_ACTIONS},
     "infusions:session_override": (FOUND, CLINICIAN_ACTION),
     "infusions:adverse_event_queue": (FOUND, CHART),
+    "infusions:safety_overview": (FOUND, CHART),
+    "infusions:adverse_event_export": (FOUND, CHART),
     "infusions:adverse_event_detail": (FOUND, CHART),
     "infusions:adverse_event_update": (FOUND, CHART),
     "infusions:adverse_event_review": (FOUND, CLINICIAN_ACTION),
@@ -107,7 +109,9 @@ MATRIX: dict[str, tuple[str | HTTPStatus, dict[str, HTTPStatus]]] = {
 def url_kwargs(name: str, objs: dict) -> dict | None:
     """URL kwargs for ``name``, built from the fixture objects (every patient page names the patient)."""
     if name.startswith("infusions:"):
-        if name.startswith("infusions:adverse_event_") and name != "infusions:adverse_event_queue":
+        if name in ("infusions:adverse_event_queue", "infusions:adverse_event_export", "infusions:safety_overview"):
+            return None
+        if name.startswith("infusions:adverse_event_"):
             return {"pk": objs["adverse_event"].pk}
         if name in ("infusions:course_list", "infusions:course_create", "infusions:patient_adverse_event_create"):
             return {"pk": objs["patient"].pk}

@@ -83,3 +83,19 @@ def test_report_due_dates(destination, serious, unexpected, criteria, due):
 def test_unknown_destination_is_an_error():
     with pytest.raises(ValueError, match="unknown destination"):
         report_due(destination="fax", aware_on=AWARE, serious=True, unexpected=True, criteria=["death"])
+
+
+def test_rates_per_100_sessions_on_a_known_data_set():
+    """12 dissociation and 3 nausea events in 80 sessions: 15.0 and 3.8 per 100 sessions."""
+    from infusions.adverse import safety_table
+
+    rows = safety_table({"Nausea": 3, "Dissociation": 12}, 80)
+    assert [(r["label"], r["events"], r["rate"]) for r in rows] == [("Dissociation", 12, 15.0), ("Nausea", 3, 3.8)]
+
+
+def test_rates_by_protocol_use_each_protocols_sessions_and_survive_zero():
+    from infusions.adverse import rate_per_100, safety_table
+
+    rows = safety_table({"Depression": 2, "CRPS": 1}, {"Depression": 40, "CRPS": 0})
+    assert [(r["label"], r["rate"]) for r in rows] == [("Depression", 5.0), ("CRPS", None)]
+    assert rate_per_100(0, 10) == 0.0

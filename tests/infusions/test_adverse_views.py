@@ -72,3 +72,30 @@ def test_queue_query_count_is_flat(clinician_client, django_assert_max_num_queri
     with django_assert_max_num_queries(13):
         page = clinician_client.get(reverse("infusions:adverse_event_queue"))
     assert len(page.context["object_list"]) == n_events
+
+
+def test_safety_overview_counts_and_rates_for_the_period(clinician_client):
+    import datetime as dt
+
+    from infusions.models import InfusionSession
+
+    started = [SessionFactory() for _ in range(4)]
+    InfusionSession.objects.filter(pk__in=[s.pk for s in started]).update(started_at=timezone.now())
+    AdverseEventFactory(patient=started[0].patient, session=started[0])
+    AdverseEventFactory(patient=started[1].patient, session=started[1], grade=2)
+    AdverseEventFactory(onset_at=timezone.now() - dt.timedelta(days=400))  # outside the period
+    page = clinician_client.get(reverse("infusions:safety_overview"))
+    overview = page.context["overview"]
+    assert (overview["events"], overview["sessions"]) == (2, 4)
+    assert overview["by_term"] == [{"label": "Dissociation", "events": 2, "sessions": 4, "rate": 50.0}]
+
+
+def test_csv_export_lists_the_period_and_logs_an_export_per_patient(clinician_client):
+    from clinic.audit.models import PatientAccessEvent
+
+    event = AdverseEventFactory()
+    response = clinician_client.get(reverse("infusions:adverse_event_export"))
+    lines = response.content.decode().splitlines()
+    assert lines[0].startswith("event_id,mrn,onset,term")
+    assert lines[1].startswith(f"{event.pk},{event.patient.mrn},")
+    assert PatientAccessEvent.objects.get(patient=event.patient).action == "export"
