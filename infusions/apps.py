@@ -13,3 +13,8 @@ class InfusionsConfig(AppConfig):
         from infusions.reference import ensure_reference_data_after_migrate
 
         post_migrate.connect(ensure_reference_data_after_migrate, sender=self, dispatch_uid="infusions.reference")
+
+        from infusions.panels import side_effects_panel
+        from patients.panels import register_panel
+
+        register_panel(side_effects_panel)

@@ -15,6 +15,12 @@ urlpatterns = [
     path("side-effects/overview/", views_adverse.SafetyOverviewView.as_view(), name="safety_overview"),
     path("side-effects/export.csv", views_adverse.AdverseEventExportView.as_view(), name="adverse_event_export"),
     path("side-effects/<int:pk>/", views_adverse.AdverseEventDetailView.as_view(), name="adverse_event_detail"),
+    path("side-effects/<int:pk>/print/", views_adverse.AdverseEventPrintView.as_view(), name="adverse_event_print"),
+    path(
+        "side-effect-reports/<int:pk>/submit/",
+        views_adverse.ExternalReportSubmitView.as_view(),
+        name="external_report_submit",
+    ),
     path("side-effects/<int:pk>/edit/", views_adverse.AdverseEventUpdateView.as_view(), name="adverse_event_update"),
     path("side-effects/<int:pk>/review/", views_adverse.AdverseEventReviewView.as_view(), name="adverse_event_review"),
     path(

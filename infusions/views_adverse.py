@@ -20,7 +20,7 @@ from django.views.generic import CreateView, FormView, ListView, TemplateView, U
 from clinic.audit.services import patient_access_log
 from clinic.forms import DateInput, add_service_errors
 from infusions import forms, services
-from infusions.models import AdverseEvent, AdverseEventTerm
+from infusions.models import AdverseEvent, AdverseEventTerm, ExternalReport
 from infusions.selectors import safety_overview
 from infusions.views import SessionMixin
 from patients.access import PatientRecordMixin
@@ -263,3 +263,57 @@ EXPORT_COLUMNS = [
     "suspect_drug",
     "reviewed_by",
 ]
+
+
+class AdverseEventPrintView(AdverseEventMixin, TemplateView):
+    """One event laid out like the patient, event and suspect-product sections of FDA form 3500, for print."""
+
+    permission_required = "infusions.view_adverseevent"
+    template_name = "infusions/adverse_event_print.html"
+
+    def get_patient(self) -> Any:
+        if not hasattr(self, "_patient"):
+            self._patient = self.resolve_patient()
+            patient_access_log(request=self.request, patient=self._patient, category="side_effects", action="print")
+        return self._patient
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        event = self.get_event()
+        weight = event.patient.measurements.active().filter(weight_kg__isnull=False).first()
+        return super().get_context_data(event=event, weight=weight, printed_at=timezone.now(), **kwargs)
+
+
+class ExternalReportSubmitForm(django_forms.Form):
+    submitted_on = django_forms.DateField(widget=DateInput())
+    reference = django_forms.CharField(max_length=100, required=False)
+
+
+class ExternalReportSubmitView(AdverseEventMixin, FormView):
+    """Record that a MedWatch, REMS, IRB, IND or manufacturer report was sent, with its case number."""
+
+    permission_required = "infusions.change_externalreport"
+    form_class = ExternalReportSubmitForm
+    http_method_names = ["post"]
+
+    def get_event(self) -> AdverseEvent:
+        if not hasattr(self, "_event"):
+            events = AdverseEvent.objects.visible_to(self.request.user).select_related("patient")
+            self._report = get_object_or_404(
+                ExternalReport.objects.filter(event__in=events).select_related("event__patient"), pk=self.kwargs["pk"]
+            )
+            self._event = self._report.event
+        return self._event
+
+    def form_valid(self, form: ExternalReportSubmitForm) -> HttpResponse:
+        self.get_event()
+        try:
+            services.external_report_submit(report=self._report, by=self.request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(self.request, " ".join(exc.messages))
+        else:
+            messages.success(self.request, f"{self._report.get_destination_display()} report recorded as sent.")
+        return redirect(self.get_event())
+
+    def form_invalid(self, form: ExternalReportSubmitForm) -> HttpResponse:
+        messages.error(self.request, "Give the date the report was sent.")
+        return redirect(self.get_event())

@@ -21,6 +21,7 @@ from clinic.services import record_void
 from patients import forms
 from patients.access import PatientRecordMixin
 from patients.models import Patient, Screening
+from patients.panels import panels_for
 from patients.search import apply_search, parse_search
 from patients.sections import Section
 from patients.selectors import TRD_MIN_FAILED_TRIALS, patient_record
@@ -133,6 +134,7 @@ class PatientDetailView(PatientRecordMixin, DetailView):
         context = super().get_context_data(**kwargs)
         clinical = self.request.user.has_perm("patients.view_clinical_background")
         context["record"] = patient_record(self.object, clinical=clinical)
+        context["panels"] = panels_for(self.object, self.request.user)
         context["trd_min_failed_trials"] = TRD_MIN_FAILED_TRIALS
         return context
 

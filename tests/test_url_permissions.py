@@ -12,6 +12,7 @@ from http import HTTPStatus
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from infusions.models import ExternalReport
 from tests.conftest import ROLES
 from tests.factories import PatientFactory
 from tests.infusions.factories import AdverseEventFactory, CourseFactory, SessionFactory
@@ -99,6 +100,8 @@ MATRIX: dict[str, tuple[str | HTTPStatus, dict[str, HTTPStatus]]] = {
     "infusions:adverse_event_export": (FOUND, CHART),
     "infusions:adverse_event_detail": (FOUND, CHART),
     "infusions:adverse_event_update": (FOUND, CHART),
+    "infusions:adverse_event_print": (FOUND, CHART),
+    "infusions:external_report_submit": (FOUND, CHART_ACTION),
     "infusions:adverse_event_review": (FOUND, CLINICIAN_ACTION),
     "infusions:session_adverse_event_create": (FOUND, CHART),
     "infusions:patient_adverse_event_create": (FOUND, CHART),
@@ -111,6 +114,8 @@ def url_kwargs(name: str, objs: dict) -> dict | None:
     if name.startswith("infusions:"):
         if name in ("infusions:adverse_event_queue", "infusions:adverse_event_export", "infusions:safety_overview"):
             return None
+        if name == "infusions:external_report_submit":
+            return {"pk": objs["external_report"].pk}
         if name.startswith("infusions:adverse_event_"):
             return {"pk": objs["adverse_event"].pk}
         if name in ("infusions:course_list", "infusions:course_create", "infusions:patient_adverse_event_create"):
@@ -162,7 +167,8 @@ def objects(db):
         "screening": ScreeningFactory(patient=patient),
         "course": (course := CourseFactory(patient=patient)),
         "session": SessionFactory(course=course),
-        "adverse_event": AdverseEventFactory(patient=patient),
+        "adverse_event": (event := AdverseEventFactory(patient=patient)),
+        "external_report": ExternalReport.objects.create(event=event, destination="medwatch"),
     }
 
 

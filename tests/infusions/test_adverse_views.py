@@ -99,3 +99,33 @@ def test_csv_export_lists_the_period_and_logs_an_export_per_patient(clinician_cl
     assert lines[0].startswith("event_id,mrn,onset,term")
     assert lines[1].startswith(f"{event.pk},{event.patient.mrn},")
     assert PatientAccessEvent.objects.get(patient=event.patient).action == "export"
+
+
+def test_side_effects_appear_on_the_patient_page_for_clinical_roles_only(nurse_client, front_desk_client):
+    event = AdverseEventFactory(term_detail="felt far away")
+    url = reverse("patients:patient_detail", kwargs={"pk": event.patient.pk})
+    assert "felt far away" in nurse_client.get(url).text
+    page = front_desk_client.get(url)
+    assert page.status_code == HTTPStatus.OK
+    assert "felt far away" not in page.text
+    assert "Side effects" not in page.text
+
+
+def test_printable_report_is_logged_as_a_print(nurse_client):
+    from clinic.audit.models import PatientAccessEvent
+
+    event = AdverseEventFactory(narrative="Felt detached for 20 minutes.")
+    page = nurse_client.get(reverse("infusions:adverse_event_print", kwargs={"pk": event.pk}))
+    assert "C. Suspect product" in page.text
+    assert "Felt detached for 20 minutes." in page.text
+    assert PatientAccessEvent.objects.get(patient=event.patient).action == "print"
+
+
+def test_marking_an_external_report_sent(nurse_client):
+    from infusions.models import ExternalReport
+
+    report = ExternalReport.objects.create(event=AdverseEventFactory(), destination="medwatch")
+    url = reverse("infusions:external_report_submit", kwargs={"pk": report.pk})
+    nurse_client.post(url, {"submitted_on": timezone.localdate().isoformat(), "reference": "MW-123"})
+    report.refresh_from_db()
+    assert (report.submitted_on, report.reference) == (timezone.localdate(), "MW-123")

@@ -1,0 +1,29 @@
+"""Sections other apps add to the patient page, without ``patients`` importing them (dependencies point one way:
+infusions → patients). An app registers a function ``(patient, user) -> Panel | None`` in its AppConfig.ready()."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Panel:
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+PanelProvider = Callable[[Any, Any], "Panel | None"]
+_providers: list[PanelProvider] = []
+
+
+def register_panel(provider: PanelProvider) -> PanelProvider:
+    if provider not in _providers:
+        _providers.append(provider)
+    return provider
+
+
+def panels_for(patient: Any, user: Any) -> list[Panel]:
+    """The extra sections ``user`` may see on ``patient``'s page (each provider checks its own permission)."""
+    return [panel for provider in _providers if (panel := provider(patient, user)) is not None]
