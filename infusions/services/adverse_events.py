@@ -38,7 +38,8 @@ def suspect_drug_text(session: InfusionSession, at: dt.datetime) -> str:
     parts = [f"Ketamine IV {session.dose_per_kg.normalize():f} {unit}"]
     if session.planned_dose_mg is not None:
         parts.append(f"planned {session.planned_dose_mg} mg")
-    running = session.rate_changes.active().filter(at__lte=at).order_by("-at", "-id").first()
+    # Onset times are entered to the minute: a rate set during that minute was already running.
+    running = session.rate_changes.active().filter(at__lt=at + dt.timedelta(minutes=1)).order_by("-at", "-id").first()
     if running is not None:
         parts.append(f"rate at onset {running.rate_ml_h} mL/h ({running.rate_mg_h} mg/h)")
     if session.preparation_id:

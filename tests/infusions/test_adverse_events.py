@@ -169,3 +169,10 @@ def test_vitals_are_recorded_alongside(nurse):
     session = started(nurse)
     services.adverse_event_report(patient=session.patient, session=session, by=nurse, term=term(), grade=1)
     assert services.session_record_vitals(session=session, by=nurse, **GOOD_VITALS).pk
+
+
+def test_onset_entered_to_the_minute_still_finds_the_rate_started_in_that_minute(nurse):
+    session = started(nurse)
+    start = session.rate_changes.get().at
+    onset = start.replace(second=0, microsecond=0)
+    assert "rate at onset 54.4 mL/h" in services.suspect_drug_text(session, onset)
