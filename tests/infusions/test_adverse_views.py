@@ -129,3 +129,11 @@ def test_marking_an_external_report_sent(nurse_client):
     nurse_client.post(url, {"submitted_on": timezone.localdate().isoformat(), "reference": "MW-123"})
     report.refresh_from_db()
     assert (report.submitted_on, report.reference) == (timezone.localdate(), "MW-123")
+
+
+@pytest.mark.parametrize("n_events", [1, 30])
+def test_safety_overview_query_count_is_flat(clinician_client, django_assert_max_num_queries, n_events):
+    AdverseEventFactory.create_batch(n_events, serious=True, seriousness_criteria=["important_medical_event"])
+    with django_assert_max_num_queries(16):
+        page = clinician_client.get(reverse("infusions:safety_overview"))
+    assert len(page.context["overview"]["serious"]) == n_events
