@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from infusions.choices import IN_CHAIR_STATUSES, SessionStatus
@@ -88,7 +88,10 @@ def board_sessions(day: dt.date, queryset: Any) -> list[InfusionSession]:
         queryset.active()
         .on_day(day)
         .for_board()
-        .annotate(last_vitals_at=Max("vitals__taken_at"), latest_alerts=Subquery(latest.values("alerts")[:1]))
+        .annotate(
+            last_vitals_at=Max("vitals__taken_at", filter=Q(vitals__voided_at__isnull=True)),
+            latest_alerts=Subquery(latest.values("alerts")[:1]),
+        )
     )
     for session in sessions:
         session.next_due = next_vitals_due(session, session.last_vitals_at)

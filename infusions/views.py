@@ -218,6 +218,7 @@ class SessionActionView(SessionMixin, FormView):
         return kwargs
 
     def post(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.get_patient()  # scope check and access log, also when the action only redirects
         if self.get_form_class() is type(None):
             messages.error(
                 request,
@@ -300,6 +301,7 @@ class StartView(SessionActionView):
     form_key, success_message = "", "Infusion started."
 
     def post(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.get_patient()
         try:
             services.session_start(session=self.get_session(), by=request.user)
         except ValidationError as exc:
@@ -335,6 +337,7 @@ class StopView(StartView):
     success_message = "Infusion stopped; observation started."
 
     def post(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.get_patient()
         try:
             services.session_end_infusion(session=self.get_session(), by=request.user)
         except ValidationError as exc:

@@ -25,6 +25,18 @@ __all__ = [
     "suspect_drug_text",
 ]
 
+REVIEWED_FIELDS = {
+    "term",
+    "grade",
+    "serious",
+    "seriousness_criteria",
+    "expected",
+    "causality",
+    "action_taken",
+    "outcome",
+    "category",
+}
+
 # Serious events go to MedWatch (voluntary, FDA 3500) and the manufacturer by default; IRB, IND and REMS reports
 # are added by the clinician where they apply (research patients, esketamine).
 DEFAULT_DESTINATIONS_IF_SERIOUS = [MEDWATCH, MANUFACTURER]
@@ -74,8 +86,13 @@ def _sync_reports(event: AdverseEvent, by: User) -> None:
             if not event.reports.filter(destination=destination).exists():
                 record_save(record=ExternalReport(event=event, destination=destination), by=by)
     for report in event.reports.active().filter(submitted_on__isnull=True):
-        due = report_due(destination=report.destination, aware_on=aware_on, serious=event.serious,
-                         unexpected=not event.expected, criteria=list(event.seriousness_criteria))  # fmt: skip
+        due = report_due(
+            destination=report.destination,
+            aware_on=aware_on,
+            serious=event.serious,
+            unexpected=not event.expected,
+            criteria=list(event.seriousness_criteria),
+        )
         if report.due_on != due:
             report.due_on = due
             record_save(record=report, by=by)
@@ -103,8 +120,13 @@ def adverse_event_report(
 def adverse_event_update(*, event: AdverseEvent, by: User, **fields: Any) -> AdverseEvent:
     """Correct or complete an event (outcome, resolution, grade...). The change history keeps every version."""
     event = AdverseEvent.objects.select_for_update().get(pk=event.pk)
+    clinical_change = any(getattr(event, name) != value for name, value in fields.items() if name in REVIEWED_FIELDS)
     for name, value in fields.items():
         setattr(event, name, value)
+    if clinical_change and event.is_reviewed:
+        # The review covered the facts the clinician saw; changed facts go back to the queue.
+        event.reviewed_by, event.reviewed_at = None, None
+        event.review_comment = f"(Review reset: details changed after review.) {event.review_comment}"[:2000]
     _check(event)
     event = record_save(record=event, by=by)
     _sync_reports(event, by)
@@ -137,6 +159,10 @@ def external_report_add(*, event: AdverseEvent, by: User, destination: str) -> E
 def external_report_submit(
     *, report: ExternalReport, by: User, submitted_on: dt.date, reference: str = ""
 ) -> ExternalReport:
+    if report.submitted_on is not None:
+        raise ValidationError("This report was already recorded as sent.")
+    if report.is_voided or report.event.is_voided:
+        raise ValidationError("This report or its side effect was voided.")
     if submitted_on > timezone.localdate():
         raise ValidationError({"submitted_on": "The submission date is in the future."})
     report.submitted_on, report.reference = submitted_on, reference.strip()

@@ -53,6 +53,15 @@ def _locked(session: InfusionSession) -> InfusionSession:
     )
 
 
+COURSE_ENDED = "Cannot {action}: the course has ended ({status})."
+
+
+def _require_open_course(session: InfusionSession, action: str) -> None:
+    course = session.course
+    if course.is_voided or course.status in (CourseStatus.COMPLETED, CourseStatus.STOPPED):
+        raise _refuse(COURSE_ENDED.format(action=action, status=course.get_status_display().lower()))
+
+
 def _require(session: InfusionSession, action: str, *allowed: str) -> None:
     if session.is_voided:
         raise _refuse(f"Cannot {action}: this session was voided.")
@@ -99,7 +108,10 @@ def course_stop(*, course: TreatmentCourse, by: User, reason: str, completed: bo
         raise _refuse("This course has already ended.")
     course.status = CourseStatus.COMPLETED if completed else CourseStatus.STOPPED
     course.stop_reason = reason.strip()
-    return record_save(record=course, by=by)
+    course = record_save(record=course, by=by)
+    for session in course.sessions.active().filter(status__in=[SessionStatus.SCHEDULED, SessionStatus.CHECKED_IN]):
+        session_cancel(session=session, by=by, reason=f"Course {course.get_status_display().lower()}: {reason.strip()}")
+    return course
 
 
 # Scheduling and check-in -----------------------------------------------------------------------------------------
@@ -131,6 +143,7 @@ def session_check_in(
     """The patient is in the clinic: escort with a phone number, fasting and pregnancy questions (clinical.md 2.3)."""
     session = _locked(session)
     _require(session, "check in", SessionStatus.SCHEDULED)
+    _require_open_course(session, "check in")
     errors: dict[str, str] = {}
     if not escort_name.strip():
         errors["escort_name"] = "Name the escort or driver taking the patient home (patients may not drive)."
@@ -248,14 +261,19 @@ def session_record_vitals(
     thresholds = VitalThresholdSettings.current().as_thresholds()
     vitals = VitalSign(session=session, taken_at=taken_at or timezone.now(), **values)
     vitals.is_baseline = session.status == SessionStatus.CHECKED_IN
-    baseline = session.vitals.filter(is_baseline=True).order_by("-taken_at").first()
+    baseline = session.vitals.active().filter(is_baseline=True).order_by("-taken_at").first()
     alerts = (
         evaluate_predose(_reading(vitals), thresholds)
         if vitals.is_baseline
         else evaluate(_reading(vitals), thresholds, _reading(baseline) if baseline else None)
     )
     vitals.alerts = [dataclasses.asdict(alert) for alert in alerts]
-    return record_save(record=vitals, by=by)
+    vitals = record_save(record=vitals, by=by)
+    if vitals.is_baseline and session.baseline_override_reason:
+        # An override covers the baseline the clinician saw; a new baseline needs its own decision.
+        session.baseline_override_reason, session.baseline_override_by = "", None
+        _save(session, by)
+    return vitals
 
 
 # Start, titrate, stop --------------------------------------------------------------------------------------------
@@ -297,6 +315,7 @@ def session_start(*, session: InfusionSession, by: User, at: dt.datetime | None 
     """Start the infusion at the calculated rate, once every pre-infusion check is met."""
     session = _locked(session)
     _require(session, "start", SessionStatus.CHECKED_IN)
+    _require_open_course(session, "start")
     problems = start_problems(session)
     if problems:
         raise ValidationError(["Cannot start: " + problems[0], *problems[1:]])
@@ -362,7 +381,11 @@ def administered_mg(session: InfusionSession, until: dt.datetime | None = None) 
         RateSegment(change.at, nxt.at if nxt else session.infusion_ended_at, change.rate_mg_h)
         for change, nxt in zip(changes, [*changes[1:], None], strict=True)
     ]
-    return total_mg(segments, until=until or session.infusion_ended_at or timezone.now())
+    given = total_mg(segments, until=until or session.infusion_ended_at or timezone.now())
+    if not session.course.protocol.is_continuous and session.planned_dose_mg is not None:
+        # A fixed dose over a set time ends when the bag is empty, even if "stop" is pressed later in the app.
+        given = min(given, session.planned_dose_mg)
+    return given
 
 
 @transaction.atomic

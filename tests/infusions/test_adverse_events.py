@@ -176,3 +176,32 @@ def test_onset_entered_to_the_minute_still_finds_the_rate_started_in_that_minute
     start = session.rate_changes.get().at
     onset = start.replace(second=0, microsecond=0)
     assert "rate at onset 54.4 mL/h" in services.suspect_drug_text(session, onset)
+
+
+def test_changing_the_facts_after_review_sends_the_event_back_to_the_queue(nurse, clinician):
+    event = services.adverse_event_report(patient=PatientFactory(), by=nurse, term=term(), grade=1)
+    services.adverse_event_review(event=event, by=clinician, comment="Expected")
+    services.adverse_event_update(event=event, by=nurse, narrative="Called back: fine.")  # not a clinical fact
+    event.refresh_from_db()
+    assert event.is_reviewed
+    services.adverse_event_update(event=event, by=nurse, grade=3)
+    event.refresh_from_db()
+    assert not event.is_reviewed
+    assert event.review_comment.startswith("(Review reset")
+
+
+def test_a_sent_report_cannot_be_sent_again(nurse):
+    from infusions.models import ExternalReport
+
+    event = services.adverse_event_report(
+        patient=PatientFactory(),
+        by=nurse,
+        term=term("Hypertension"),
+        grade=3,
+        serious=True,
+        seriousness_criteria=["hospitalisation"],
+    )
+    report = ExternalReport.objects.get(event=event, destination="medwatch")
+    services.external_report_submit(report=report, by=nurse, submitted_on=timezone.localdate(), reference="MW-1")
+    with pytest.raises(ValidationError, match="already recorded as sent"):
+        services.external_report_submit(report=report, by=nurse, submitted_on=timezone.localdate(), reference="MW-2")

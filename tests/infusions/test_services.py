@@ -87,7 +87,7 @@ def test_a_depression_session_from_check_in_to_signature(nurse, clinician):
     assert [a["code"] for a in high.alerts] == ["systolic_high", "systolic_rise"]
 
     session = services.session_end_infusion(session=session, by=nurse, at=T0 + dt.timedelta(minutes=45))
-    assert session.total_mg == D("36.27")  # 54.4 mg/h for 40 min: the pump rate as run, rounded to 0.1 mL/h
+    assert session.total_mg == D("36.25")  # the bag holds the planned dose; a rounded pump rate cannot exceed it
     session = services.session_discharge(
         session=session,
         by=nurse,
@@ -336,3 +336,48 @@ def test_alerts_use_the_clinics_tuned_thresholds(nurse):
     session = started(nurse)
     vitals = services.session_record_vitals(session=session, by=nurse, **{**GOOD_VITALS, "systolic": 155})
     assert [a["code"] for a in vitals.alerts] == ["systolic_high"]
+
+
+def test_a_new_baseline_needs_its_own_override(nurse, clinician):
+    session = checked_in(nurse)
+    services.session_set_dose(
+        session=session, by=nurse, weight_kg=D(70), preparation=preparation(1), dose_per_kg=D("0.5")
+    )
+    services.session_record_vitals(session=session, by=nurse, **{**GOOD_VITALS, "systolic": 152})
+    services.session_override_baseline(session=session, by=clinician, reason="Anxious; known controlled HTN")
+    services.session_record_vitals(session=session, by=nurse, **{**GOOD_VITALS, "spo2": 87})  # a new, worse baseline
+    with pytest.raises(ValidationError, match="a clinician must override"):
+        services.session_start(session=session, by=nurse)
+
+
+def test_stopping_a_course_cancels_its_booked_sessions_and_blocks_starting(nurse, clinician):
+    session = checked_in(nurse)
+    later = SessionFactory(course=session.course)
+    services.course_stop(course=session.course, by=clinician, reason="Grade 3 emergence reaction")
+    session.refresh_from_db()
+    later.refresh_from_db()
+    assert (session.status, later.status) == (SessionStatus.CANCELLED, SessionStatus.CANCELLED)
+    assert "Grade 3 emergence reaction" in later.cancel_reason
+    with pytest.raises(ValidationError, match="the session is cancelled"):
+        services.session_start(session=session, by=nurse)
+
+
+def test_a_fixed_dose_stopped_late_in_the_app_counts_no_more_than_the_bag(nurse):
+    """0.5 mg/kg x 72.5 kg over 40 min = 36.25 mg; stop pressed at 55 min still records 36.25 mg, not ~50."""
+    session = services.session_end_infusion(session=started(nurse), by=nurse, at=T0 + dt.timedelta(minutes=60))
+    assert session.total_mg == D("36.25")
+
+
+def test_a_voided_baseline_is_not_used_for_rise_alerts(nurse):
+    from clinic.services import record_void
+
+    session = checked_in(nurse)
+    wrong = services.session_record_vitals(session=session, by=nurse, taken_at=T0, **{**GOOD_VITALS, "systolic": 100})
+    record_void(record=wrong, by=nurse, reason="Cuff too large")
+    services.session_record_vitals(session=session, by=nurse, taken_at=T0, **GOOD_VITALS)  # 124
+    services.session_set_dose(
+        session=session, by=nurse, weight_kg=D(70), preparation=preparation(1), dose_per_kg=D("0.5")
+    )
+    services.session_start(session=session, by=nurse)
+    vitals = services.session_record_vitals(session=session, by=nurse, **{**GOOD_VITALS, "systolic": 150})
+    assert vitals.alerts == []  # +26 from the real baseline 124; +50 from the voided one would have alerted

@@ -227,3 +227,32 @@ def test_titration_above_the_order_is_refused_on_the_page(nurse_client, session)
     assert page.status_code == HTTPStatus.OK
     assert "above this patient&#x27;s order (1 mg/kg/h)" in page.text
     assert session.rate_changes.count() == 1  # only the start
+
+
+def test_chart_actions_are_access_logged(nurse_client, session):
+    nurse_client.post(action(session, "start"))  # refused (not checked in), but the record was reached
+    assert PatientAccessEvent.objects.filter(patient=session.patient, category="session").exists()
+
+
+def test_front_desk_sees_the_board_without_clinical_alerts(front_desk_client):
+    from infusions.models import VitalSign
+
+    session = SessionFactory(scheduled_for=timezone.now(), status="infusing", started_at=timezone.now())
+    VitalSign.objects.create(
+        session=session,
+        systolic=171,
+        diastolic=80,
+        heart_rate=70,
+        spo2=97,
+        alerts=[
+            {
+                "code": "systolic_high",
+                "field": "systolic",
+                "word": "High",
+                "message": "Systolic 171 mmHg is at or above 165.",
+            }
+        ],
+    )
+    page = front_desk_client.get(reverse("infusions:today_board"))
+    assert session.patient.family_name in page.text
+    assert "Systolic 171" not in page.text
