@@ -23,7 +23,6 @@ from patients.models import (
     Screening,
 )
 from patients.models.background import HEIGHT_CM_MAX, HEIGHT_CM_MIN, WEIGHT_KG_MAX, WEIGHT_KG_MIN
-from patients.search import parse_search
 from patients.services import possible_duplicates
 
 LB_PER_KG = Decimal("2.20462")
@@ -139,10 +138,6 @@ class PatientSearchForm(forms.Form):
 
     def clean_q(self) -> str:
         return " ".join(self.cleaned_data["q"].split())
-
-    @property
-    def parsed(self):
-        return parse_search(self.cleaned_data.get("q", "") if self.is_valid() else "")
 
 
 SORTS = {

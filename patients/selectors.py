@@ -37,10 +37,6 @@ class PatientRecord:
     diary_recent: list[Any]
     clinical: bool
 
-    @property
-    def latest_weight(self) -> Any:
-        return next((m for m in self.measurements if m.weight_kg), None)
-
 
 def medication_flags(medications: list[Any]) -> list[str]:
     """The ketamine-relevant classes among current medications, in a fixed order, as display labels."""

@@ -7,7 +7,6 @@ them happens only in ``infusions.services``; a signed session is refused any UPD
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 import pgtrigger
@@ -177,9 +176,3 @@ class InfusionSession(ClinicalRecord):
         if self.infusion_ended_at is None:
             return None
         return int(((now or timezone.now()) - self.infusion_ended_at).total_seconds() // 60)
-
-    @property
-    def dose_mg_per_kg_display(self) -> str:
-        if self.dose_per_kg is None:
-            return ""
-        return f"{Decimal(self.dose_per_kg).normalize():f} {self.protocol.unit}"
