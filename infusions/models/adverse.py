@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -14,9 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinic.audit import track_changes
-from clinic.models import ClinicalRecord, VoidableQuerySet
+from clinic.models import ClinicalRecord
 from infusions.adverse import DESTINATIONS, GRADE_DEFINITIONS, SERIOUSNESS_CRITERIA
 from infusions.choices import ActionTaken, AdverseEventCategory, AdverseEventOutcome, Causality
+from patients.models.patient import PatientScopedQuerySet
 
 
 @track_changes()
@@ -35,13 +35,8 @@ class AdverseEventTerm(models.Model):
         return self.name
 
 
-class AdverseEventQuerySet(VoidableQuerySet):
-    def visible_to(self, user: Any) -> AdverseEventQuerySet:
-        from patients.models import Patient
-
-        if not user.has_perm("infusions.view_adverseevent"):
-            return self.none()
-        return self.filter(patient__in=Patient.objects.visible_to(user))
+class AdverseEventQuerySet(PatientScopedQuerySet):
+    scope_permission = "infusions.view_adverseevent"  # front desk reads no side effects
 
     def for_queue(self) -> AdverseEventQuerySet:
         """Unreviewed first, serious on top, then the oldest onset (the review queue's order)."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -11,16 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinic.audit import track_changes
-from clinic.models import ClinicalRecord, VoidableQuerySet
+from clinic.models import ClinicalRecord
 from infusions.choices import CourseStatus
+from patients.models.patient import PatientScopedQuerySet
 
 
-class CourseQuerySet(VoidableQuerySet):
-    def visible_to(self, user: Any) -> CourseQuerySet:
-        """Courses of patients the user may see (the patient's scope decides; security.md C2)."""
-        from patients.models import Patient
-
-        return self.filter(patient__in=Patient.objects.visible_to(user))
+class CourseQuerySet(PatientScopedQuerySet):
+    """Scoped to the patients the user may see (patients.models.PatientScopedQuerySet)."""
 
 
 @track_changes()

@@ -18,8 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinic.audit import track_changes
-from clinic.models import ClinicalRecord, VoidableQuerySet
+from clinic.models import ClinicalRecord
 from infusions.choices import IN_CHAIR_STATUSES, Fasting, PregnancyCheck, SessionStatus
+from patients.models.patient import PatientScopedQuerySet
 
 PADSS_ITEMS = ["padss_vitals", "padss_activity", "padss_nausea", "padss_pain", "padss_bleeding"]
 PADSS_FIT = 9  # modified PADSS, 5 items x 0-2, fit for discharge at 9 or more (Chung 1995; clinical.md 2.6 [R33])
@@ -27,11 +28,8 @@ ZERO_TO_TWO = [MinValueValidator(0), MaxValueValidator(2)]
 ZERO_TO_TEN = [MinValueValidator(0), MaxValueValidator(10)]
 
 
-class SessionQuerySet(VoidableQuerySet):
-    def visible_to(self, user: Any) -> SessionQuerySet:
-        from patients.models import Patient
-
-        return self.filter(patient__in=Patient.objects.visible_to(user))
+class SessionQuerySet(PatientScopedQuerySet):
+    """Scoped to the patients the user may see (patients.models.PatientScopedQuerySet)."""
 
     def on_day(self, day: dt.date) -> SessionQuerySet:
         """Sessions scheduled on ``day`` in the clinic's time zone (a range, so the index on scheduled_for serves)."""

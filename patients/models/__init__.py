@@ -3,7 +3,7 @@
 from patients.models.background import Allergy, BodyMeasurement, Medication, PriorTreatment
 from patients.models.consent import Consent
 from patients.models.diary import HeadacheDiaryEntry
-from patients.models.patient import Patient, PatientQuerySet
+from patients.models.patient import Patient, PatientQuerySet, PatientScopedQuerySet
 from patients.models.readiness import Readiness
 from patients.models.screening import ContraindicationItem, Screening, ScreeningAnswer
 
@@ -16,6 +16,7 @@ __all__ = [
     "Medication",
     "Patient",
     "PatientQuerySet",
+    "PatientScopedQuerySet",
     "PriorTreatment",
     "Readiness",
     "Screening",

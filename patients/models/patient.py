@@ -31,6 +31,19 @@ class PatientQuerySet(VoidableQuerySet):
         return self.none()
 
 
+class PatientScopedQuerySet(VoidableQuerySet):
+    """Base of the querysets of records that belong to a patient (courses, sessions, side effects...): a user sees
+    them only for the patients ``Patient.objects.visible_to`` gives them, so scoping stays in one place."""
+
+    #: An extra permission the user needs to see this kind of record at all (e.g. side effects: not front desk).
+    scope_permission: str | None = None
+
+    def visible_to(self, user: Any) -> PatientScopedQuerySet:
+        if self.scope_permission and not user.has_perm(self.scope_permission):
+            return self.none()
+        return self.filter(patient__in=Patient.objects.visible_to(user))
+
+
 @track_changes(exclude=["search_name", "phone_digits"])
 class Patient(ClinicalRecord):
     """A person treated at the clinic, identified by a system-assigned medical record number (MRN)."""
