@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from clinic.dates import local_day_bounds
 from infusions.choices import IN_CHAIR_STATUSES, SessionStatus
 from infusions.models import InfusionSession, VitalSign
 
@@ -106,9 +107,8 @@ def safety_overview(user: Any, start: dt.date, end: dt.date) -> dict[str, Any]:
     from infusions.adverse import safety_table
     from infusions.models import AdverseEvent
 
-    begin = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
-    finish = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
-    events = AdverseEvent.objects.visible_to(user).active().filter(onset_at__gte=begin, onset_at__lt=finish)
+    begin, finish = local_day_bounds(start, end)
+    events = AdverseEvent.objects.visible_to(user).active().onset_between(start, end)
     sessions = InfusionSession.objects.visible_to(user).active().filter(started_at__gte=begin, started_at__lt=finish)
     total_sessions = sessions.count()
     by_protocol_sessions = dict(sessions.values_list("course__protocol__name").annotate(n=Count("id")))

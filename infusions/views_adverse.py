@@ -204,12 +204,10 @@ class AdverseEventExportView(PermissionRequiredMixin, View):
 
     def get(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
         start, end = PeriodForm(request.GET).period()
-        begin = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
-        finish = timezone.make_aware(dt.datetime.combine(end, dt.time.max))
         events = (
             AdverseEvent.objects.visible_to(request.user)
             .active()
-            .filter(onset_at__gte=begin, onset_at__lte=finish)
+            .onset_between(start, end)
             .select_related("patient", "term", "reviewed_by")
             .order_by("onset_at", "id")
         )

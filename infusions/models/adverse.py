@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinic.audit import track_changes
+from clinic.dates import local_day_bounds
 from clinic.models import ClinicalRecord
 from infusions.adverse import DESTINATIONS, GRADE_DEFINITIONS, SERIOUSNESS_CRITERIA
 from infusions.choices import ActionTaken, AdverseEventCategory, AdverseEventOutcome, Causality
@@ -37,6 +38,11 @@ class AdverseEventTerm(models.Model):
 
 class AdverseEventQuerySet(PatientScopedQuerySet):
     scope_permission = "infusions.view_adverseevent"  # front desk reads no side effects
+
+    def onset_between(self, first: dt.date, last: dt.date) -> AdverseEventQuerySet:
+        """Events whose onset falls on the clinic-local days ``first`` to ``last`` inclusive."""
+        start, end = local_day_bounds(first, last)
+        return self.filter(onset_at__gte=start, onset_at__lt=end)
 
     def for_queue(self) -> AdverseEventQuerySet:
         """Unreviewed first, serious on top, then the oldest onset (the review queue's order)."""

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinic.audit import track_changes
+from clinic.dates import local_day_bounds
 from clinic.models import ClinicalRecord
 from infusions.choices import IN_CHAIR_STATUSES, Fasting, PregnancyCheck, SessionStatus
 from patients.models.patient import PatientScopedQuerySet
@@ -33,8 +34,8 @@ class SessionQuerySet(PatientScopedQuerySet):
 
     def on_day(self, day: dt.date) -> SessionQuerySet:
         """Sessions scheduled on ``day`` in the clinic's time zone (a range, so the index on scheduled_for serves)."""
-        start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-        return self.filter(scheduled_for__gte=start, scheduled_for__lt=start + dt.timedelta(days=1))
+        start, end = local_day_bounds(day, day)
+        return self.filter(scheduled_for__gte=start, scheduled_for__lt=end)
 
     def for_board(self) -> SessionQuerySet:
         return self.select_related("patient", "course__protocol", "nurse").order_by("chair", "scheduled_for")

@@ -60,3 +60,18 @@ def test_production_starts_with_a_secret_key():
 def test_debug_is_off_and_timestamps_are_stored_in_utc():
     assert settings.DEBUG is False
     assert settings.USE_TZ is True
+
+
+def test_local_day_bounds_cover_whole_clinic_days_across_a_dst_change(settings):
+    """3 Nov 2024 was 25 hours long in New York (DST ended): the range still runs midnight to midnight."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from clinic.dates import local_day_bounds
+
+    with timezone.override(ZoneInfo("America/New_York")):
+        start, end = local_day_bounds(dt.date(2024, 11, 3), dt.date(2024, 11, 3))
+        assert (timezone.localtime(start).hour, timezone.localtime(end).hour) == (0, 0)
+        assert end.astimezone(dt.UTC) - start.astimezone(dt.UTC) == dt.timedelta(hours=25)
