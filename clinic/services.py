@@ -1,9 +1,10 @@
-"""Services shared by every app: the one way to void a clinical record."""
+"""Services shared by every app: the one way to save and the one way to void a clinical record."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 
 from clinic.accounts.models import User
 from clinic.models import ClinicalRecord
@@ -25,3 +26,16 @@ def record_void(*, record: ClinicalRecord, by: User, reason: str) -> ClinicalRec
     locked.updated_by = by
     locked.save(update_fields=["voided_at", "voided_by", "void_reason", "updated_by", "updated_at"])
     return locked
+
+
+@transaction.atomic
+def record_save(*, record: Model, by: User) -> Model:
+    """Save a new or edited clinical record (not a patient's identity) after full validation, stamping authorship."""
+    if record.pk is None:
+        record.created_by = by
+    elif getattr(record, "is_voided", False):
+        raise ValidationError("This record is voided and can no longer be edited.")
+    record.updated_by = by
+    record.full_clean()
+    record.save()
+    return record

@@ -9,12 +9,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Func, Model, Value
+from django.db.models import Func, Value
 from django.utils import timezone
 
 from clinic.accounts.models import User
 from clinic.dates import add_months
 from clinic.models import ClinicSettings
+from clinic.services import record_save
 from patients.choices import ScreeningStatus
 from patients.models import ContraindicationItem, Patient, Screening, ScreeningAnswer
 
@@ -52,19 +53,6 @@ def patient_create(*, by: User | None, **fields: Any) -> Patient:
     patient.full_clean()
     patient.save()
     return patient
-
-
-@transaction.atomic
-def record_save(*, record: Model, by: User) -> Model:
-    """Save a new or edited clinical record (not a patient's identity) after full validation, stamping authorship."""
-    if record.pk is None:
-        record.created_by = by
-    elif getattr(record, "is_voided", False):
-        raise ValidationError("This record is voided and can no longer be edited.")
-    record.updated_by = by
-    record.full_clean()
-    record.save()
-    return record
 
 
 def _labels(answers: Iterable[ScreeningAnswer]) -> str:

@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 
 from clinic.forms import VoidForm, add_service_errors
-from clinic.services import record_void
+from clinic.services import record_save, record_void
 from patients import forms
 from patients.access import PatientRecordMixin
 from patients.models import Patient, Screening
@@ -28,7 +28,6 @@ from patients.selectors import TRD_MIN_FAILED_TRIALS, patient_record
 from patients.services import (
     AnswerInput,
     patient_create,
-    record_save,
     screening_clear,
     screening_create,
     screening_decline,

@@ -10,11 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from clinic.accounts.models import User
+from clinic.services import record_save
 from infusions.adverse import MANUFACTURER, MEDWATCH, report_due, seriousness_problems
 from infusions.choices import ActionTaken, AdverseEventOutcome
 from infusions.models import AdverseEvent, ExternalReport, InfusionSession
 from patients.models import Patient
-from patients.services import record_save
 
 __all__ = [
     "adverse_event_report",

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from clinic.accounts.models import User
 from clinic.models import ClinicSettings
+from clinic.services import record_save
 from infusions.choices import CourseStatus, Fasting, PregnancyCheck, SessionStatus
 from infusions.dosing import RateSegment, calculate, check_dose, total_mg, volume_is_unusual
 from infusions.models import (
@@ -34,7 +35,6 @@ from infusions.models.session import PADSS_FIT, PADSS_ITEMS
 from infusions.vitals import VitalsReading, evaluate, evaluate_predose
 from patients.models import Patient
 from patients.models.background import WEIGHT_KG_MAX, WEIGHT_KG_MIN
-from patients.services import record_save
 
 SECOND_CHECK_NEEDED = "{reason} Enter a second staff member's username and password to confirm."
 SECOND_CHECKER_SAME = "The second check must be done by another member of staff."
