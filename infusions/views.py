@@ -205,21 +205,18 @@ class SessionActionView(SessionMixin, FormView):
     form_key = ""
     success_message = ""
 
-    def get_form_class(self) -> Any:
-        return type(chart_forms(self.get_session(), self.request).get(self.form_key)) if self.form_key else None
-
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
         kwargs["auto_id"] = form_auto_id(self.form_key)
-        if issubclass(self.get_form_class(), forms.SecondCheckMixin):
+        if issubclass(self.form_class, forms.SecondCheckMixin):
             kwargs["request"] = self.request
-        if self.get_form_class() is forms.DoseForm:
+        if self.form_class is forms.DoseForm:
             kwargs["unit"] = self.get_session().course.protocol.unit
         return kwargs
 
     def post(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
         self.get_patient()  # scope check and access log, also when the action only redirects
-        if self.get_form_class() is type(None):
+        if self.form_key not in chart_forms(self.get_session(), request):  # not offered in the session's state
             messages.error(
                 request,
                 f"That action is not possible now: the session is {self.get_session().get_status_display().lower()}.",
@@ -252,6 +249,7 @@ def _at(form: Any, name: str) -> Any:
 
 
 class CheckInView(SessionActionView):
+    form_class = forms.CheckInForm
     form_key, success_message = "check_in", "Checked in."
 
     def perform(self, form: Any) -> None:
@@ -259,6 +257,7 @@ class CheckInView(SessionActionView):
 
 
 class CancelView(SessionActionView):
+    form_class = forms.CancelForm
     form_key, success_message = "cancel", "Session cancelled."
 
     def perform(self, form: Any) -> None:
@@ -266,6 +265,7 @@ class CancelView(SessionActionView):
 
 
 class DoseView(SessionActionView):
+    form_class = forms.DoseForm
     form_key, success_message = "dose", "Dose calculated."
 
     def perform(self, form: Any) -> None:
@@ -276,6 +276,7 @@ class DoseView(SessionActionView):
 
 
 class VitalsView(SessionActionView):
+    form_class = forms.VitalsForm
     form_key = "vitals"
     permission_required = "infusions.add_vitalsign"
 
@@ -290,6 +291,7 @@ class VitalsView(SessionActionView):
 
 
 class OverrideView(SessionActionView):
+    form_class = forms.OverrideForm
     form_key, success_message = "override", "Baseline override recorded."
     permission_required = "infusions.override_baseline"
 
@@ -313,6 +315,7 @@ class StartView(SessionActionView):
 
 
 class TitrateView(SessionActionView):
+    form_class = forms.TitrateForm
     form_key, success_message = "titrate", "Rate changed."
     permission_required = "infusions.add_ratechange"
 
@@ -324,6 +327,7 @@ class TitrateView(SessionActionView):
 
 
 class MedicationView(SessionActionView):
+    form_class = forms.MedicationGivenForm
     form_key, success_message = "medication", "Medication charted."
     permission_required = "infusions.add_sessionmedication"
 
@@ -348,6 +352,7 @@ class StopView(StartView):
 
 
 class NotesView(SessionActionView):
+    form_class = forms.NotesForm
     form_key, success_message = "notes", "Notes saved."
 
     def perform(self, form: Any) -> None:
@@ -355,6 +360,7 @@ class NotesView(SessionActionView):
 
 
 class DischargeView(SessionActionView):
+    form_class = forms.DischargeForm
     form_key, success_message = "discharge", "Discharged."
 
     def perform(self, form: Any) -> None:
@@ -364,6 +370,7 @@ class DischargeView(SessionActionView):
 
 
 class SignView(SessionActionView):
+    form_class = forms.SignForm
     form_key, success_message = "sign", "Session signed and locked."
     permission_required = "infusions.view_vitalsign"  # who may sign is decided by services.may_sign
 
@@ -372,6 +379,7 @@ class SignView(SessionActionView):
 
 
 class AddendumView(SessionActionView):
+    form_class = forms.AddendumForm
     form_key, success_message = "addendum", "Addendum added."
     permission_required = "infusions.add_addendum"
 
