@@ -256,3 +256,15 @@ def test_front_desk_sees_the_board_without_clinical_alerts(front_desk_client):
     page = front_desk_client.get(reverse("infusions:today_board"))
     assert session.patient.family_name in page.text
     assert "Systolic 171" not in page.text
+
+
+@pytest.mark.parametrize("n_sessions", [1, 20])
+def test_course_pages_query_count_is_flat(nurse_client, django_assert_max_num_queries, n_sessions):
+    course = CourseFactory()
+    SessionFactory.create_batch(n_sessions, course=course)
+    with django_assert_max_num_queries(14):
+        detail = nurse_client.get(reverse("infusions:course_detail", kwargs={"pk": course.pk}))
+    with django_assert_max_num_queries(14):
+        listing = nurse_client.get(reverse("infusions:course_list", kwargs={"pk": course.patient.pk}))
+    assert len(detail.context["sessions"]) == n_sessions
+    assert listing.context["courses"][0].planned_sessions == course.planned_sessions
