@@ -10,13 +10,18 @@ PORT ?= 8000
 # Production-like check of the security settings (used by `make test` and `make deploy-check`).
 PROD_ENV := DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=') DJANGO_ALLOWED_HOSTS=clinic.example.org
 
-.PHONY: help run serve test lint fmt browser browser-deps install install-dev migrate seed deploy-check db-stop clean
+.PHONY: help run serve test lint fmt browser browser-deps deploy-deps install install-dev migrate seed deploy-check \
+	deploy-test loadtest faults backup restore db-stop clean
 
 help:
 	@echo "make run      install, migrate, seed demo data and serve on http://$(HOST):$(PORT) (development)"
 	@echo "make test     lint, checks, migrations check and the whole pytest suite (unit, view, browser)"
 	@echo "make serve    serve with gunicorn as in production (DEBUG off)"
 	@echo "make browser  only the Playwright browser tests"
+	@echo "make deploy-test  nginx + 2 gunicorn check, backup/restore and migration checks (also in make test)"
+	@echo "make loadtest     20 nurses + 5 clinicians against nginx + gunicorn, then every write checked"
+	@echo "make faults       PostgreSQL restart under load, killed worker, request past the timeout"
+	@echo "make backup | restore FILE=var/backups/x.dump"
 	@echo "make lint | fmt | deploy-check | db-stop | clean"
 
 $(VENV)/bin/activate:
@@ -35,6 +40,7 @@ install-dev: $(VENV)/.dev-installed
 
 migrate: install
 	DJANGO_DEBUG=1 $(MANAGE) migrate --no-input
+	DJANGO_DEBUG=1 $(MANAGE) createcachetable
 
 seed: migrate
 	DJANGO_DEBUG=1 $(MANAGE) seed_demo
@@ -53,7 +59,7 @@ serve: migrate
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$$(cat var/secret_key)} \
 	  DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} DJANGO_SECURE_SSL_REDIRECT=0 \
 	  bash -c '$(MANAGE) collectstatic --no-input -v 0 && \
-	  exec $(VENV)/bin/gunicorn clinic.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} --access-logfile - --forwarded-allow-ips 127.0.0.1'
+	  GUNICORN_BIND=$(HOST):$(PORT) WEB_CONCURRENCY=$${WEB_CONCURRENCY:-2} exec $(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py clinic.wsgi'
 
 # Debian's Chromium for the Playwright tests; installed when missing and the machine allows it (root + apt-get).
 browser-deps:
@@ -63,6 +69,16 @@ browser-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else \
 	  echo "WARNING: /usr/bin/chromium is missing and cannot be installed here; browser tests will fail under CI=true."; \
+	fi
+
+# Debian's nginx for the deployment checks (tests/deploy), installed like Chromium above.
+deploy-deps:
+	@if command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian's nginx for the deployment checks..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; \
+	else \
+	  echo "WARNING: nginx is missing and cannot be installed here; the nginx check will fail under CI=true."; \
 	fi
 
 lint: install-dev
@@ -76,7 +92,7 @@ fmt: install-dev
 deploy-check: install
 	$(PROD_ENV) $(MANAGE) check --deploy --fail-level WARNING
 
-test: install-dev browser-deps lint
+test: install-dev browser-deps deploy-deps lint
 	DJANGO_DEBUG=1 $(MANAGE) check --fail-level WARNING
 	DJANGO_DEBUG=1 $(MANAGE) makemigrations --check --dry-run
 	$(PROD_ENV) $(MANAGE) check --deploy --fail-level WARNING
@@ -84,6 +100,28 @@ test: install-dev browser-deps lint
 
 browser: install-dev browser-deps
 	$(PY) -m pytest -m browser
+
+# Backups (docs/deploy.md "Backups"): pg_dump custom format into var/backups/, and its restore into the configured
+# database, which must be empty (or CLEAN=1 to replace what is there).
+backup: install
+	DJANGO_DEBUG=1 $(MANAGE) backup_db $(if $(FILE),--output $(FILE))
+
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/clinic-....dump [CLEAN=1]"; exit 2; }
+	DJANGO_DEBUG=1 $(MANAGE) restore_db $(FILE) $(if $(CLEAN),--clean)
+
+# The deployment checks alone (they also run in `make test`): nginx + two gunicorn instances, backup/restore and
+# migrating a populated database from the first migration.
+deploy-test: install-dev deploy-deps
+	$(PY) -m pytest tests/deploy
+
+# Load test (docs/deploy.md "Load test"): LOADTEST_SECONDS (default 120), LOADTEST_INSTANCES (default 2).
+loadtest: install-dev deploy-deps
+	$(PY) -m loadtest
+
+# Fault tests (docs/deploy.md "Faults"), a few minutes; not part of `make test`.
+faults: install-dev deploy-deps
+	$(PY) -m pytest -m faults -rP tests/faults
 
 db-stop: install
 	$(PY) -c 'from clinic.database import stop_embedded_server as s; print("stopped" if s() else "not running")'

@@ -15,10 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.db.utils import InterfaceError, OperationalError
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 EMBEDDED_PGDATA = BASE_DIR / "var" / "pgdata"
 EMBEDDED_DB_NAME = "clinic"
+
+# The database cannot be reached (server down, restarting, connection lost): pages answer 503, not a traceback.
+DB_UNAVAILABLE = (OperationalError, InterfaceError)
 
 
 def database_settings(*, conn_max_age: int = 60) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -32,6 +33,15 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+class DateTimeInput(forms.DateTimeInput):
+    """The browser's date and time picker, to the minute, in the clinic's time zone."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
 class DecimalInput(forms.NumberInput):
     """A number field that opens the number pad on tablets (shared/reference/ui.md)."""
 
@@ -52,10 +62,15 @@ class VoidForm(CrispyFormMixin, forms.Form):
     )
 
 
-def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Put a service's refusal next to the field it names, else at the top of the form (STYLE.md 3)."""
+def add_service_errors(
+    form: forms.BaseForm, exc: ValidationError, field_for: Callable[[str], str] = lambda key: key
+) -> None:
+    """Put a service's refusal next to the field it names, else at the top of the form (STYLE.md 3).
+
+    ``field_for`` maps the service's key to the form's field name when they differ (questionnaire items)."""
     if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
+        for key, errors in exc.message_dict.items():
+            field = field_for(key) if field_for(key) in form.fields else key
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)

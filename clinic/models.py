@@ -117,6 +117,23 @@ class ClinicSettings(models.Model):
     nurses_may_sign_sessions = models.BooleanField(
         default=False, help_text="Let nurses sign infusion sessions (by default only clinicians sign)."
     )
+    # Ketamine stock ledger (issue #9; clinical.md 6). A witnessed waste is standard practice and required by some
+    # states; the federal rule is unverified (clinical.md 6 [R58]), so it is a clinic policy, on by default.
+    waste_needs_witness_password = models.BooleanField(
+        default=True,
+        help_text="A second member of staff confirms every ketamine waste with their own password. Default on.",
+    )
+    stock_count_interval_days = models.PositiveSmallIntegerField(
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(92)],
+        help_text="Days between physical counts of each ketamine product before a count is shown as due. Default 7.",
+    )
+    dea_registration_number = models.CharField(
+        "DEA registration number", max_length=20, blank=True, help_text="Printed on the inventory reports."
+    )
+    registered_address = models.TextField(
+        blank=True, help_text="The registered location, printed on the inventory reports (clinical.md 6 [R53])."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -132,3 +149,23 @@ class ClinicSettings(models.Model):
         """The one row, created with the defaults on first use."""
         settings_row, _ = cls.objects.get_or_create(pk=1)
         return settings_row
+
+
+class FormSubmission(models.Model):
+    """One form POST that was carried out, keyed by the one-time token its form carried (``clinic.form_tokens``).
+
+    A second POST with the same token is answered with the first one's redirect instead of being run again. Rows
+    are only needed while a retry is plausible; ``manage.py purge_form_tokens`` deletes old ones (docs/deploy.md).
+    """
+
+    token = models.UUIDField(primary_key=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(max_length=300)
+    redirect_to = models.CharField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        indexes = [models.Index(fields=["created_at"], name="formsubmission_created_idx")]
+
+    def __str__(self) -> str:
+        return f"Form sent to {self.path} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -21,7 +21,9 @@ NAV_ITEMS = [
     NavItem("Today", "infusions:today_board", "infusions.view_infusionsession", "calendar-day"),
     NavItem("Side effects", "infusions:adverse_event_queue", "infusions.view_adverseevent", "exclamation-triangle"),
     NavItem("Safety", "infusions:safety_overview", "infusions.view_adverseevent", "graph-up"),
-    NavItem("Reports", "infusions:report_index", "infusions.view_reports", "graph-up"),
+    NavItem("Alerts", "patients:clinician_queue", "patients.acknowledge_risk_alert", "bell"),
+    NavItem("Stock", "infusions:stock_dashboard", "infusions.view_stockmovement", "safe"),
+    NavItem("Reports", "infusions:report_index", "infusions.view_reports", "file-earmark-bar-graph"),
 ]
 
 
@@ -76,6 +78,13 @@ SHORTCUTS = [
         "infusions:adverse_event_queue",
         "infusions.view_adverseevent",
         "exclamation-triangle",
+    ),
+    Shortcut(
+        "Ketamine stock",
+        "Stock on hand, receive a delivery, counts and DEA logs.",
+        "infusions:stock_dashboard",
+        "infusions.view_stockmovement",
+        "safe",
     ),
     Shortcut(
         "Staff and roles",

@@ -87,6 +87,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "clinic.audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication (tokens are per user) and messages (a replay says "already saved"); its transaction
+    # encloses the view's own (ATOMIC_REQUESTS), so the token is kept exactly when the record is.
+    "clinic.form_tokens.FormTokenMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -105,6 +108,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "clinic.context_processors.navigation",
             ],
+            # {% csrf_token %} also renders the one-time form token against double submission (clinic.form_tokens).
+            "builtins": ["clinic.templatetags.form_tokens"],
         },
     },
 ]
@@ -112,6 +117,14 @@ TEMPLATES = [
 DATABASES = {"default": database_settings(conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")))}
 # A safety net: every request is one transaction. Services are still explicitly atomic (STYLE.md 1).
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# A query stuck longer than this (a lock held elsewhere, a runaway report) is cancelled by PostgreSQL, so the request
+# ends with the friendly 503 page well before gunicorn's own timeout kills the worker (docs/deploy.md "Timeouts").
+# Off by default so that `migrate` on a big table is never cut short; gunicorn.conf.py turns it on for web workers.
+DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DJANGO_DB_STATEMENT_TIMEOUT_MS", "0"))
+if DB_STATEMENT_TIMEOUT_MS:
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
+# Give up on an unreachable database quickly (answer 503) instead of holding a worker for the OS's TCP timeout.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -150,6 +163,17 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# The app keeps no state of its own between requests, so app servers can be added behind the proxy: sessions and the
+# cache live in PostgreSQL, or in Redis when REDIS_URL is set (docs/deploy.md "Scaling out").
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+else:
+    # The table is made by `manage.py createcachetable` (run by `make migrate` and the deploy steps).
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "clinic_cache"}}
+    SESSION_ENGINE = "clinic.sessions"  # Django's database sessions, outage-aware (see the module)
+
 # Sessions: server-side, short-lived, renewed on activity (idle timeout; issue #7 adds the visible warning).
 SESSION_COOKIE_AGE = int(os.environ.get("CLINIC_IDLE_TIMEOUT_SECONDS", "900"))
 SESSION_SAVE_EVERY_REQUEST = True
@@ -171,6 +195,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Addresses of the reverse proxies whose X-Real-IP header names the client, for the audit trail (docs/deploy.md).
+CLINIC_TRUSTED_PROXIES = env_list("CLINIC_TRUSTED_PROXIES")
 # /healthz is probed over plain HTTP by load balancers on the private side.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 

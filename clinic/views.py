@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import DatabaseError, connection, transaction
-from django.http import HttpRequest, HttpResponseServerError, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
+from clinic.database import DB_UNAVAILABLE
 from clinic.navigation import shortcuts_for
+
+# Connection refused or lost, server shutting down, statement timeout: the request can simply be sent again.
 
 
 class HomeView(PermissionRequiredMixin, TemplateView):
@@ -51,5 +55,15 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> Any:
-    """A 500 page rendered without the request context, so a broken database cannot break it too."""
+    """A 500 page rendered without the request context, so a broken database cannot break it too.
+
+    When the error is the database being out of reach (restarting, failing over) or a query cancelled by the
+    statement timeout, the answer is 503 with Retry-After: nothing in that request was saved, and trying again in a
+    moment is the right thing to do (docs/deploy.md "Faults").
+    """
+    error = sys.exc_info()[1]
+    if isinstance(error, DB_UNAVAILABLE):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "10"
+        return response
     return HttpResponseServerError(loader.get_template("500.html").render())

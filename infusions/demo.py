@@ -4,7 +4,8 @@ Nothing here is real: escorts come from Faker, phone numbers from the fictional 
 is made up. Each session is charted through ``infusions.services`` exactly as the front desk, nurse and clinician
 would (so the state machine, dose checks and vitals alerts all apply), with explicit times: a few weeks of signed
 sessions per course, a few left to sign, a cancellation and a no-show, today's board in every live state, and
-bookings for the next days.
+bookings for the next days. Each session draws its ketamine from a labelled vial and reconciles it
+(``infusions.demo_stock``).
 """
 
 from __future__ import annotations
@@ -20,10 +21,13 @@ from faker import Faker
 
 from clinic.accounts.models import User
 from infusions import services
+from infusions.demo_outcomes import seed_outcomes
+from infusions.demo_stock import DemoStock
 from infusions.models import DrugPreparation, InfusionSession, Protocol, TreatmentCourse, VitalSign
 from patients.choices import Indication, PatientStatus, Sex
 from patients.models import Patient
 
+DOSE_COURSES = 8  # today's board takes six single-dose courses; cancellations and bookings take more
 DEMO_COURSES = 16  # enough for every state and protocol; each charted session costs ~0.4 s to seed
 DEPRESSION = "Depression: 0.5 mg/kg over 40 min"
 MIGRAINE = "Refractory migraine: continuous from 0.1 mg/kg/h"
@@ -88,8 +92,11 @@ class DemoInfusions:
         self.days: dict[int, tuple[int, int]] = {}  # course -> its two weekdays
         self.escorts: dict[int, dict[str, str]] = {}  # course -> the same escort each visit
         self.slots: Counter[dt.date] = Counter()  # sessions booked per day, to share out chairs and times
+        first_day = dt.datetime.combine(self.today - dt.timedelta(days=36), dt.time(7, 30), tzinfo=self.tz)
+        self.stock = DemoStock(nurse=self.nurse, clinician=self.clinician, start=first_day)
 
     def run(self) -> str:
+        self.stock.receive()
         courses = self.courses()
         visits = sorted((v for course in courses for v in self.past_visits(course)), key=lambda v: v["scheduled"])
         for visit in visits[-UNSIGNED_PAST:]:
@@ -109,12 +116,19 @@ class DemoInfusions:
         self.today_board(courses)
         self.bookings(courses[-6:])
         events = seed_side_effects(self.rng, self.nurse, self.clinician)
-        return f"{self.summary()}, {events} side effects"
+        stock = self.stock.finish()
+        outcomes = seed_outcomes(rng=self.rng, nurse=self.nurse, clinician=self.clinician)
+        return f"{self.summary()}, {events} side effects, {stock}; {outcomes}"
 
     # Courses and bookings -----------------------------------------------------------------------------------------
 
     def courses(self) -> list[TreatmentCourse]:
-        courses: list[TreatmentCourse] = []
+        """Courses for the first ready patients, at least ``DOSE_COURSES`` of them on a single-dose protocol.
+
+        Which patients are ready depends on today's date (consent and screening dates), so the mix is chosen here
+        rather than left to the order of the patient list: today's board needs single-dose and continuous courses.
+        """
+        dose, continuous = [], []
         for patient in Patient.objects.filter(status=PatientStatus.ACTIVE).order_by("pk"):
             days = self.rng.choice(WEEKDAY_PAIRS)
             started = self.today - dt.timedelta(days=self.rng.randint(14, 35))
@@ -122,25 +136,29 @@ class DemoInfusions:
                 started += dt.timedelta(days=1)
             if not (patient.infusion_readiness().ok and patient.infusion_readiness(started).ok):
                 continue
-            name, dose, top = ORDERS[patient.primary_indication]
-            protocol = self.protocols[name]
-            course = services.course_create(
-                patient=patient,
-                protocol=protocol,
-                prescriber=self.clinician,
-                ordered_dose=D(dose),
-                ordered_max=D(top),
-                planned_sessions=protocol.planned_induction_sessions,
-                by=self.clinician,
-                started_on=started,
-            )
-            self.days[course.pk] = days
-            name, phone = self.fake.name(), self.fake.numerify("(555) 01#-####")
-            self.escorts[course.pk] = {"escort_name": name, "escort_phone": phone}
-            courses.append(course)
-            if len(courses) == DEMO_COURSES:
-                break
-        return courses
+            protocol = self.protocols[ORDERS[patient.primary_indication][0]]
+            (continuous if protocol.is_continuous else dose).append((patient, days, started))
+        picked = dose[:DOSE_COURSES] + continuous[: DEMO_COURSES - min(len(dose), DOSE_COURSES)]
+        picked = sorted(picked, key=lambda chosen: chosen[0].pk)[:DEMO_COURSES]
+        return [self.course(patient, days, started) for patient, days, started in picked]
+
+    def course(self, patient: Patient, days: tuple[int, int], started: dt.date) -> TreatmentCourse:
+        name, dose, top = ORDERS[patient.primary_indication]
+        protocol = self.protocols[name]
+        course = services.course_create(
+            patient=patient,
+            protocol=protocol,
+            prescriber=self.clinician,
+            ordered_dose=D(dose),
+            ordered_max=D(top),
+            planned_sessions=protocol.planned_induction_sessions,
+            by=self.clinician,
+            started_on=started,
+        )
+        self.days[course.pk] = days
+        name, phone = self.fake.name(), self.fake.numerify("(555) 01#-####")
+        self.escorts[course.pk] = {"escort_name": name, "escort_phone": phone}
+        return course
 
     def course_days(self, course: TreatmentCourse, first: dt.date, last: dt.date) -> list[dt.date]:
         span = range((last - first).days + 1)
@@ -187,7 +205,8 @@ class DemoInfusions:
         midnight = dt.datetime.combine(self.today, dt.time(0, 1), tzinfo=self.tz)
         last = dt.datetime.combine(self.today, dt.time(23, 45), tzinfo=self.tz)
         for chair, ago, pool, extra in TODAY:
-            course = pools[pool].pop(0)
+            other = "continuous" if pool == "dose" else "dose"
+            course = (pools[pool] or pools[other]).pop(0)  # a date with few ready patients of one kind still seeds
             if ago < 0:  # booked later today, on the quarter hour
                 later = self.now + minutes(-ago)
                 at = min(later + minutes(-later.minute % 15), last)
@@ -267,6 +286,7 @@ class DemoInfusions:
                     session=s, by=nurse, weight_kg=weight, preparation=self.preparation, dose_per_kg=course.ordered_dose
                 ),
             ),
+            (checkin + minutes(4), lambda at: self.stock.draw(s, at)),
             (checkin + minutes(5), lambda at: vitals(at, None)),
             (start, lambda at: services.session_start(session=s, by=nurse, at=at)),
         ]
@@ -315,6 +335,7 @@ class DemoInfusions:
         padss = dict.fromkeys(services.PADSS_ITEMS, 2) | ({"padss_nausea": 1} if nausea else {})
         events += [
             (end, lambda at: services.session_end_infusion(session=s, by=nurse, at=at)),
+            (end + minutes(1), lambda at: self.stock.close(s, at)),
             (end + minutes(20), lambda at: vitals(at, length + 20)),
             (end + minutes(45), lambda at: vitals(at, length + 45)),
             (

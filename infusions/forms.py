@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from crispy_forms.bootstrap import InlineRadios
@@ -10,7 +11,7 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.utils import timezone
 
-from clinic.forms import CrispyFormMixin, DateInput, DecimalInput
+from clinic.forms import CrispyFormMixin, DateInput, DateTimeInput, DecimalInput
 from infusions.adverse import GRADE_DEFINITIONS, SERIOUSNESS_CRITERIA, seriousness_problems
 from infusions.choices import Fasting, PregnancyCheck
 from infusions.models import (
@@ -31,13 +32,6 @@ PADSS_LABELS = {
     "padss_pain": "Pain (2: acceptable on oral drugs · 1: not quite · 0: not acceptable)",
     "padss_bleeding": "Bleeding at the IV site (2: minimal · 1: moderate · 0: severe)",
 }
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
 
 
 class SecondCheckMixin(forms.Form):
@@ -316,3 +310,24 @@ class AdverseEventForm(CrispyFormMixin, forms.ModelForm):
 
 class ReviewForm(CrispyFormMixin, forms.Form):
     comment = forms.CharField(label="Review comment", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class PeriodForm(forms.Form):
+    """A reporting period from the query string (dates are not identifying); by default the last ``default_days``."""
+
+    start = forms.DateField(required=False, widget=DateInput())
+    end = forms.DateField(required=False, widget=DateInput())
+
+    def __init__(self, *args: Any, default_days: int = 90, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.default_days = default_days
+
+    def period(self) -> tuple[Any, Any]:
+        today = timezone.localdate()
+        data = self.cleaned_data if self.is_valid() else {}
+        end = data.get("end") or today
+        start = data.get("start") or self.default_start(end)
+        return (start, end) if start <= end else (end, start)
+
+    def default_start(self, end: dt.date) -> dt.date:
+        return end - dt.timedelta(days=self.default_days)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from infusions import views, views_adverse
+from infusions import views, views_adverse, views_outcomes, views_stock
 
 app_name = "infusions"
 
@@ -8,6 +8,11 @@ urlpatterns = [
     path("today/", views.TodayBoardView.as_view(), name="today_board"),
     path("patients/<int:pk>/courses/", views.CourseListView.as_view(), name="course_list"),
     path("patients/<int:pk>/courses/new/", views.CourseCreateView.as_view(), name="course_create"),
+    path("patients/<int:pk>/history/", views_outcomes.PatientHistoryView.as_view(), name="patient_history"),
+    path("patients/<int:pk>/summary/", views_outcomes.PatientSummaryView.as_view(), name="patient_summary"),
+    path("reports/", views_outcomes.ReportIndexView.as_view(), name="report_index"),
+    path("reports/cohort-outcomes/", views_outcomes.CohortReportView.as_view(), name="cohort_report"),
+    path("reports/cohort-outcomes.csv", views_outcomes.CohortExportView.as_view(), name="cohort_export"),
     path("courses/<int:pk>/", views.CourseDetailView.as_view(), name="course_detail"),
     path("courses/<int:pk>/sessions/new/", views.SessionScheduleView.as_view(), name="session_schedule"),
     path("sessions/<int:pk>/", views.SessionChartView.as_view(), name="session_chart"),
@@ -37,4 +42,30 @@ urlpatterns = [
         path(f"sessions/<int:pk>/{segment}/", view.as_view(), name=name)
         for segment, (name, view) in views.SESSION_ACTIONS.items()
     ],
+    # Ketamine stock ledger (issue #9)
+    path("stock/", views_stock.StockDashboardView.as_view(), name="stock_dashboard"),
+    path("stock/receipts/new/", views_stock.ReceiptCreateView.as_view(), name="stock_receipt_create"),
+    path("stock/vials/", views_stock.VialListView.as_view(), name="stock_vial_list"),
+    path("stock/vials/<int:pk>/", views_stock.VialDetailView.as_view(), name="stock_vial_detail"),
+    path("stock/vials/<int:pk>/waste/", views_stock.VialWasteView.as_view(), name="stock_vial_waste"),
+    path("stock/vials/<int:pk>/quarantine/", views_stock.VialQuarantineView.as_view(), name="stock_vial_quarantine"),
+    path("stock/vials/<int:pk>/expire/", views_stock.VialExpireView.as_view(), name="stock_vial_expire"),
+    path("stock/vials/<int:pk>/destroy/", views_stock.VialDestroyView.as_view(), name="stock_vial_destroy"),
+    path("stock/vials/<int:pk>/loss/", views_stock.VialLossView.as_view(), name="stock_vial_loss"),
+    path("stock/entries/<int:pk>/correct/", views_stock.MovementCorrectView.as_view(), name="stock_movement_correct"),
+    path("stock/counts/new/", views_stock.CountCreateView.as_view(), name="stock_count_create"),
+    path("stock/reports/inventory/", views_stock.InventoryReportView.as_view(), name="stock_report_inventory"),
+    *[
+        path(f"stock/reports/{key}/", views_stock.StockReportView.as_view(report=key), name=f"stock_report_{key}")
+        for key in ("dispensing", "receipts", "waste", "discrepancies")
+    ],
+    path("sessions/<int:pk>/stock/", views_stock.SessionStockView.as_view(), name="session_stock"),
+    path("sessions/<int:pk>/stock/draw/", views_stock.SessionDrawView.as_view(), name="session_stock_draw"),
+    path(
+        "sessions/<int:pk>/stock/administer/",
+        views_stock.SessionAdministerView.as_view(),
+        name="session_stock_administer",
+    ),
+    path("sessions/<int:pk>/stock/waste/", views_stock.SessionWasteView.as_view(), name="session_stock_waste"),
+    path("sessions/<int:pk>/stock/return/", views_stock.SessionReturnView.as_view(), name="session_stock_return"),
 ]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
 from typing import Any
 
 from django import forms as django_forms
@@ -17,7 +15,8 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import CreateView, FormView, ListView, TemplateView, UpdateView, View
 
-from clinic.audit.services import patient_access_log
+from clinic.audit.services import patient_access_log_many
+from clinic.exports import csv_response
 from clinic.forms import DateInput, add_service_errors
 from infusions import forms, services
 from infusions.models import AdverseEvent, AdverseEventTerm, ExternalReport
@@ -165,20 +164,6 @@ class AdverseEventReviewView(AdverseEventMixin, FormView):
         return redirect("infusions:adverse_event_queue")
 
 
-class PeriodForm(django_forms.Form):
-    """A reporting period from the query string (dates are not identifying); default: the last 90 days."""
-
-    start = django_forms.DateField(required=False, widget=DateInput())
-    end = django_forms.DateField(required=False, widget=DateInput())
-
-    def period(self) -> tuple[Any, Any]:
-        today = timezone.localdate()
-        data = self.cleaned_data if self.is_valid() else {}
-        end = data.get("end") or today
-        start = data.get("start") or end - dt.timedelta(days=90)
-        return (start, end) if start <= end else (end, start)
-
-
 @method_decorator(never_cache, name="dispatch")
 class SafetyOverviewView(PermissionRequiredMixin, TemplateView):
     """Counts and rates per 100 sessions by term, grade and protocol, with a chart; the serious events listed."""
@@ -187,7 +172,7 @@ class SafetyOverviewView(PermissionRequiredMixin, TemplateView):
     template_name = "infusions/safety_overview.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        period_form = PeriodForm(self.request.GET)
+        period_form = forms.PeriodForm(self.request.GET)
         start, end = period_form.period()
         overview = safety_overview(self.request.user, start, end)
         chart = {"labels": [r["label"] for r in overview["by_term"]], "rates": [r["rate"] for r in overview["by_term"]]}
@@ -203,7 +188,7 @@ class AdverseEventExportView(PermissionRequiredMixin, View):
     permission_required = "infusions.view_adverseevent"
 
     def get(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
-        start, end = PeriodForm(request.GET).period()
+        start, end = forms.PeriodForm(request.GET).period()
         events = (
             AdverseEvent.objects.visible_to(request.user)
             .active()
@@ -211,36 +196,31 @@ class AdverseEventExportView(PermissionRequiredMixin, View):
             .select_related("patient", "term", "reviewed_by")
             .order_by("onset_at", "id")
         )
-        response = HttpResponse(content_type="text/csv")
-        response["Content-Disposition"] = f'attachment; filename="side-effects-{start}-{end}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(EXPORT_COLUMNS)
-        seen: set[int] = set()
-        for e in events:
-            writer.writerow(
-                [
-                    e.pk,
-                    e.patient.mrn,
-                    timezone.localtime(e.onset_at).isoformat(),
-                    e.term.name,
-                    e.term_detail,
-                    e.get_category_display(),
-                    e.grade,
-                    "yes" if e.serious else "no",
-                    ";".join(e.seriousness_criteria),
-                    "yes" if e.expected else "no",
-                    e.get_causality_display(),
-                    e.get_action_taken_display(),
-                    e.get_outcome_display(),
-                    e.session_id or "",
-                    e.suspect_drug,
-                    e.reviewed_by.display_name if e.reviewed_by else "",
-                ]
-            )
-            if e.patient_id not in seen:
-                seen.add(e.patient_id)
-                patient_access_log(request=request, patient=e.patient, category="side_effects", action="export")
-        return response
+        rows = [
+            [
+                e.pk,
+                e.patient.mrn,
+                timezone.localtime(e.onset_at).isoformat(),
+                e.term.name,
+                e.term_detail,
+                e.get_category_display(),
+                e.grade,
+                "yes" if e.serious else "no",
+                ";".join(e.seriousness_criteria),
+                "yes" if e.expected else "no",
+                e.get_causality_display(),
+                e.get_action_taken_display(),
+                e.get_outcome_display(),
+                e.session_id or "",
+                e.suspect_drug,
+                e.reviewed_by.display_name if e.reviewed_by else "",
+            ]
+            for e in events
+        ]
+        patient_access_log_many(
+            request=request, patients=[e.patient for e in events], category="side_effects", action="export"
+        )
+        return csv_response(f"side-effects-{start}-{end}.csv", EXPORT_COLUMNS, rows)
 
 
 EXPORT_COLUMNS = [
@@ -268,12 +248,7 @@ class AdverseEventPrintView(AdverseEventMixin, TemplateView):
 
     permission_required = "infusions.view_adverseevent"
     template_name = "infusions/adverse_event_print.html"
-
-    def get_patient(self) -> Any:
-        if not hasattr(self, "_patient"):
-            self._patient = self.resolve_patient()
-            patient_access_log(request=self.request, patient=self._patient, category="side_effects", action="print")
-        return self._patient
+    access_action = "print"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         event = self.get_event()

@@ -24,6 +24,8 @@ class PatientRecordMixin(PermissionRequiredMixin):
 
     #: What part of the record the page shows, written to the access log ("summary", "sessions", ...).
     access_category: str = "summary"
+    #: What the page does with it: "view", or "print" for printable pages (security.md F2).
+    access_action: str = "view"
     patient_url_kwarg = "pk"
 
     def get_patient_queryset(self) -> Any:
@@ -37,7 +39,9 @@ class PatientRecordMixin(PermissionRequiredMixin):
     def get_patient(self) -> Patient:
         if not hasattr(self, "_patient"):
             patient = self.resolve_patient()
-            patient_access_log(request=self.request, patient=patient, category=self.access_category)
+            patient_access_log(
+                request=self.request, patient=patient, category=self.access_category, action=self.access_action
+            )
             self._patient = patient
         return self._patient
 

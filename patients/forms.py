@@ -9,7 +9,8 @@ from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.layout import Column, Div, Field, Fieldset, Layout, Row
 from django import forms
 
-from clinic.forms import CrispyFormMixin, DateInput, DecimalInput
+from clinic.forms import CrispyFormMixin, DateInput, DateTimeInput, DecimalInput
+from patients import scoring
 from patients.choices import Indication, MigraineTrigger, PatientStatus
 from patients.models import (
     Allergy,
@@ -21,8 +22,10 @@ from patients.models import (
     Patient,
     PriorTreatment,
     Screening,
+    Timepoint,
 )
 from patients.models.background import HEIGHT_CM_MAX, HEIGHT_CM_MIN, WEIGHT_KG_MAX, WEIGHT_KG_MIN
+from patients.scoring import Instrument, Item
 from patients.services import possible_duplicates
 
 LB_PER_KG = Decimal("2.20462")
@@ -413,3 +416,91 @@ class ScreeningReviewForm(CrispyFormMixin, forms.Form):
         if cleaned.get("decision") == "decline" and not (cleaned.get("review_note") or "").strip():
             self.add_error("review_note", "Say why the screening is not cleared.")
         return cleaned
+
+
+class QuestionnaireForm(forms.Form):
+    """One instrument's questions, item by item, large enough to fill in on a tablet at check-in.
+
+    Every scored question must be answered: an incomplete form is refused with each unanswered question marked and
+    a count at the top, and nothing typed is lost (patients/scoring.py scores only complete forms)."""
+
+    completed_at = forms.DateTimeField(label="Completed", widget=DateTimeInput(attrs={"class": "form-control"}))
+    timepoint = forms.ChoiceField(
+        label="When", choices=Timepoint.choices, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    note = forms.CharField(
+        label="Staff note (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )
+
+    def __init__(self, *args: Any, instrument: Instrument, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instrument = instrument
+        for item in instrument.items:
+            name = self.field_name(item.key)
+            if item.is_choice:
+                choices = [(str(o.points), o.label) for o in item.options]
+                self.fields[name] = forms.TypedChoiceField(
+                    label=item.text,
+                    choices=choices,
+                    coerce=int,
+                    empty_value=None,
+                    required=False,
+                    widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+                )
+            else:
+                self.fields[name] = forms.IntegerField(
+                    label=item.text,
+                    required=False,
+                    min_value=item.low,
+                    max_value=item.high,
+                    widget=forms.NumberInput(
+                        attrs={"inputmode": "numeric", "min": item.low, "max": item.high, "class": "form-control"}
+                    ),
+                    error_messages={
+                        "min_value": f"Enter a number from {item.low} to {item.high}.",
+                        "max_value": f"Enter a number from {item.low} to {item.high}.",
+                        "invalid": f"Enter a whole number from {item.low} to {item.high}.",
+                    },
+                )
+
+    @staticmethod
+    def field_name(key: str) -> str:
+        return f"item_{key}"
+
+    def item_fields(self) -> list[tuple[Item, Any]]:
+        """(item, bound field) pairs in form order, for the template."""
+        return [(item, self[self.field_name(item.key)]) for item in self.instrument.items]
+
+    def answers(self) -> dict[str, int | None]:
+        return {item.key: self.cleaned_data.get(self.field_name(item.key)) for item in self.instrument.items}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if any(self.field_name(i.key) in self.errors for i in self.instrument.items):
+            return cleaned
+        try:
+            scoring.score(self.instrument, self.answers())
+        except scoring.IncompleteAnswers as error:
+            for key in error.missing:
+                self.add_error(self.field_name(key), "Answer this question.")
+            numbers = ", ".join(error.missing)
+            raise forms.ValidationError(
+                f"The form is not complete: {len(error.missing)} question(s) not answered ({numbers}). "
+                "Every question must be answered before the score can be calculated."
+            ) from error
+        except scoring.InvalidAnswer as error:
+            self.add_error(self.field_name(error.key), str(error))
+        return cleaned
+
+
+class RiskAcknowledgeForm(CrispyFormMixin, forms.Form):
+    """The clinician's assessment of a PHQ-9 item 9 answer and what was done."""
+
+    action = forms.CharField(
+        label="Assessment and action taken",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text="e.g. Seen today: passive ideation, no plan or intent; safety plan reviewed; crisis line given.",
+    )

@@ -6,7 +6,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from patients import forms
-from patients.models import Allergy, BodyMeasurement, Consent, HeadacheDiaryEntry, Medication, PriorTreatment, Screening
+from patients.models import (
+    Allergy,
+    BodyMeasurement,
+    Consent,
+    HeadacheDiaryEntry,
+    Medication,
+    PriorTreatment,
+    QuestionnaireResponse,
+    Screening,
+)
 
 
 @dataclass(frozen=True)
@@ -40,5 +49,7 @@ SECTIONS = [
     ),
     Section("consent", "consents", Consent, forms.ConsentForm, "consent"),
     Section("screening", "screenings", Screening, None, "screening", editable=False),
+    # Entered on its own page (patients/views_questionnaires.py); never edited: a wrong entry is voided.
+    Section("questionnaire", "questionnaires", QuestionnaireResponse, None, "questionnaire", editable=False),
 ]
 SECTIONS_BY_KEY = {section.key: section for section in SECTIONS}

@@ -12,10 +12,12 @@ from patients.choices import FAILED_OUTCOMES, FLAGGED_MEDICATION_CLASSES, Medica
 from patients.diary import MonthSummary, monthly_summaries
 from patients.models import Patient, Readiness
 from patients.models.readiness import readiness_from
+from patients.scoring import INSTRUMENTS
 
 DIARY_MONTHS = 6
 RECENT_DIARY_DAYS = 14
 SCREENINGS_SHOWN = 5
+INSTRUMENT_ORDER = list(INSTRUMENTS)
 
 
 @dataclass
@@ -36,6 +38,8 @@ class PatientRecord:
     diary_months: list[MonthSummary]
     diary_recent: list[Any]
     clinical: bool
+    latest_questionnaires: list[Any]
+    risk_alerts: list[Any]
 
 
 def medication_flags(medications: list[Any]) -> list[str]:
@@ -68,8 +72,14 @@ def patient_record(patient: Patient, *, clinical: bool) -> PatientRecord:
     screenings = list((screening_rows.with_answers() if clinical else screening_rows)[:SCREENINGS_SHOWN])
     readiness = readiness_from(screenings=screenings, consents=consents, on=today)
     allergies = list(patient.allergies.active()) if clinical else []
-    current, past, prior, measurements, diary_all = [], [], [], [], []
+    current, past, prior, measurements, diary_all, latest_questionnaires, risk_alerts = [], [], [], [], [], [], []
     if clinical:
+        questionnaires = patient.questionnaires.active()
+        latest_questionnaires = list(
+            questionnaires.order_by("instrument", "-completed_at", "-pk").distinct("instrument")
+        )
+        latest_questionnaires.sort(key=lambda q: INSTRUMENT_ORDER.index(q.instrument))
+        risk_alerts = list(questionnaires.open_risk_alerts().order_by("completed_at"))
         medications = list(patient.medications.active())
         current = [m for m in medications if m.is_current(today)]
         past = [m for m in medications if not m.is_current(today)]
@@ -92,4 +102,6 @@ def patient_record(patient: Patient, *, clinical: bool) -> PatientRecord:
         diary_months=monthly_summaries(diary_all),
         diary_recent=diary_all[:RECENT_DIARY_DAYS],
         clinical=clinical,
+        latest_questionnaires=latest_questionnaires,
+        risk_alerts=risk_alerts,
     )

@@ -16,8 +16,17 @@ from clinic.accounts.models import User
 from clinic.dates import add_months
 from clinic.models import ClinicSettings
 from clinic.services import record_save
+from patients import scoring
 from patients.choices import ScreeningStatus
-from patients.models import ContraindicationItem, Patient, Screening, ScreeningAnswer
+from patients.models import (
+    ContraindicationItem,
+    Patient,
+    QuestionnaireResponse,
+    Screening,
+    ScreeningAnswer,
+    Timepoint,
+)
+from patients.scoring import INSTRUMENTS
 
 MRN_PREFIX = "K"
 JUSTIFICATION_MIN_CHARS = 20
@@ -126,3 +135,73 @@ def screening_decline(*, screening: Screening, by: User, note: str) -> Screening
     screening.status = ScreeningStatus.NOT_CLEARED
     screening.reviewed_by, screening.reviewed_at, screening.review_note = by, timezone.now(), note
     return record_save(record=screening, by=by)
+
+
+# Outcome questionnaires ---------------------------------------------------------------------------------------------
+
+CLINICIAN_RATED_ONLY = "{name} is clinician-rated: only a clinician may record it."
+RISK_ACTION_MIN_CHARS = 10
+RISK_ACTION_REQUIRED = (
+    f"Write the assessment and what was done (at least {RISK_ACTION_MIN_CHARS} characters), e.g. "
+    "“Seen today, passive ideation, no plan; safety plan reviewed, crisis line given.”"
+)
+NO_OPEN_ALERT = "This questionnaire has no open suicide-risk alert (already acknowledged or voided)."
+COMPLETED_IN_FUTURE = "The completion time is in the future."
+
+
+@transaction.atomic
+def questionnaire_record(
+    *,
+    patient: Patient,
+    instrument: str,
+    answers: dict[str, int | None],
+    by: User,
+    completed_at: dt.datetime | None = None,
+    timepoint: str = Timepoint.FOLLOW_UP,
+    note: str = "",
+) -> QuestionnaireResponse:
+    """Score a completed questionnaire and store it with its answers; PHQ-9 item 9 above 0 opens an alert.
+
+    Raises ValidationError naming the unanswered questions when the form is incomplete (no prorating)."""
+    definition = INSTRUMENTS[instrument]
+    if definition.clinician_rated and not by.has_perm("patients.rate_clinician_instrument"):
+        raise ValidationError(CLINICIAN_RATED_ONLY.format(name=definition.name))
+    completed_at = completed_at or timezone.now()
+    if completed_at > timezone.now() + dt.timedelta(minutes=5):
+        raise ValidationError({"completed_at": COMPLETED_IN_FUTURE})
+    try:
+        result = scoring.score(definition, answers)
+    except scoring.IncompleteAnswers as error:
+        raise ValidationError(
+            {key: "Answer this question." for key in error.missing}
+            | {"__all__": f"Answer every question: {len(error.missing)} not answered ({', '.join(error.missing)})."}
+        ) from error
+    except scoring.InvalidAnswer as error:
+        raise ValidationError({error.key: str(error)}) from error
+    response = QuestionnaireResponse(
+        patient=patient,
+        instrument=instrument,
+        completed_at=completed_at,
+        timepoint=timepoint,
+        answers={key: value for key, value in answers.items() if value is not None},
+        total=result.total,
+        band=result.band.code,
+        note=note.strip(),
+        suicide_risk=scoring.suicide_risk(definition, answers),
+    )
+    return record_save(record=response, by=by)
+
+
+@transaction.atomic
+def questionnaire_acknowledge_risk(*, response: QuestionnaireResponse, by: User, action: str) -> QuestionnaireResponse:
+    """A clinician records the assessment and action for a PHQ-9 item 9 alert; the alert then leaves the queue."""
+    action = (action or "").strip()
+    if len(action) < RISK_ACTION_MIN_CHARS:
+        raise ValidationError({"action": RISK_ACTION_REQUIRED})
+    locked = QuestionnaireResponse.objects.select_for_update().get(pk=response.pk)
+    if not locked.risk_open:
+        raise ValidationError(NO_OPEN_ALERT)
+    locked.risk_acknowledged_at = timezone.now()
+    locked.risk_acknowledged_by = by
+    locked.risk_action = action
+    return record_save(record=locked, by=by)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from patients import views
+from patients import views, views_questionnaires
 from patients.sections import SECTIONS
 
 app_name = "patients"
@@ -14,6 +14,27 @@ urlpatterns = [
     path("<int:pk>/migraine-triggers/", views.MigraineTriggersView.as_view(), name="migraine_triggers_update"),
     path("<int:pk>/screenings/new/", views.ScreeningCreateView.as_view(), name="screening_create"),
     path("<int:pk>/screenings/<int:item_pk>/review/", views.ScreeningReviewView.as_view(), name="screening_review"),
+    path("alerts/", views_questionnaires.ClinicianQueueView.as_view(), name="clinician_queue"),
+    path(
+        "<int:pk>/questionnaires/new/<slug:instrument>/",
+        views_questionnaires.QuestionnaireCreateView.as_view(),
+        name="questionnaire_create",
+    ),
+    path(
+        "<int:pk>/questionnaires/<int:item_pk>/",
+        views_questionnaires.QuestionnaireDetailView.as_view(),
+        name="questionnaire_detail",
+    ),
+    path(
+        "<int:pk>/questionnaires/<int:item_pk>/thanks/",
+        views_questionnaires.QuestionnaireDoneView.as_view(),
+        name="questionnaire_done",
+    ),
+    path(
+        "<int:pk>/questionnaires/<int:item_pk>/acknowledge/",
+        views_questionnaires.RiskAcknowledgeView.as_view(),
+        name="risk_acknowledge",
+    ),
 ]
 
 # Add, edit and void pages for each section of the record, e.g. patients:allergy_create.

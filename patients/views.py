@@ -32,6 +32,7 @@ from patients.services import (
     screening_create,
     screening_decline,
 )
+from patients.views_questionnaires import instruments_for
 
 SEARCH_SESSION_KEY = "patients:search"
 
@@ -135,6 +136,7 @@ class PatientDetailView(PatientRecordMixin, DetailView):
         context["record"] = patient_record(self.object, clinical=clinical)
         context["panels"] = panels_for(self.object, self.request.user)
         context["trd_min_failed_trials"] = TRD_MIN_FAILED_TRIALS
+        context["instruments"] = instruments_for(self.request.user)
         return context
 
 

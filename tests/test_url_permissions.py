@@ -14,8 +14,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from infusions.models import ExternalReport
 from tests.conftest import ROLES
-from tests.factories import PatientFactory
-from tests.infusions.factories import AdverseEventFactory, CourseFactory, SessionFactory
+from tests.factories import PatientFactory, UserFactory
+from tests.infusions.factories import AdverseEventFactory, CourseFactory, SessionFactory, receive
 from tests.patients.factories import (
     AllergyFactory,
     BodyMeasurementFactory,
@@ -23,6 +23,7 @@ from tests.patients.factories import (
     DiaryEntryFactory,
     MedicationFactory,
     PriorTreatmentFactory,
+    QuestionnaireFactory,
     ScreeningFactory,
 )
 
@@ -34,6 +35,7 @@ PATIENT_READERS = {"front_desk": OK, "nurse": OK, "clinician": OK, "clinic_admin
 REGISTRARS = {"front_desk": OK, "nurse": FORBIDDEN, "clinician": OK, "clinic_admin": FORBIDDEN}
 CHARTING = {"front_desk": FORBIDDEN, "nurse": OK, "clinician": OK, "clinic_admin": FORBIDDEN}
 CLINICIAN_ONLY = {"front_desk": FORBIDDEN, "nurse": FORBIDDEN, "clinician": OK, "clinic_admin": FORBIDDEN}
+REPORTERS = {"front_desk": FORBIDDEN, "nurse": FORBIDDEN, "clinician": OK, "clinic_admin": OK}
 
 POST_ONLY = HTTPStatus.METHOD_NOT_ALLOWED  # allowed roles reach the view, which only accepts POST
 SESSION_READERS = {"front_desk": OK, "nurse": OK, "clinician": OK, "clinic_admin": FORBIDDEN}
@@ -41,6 +43,10 @@ CHART = {"front_desk": FORBIDDEN, "nurse": OK, "clinician": OK, "clinic_admin": 
 CHART_ACTION = {"front_desk": FORBIDDEN, "nurse": POST_ONLY, "clinician": POST_ONLY, "clinic_admin": FORBIDDEN}
 CLINICIAN_ACTION = {"front_desk": FORBIDDEN, "nurse": FORBIDDEN, "clinician": POST_ONLY, "clinic_admin": FORBIDDEN}
 SCHEDULERS = {"front_desk": POST_ONLY, "nurse": POST_ONLY, "clinician": POST_ONLY, "clinic_admin": FORBIDDEN}
+STOCK_READERS = {"front_desk": FORBIDDEN, "nurse": OK, "clinician": OK, "clinic_admin": OK}
+STOCK_RECORDERS = CHART
+STOCK_ACTION = CHART_ACTION
+STOCK_REPORTS = {"front_desk": FORBIDDEN, "nurse": FORBIDDEN, "clinician": OK, "clinic_admin": OK}
 SESSION_ACTIONS = [
     "check_in",
     "cancel",
@@ -55,6 +61,9 @@ SESSION_ACTIONS = [
     "sign",
     "addendum",
 ]
+
+STOCK_VIAL_ACTIONS = ["waste", "quarantine", "expire", "destroy", "loss"]
+STOCK_REPORT_KEYS = ["dispensing", "receipts", "waste", "discrepancies", "inventory"]
 
 CLINICAL_SECTIONS = {
     "allergy": "allergy",
@@ -87,6 +96,17 @@ MATRIX: dict[str, tuple[str | HTTPStatus, dict[str, HTTPStatus]]] = {
         for action in ("create", "update", "void")
     },
     **{f"patients:consent_{action}": (FOUND, PATIENT_READERS) for action in ("create", "update", "void")},
+    "patients:clinician_queue": (FOUND, CLINICIAN_ONLY),
+    "patients:questionnaire_create": (FOUND, CHARTING),
+    "patients:questionnaire_detail": (FOUND, CHARTING),
+    "patients:questionnaire_done": (FOUND, CHARTING),
+    "patients:questionnaire_void": (FOUND, CHARTING),
+    "patients:risk_acknowledge": (FOUND, CLINICIAN_ONLY),
+    "infusions:patient_history": (FOUND, CLINICIAN_ONLY),
+    "infusions:patient_summary": (FOUND, CLINICIAN_ONLY),
+    "infusions:report_index": (FOUND, REPORTERS),
+    "infusions:cohort_report": (FOUND, REPORTERS),
+    "infusions:cohort_export": (FOUND, REPORTERS),
     "infusions:today_board": (FOUND, SESSION_READERS),
     "infusions:course_list": (FOUND, SESSION_READERS),
     "infusions:course_create": (FOUND, CLINICIAN_ONLY),
@@ -105,27 +125,63 @@ MATRIX: dict[str, tuple[str | HTTPStatus, dict[str, HTTPStatus]]] = {
     "infusions:adverse_event_review": (FOUND, CLINICIAN_ACTION),
     "infusions:session_adverse_event_create": (FOUND, CHART),
     "infusions:patient_adverse_event_create": (FOUND, CHART),
+    "infusions:stock_dashboard": (FOUND, STOCK_READERS),
+    "infusions:stock_vial_list": (FOUND, STOCK_READERS),
+    "infusions:stock_vial_detail": (FOUND, STOCK_READERS),
+    "infusions:stock_receipt_create": (FOUND, STOCK_RECORDERS),
+    "infusions:stock_count_create": (FOUND, STOCK_RECORDERS),
+    "infusions:stock_movement_correct": (FOUND, STOCK_RECORDERS),
+    "infusions:session_stock": (FOUND, STOCK_RECORDERS),
+    **{f"infusions:stock_vial_{action}": (FOUND, STOCK_ACTION) for action in STOCK_VIAL_ACTIONS},
+    **{
+        f"infusions:session_stock_{action}": (FOUND, STOCK_ACTION)
+        for action in ("draw", "administer", "waste", "return")
+    },
+    **{f"infusions:stock_report_{key}": (FOUND, STOCK_REPORTS) for key in STOCK_REPORT_KEYS},
     "admin:index": (FOUND, {"front_desk": FOUND, "nurse": FOUND, "clinician": FOUND, "clinic_admin": OK}),
 }
 
 
 def url_kwargs(name: str, objs: dict) -> dict | None:
     """URL kwargs for ``name``, built from the fixture objects (every patient page names the patient)."""
+    if name.startswith("infusions:stock_"):
+        if name.startswith("infusions:stock_vial_") and name != "infusions:stock_vial_list":
+            return {"pk": objs["vial"].pk}
+        return {"pk": objs["movement"].pk} if name == "infusions:stock_movement_correct" else None
     if name.startswith("infusions:"):
-        if name in ("infusions:adverse_event_queue", "infusions:adverse_event_export", "infusions:safety_overview"):
+        if name in (
+            "infusions:adverse_event_queue",
+            "infusions:adverse_event_export",
+            "infusions:safety_overview",
+            "infusions:report_index",
+            "infusions:cohort_report",
+            "infusions:cohort_export",
+        ):
             return None
         if name == "infusions:external_report_submit":
             return {"pk": objs["external_report"].pk}
         if name.startswith("infusions:adverse_event_"):
             return {"pk": objs["adverse_event"].pk}
-        if name in ("infusions:course_list", "infusions:course_create", "infusions:patient_adverse_event_create"):
+        if name in (
+            "infusions:course_list",
+            "infusions:course_create",
+            "infusions:patient_adverse_event_create",
+            "infusions:patient_history",
+            "infusions:patient_summary",
+        ):
             return {"pk": objs["patient"].pk}
         if name in ("infusions:course_detail", "infusions:session_schedule"):
             return {"pk": objs["course"].pk}
         return {"pk": objs["session"].pk} if name.startswith("infusions:session_") else None
-    if not name.startswith("patients:") or name == "patients:patient_list" or name == "patients:patient_create":
+    if not name.startswith("patients:") or name in ("patients:patient_list", "patients:patient_create"):
+        return None
+    if name == "patients:clinician_queue":
         return None
     kwargs = {"pk": objs["patient"].pk}
+    if name == "patients:questionnaire_create":
+        return {**kwargs, "instrument": "phq9"}
+    if name in ("patients:questionnaire_detail", "patients:questionnaire_done", "patients:risk_acknowledge"):
+        return {**kwargs, "item_pk": objs["questionnaire"].pk}
     key, _, action = name.removeprefix("patients:").rpartition("_")
     if action in ("update", "void", "review") and key in objs and key != "patient":
         kwargs["item_pk"] = objs[key].pk
@@ -165,10 +221,13 @@ def objects(db):
         "diary_entry": DiaryEntryFactory(patient=patient),
         "consent": ConsentFactory(patient=patient),
         "screening": ScreeningFactory(patient=patient),
+        "questionnaire": QuestionnaireFactory(patient=patient, item9=1, total=14),
         "course": (course := CourseFactory(patient=patient)),
         "session": SessionFactory(course=course),
         "adverse_event": (event := AdverseEventFactory(patient=patient)),
         "external_report": ExternalReport.objects.create(event=event, destination="medwatch"),
+        "vial": (vial := receive(UserFactory(), vial_count=1).vials.get()),
+        "movement": vial.movements.get(),
     }
 
 

@@ -32,6 +32,7 @@ _NURSE_CHARTING = [
     *[perm for model in _CLINICAL_RECORDS for perm in _crud(model, "view", "add", "change")],
     *_crud("consent", "view", "add", "change"),
     *_crud("screening", "view", "add"),
+    *_crud("questionnaireresponse", "view", "add", "change"),
 ]
 
 _SESSION_CHARTING = [
@@ -53,6 +54,18 @@ _SESSION_CHARTING = [
     ],
 ]
 
+# The ketamine stock ledger (issue #9): nurses and clinicians receive, draw, waste, count; clinicians and the clinic
+# admin read the DEA reports; front desk has no access to controlled-substance records.
+_STOCK_READ = [
+    *[f"infusions.view_{model}" for model in ("stockproduct", "stockreceipt", "vial", "stockmovement", "stockcount")],
+]
+_STOCK_RECORDING = [
+    *_STOCK_READ,
+    "infusions.add_stockreceipt",
+    "infusions.add_stockcount",
+    "infusions.record_stock",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     FRONT_DESK: [
         *_EVERY_ROLE,
@@ -68,6 +81,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_EVERY_ROLE,
         *_NURSE_CHARTING,
         *_SESSION_CHARTING,
+        *_STOCK_RECORDING,
     ],
     CLINICIAN: [
         *_EVERY_ROLE,
@@ -76,16 +90,23 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "patients.change_patient",
         "patients.change_screening",
         "patients.review_screening",
+        "patients.acknowledge_risk_alert",
+        "patients.rate_clinician_instrument",
         *_SESSION_CHARTING,
         "infusions.add_treatmentcourse",
         "infusions.change_treatmentcourse",
         "infusions.sign_session",
         "infusions.override_baseline",
         "infusions.review_adverseevent",
+        "infusions.view_patient_history",
+        "infusions.view_reports",
+        *_STOCK_RECORDING,
+        "infusions.view_stock_reports",
     ],
     CLINIC_ADMIN: [
         *_EVERY_ROLE,
         "clinic.view_audit_reports",
+        "infusions.view_reports",
         "clinic.view_clinicsettings",
         "clinic.change_clinicsettings",
         "accounts.view_user",
@@ -106,6 +127,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "infusions.add_protocol",
         "infusions.add_drugpreparation",
         *[f"infusions.{action}_adverseeventterm" for action in ("view", "add", "change")],
+        *_STOCK_READ,
+        "infusions.add_stockproduct",
+        "infusions.change_stockproduct",
+        "infusions.view_stock_reports",
     ],
 }
 

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from pghistory.middleware import HistoryMiddleware
 
 
 def client_address(request: Any) -> str | None:
-    """The client's address as the server saw it (the proxy sets REMOTE_ADDR correctly; see docs/deploy)."""
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address: the peer's, or, when the peer is one of ``CLINIC_TRUSTED_PROXIES`` (nginx in
+    docs/deploy.md), the ``X-Real-IP`` header it sets. gunicorn leaves REMOTE_ADDR as the proxy's address."""
+    peer = request.META.get("REMOTE_ADDR") or None
+    if peer in settings.CLINIC_TRUSTED_PROXIES:
+        return request.META.get("HTTP_X_REAL_IP") or peer
+    return peer
 
 
 class AuditContextMiddleware(HistoryMiddleware):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from clinic.audit.middleware import client_address
@@ -19,4 +20,21 @@ def patient_access_log(
         action=action,
         path=request.path[:300],
         ip_address=client_address(request),
+    )
+
+
+def patient_access_log_many(*, request: Any, patients: Iterable[Any], category: str, action: str) -> None:
+    """One access-log row per distinct patient, written in one INSERT (lists, reports and exports)."""
+    unique = {patient.pk: patient for patient in patients}
+    address = client_address(request)
+    PatientAccessEvent.objects.bulk_create(
+        PatientAccessEvent(
+            user=request.user,
+            patient=patient,
+            category=category,
+            action=action,
+            path=request.path[:300],
+            ip_address=address,
+        )
+        for patient in unique.values()
     )

@@ -5,18 +5,36 @@ from infusions.models.charting import Addendum, RateChange, SessionMedication, V
 from infusions.models.course import TreatmentCourse
 from infusions.models.reference import DrugPreparation, Protocol, VitalThresholdSettings
 from infusions.models.session import InfusionSession
+from infusions.models.stock import (
+    CountKind,
+    MovementKind,
+    StockCount,
+    StockMovement,
+    StockProduct,
+    StockReceipt,
+    Vial,
+    VialStatus,
+)
 
 __all__ = [
     "Addendum",
     "AdverseEvent",
     "AdverseEventTerm",
+    "CountKind",
     "DrugPreparation",
     "ExternalReport",
     "InfusionSession",
+    "MovementKind",
     "Protocol",
     "RateChange",
     "SessionMedication",
+    "StockCount",
+    "StockMovement",
+    "StockProduct",
+    "StockReceipt",
     "TreatmentCourse",
+    "Vial",
+    "VialStatus",
     "VitalSign",
     "VitalThresholdSettings",
 ]

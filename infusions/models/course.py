@@ -40,6 +40,10 @@ class TreatmentCourse(ClinicalRecord):
 
     class Meta(ClinicalRecord.Meta):
         ordering = ["-started_on", "-id"]
+        permissions = [
+            ("view_patient_history", "Can view a patient's treatment history and outcomes"),
+            ("view_reports", "Can view cohort outcome reports"),
+        ]
         indexes = [models.Index(fields=["patient", "-started_on"], name="course_patient_idx")]
         constraints = [
             models.CheckConstraint(

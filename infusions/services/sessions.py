@@ -205,6 +205,15 @@ def session_set_dose(
         raise _refuse(f"Weight must be between {WEIGHT_KG_MIN} and {WEIGHT_KG_MAX} kg (weigh in kg).", "weight_kg")
     if not preparation.is_active:
         raise _refuse("This preparation is no longer in use.", "preparation")
+    drawn = session.stock_movements.filter(kind="draw", reversal__isnull=True).exclude(
+        concentration_mg_ml=preparation.vial_mg_ml
+    )
+    if drawn.exists():  # the preparation follows the vial drawn, never the other way (issue #9)
+        raise _refuse(
+            f"Ketamine was already drawn for this session from a {drawn[0].concentration_mg_ml.normalize():f} mg/mL "
+            "vial: pick a preparation made from that vial, or correct the draw first.",
+            "preparation",
+        )
     check = check_dose(
         dose_per_kg,
         unit=protocol.unit,

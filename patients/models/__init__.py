@@ -4,6 +4,7 @@ from patients.models.background import Allergy, BodyMeasurement, Medication, Pri
 from patients.models.consent import Consent
 from patients.models.diary import HeadacheDiaryEntry
 from patients.models.patient import Patient, PatientQuerySet, PatientScopedQuerySet
+from patients.models.questionnaire import QuestionnaireResponse, Timepoint
 from patients.models.readiness import Readiness
 from patients.models.screening import ContraindicationItem, Screening, ScreeningAnswer
 
@@ -18,7 +19,9 @@ __all__ = [
     "PatientQuerySet",
     "PatientScopedQuerySet",
     "PriorTreatment",
+    "QuestionnaireResponse",
     "Readiness",
     "Screening",
     "ScreeningAnswer",
+    "Timepoint",
 ]

@@ -8,7 +8,7 @@ from django.db import DatabaseError, connection, transaction
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from clinic.audit.middleware import AuditContextMiddleware
+from clinic.audit.middleware import AuditContextMiddleware, client_address
 from clinic.audit.models import PatientAccessEvent
 from patients.models import Patient
 from tests.factories import PatientFactory, UserFactory
@@ -80,3 +80,13 @@ def test_access_log_refuses_orm_update():
     event = PatientAccessEvent.objects.create(user=UserFactory(), patient=PatientFactory(), category="x", path="/")
     with pytest.raises(DatabaseError, match=REFUSED), transaction.atomic():
         PatientAccessEvent.objects.filter(pk=event.pk).update(category="y")
+
+
+@pytest.mark.parametrize(
+    ("trusted", "expected"),
+    [(["127.0.0.1"], "203.0.113.9"), ([], "127.0.0.1")],
+)
+def test_client_address_behind_a_trusted_proxy_is_its_x_real_ip(settings, trusted, expected):
+    settings.CLINIC_TRUSTED_PROXIES = trusted
+    request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="203.0.113.9")
+    assert client_address(request) == expected

@@ -18,7 +18,8 @@ from clinic.accounts.demo import DEMO_USERS
 from clinic.accounts.models import User
 from clinic.management.commands.seed_demo import REFUSE_PRODUCTION, REFUSE_REAL_DATA
 from infusions.choices import SessionStatus
-from infusions.models import AdverseEvent, InfusionSession
+from infusions.models import AdverseEvent, InfusionSession, StockCount, StockMovement, Vial, VialStatus
+from infusions.selectors_stock import unreconciled_sessions
 from patients.demo import DEMO_PATIENT_COUNT
 from patients.models import Patient
 from tests.factories import UserFactory
@@ -48,6 +49,12 @@ def test_seed_creates_every_role_patients_and_sessions_in_every_state_once(setti
     assert set(events.values_list("grade", flat=True)) >= {1, 2, 3, 4}
     assert events.filter(serious=True, reviewed_at__isnull=True).exists()
     assert any(event.overdue_reports() for event in events.prefetch_related("reports"))
+    assert set(Vial.objects.values_list("status", flat=True)) == set(VialStatus.values)
+    signed = InfusionSession.objects.filter(status=SessionStatus.SIGNED)
+    assert signed.filter(stock_movements__kind="draw").distinct().count() == signed.count()
+    assert StockMovement.objects.filter(kind="waste", witness__isnull=False).count() > 10
+    assert StockCount.objects.filter(kind="routine").exclude(variance_mg=0).count() == 1
+    assert len(unreconciled_sessions()) == 1
     insert = pghistory.models.Events.objects.tracks(Patient.objects.first()).get(pgh_label="insert")
     assert insert.pgh_context["command"] == "seed_demo"
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from clinic.dates import add_months
+from patients import scoring
 from patients.choices import ConsentType, MedicationClass, ScreeningStatus, TreatmentKind, TreatmentOutcome
 from patients.models import (
     Allergy,
@@ -19,6 +20,7 @@ from patients.models import (
     HeadacheDiaryEntry,
     Medication,
     PriorTreatment,
+    QuestionnaireResponse,
     Screening,
     ScreeningAnswer,
 )
@@ -118,3 +120,41 @@ class ClearedScreeningFactory(ScreeningFactory):
     reviewed_by = factory.SubFactory(UserFactory)
     reviewed_at = factory.LazyFunction(timezone.now)
     expires_on = factory.LazyAttribute(lambda o: add_months(o.screened_on, 12))
+
+
+def answers_for_total(instrument: str, total: int, *, item9: int = 0) -> dict[str, int]:
+    """PHQ-9 and the other instruments: answers that add up to ``total`` (PHQ-9 item 9 fixed to ``item9``)."""
+    definition = scoring.INSTRUMENTS[instrument]
+    answers = {item.key: min(item.allowed) for item in definition.scored_items}
+    if instrument == "phq9":
+        answers["9"] = item9
+    remaining = total - sum(answers.values())
+    for item in definition.scored_items:
+        if instrument == "phq9" and item.key == "9":
+            continue
+        for value in sorted(item.allowed, reverse=True):
+            if value - answers[item.key] <= remaining:
+                remaining -= value - answers[item.key]
+                answers[item.key] = value
+                break
+    if remaining:
+        raise ValueError(f"cannot build {instrument} answers totalling {total}")
+    return answers
+
+
+class QuestionnaireFactory(DjangoModelFactory):
+    """A scored questionnaire. Pass ``total`` (and ``item9`` for PHQ-9); answers, band and alert follow."""
+
+    class Meta:
+        model = QuestionnaireResponse
+
+    class Params:
+        item9 = 0
+
+    patient = factory.SubFactory(PatientFactory)
+    instrument = "phq9"
+    completed_at = factory.LazyFunction(timezone.now)
+    total = 12
+    answers = factory.LazyAttribute(lambda o: answers_for_total(o.instrument, o.total, item9=o.item9))
+    band = factory.LazyAttribute(lambda o: scoring.band_for(scoring.INSTRUMENTS[o.instrument], o.total).code)
+    suicide_risk = factory.LazyAttribute(lambda o: o.instrument == "phq9" and o.item9 > 0)

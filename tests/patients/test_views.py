@@ -27,7 +27,7 @@ from tests.patients.factories import (
 
 pytestmark = pytest.mark.django_db
 
-PATIENT_PAGE_QUERIES = 21  # fixed: session, user, permissions, audit, one query per section
+PATIENT_PAGE_QUERIES = 23  # fixed: session, user, permissions, audit, one query per section (+2 questionnaires)
 
 
 def detail(patient: Patient) -> str:

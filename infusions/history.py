@@ -1,0 +1,375 @@
+"""Reads for the clinician's history page and the referral summary: one timeline, the chart series and the response
+status of each measure, in a fixed number of queries whatever the length of the record.
+
+The rules themselves are pure functions in ``patients/response.py`` and ``patients/scoring.py``; this module only
+chooses the baseline and latest values they are given, and says which baseline it used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from infusions.choices import GIVEN_STATUSES
+from infusions.models import Addendum, AdverseEvent, InfusionSession, TreatmentCourse
+from patients.choices import HEADACHE_INDICATIONS
+from patients.diary import MonthSummary, monthly_summaries
+from patients.models import Patient, QuestionnaireResponse, Timepoint
+from patients.response import (
+    RULES,
+    Observation,
+    ResponseStatus,
+    headache_session_response,
+    migraine_days_status,
+    pain_status,
+    questionnaire_status,
+)
+from patients.scoring import INSTRUMENTS
+
+KINDS = {
+    "session": "Sessions",
+    "side_effect": "Side effects",
+    "questionnaire": "Questionnaires",
+    "screening": "Screening",
+    "consent": "Consent",
+    "note": "Addenda",
+    "course": "Courses",
+}
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: dt.datetime
+    kind: str
+    title: str
+    detail: str = ""
+    url: str = ""
+    flag: str = ""  # a short word shown as a badge ("Grade 3", "Voided", "Suicide risk")
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS[self.kind]
+
+
+@dataclass
+class PatientHistory:
+    patient: Patient
+    timeline: list[TimelineEntry]
+    sessions: list[InfusionSession]  # given sessions, oldest first
+    courses: list[TreatmentCourse]
+    questionnaires: dict[str, list[QuestionnaireResponse]]  # per instrument, oldest first
+    statuses: list[ResponseStatus]
+    diary_months: list[MonthSummary]  # oldest first
+    acute_headache: tuple[int, int] | None  # (responders, scored sessions) for headache patients
+    side_effects: list[AdverseEvent]
+    charts: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def last_given(self) -> InfusionSession | None:
+        return self.sessions[-1] if self.sessions else None
+
+    @property
+    def dose_range(self) -> tuple[Decimal, Decimal] | None:
+        doses = [s.dose_per_kg for s in self.sessions if s.dose_per_kg is not None]
+        return (min(doses), max(doses)) if doses else None
+
+    @property
+    def side_effect_counts(self) -> list[dict[str, Any]]:
+        """Each side effect once, with how often it happened and its highest grade, most frequent first."""
+        counts: dict[str, dict[str, Any]] = {}
+        for event in self.side_effects:
+            entry = counts.setdefault(event.term.name, {"name": event.term.name, "count": 0, "grade": 0})
+            entry["count"] += 1
+            entry["grade"] = max(entry["grade"], event.grade)
+        return sorted(counts.values(), key=lambda e: -e["count"])
+
+
+def _aware(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(12), tzinfo=timezone.get_current_timezone())
+
+
+def _session_entry(session: InfusionSession) -> TimelineEntry:
+    parts = [str(session.course.protocol)]
+    if session.dose_per_kg is not None:
+        unit = session.course.protocol.unit
+        mg = session.total_mg if session.total_mg is not None else session.planned_dose_mg
+        parts.append(f"{session.dose_per_kg.normalize():f} {unit}" + (f" = {mg.normalize():f} mg" if mg else ""))
+    if session.start_rate_ml_h is not None:
+        parts.append(f"start rate {session.start_rate_ml_h.normalize():f} mL/h")
+    if session.pain_before is not None or session.pain_after is not None:
+        before = "—" if session.pain_before is None else session.pain_before
+        after = "—" if session.pain_after is None else session.pain_after
+        parts.append(f"pain {before} → {after}")
+    if session.cancel_reason:
+        parts.append(session.cancel_reason)
+    at = session.started_at or session.scheduled_for
+    return TimelineEntry(
+        at=at,
+        kind="session",
+        title=f"Session: {session.get_status_display().lower()}",
+        detail=" · ".join(parts),
+        url=session.get_absolute_url(),
+    )
+
+
+def _questionnaire_entry(row: QuestionnaireResponse) -> TimelineEntry:
+    flag = "Suicide risk" if row.suicide_risk else ""
+    return TimelineEntry(
+        at=row.completed_at,
+        kind="questionnaire",
+        title=f"{row.definition.name} {row.total}",
+        detail=f"{row.band_label} · {row.get_timepoint_display()}",
+        url=reverse("patients:questionnaire_detail", args=[row.patient_id, row.pk]),
+        flag=flag,
+    )
+
+
+def _side_effect_entry(event: AdverseEvent) -> TimelineEntry:
+    name = event.term.name + (f": {event.term_detail}" if event.term_detail else "")
+    return TimelineEntry(
+        at=event.onset_at,
+        kind="side_effect",
+        title=f"Side effect: {name}",
+        detail=f"{event.get_outcome_display()}" + (" · serious" if event.serious else ""),
+        url=reverse("infusions:adverse_event_detail", args=[event.pk]),
+        flag=f"Grade {event.grade}",
+    )
+
+
+def baseline_and_latest(rows: list[QuestionnaireResponse]) -> tuple[Observation | None, Observation | None, str]:
+    """Baseline: the latest form marked "baseline", else the first recorded. Latest: the newest one after it."""
+    if not rows:
+        return None, None, ""
+    marked = [r for r in rows if r.timepoint == Timepoint.BASELINE]
+    base = marked[-1] if marked else rows[0]
+    note = "marked baseline" if marked else "first recorded"
+    after = [r for r in rows if r.completed_at > base.completed_at]
+    latest = after[-1] if after else None
+
+    def observe(row: QuestionnaireResponse | None) -> Observation | None:
+        return None if row is None else Observation(row.total, timezone.localtime(row.completed_at).date())
+
+    return observe(base), observe(latest), note
+
+
+def _session_pain(sessions: list[InfusionSession]) -> tuple[Observation | None, Observation | None]:
+    scored = [s for s in sessions if s.pain_before is not None]
+    if not scored:
+        return None, None
+    first, last = scored[0], scored[-1]
+    return _pain_before(first), _pain_before(last) if last is not first else None
+
+
+def _pain_before(session: InfusionSession) -> Observation:
+    return Observation(session.pain_before, timezone.localtime(session.started_at).date())
+
+
+def _migraine_days(months: list[MonthSummary], first_infusion: dt.date | None) -> tuple[Any, Any, str]:
+    """Baseline: the last diary month before the month of the first infusion. Latest: the newest month after it
+    that is complete, or the newest one before the current month."""
+    if first_infusion is None or not months:
+        return None, None, ""
+    start = (first_infusion.year, first_infusion.month)
+    before = [m for m in months if (m.year, m.month) < start]
+    if not before:
+        return None, None, ""
+    base = before[-1]
+    today = timezone.localdate()
+    after = [m for m in months if (m.year, m.month) > (base.year, base.month)]
+    usable = [m for m in after if m.complete or (m.year, m.month) < (today.year, today.month)]
+    latest = usable[-1] if usable else None
+
+    def observe(m: MonthSummary | None) -> Observation | None:
+        return None if m is None else Observation(m.migraine_days, dt.date(m.year, m.month, m.days_in_month))
+
+    return observe(base), observe(latest), f"{base.label}, the month before the first infusion"
+
+
+def response_statuses(
+    patient: Patient,
+    questionnaires: dict[str, list[QuestionnaireResponse]],
+    sessions: list[InfusionSession],
+    months: list[MonthSummary],
+) -> list[ResponseStatus]:
+    statuses = []
+    for code, rows in questionnaires.items():
+        baseline, latest, note = baseline_and_latest(rows)
+        status = questionnaire_status(code, baseline, latest)
+        if status is not None:
+            name = INSTRUMENTS[code].name
+            statuses.append(ResponseStatus(name, baseline, latest, status, RULES[code], note))
+    if any(s.pain_before is not None for s in sessions):
+        baseline, latest = _session_pain(sessions)
+        rule = RULES["nrs_pain"]
+        statuses.append(
+            ResponseStatus(
+                "Pain before infusion (NRS)",
+                baseline,
+                latest,
+                pain_status(baseline, latest),
+                rule,
+                "pain before the first scored infusion",
+            )
+        )
+    if patient.primary_indication in HEADACHE_INDICATIONS:
+        first = timezone.localtime(sessions[0].started_at).date() if sessions else None
+        baseline, latest, note = _migraine_days(months, first)
+        statuses.append(
+            ResponseStatus(
+                "Monthly migraine days",
+                baseline,
+                latest,
+                migraine_days_status(baseline, latest),
+                RULES["migraine_days"],
+                note,
+            )
+        )
+    return statuses
+
+
+def _chart_data(history: PatientHistory) -> dict[str, Any]:
+    """Series for static/js/outcome_charts.js; dates as ISO strings, numbers as floats."""
+
+    def day(value: dt.datetime) -> str:
+        return timezone.localtime(value).date().isoformat()
+
+    scores = []
+    for code, rows in history.questionnaires.items():
+        definition = INSTRUMENTS[code]
+        scores.append(
+            {
+                "code": code,
+                "name": definition.name,
+                "min": definition.min_score,
+                "max": definition.max_score if code != "midas" else max(40, *(r.total for r in rows)),
+                "bands": [{"low": b.low, "high": b.high, "label": b.label} for b in definition.bands],
+                "points": [{"x": day(r.completed_at), "y": r.total} for r in rows],
+            }
+        )
+    sessions = history.sessions
+    return {
+        "scores": scores,
+        "pain": {
+            "shown": any(s.pain_before is not None or s.pain_after is not None for s in sessions),
+            "labels": [day(s.started_at) for s in sessions],
+            "before": [s.pain_before for s in sessions],
+            "after": [s.pain_after for s in sessions],
+        },
+        "dose": {
+            "labels": [day(s.started_at) for s in sessions],
+            "per_kg": [float(s.dose_per_kg) if s.dose_per_kg is not None else None for s in sessions],
+            "mg": [float(_session_mg(s)) if _session_mg(s) is not None else None for s in sessions],
+            "unit": sessions[0].course.protocol.unit if sessions else "mg/kg",
+        },
+        "migraine_days": {
+            "labels": [m.label for m in history.diary_months],
+            "headache": [m.headache_days for m in history.diary_months],
+            "migraine": [m.migraine_days for m in history.diary_months],
+        },
+    }
+
+
+def _session_mg(session: InfusionSession) -> Decimal | None:
+    return session.total_mg if session.total_mg is not None else session.planned_dose_mg
+
+
+def _by_instrument(rows: Iterable[QuestionnaireResponse]) -> dict[str, list[QuestionnaireResponse]]:
+    grouped: dict[str, list[QuestionnaireResponse]] = {code: [] for code in INSTRUMENTS}
+    for row in rows:
+        grouped[row.instrument].append(row)
+    return {code: rows for code, rows in grouped.items() if rows}
+
+
+def patient_history(patient: Patient) -> PatientHistory:
+    """Everything the history page and the summary show: seven queries, whatever the number of sessions."""
+    all_sessions = list(
+        patient.infusion_sessions.active().select_related("course__protocol").order_by("scheduled_for", "pk")
+    )
+    given = [s for s in all_sessions if s.status in GIVEN_STATUSES and s.started_at is not None]
+    given.sort(key=lambda s: s.started_at)
+    courses = list(patient.courses.active().select_related("protocol").order_by("started_on", "pk"))
+    questionnaires = _by_instrument(patient.questionnaires.active().order_by("completed_at", "pk"))
+    side_effects = list(patient.adverse_events.active().select_related("term").order_by("onset_at", "pk"))
+    addenda = list(Addendum.objects.active().filter(session__patient=patient).select_related("created_by", "session"))
+    screenings = list(patient.screenings.active().order_by("screened_on", "pk"))
+    consents = list(patient.consents.active().order_by("signed_on", "pk"))
+    diary = patient.diary_entries.active().only(
+        "entry_date", "had_headache", "migraine_features", "migraine_specific_medication"
+    )
+    months = sorted(monthly_summaries(diary), key=lambda m: (m.year, m.month))
+
+    timeline = [_session_entry(s) for s in all_sessions]
+    timeline += [_questionnaire_entry(q) for rows in questionnaires.values() for q in rows]
+    timeline += [_side_effect_entry(e) for e in side_effects]
+    timeline += [
+        TimelineEntry(
+            at=a.created_at,
+            kind="note",
+            title="Addendum to the session of " + timezone.localtime(a.session.scheduled_for).strftime("%d %b %Y"),
+            detail=f"{a.text} ({a.created_by.display_name if a.created_by else '—'})",
+            url=a.session.get_absolute_url(),
+        )
+        for a in addenda
+    ]
+    timeline += [
+        TimelineEntry(
+            at=_aware(s.screened_on),
+            kind="screening",
+            title=f"Contraindication screening: {s.get_status_display().lower()}",
+            detail=s.review_note or s.justification or "",
+            url=f"{patient.get_absolute_url()}#section-screening",
+        )
+        for s in screenings
+    ]
+    for c in consents:
+        timeline.append(
+            TimelineEntry(
+                at=_aware(c.signed_on),
+                kind="consent",
+                title=f"Consent signed: {c.get_consent_type_display()}",
+                detail=f"Form {c.form_version}" + (f", expires {c.expires_on:%d %b %Y}" if c.expires_on else ""),
+                url=f"{patient.get_absolute_url()}#section-consent",
+            )
+        )
+        if c.withdrawn_on:
+            timeline.append(
+                TimelineEntry(at=_aware(c.withdrawn_on), kind="consent", title="Consent withdrawn", flag="Withdrawn")
+            )
+    timeline += [
+        TimelineEntry(
+            at=_aware(c.started_on),
+            kind="course",
+            title=f"Course ordered: {c.protocol}",
+            detail=f"{c.planned_sessions} planned sessions · {c.get_status_display()}"
+            + (f" · stopped: {c.stop_reason}" if c.stop_reason else ""),
+            url=c.get_absolute_url(),
+        )
+        for c in courses
+    ]
+    timeline.sort(key=lambda e: e.at, reverse=True)
+
+    scored_headache = None
+    if patient.primary_indication in HEADACHE_INDICATIONS:
+        verdicts = [headache_session_response(s.pain_before, s.pain_after) for s in given]
+        scored = [v for v in verdicts if v is not None]
+        scored_headache = (sum(scored), len(scored))
+
+    history = PatientHistory(
+        patient=patient,
+        timeline=timeline,
+        sessions=given,
+        courses=courses,
+        questionnaires=questionnaires,
+        statuses=response_statuses(patient, questionnaires, given, months),
+        diary_months=months,
+        acute_headache=scored_headache,
+        side_effects=side_effects,
+    )
+    history.charts = _chart_data(history)
+    return history

@@ -1,0 +1,146 @@
+"""The clinician's history page of one patient, the printable referral summary, and the cohort outcome report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.generic import TemplateView
+
+from clinic.exports import csv_response
+from infusions.forms import PeriodForm
+from infusions.history import KINDS, patient_history
+from infusions.reports import cohort_outcomes, totals
+from patients.access import PatientRecordMixin
+from patients.selectors import patient_record
+
+TIMELINE_PAGE = 50
+REPORT_DAYS = 365
+
+
+class PatientHistoryView(PatientRecordMixin, TemplateView):
+    """One timeline of everything that happened, charts of the outcomes, and the response status of each measure."""
+
+    permission_required = "infusions.view_patient_history"
+    access_category = "history"
+    template_name = "infusions/patient_history.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        patient = self.get_patient()
+        history = patient_history(patient)
+        kind = self.request.GET.get("kind", "")
+        kind = kind if kind in KINDS else ""  # an allow-list: anything else shows everything
+        entries = [e for e in history.timeline if not kind or e.kind == kind]
+        page = Paginator(entries, TIMELINE_PAGE).get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            record=patient_record(patient, clinical=True),
+            history=history,
+            kinds=KINDS,
+            kind=kind,
+            page_obj=page,
+            page_params=f"kind={kind}" if kind else "",
+            **kwargs,
+        )
+
+
+class PatientSummaryView(PatientRecordMixin, TemplateView):
+    """A printable summary for the referring clinician: treatment given, outcomes and side effects."""
+
+    permission_required = "infusions.view_patient_history"
+    template_name = "infusions/patient_summary.html"
+    access_category = "history"
+    access_action = "print"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        patient = self.get_patient()
+        return super().get_context_data(
+            record=patient_record(patient, clinical=True),
+            history=patient_history(patient),
+            printed_at=timezone.now(),
+            **kwargs,
+        )
+
+
+@method_decorator(never_cache, name="dispatch")
+class ReportIndexView(PermissionRequiredMixin, TemplateView):
+    permission_required = "infusions.view_reports"
+    template_name = "infusions/report_index.html"
+
+
+@method_decorator(never_cache, name="dispatch")
+class CohortReportView(PermissionRequiredMixin, TemplateView):
+    """Outcomes per protocol and indication for a period (no patient is named: counts and rates only)."""
+
+    permission_required = "infusions.view_reports"
+    template_name = "infusions/cohort_report.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        period_form = PeriodForm(self.request.GET, default_days=REPORT_DAYS)
+        start, end = period_form.period()
+        rows = cohort_outcomes(start, end)
+        return super().get_context_data(
+            period_form=period_form, start=start, end=end, rows=rows, totals=totals(rows), **kwargs
+        )
+
+
+COHORT_COLUMNS = [
+    "protocol",
+    "indication",
+    "measure",
+    "patients",
+    "sessions",
+    "courses_completed",
+    "courses_stopped_early",
+    "courses_under_way",
+    "induction_completion_pct",
+    "evaluable_patients",
+    "responders",
+    "response_pct",
+    "remissions",
+    "remission_pct",
+    "median_change_points",
+    "sessions_with_side_effect",
+    "side_effect_pct",
+]
+
+
+class CohortExportView(PermissionRequiredMixin, View):
+    """The cohort report as CSV: aggregate figures only, no patient identifiers."""
+
+    permission_required = "infusions.view_reports"
+
+    def get(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        start, end = PeriodForm(request.GET, default_days=REPORT_DAYS).period()
+        rows = [
+            [
+                r.protocol,
+                r.indication_label,
+                r.measure_label,
+                r.patients,
+                r.sessions,
+                r.courses_completed,
+                r.courses_stopped_early,
+                r.courses_under_way,
+                _blank(r.completion_rate),
+                r.evaluable,
+                r.responders,
+                _blank(r.response_rate),
+                r.remissions if r.measure == "phq9" else "",
+                _blank(r.remission_rate),
+                _blank(r.median_change),
+                r.sessions_with_side_effect,
+                _blank(r.side_effect_rate),
+            ]
+            for r in cohort_outcomes(start, end)
+        ]
+        return csv_response(f"cohort-outcomes-{start}-{end}.csv", COHORT_COLUMNS, rows)
+
+
+def _blank(value: Any) -> Any:
+    return "" if value is None else value

@@ -1,0 +1,34 @@
+"""Staff and sessions for the load test, in a scratch database that already holds the demo data.
+
+Run by ``python -m loadtest`` through ``manage.py shell``; writes the plan (who logs in, which pages) as JSON.
+Every session is taken to "infusing" through the services, as a nurse at the chair would.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from clinic.accounts import roles
+from infusions.models import AdverseEventTerm, InfusionSession, TreatmentCourse
+from patients.models import Patient
+from tests.factories import UserFactory
+from tests.infusions.test_services import started
+
+PASSWORD = "load-test-password-2026"
+
+
+def run(plan_path: str, nurses: int, clinicians: int) -> None:
+    plan: dict = {"password": PASSWORD, "nurses": [], "clinicians": []}
+    for n in range(1, nurses + 1):
+        nurse = UserFactory(username=f"loadnurse{n:02d}", role=roles.NURSE, password=PASSWORD)
+        session = started(nurse)
+        plan["nurses"].append({"username": nurse.username, "session": session.pk, "patient": session.patient_id})
+    for n in range(1, clinicians + 1):
+        plan["clinicians"].append(UserFactory(username=f"loadclinician{n:02d}", role=roles.CLINICIAN,
+                                              password=PASSWORD).username)  # fmt: skip
+    plan["term"] = AdverseEventTerm.objects.get(name="Dissociation").pk
+    plan["patients"] = list(Patient.objects.values_list("pk", flat=True)[:200])
+    plan["courses"] = list(TreatmentCourse.objects.values_list("pk", flat=True)[:200])
+    plan["sessions"] = list(InfusionSession.objects.values_list("pk", flat=True)[:200])
+    Path(plan_path).write_text(json.dumps(plan))

@@ -1,0 +1,118 @@
+"""Outcome questionnaires: one completed form, its answers, total and band, and the PHQ-9 item 9 alert."""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from clinic.audit import track_changes
+from clinic.models import ClinicalRecord
+from patients.models.patient import PatientScopedQuerySet
+from patients.scoring import INSTRUMENT_CHOICES, INSTRUMENTS, Instrument
+
+
+class Timepoint(models.TextChoices):
+    BASELINE = "baseline", "Baseline (before treatment)"
+    PRE_SESSION = "pre_session", "At check-in, before an infusion"
+    POST_SESSION = "post_session", "After an infusion"
+    FOLLOW_UP = "follow_up", "Follow-up"
+
+
+class QuestionnaireQuerySet(PatientScopedQuerySet):
+    scope_permission = "patients.view_questionnaireresponse"
+
+    def open_risk_alerts(self) -> QuestionnaireQuerySet:
+        """PHQ-9 item 9 answered above 0 and not yet acknowledged by a clinician (served by a partial index)."""
+        return self.active().filter(suicide_risk=True, risk_acknowledged_at__isnull=True)
+
+
+def _score_in_range() -> Q:
+    """The database's own check that a stored total lies in its instrument's range."""
+    return reduce(
+        or_, (Q(instrument=i.code, total__gte=i.min_score, total__lte=i.max_score) for i in INSTRUMENTS.values())
+    )
+
+
+@track_changes()
+class QuestionnaireResponse(ClinicalRecord):
+    """A completed outcome questionnaire. Never edited: a wrong entry is voided and entered again."""
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="questionnaires")
+    instrument = models.CharField(max_length=20, choices=INSTRUMENT_CHOICES)
+    completed_at = models.DateTimeField("completed", default=timezone.now)
+    timepoint = models.CharField(max_length=20, choices=Timepoint.choices, default=Timepoint.FOLLOW_UP)
+    answers = models.JSONField(help_text="Points per item key, as scored (patients/scoring.py).")
+    total = models.PositiveSmallIntegerField()
+    band = models.CharField(max_length=30)
+    note = models.TextField(blank=True)
+    suicide_risk = models.BooleanField(default=False, help_text="PHQ-9 item 9 answered above 0.")
+    risk_acknowledged_at = models.DateTimeField(null=True, blank=True)
+    risk_acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    risk_action = models.TextField("assessment and action", blank=True)
+
+    objects = QuestionnaireQuerySet.as_manager()
+
+    class Meta(ClinicalRecord.Meta):
+        ordering = ["-completed_at", "-id"]
+        indexes = [
+            models.Index(fields=["patient", "instrument", "completed_at"], name="questionnaire_patient_idx"),
+            models.Index(fields=["instrument", "completed_at"], name="questionnaire_cohort_idx"),
+            models.Index(
+                fields=["completed_at"],
+                name="questionnaire_open_alert_idx",
+                condition=Q(suicide_risk=True, risk_acknowledged_at__isnull=True, voided_at__isnull=True),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=_score_in_range(),
+                name="questionnaire_total_in_range",
+                violation_error_message="The total is outside the instrument's score range.",
+            ),
+            models.CheckConstraint(
+                condition=Q(risk_acknowledged_at__isnull=True)
+                | (Q(risk_acknowledged_by__isnull=False) & ~Q(risk_action="")),
+                name="questionnaire_ack_has_action",
+                violation_error_message="An acknowledged alert needs who acknowledged it and the action taken.",
+            ),
+        ]
+        permissions = [
+            ("acknowledge_risk_alert", "Can acknowledge a suicide-risk alert"),
+            ("rate_clinician_instrument", "Can record clinician-rated questionnaires (MADRS)"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.definition.name} {self.total} on {timezone.localtime(self.completed_at):%d %b %Y}"
+
+    @property
+    def definition(self) -> Instrument:
+        return INSTRUMENTS[self.instrument]
+
+    @property
+    def band_label(self) -> str:
+        return self.definition.band_label(self.band)
+
+    @property
+    def risk_open(self) -> bool:
+        return self.suicide_risk and self.risk_acknowledged_at is None and not self.is_voided
+
+    @property
+    def risk_answer_label(self) -> str:
+        """The answer given to PHQ-9 question 9, in the form's words."""
+        return self.definition.item("9").option_label(self.answers.get("9"))
+
+    def answer_rows(self) -> list[dict[str, Any]]:
+        """Each item with the answer given, for the detail page and the printout."""
+        rows = []
+        for item in self.definition.items:
+            value = self.answers.get(item.key)
+            rows.append({"item": item, "value": value, "label": item.option_label(value)})
+        return rows

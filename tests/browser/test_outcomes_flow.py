@@ -1,0 +1,103 @@
+"""A nurse hands the tablet to a patient who fills in a PHQ-9 (question 9 above 0); a clinician acknowledges the
+alert from the queue, opens the patient's history, sees the charts and the response status, and exports the
+cohort CSV."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from clinic.accounts import roles
+from patients.models import QuestionnaireResponse
+from tests.browser.conftest import log_in, screenshot, serious_accessibility_violations
+from tests.factories import TEST_PASSWORD, PatientFactory, UserFactory
+from tests.infusions.factories import CourseFactory
+from tests.infusions.test_outcomes import given_session
+from tests.patients.factories import QuestionnaireFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHQ9_ANSWERS = [
+    "Not at all",
+    "Several days",
+    "Not at all",
+    "Several days",
+    "Not at all",
+    "Not at all",
+    "Not at all",
+    "Not at all",
+    "Several days",
+]  # fmt: skip  (total 3, question 9 above 0)
+
+
+def test_questionnaire_alert_history_and_cohort_export(page):
+    UserFactory(username="rn", first_name="Sam", role=roles.NURSE)
+    UserFactory(username="md", first_name="Jordan", role=roles.CLINICIAN)
+    patient = PatientFactory(given_name="Robin", family_name="Fictional", primary_indication="trd")
+    now = timezone.now()
+    QuestionnaireFactory(patient=patient, total=19, completed_at=now - dt.timedelta(days=21), timepoint="baseline")
+    QuestionnaireFactory(patient=patient, total=11, completed_at=now - dt.timedelta(days=10))
+    course = CourseFactory(patient=patient, started_on=timezone.localdate() - dt.timedelta(days=20))
+    for days in (20, 15, 10, 5):
+        given_session(course, now - dt.timedelta(days=days))
+
+    log_in(page, "rn", TEST_PASSWORD)
+    page.goto(patient.get_absolute_url())
+    page.get_by_role("button", name="New questionnaire").click()
+    page.get_by_role("link", name=re.compile("PHQ-9")).click()
+    for number, answer in enumerate(PHQ9_ANSWERS[:-1], start=1):  # the patient skips question 9 at first
+        page.locator(f"#question-{number}").get_by_text(answer, exact=True).click()
+    page.get_by_role("button", name="Submit").click()
+    assert "1 question(s) not answered (9)" in page.get_by_test_id("form-errors").inner_text()
+    assert page.locator("#question-1 input:checked").count() == 1  # nothing already answered is lost
+    page.locator("#question-9").get_by_text(PHQ9_ANSWERS[-1], exact=True).click()
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "questionnaire_form")
+    page.get_by_role("button", name="Submit").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_text("hand the tablet back").is_visible()
+    saved = QuestionnaireResponse.objects.get(patient=patient, suicide_risk=True)
+    assert (saved.total, saved.band) == (3, "minimal")
+    page.goto(patient.get_absolute_url())
+    assert page.get_by_test_id("risk-alert").is_visible()
+    page.get_by_role("button", name="Sign out").click()
+
+    log_in(page, "md", TEST_PASSWORD)
+    page.get_by_role("link", name="Alerts", exact=True).click()
+    page.get_by_test_id("alert-queue").get_by_role("link", name="Assess").click()
+    page.get_by_role("link", name="Record assessment").click()
+    page.get_by_label("Assessment and action taken").fill("Seen today: passive thoughts, no plan; safety plan given.")
+    page.get_by_role("button", name="Acknowledge and save").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_test_id("risk-acknowledged").is_visible()
+
+    page.goto(patient.get_absolute_url())
+    assert page.get_by_test_id("risk-alert").count() == 0
+    page.get_by_role("link", name="History and outcomes").click()
+    page.wait_for_load_state("networkidle")
+    status = page.get_by_test_id("response-status").inner_text()
+    assert "PHQ-9" in status
+    assert "Remission" in status  # 19 at baseline → 3 today
+    assert "Baseline 19" in status
+    drawn = page.evaluate("() => Boolean(Chart.getChart(document.getElementById('chart-score-phq9')))")
+    assert drawn
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "patient_history")
+
+    page.get_by_role("link", name="Reports", exact=True).click()
+    page.get_by_role("link", name=re.compile("Cohort outcomes")).click()
+    assert "Treatment-resistant depression" in page.get_by_test_id("cohort-table").inner_text()
+    screenshot(page, "cohort_report")
+    with page.expect_download() as download_info:
+        page.get_by_test_id("cohort-csv").click()
+    content = Path(download_info.value.path()).read_text(encoding="utf-8")
+    (row,) = list(csv.DictReader(io.StringIO(content)))
+    assert (row["patients"], row["sessions"], row["remission_pct"]) == ("1", "4", "100.0")
+    assert reverse("infusions:cohort_export") in download_info.value.url

@@ -1,0 +1,61 @@
+"""Error pages: a database outage answers a friendly 503 that says to send again, never a traceback."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+import pytest
+from django.db import OperationalError
+from django.test import Client
+from django.urls import reverse
+
+from tests.conftest import make_role_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def nurse_client_no_raise() -> Client:
+    client = Client(raise_request_exception=False)
+    client.force_login(make_role_user("nurse"))
+    return client
+
+
+def test_database_unreachable_answers_503_with_retry_after(nurse_client_no_raise, monkeypatch):
+    def unreachable(user):
+        raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+
+    monkeypatch.setattr("clinic.views.shortcuts_for", unreachable)
+    response = nurse_client_no_raise.get(reverse("home"))
+    assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+    assert response["Retry-After"] == "10"
+    assert "may not have been saved" in response.text
+    assert "Traceback" not in response.text
+    assert "Connection refused" not in response.text
+
+
+def test_other_errors_keep_the_500_page(nurse_client_no_raise, monkeypatch):
+    def broken(user):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr("clinic.views.shortcuts_for", broken)
+    response = nurse_client_no_raise.get(reverse("home"))
+    assert response.status_code == HTTPStatus.INTERNAL_SERVER_ERROR
+    assert "Something went wrong" in response.text
+
+
+def test_session_save_during_a_database_outage_raises_the_outage_not_a_deleted_session(monkeypatch):
+    from django.contrib.sessions.models import Session
+
+    from clinic.sessions import SessionStore
+
+    store = SessionStore()
+    store["x"] = 1
+    store.create()
+
+    def connection_lost(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(Session, "save", connection_lost)
+    with pytest.raises(OperationalError, match="server closed the connection"):
+        store.save()
