@@ -74,7 +74,11 @@ def live_server(_plain_http_settings, live_server):
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800})
+    # Reduced motion: Bootstrap then drops its colour transitions, so a check that runs right after a click sees
+    # the final colours, not a frame in between (axe once measured a half-filled answer button on a slow machine).
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 800}, reduced_motion="reduce"
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
@@ -91,6 +95,15 @@ def screenshot(page, name: str) -> Path:
 
 def serious_accessibility_violations(page) -> list[str]:
     """Run the vendored axe-core on the page; return serious and critical WCAG violations."""
+    # Let any running CSS transition or animation finish first: contrast is measured on the settled page.
+    page.evaluate(
+        """async () => {
+            const finite = document.getAnimations().filter(
+                (a) => a.effect && a.effect.getComputedTiming().iterations !== Infinity
+            );
+            await Promise.all(finite.map((a) => a.finished.catch(() => null)));
+        }"""
+    )
     page.add_script_tag(path=str(AXE_JS))
     result = page.evaluate("async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']})")
     return [
