@@ -106,7 +106,7 @@ class PatientForm(CrispyFormMixin, forms.ModelForm):
             self.fields.pop("status")
         # The confirmation only appears once a possible duplicate has been found (see clean()).
         self.fields["confirm_not_duplicate"].widget = forms.HiddenInput()
-        self.fields["icd10_code"].widget.attrs["style"] = "text-transform: uppercase"
+        self.fields["icd10_code"].widget.attrs["class"] = "text-uppercase"
 
     def clean_icd10_code(self) -> str:
         return (self.cleaned_data.get("icd10_code") or "").strip().upper()

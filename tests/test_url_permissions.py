@@ -78,6 +78,14 @@ MATRIX: dict[str, tuple[str | HTTPStatus, dict[str, HTTPStatus]]] = {
     "home": (FOUND, ALL),
     "healthz": (PUBLIC, ALL),
     "login": (PUBLIC, dict.fromkeys(ROLES, FOUND)),  # signed-in users are sent on to the dashboard
+    # Sign-in security: the second step sends a verified session on; the timeout page signs out and goes to login.
+    "mfa_verify": (FOUND, dict.fromkeys(ROLES, FOUND)),
+    "mfa_setup": (FOUND, ALL),
+    "mfa_setup_qr": (FOUND, ALL),
+    "account_security": (FOUND, ALL),
+    "recovery_codes": (FOUND, dict.fromkeys(ROLES, NOT_ALLOWED)),
+    "session_keepalive": (FOUND, dict.fromkeys(ROLES, HTTPStatus.NO_CONTENT)),
+    "session_timeout": (FOUND, dict.fromkeys(ROLES, FOUND)),
     "logout": (FOUND, dict.fromkeys(ROLES, NOT_ALLOWED)),  # POST only
     "password_change": (FOUND, ALL),
     "password_change_done": (FOUND, ALL),

@@ -172,7 +172,7 @@ def test_chart_query_count_is_flat(nurse_client, django_assert_max_num_queries, 
 def test_today_board_query_count_is_flat(nurse_client, django_assert_max_num_queries, n_sessions):
     for n in range(n_sessions):
         SessionFactory(chair=str(n % 6 + 1), scheduled_for=timezone.now())
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         page = nurse_client.get(reverse("infusions:today_board"))
     assert len(page.context["sessions"]) == n_sessions
 
@@ -262,9 +262,9 @@ def test_front_desk_sees_the_board_without_clinical_alerts(front_desk_client):
 def test_course_pages_query_count_is_flat(nurse_client, django_assert_max_num_queries, n_sessions):
     course = CourseFactory()
     SessionFactory.create_batch(n_sessions, course=course)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         detail = nurse_client.get(reverse("infusions:course_detail", kwargs={"pk": course.pk}))
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         listing = nurse_client.get(reverse("infusions:course_list", kwargs={"pk": course.patient.pk}))
     assert len(detail.context["sessions"]) == n_sessions
     assert listing.context["courses"][0].planned_sessions == course.planned_sessions

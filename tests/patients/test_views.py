@@ -27,7 +27,8 @@ from tests.patients.factories import (
 
 pytestmark = pytest.mark.django_db
 
-PATIENT_PAGE_QUERIES = 23  # fixed: session, user, permissions, audit, one query per section (+2 questionnaires)
+# fixed: session, user, second-factor device, permissions, audit, one query per section (+2 questionnaires)
+PATIENT_PAGE_QUERIES = 24
 
 
 def detail(patient: Patient) -> str:
@@ -37,7 +38,7 @@ def detail(patient: Patient) -> str:
 @pytest.mark.parametrize("n_patients", [1, 50])
 def test_patient_list_query_count_is_flat(nurse_client, django_assert_max_num_queries, n_patients):
     PatientFactory.create_batch(n_patients)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = nurse_client.get(reverse("patients:patient_list"))
     assert response.status_code == HTTPStatus.OK
     assert len(response.context["object_list"]) == min(n_patients, 25)
