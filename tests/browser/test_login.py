@@ -103,3 +103,21 @@ def test_an_unattended_screen_warns_then_moves_to_sign_in_by_itself(page, settin
     page.wait_for_url(re.compile(r"/accounts/login/"), timeout=15_000)
     assert page.get_by_text("signed out after a period without activity").is_visible()
     assert "Testperson" not in page.content()
+
+
+def test_the_admin_works_under_the_content_security_policy(page):
+    UserFactory(username="admin.casey", role=roles.CLINIC_ADMIN, is_staff=True)
+    target = UserFactory(username="nurse.kim", role=roles.NURSE)
+    log_in(page, "admin.casey", TEST_PASSWORD)
+    page.goto("/admin/")
+    assert page.get_by_role("heading", name="Users, roles, reference data and audit").is_visible()
+    page.goto(f"/admin/accounts/user/{target.pk}/change/")
+    assert page.get_by_label("Username").input_value() == "nurse.kim"
+    page.goto("/admin/accounts/user/")
+    page.get_by_role("checkbox", name=f"Select this object for an action - {target.get_full_name()}").check()
+    page.locator("select[name=action]").select_option(
+        label="Reset the authenticator (lost phone): they set up a new one at next sign-in"
+    )
+    page.get_by_role("button", name="Go").click()
+    assert page.get_by_text("Authenticator reset for 1 account(s).").is_visible()
+    screenshot(page, "admin_reset_authenticator")
