@@ -199,7 +199,6 @@ def test_events_without_a_request_can_be_recorded_for_other_parts_of_the_sign_in
 @pytest.mark.parametrize("statement", ["UPDATE audit_authevent SET detail = 'forged'", "DELETE FROM audit_authevent"])
 def test_auth_events_cannot_be_altered_or_deleted(nurse, statement):
     sign_in("nurse.kim", "wrong-password")
-    with pytest.raises(DatabaseError, match="Cannot update or delete"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(statement)
+    with pytest.raises(DatabaseError, match="Cannot update or delete"), transaction.atomic(), connection.cursor() as c:
+        c.execute(statement)
     assert AuthEvent.objects.count() == 1
