@@ -214,6 +214,16 @@ def seal() -> int:
         return cursor.fetchone()[0]
 
 
+def head() -> tuple[int, str]:
+    """The last link: (position, chain_hash in hex); (0, genesis) for an empty chain."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT position, chain_hash FROM audit_auditseal WHERE position IS NOT NULL ORDER BY position DESC LIMIT 1"
+        )
+        row = cursor.fetchone()
+    return (row[0], bytes(row[1]).hex()) if row else (0, GENESIS_HASH.hex())
+
+
 @dataclass(frozen=True)
 class Break:
     """One broken link: where, and what is wrong."""
@@ -263,12 +273,7 @@ def verify() -> Verification:
             "FROM audit_auditseal"
         )
         result.links, result.pending, result.backfilled = cursor.fetchone()
-        cursor.execute(
-            "SELECT position, chain_hash FROM audit_auditseal WHERE position IS NOT NULL ORDER BY position DESC LIMIT 1"
-        )
-        head = cursor.fetchone()
-        if head:
-            result.head_position, result.head_hash = head[0], bytes(head[1]).hex()
+        result.head_position, result.head_hash = head()
 
         breaks: list[Break] = []
         cursor.execute(CHAIN_CHECK_SQL, {"genesis": GENESIS_HASH})
@@ -294,4 +299,4 @@ def seal_trigger_tables() -> set[str]:
         return {name.strip('"') for (name,) in cursor.fetchall()}
 
 
-__all__ = ["AuditSeal", "Break", "Verification", "audit_tables", "install", "seal", "verify"]
+__all__ = ["AuditSeal", "Break", "Verification", "audit_tables", "head", "install", "seal", "verify"]
