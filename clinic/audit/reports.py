@@ -24,6 +24,7 @@ from clinic.audit.models import AccessAction, AuthEvent, AuthEventKind, PatientA
 from clinic.dates import local_day_bounds
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
+CHANGE_ACTIONS = {"insert": "Created", "update": "Changed", "delete": "Deleted"}
 
 
 def staff_choices() -> forms.ModelChoiceField:
@@ -67,7 +68,7 @@ class ChangeHistoryFilterForm(PeriodForm):
     object_id = forms.IntegerField(required=False, min_value=1, label="Record id")
     action = forms.ChoiceField(
         required=False,
-        choices=[("", "Any action"), ("insert", "Created"), ("update", "Changed"), ("delete", "Deleted")],
+        choices=[("", "Any action"), *CHANGE_ACTIONS.items()],
     )
     user = staff_choices()
     field_order = ["model", "object_id", "action", "user", "date_from", "date_to"]

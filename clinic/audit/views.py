@@ -13,7 +13,15 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, View
 
 from clinic.audit.models import AccessAction, AuthEventKind
-from clinic.audit.reports import ACCESS_LOG, CHANGE_HISTORY, Report, patient_ids_in_events, session_filters
+from clinic.audit.reports import (
+    ACCESS_LOG,
+    CHANGE_ACTIONS,
+    CHANGE_HISTORY,
+    Report,
+    patient_ids_in_events,
+    session_filters,
+    tracked_model_choices,
+)
 from clinic.audit.services import auth_event_record, patient_access_log_ids
 from clinic.exports import csv_response
 
@@ -93,12 +101,15 @@ class AuditReportView(AuditReportMixin, ListView):
 
     @staticmethod
     def attach_actors(events: Any) -> None:
-        """Set ``event.actor`` to the username of the event's context user, for all events in one query."""
-        events = list(events)
+        """Set on each event: ``actor`` (its context user's username, all in one query), ``record_type`` and
+        ``action`` in words."""
         ids = {(event.pgh_context or {}).get("user") for event in events} - {None}
         names = dict(get_user_model().objects.filter(pk__in=ids).values_list("pk", "username"))
+        record_types = dict(tracked_model_choices())
         for event in events:
             event.actor = names.get((event.pgh_context or {}).get("user"), "")
+            event.record_type = record_types.get(event.pgh_obj_model, event.pgh_obj_model)
+            event.action = CHANGE_ACTIONS.get(event.pgh_label, event.pgh_label)
 
 
 class AuditExportView(AuditReportMixin, View):
