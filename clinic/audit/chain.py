@@ -43,6 +43,23 @@ from clinic.audit.models import AuditSeal
 GENESIS_HASH = bytes(32)  # prev_hash of the first link
 SEAL_TRIGGER = "audit_seal"
 
+# Undoes install() (the reverse of the migration that adds the seal table): every seal trigger, then the functions.
+UNINSTALL_SQL = r"""
+DO $$
+DECLARE t record;
+BEGIN
+    FOR t IN SELECT tgrelid::regclass AS tbl FROM pg_trigger WHERE tgname = 'audit_seal' LOOP
+        EXECUTE format('DROP TRIGGER audit_seal ON %s', t.tbl);
+    END LOOP;
+END
+$$;
+DROP FUNCTION IF EXISTS audit_seal_rows();
+DROP FUNCTION IF EXISTS audit_backfill(text, text);
+DROP FUNCTION IF EXISTS audit_link_seals();
+DROP FUNCTION IF EXISTS audit_check_table(text, text);
+DROP FUNCTION IF EXISTS audit_row_digest(text, bigint, jsonb);
+"""
+
 FUNCTIONS_SQL = r"""
 CREATE OR REPLACE FUNCTION audit_row_digest(tbl text, pk bigint, doc jsonb) RETURNS bytea
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -185,8 +202,10 @@ def install(*, using: str = "default") -> dict[str, int]:
     conn = connections[using]
     backfilled: dict[str, int] = {}
     with transaction.atomic(using=using), conn.cursor() as cursor:
-        cursor.execute(FUNCTIONS_SQL)
         existing = set(conn.introspection.table_names(cursor))
+        if AuditSeal._meta.db_table not in existing:  # migrated to a state before the seals (or back out of it)
+            return backfilled
+        cursor.execute(FUNCTIONS_SQL)
         for table, pk in audit_tables():
             if table not in existing:
                 continue

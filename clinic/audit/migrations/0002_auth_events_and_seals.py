@@ -8,6 +8,22 @@ import pgtrigger.migrations
 from django.conf import settings
 from django.db import migrations, models
 
+UNINSTALL_SQL = r"""
+DO $$
+DECLARE t record;
+BEGIN
+    FOR t IN SELECT tgrelid::regclass AS tbl FROM pg_trigger WHERE tgname = 'audit_seal' LOOP
+        EXECUTE format('DROP TRIGGER audit_seal ON %s', t.tbl);
+    END LOOP;
+END
+$$;
+DROP FUNCTION IF EXISTS audit_seal_rows();
+DROP FUNCTION IF EXISTS audit_backfill(text, text);
+DROP FUNCTION IF EXISTS audit_link_seals();
+DROP FUNCTION IF EXISTS audit_check_table(text, text);
+DROP FUNCTION IF EXISTS audit_row_digest(text, bigint, jsonb);
+"""  # a copy of clinic.audit.chain.UNINSTALL_SQL: migrations never import app code that may change
+
 
 class Migration(migrations.Migration):
 
@@ -89,4 +105,7 @@ class Migration(migrations.Migration):
             model_name='authevent',
             trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='e6a38824ae969dec33d63a11ec7624d3d26f306e', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_a02c3', table='audit_authevent', when='BEFORE')),
         ),
+        # The seal triggers and functions are (re)installed after every migrate (clinic.audit.chain.install, a
+        # post_migrate receiver), so a newly tracked model is covered too; going back past this migration removes them.
+        migrations.RunSQL(sql=migrations.RunSQL.noop, reverse_sql=UNINSTALL_SQL),
     ]
