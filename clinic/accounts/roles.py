@@ -114,6 +114,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.change_user",
         "auth.view_group",
         "audit.view_patientaccessevent",
+        "audit.view_authevent",
+        # Sign-in lockouts (django-axes): see them, and lift one by removing its attempt row (audited).
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
+        "axes.view_accessfailurelog",
+        "axes.view_accesslog",
         "pghistory.view_events",
         "pghistory.view_context",
         "patients.view_contraindicationitem",

@@ -1,12 +1,17 @@
-"""Read-only admin for the access log. The change history is pghistory's own Events admin, which is read-only."""
+"""Read-only admin for the access log and authentication events; the lockouts admin with audited unlocking.
+
+The change history is pghistory's own Events admin, which is read-only."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin
 
-from clinic.audit.models import PatientAccessEvent
+from clinic.audit.models import AuthEvent, PatientAccessEvent
+from clinic.audit.receivers import unlocking
 
 
 class ReadOnlyAdminMixin:
@@ -30,3 +35,39 @@ class PatientAccessEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["user", "patient"]
     date_hierarchy = "occurred_at"
     show_full_result_count = False
+
+
+@admin.register(AuthEvent)
+class AuthEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["occurred_at", "kind", "username", "user", "ip_address", "route", "detail"]
+    list_filter = ["kind", "occurred_at"]
+    search_fields = ["username", "user__username", "ip_address"]
+    list_select_related = ["user"]
+    date_hierarchy = "occurred_at"
+    show_full_result_count = False
+
+
+# Lockouts: axes' own admin, with deleting an attempt named for what it does (lift the lockout) and audited.
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class LockoutAdmin(AccessAttemptAdmin):
+    """Failed sign-in counts and lockouts. Removing a row lifts its lockout; each one is recorded as an AuthEvent
+    naming the admin (``clinic.audit.receivers.on_attempt_deleted``)."""
+
+    actions = ["lift_lockout", "cleanup_expired_attempts"]
+
+    @admin.action(description="Lift the lockout of the selected sign-ins", permissions=["delete"])
+    def lift_lockout(self, request: Any, queryset: Any) -> None:
+        count = queryset.count()
+        self.delete_queryset(request, queryset)
+        self.message_user(request, f"Lifted {count} lockout count(s). Each one is recorded in the audit trail.")
+
+    def delete_model(self, request: Any, obj: Any) -> None:
+        with unlocking(user=request.user, via="the admin"):
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request: Any, queryset: Any) -> None:
+        with unlocking(user=request.user, via="the admin"):
+            super().delete_queryset(request, queryset)

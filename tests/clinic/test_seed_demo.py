@@ -13,9 +13,11 @@ import pghistory.models
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from clinic.accounts.demo import DEMO_USERS
 from clinic.accounts.models import User
+from clinic.audit.models import AuthEvent, AuthEventKind
 from clinic.management.commands.seed_demo import REFUSE_PRODUCTION, REFUSE_REAL_DATA
 from infusions.choices import SessionStatus
 from infusions.models import AdverseEvent, InfusionSession, StockCount, StockMovement, Vial, VialStatus
@@ -38,7 +40,8 @@ def test_seed_creates_every_role_patients_and_sessions_in_every_state_once(setti
     seed()
 
     for username, _first, _last, role, is_staff in DEMO_USERS:
-        user = authenticate(username=username, password=settings.DEMO_PASSWORD)
+        request = RequestFactory().post("/accounts/login/")  # django-axes checks every sign-in against its request
+        user = authenticate(request, username=username, password=settings.DEMO_PASSWORD)
         assert user is not None, username
         assert list(user.groups.values_list("name", flat=True)) == [role]
         assert user.is_staff is is_staff
@@ -57,6 +60,9 @@ def test_seed_creates_every_role_patients_and_sessions_in_every_state_once(setti
     assert len(unreconciled_sessions()) == 1
     insert = pghistory.models.Events.objects.tracks(Patient.objects.first()).get(pgh_label="insert")
     assert insert.pgh_context["command"] == "seed_demo"
+    kinds = set(AuthEvent.objects.values_list("kind", flat=True))
+    assert {AuthEventKind.LOGIN_FAILURE, AuthEventKind.LOCKOUT, AuthEventKind.UNLOCK} <= kinds
+    assert AuthEvent.objects.get(kind=AuthEventKind.UNLOCK).user.username == "clinicadmin"
 
     counts = (User.objects.count(), Patient.objects.count(), InfusionSession.objects.count())
     started = time.perf_counter()

@@ -1,0 +1,70 @@
+"""The clinic admin filters the access log by patient and exports it; a locked-out sign-in sees what to do."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.test import RequestFactory
+
+from clinic.accounts import roles
+from clinic.audit.models import AccessAction, AuthEvent, AuthEventKind, PatientAccessEvent
+from clinic.audit.services import patient_access_log
+from tests.browser.conftest import log_in, screenshot, serious_accessibility_violations
+from tests.factories import TEST_PASSWORD, PatientFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_clinic_admin_filters_the_access_log_by_patient_and_exports_it(page):
+    UserFactory(username="admin.casey", first_name="Casey", role=roles.CLINIC_ADMIN, is_staff=True)
+    nurse = UserFactory(username="nurse.kim", role=roles.NURSE)
+    wanted, other = PatientFactory(mrn="K0300001"), PatientFactory(mrn="K0300002")
+    for patient, category in [(wanted, "summary"), (wanted, "sessions"), (other, "summary")]:
+        request = RequestFactory().get(f"/patients/{patient.pk}/", REMOTE_ADDR="10.0.0.5")
+        request.user = nurse
+        patient_access_log(request=request, patient=patient, category=category)
+
+    log_in(page, "admin.casey", TEST_PASSWORD)
+    page.get_by_role("link", name="Audit").click()
+    assert page.get_by_role("heading", name="Audit: patient access log").is_visible()
+    page.get_by_label("Patient MRN").fill("K0300001")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_load_state("networkidle")
+    assert "K0300001" not in page.url  # the MRN is posted, never in the address bar
+    assert page.get_by_test_id("result-count").inner_text().startswith("2 rows matching the filters")
+    table = page.locator("table").inner_text()
+    assert "K0300002" not in table
+    assert table.count("nurse.kim") == 2
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "audit_access_log_filtered")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Export these rows (CSV)").click()
+    rows = list(csv.DictReader(io.StringIO(download_info.value.path().read_text())))
+    assert sorted(r["part_of_record"] for r in rows) == ["sessions", "summary"]
+    assert {r["patient_mrn"] for r in rows} == {"K0300001"}
+
+    assert AuthEvent.objects.filter(kind=AuthEventKind.AUDIT_EXPORT, user__username="admin.casey").count() == 1
+    exported = PatientAccessEvent.objects.filter(action=AccessAction.EXPORT)
+    assert [e.patient_id for e in exported] == [wanted.pk]
+
+    page.get_by_role("link", name="Sign-ins and refusals").click()
+    assert page.get_by_role("cell", name="Audit report exported").is_visible()
+    screenshot(page, "audit_auth_events")
+    page.get_by_role("link", name="Change history").click()
+    assert page.get_by_role("heading", name="Audit: change history").is_visible()
+    screenshot(page, "audit_change_history")
+
+
+def test_five_wrong_passwords_show_the_lockout_page(page):
+    UserFactory(username="nurse.kim", role=roles.NURSE)
+    for attempt in range(5):
+        log_in(page, "nurse.kim", f"wrong-password-{attempt}")
+    assert page.get_by_role("heading", name="Sign-in is paused for this account").is_visible()
+    assert page.get_by_text("Wait 15 minutes").is_visible()
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "login_locked_out")
+    log_in(page, "nurse.kim", TEST_PASSWORD)  # the right password does not get through a lockout
+    assert page.get_by_role("heading", name="Sign-in is paused for this account").is_visible()
