@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "clinic",
     "clinic.accounts",
     "clinic.audit",
+    "clinic.signatures",
     "patients",
     "infusions",
 ]

@@ -114,6 +114,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.change_user",
         "auth.view_group",
         "audit.view_patientaccessevent",
+        "signatures.view_electronicsignature",
         "pghistory.view_events",
         "pghistory.view_context",
         "patients.view_contraindicationitem",
