@@ -130,11 +130,18 @@ class ConcurrencyFormMixin:
         super().__init__(*args, **kwargs)
         self.versioned = record if record is not None else getattr(self, "instance", None)
         self.conflict: EditConflict | None = None
+        self.version_token = ""
         self.fields[self.VERSION_FIELD] = forms.CharField(widget=forms.HiddenInput, required=False)
-        if self.versioned is not None and self.versioned.pk is not None:
-            self.initial[self.VERSION_FIELD] = record_version(self.versioned, self.version_fields())
         if hasattr(self, "helper"):
             self.helper.render_hidden_fields = True  # the token is in no layout
+
+    def get_initial_for_field(self, field: forms.Field, field_name: str) -> Any:
+        """The token is computed when the form is rendered, once subclasses have added or removed their fields."""
+        if field_name == self.VERSION_FIELD:
+            if self.versioned is None or self.versioned.pk is None:
+                return ""
+            return record_version(self.versioned, self.version_fields())
+        return super().get_initial_for_field(field, field_name)  # type: ignore[misc]
 
     def version_fields(self) -> tuple[str, ...]:
         if self.concurrency_fields is not None:
@@ -142,11 +149,17 @@ class ConcurrencyFormMixin:
         model_fields = {field.name for field in self._meta.model._meta.concrete_fields}
         return tuple(name for name in self._meta.fields if name in self.fields and name in model_fields)
 
+    def clean(self) -> dict[str, Any]:
+        """Take the token out of ``cleaned_data``: views pass cleaned data on to services as record fields."""
+        cleaned = super().clean()  # type: ignore[misc]
+        self.version_token = cleaned.pop(self.VERSION_FIELD, "") or ""
+        return cleaned
+
     def version_check(self) -> VersionCheck | None:
         """What the service compares under its row lock; ``None`` for a new record (nothing to overwrite)."""
         if self.versioned is None or self.versioned.pk is None:
             return None
-        return VersionCheck(fields=self.version_fields(), token=self.cleaned_data.get(self.VERSION_FIELD) or "")
+        return VersionCheck(fields=self.version_fields(), token=self.version_token)
 
     def show_conflict(self, exc: RecordChanged) -> None:
         """Keep the user's entries, show both versions and carry the saved version's token, so that saving again
@@ -154,28 +167,16 @@ class ConcurrencyFormMixin:
         rows = []
         for name in self.version_fields():
             field = self.fields[name]
-            yours, saved = self.cleaned_data.get(name), exc.saved.get(name)
-            rows.append(
-                FieldVersions(
-                    name=name,
-                    label=str(field.label or name.replace("_", " ").capitalize()),
-                    yours=display_value(field, yours),
-                    saved=display_value(field, saved),
-                    differs=_comparable(yours) != _comparable(saved),
-                )
-            )
+            yours = display_value(field, self.cleaned_data.get(name))
+            saved = display_value(field, exc.saved.get(name))
+            # Compared as shown: a time saved with seconds and the same time typed to the minute are the same entry.
+            label = str(field.label or name.replace("_", " ").capitalize())
+            rows.append(FieldVersions(name=name, label=label, yours=yours, saved=saved, differs=yours != saved))
         self.conflict = EditConflict(rows=rows, changed_by=exc.changed_by, changed_at=exc.changed_at,
                                      message=exc.message)  # fmt: skip
         data = self.data.copy()
         data[self.add_prefix(self.VERSION_FIELD)] = exc.token
         self.data = data
-
-
-def _comparable(value: Any) -> Any:
-    value = canonical_value(value.pk if isinstance(value, Model) else value)
-    if value in ("", None, []):
-        return None
-    return sorted(value, key=str) if isinstance(value, list) else value
 
 
 def _choice_labels(field: forms.Field) -> dict[str, str]:
@@ -198,16 +199,15 @@ def display_value(field: forms.Field, value: Any) -> str:
         if not isinstance(value, Model):
             value = field.queryset.model._default_manager.filter(pk=value).first() or value
         return str(value)
+    labels = _choice_labels(field)
+    if isinstance(value, list | tuple):
+        return ", ".join(labels.get(str(item), str(item)) for item in value) or EMPTY
+    if labels:
+        return labels.get(str(value), str(value))
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, dt.datetime):
         return formats.date_format(timezone.localtime(value), "j M Y H:i")
     if isinstance(value, dt.date):
         return formats.date_format(value, "j M Y")
-    labels = _choice_labels(field)
-    if isinstance(value, list | tuple):
-        return ", ".join(labels.get(str(item), str(item)) for item in value) or EMPTY
-    if labels:
-        return labels.get(str(value), str(value))
-    text = canonical_value(value)
-    return str(text)
+    return str(canonical_value(value))

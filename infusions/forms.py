@@ -261,7 +261,7 @@ class SignForm(CrispyFormMixin, SignatureFormMixin):
         self.fields["meaning"].initial = meanings[0]
 
 
-class AdverseEventForm(CrispyFormMixin, forms.ModelForm):
+class AdverseEventForm(ConcurrencyFormMixin, CrispyFormMixin, forms.ModelForm):
     """A side effect. Grade definitions are shown with the choice; seriousness is asked separately (clinical.md 4)."""
 
     seriousness_criteria = forms.MultipleChoiceField(

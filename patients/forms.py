@@ -9,7 +9,7 @@ from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.layout import Column, Div, Field, Fieldset, Layout, Row
 from django import forms
 
-from clinic.forms import CrispyFormMixin, DateInput, DateTimeInput, DecimalInput
+from clinic.forms import ConcurrencyFormMixin, CrispyFormMixin, DateInput, DateTimeInput, DecimalInput
 from patients import scoring
 from patients.choices import Indication, MigraineTrigger, PatientStatus
 from patients.models import (
@@ -33,7 +33,7 @@ TENTH = Decimal("0.1")
 CONFIRM_NOT_DUPLICATE = "Tick the box to confirm this is a different person, or open the existing record."
 
 
-class PatientForm(CrispyFormMixin, forms.ModelForm):
+class PatientForm(ConcurrencyFormMixin, CrispyFormMixin, forms.ModelForm):
     """Register or edit a patient's identity, contact and indication (front desk and clinicians)."""
 
     confirm_not_duplicate = forms.BooleanField(
@@ -175,13 +175,13 @@ class PatientFilterForm(forms.Form):
         return SORTS.get(key or "name", SORTS["name"])
 
 
-class AllergyForm(CrispyFormMixin, forms.ModelForm):
+class AllergyForm(ConcurrencyFormMixin, CrispyFormMixin, forms.ModelForm):
     class Meta:
         model = Allergy
         fields = ["substance", "reaction", "severity"]
 
 
-class MedicationForm(CrispyFormMixin, forms.ModelForm):
+class MedicationForm(ConcurrencyFormMixin, CrispyFormMixin, forms.ModelForm):
     class Meta:
         model = Medication
         fields = ["name", "medication_class", "dose", "frequency", "start_date", "stop_date"]
@@ -205,7 +205,7 @@ class MedicationForm(CrispyFormMixin, forms.ModelForm):
         return cleaned
 
 
-class PriorTreatmentForm(CrispyFormMixin, forms.ModelForm):
+class PriorTreatmentForm(ConcurrencyFormMixin, CrispyFormMixin, forms.ModelForm):
     adequate_trial = forms.TypedChoiceField(
         label="Adequate trial?",
         choices=[("yes", "Yes: adequate dose for an adequate time"), ("no", "No, or too short")],
@@ -238,7 +238,7 @@ class PriorTreatmentForm(CrispyFormMixin, forms.ModelForm):
         return cleaned
 
 
-class BodyMeasurementForm(CrispyFormMixin, forms.ModelForm):
+class BodyMeasurementForm(ConcurrencyFormMixin, CrispyFormMixin, forms.ModelForm):
     # Any precision is accepted and rounded to 0.1 after the range check, so "1.70" earns the metres hint below
     # rather than a message about decimal places.
     weight_kg = forms.DecimalField(label="Weight (kg)", required=False, widget=DecimalInput())
@@ -275,7 +275,7 @@ class BodyMeasurementForm(CrispyFormMixin, forms.ModelForm):
         return cleaned
 
 
-class HeadacheDiaryEntryForm(CrispyFormMixin, forms.ModelForm):
+class HeadacheDiaryEntryForm(ConcurrencyFormMixin, CrispyFormMixin, forms.ModelForm):
     class Meta:
         model = HeadacheDiaryEntry
         fields = [
@@ -316,7 +316,7 @@ class HeadacheDiaryEntryForm(CrispyFormMixin, forms.ModelForm):
         return cleaned
 
 
-class ConsentForm(CrispyFormMixin, forms.ModelForm):
+class ConsentForm(ConcurrencyFormMixin, CrispyFormMixin, forms.ModelForm):
     class Meta:
         model = Consent
         fields = ["consent_type", "form_version", "signed_on", "witness_name", "expires_on", "withdrawn_on"]
@@ -344,7 +344,7 @@ class ConsentForm(CrispyFormMixin, forms.ModelForm):
         return cleaned
 
 
-class MigraineTriggersForm(CrispyFormMixin, forms.ModelForm):
+class MigraineTriggersForm(ConcurrencyFormMixin, CrispyFormMixin, forms.ModelForm):
     migraine_triggers = forms.MultipleChoiceField(
         label="Known triggers", choices=MigraineTrigger.choices, widget=forms.CheckboxSelectMultiple, required=False
     )

@@ -112,7 +112,7 @@ class PatientUpdateView(PatientRecordMixin, UpdateView):
 
     def form_valid(self, form: forms.PatientForm) -> HttpResponseRedirect:
         try:
-            record_save(record=form.instance, by=self.request.user)
+            record_save(record=form.instance, by=self.request.user, version=form.version_check())
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
@@ -177,7 +177,11 @@ class MigraineTriggersView(PatientRecordMixin, UpdateView):
         return super().get_context_data(title="migraine triggers", heading="Edit migraine triggers", **kwargs)
 
     def form_valid(self, form: forms.MigraineTriggersForm) -> HttpResponseRedirect:
-        record_save(record=form.instance, by=self.request.user)
+        try:
+            record_save(record=form.instance, by=self.request.user, version=form.version_check())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
         messages.success(self.request, "Migraine triggers saved.")
         return redirect(f"{self.get_patient().get_absolute_url()}#section-diary_entry")
 
@@ -220,7 +224,7 @@ class SectionMixin(PatientRecordMixin):
     def save(self, form: Any) -> HttpResponseRedirect | Any:
         form.instance.patient = self.get_patient()
         try:
-            record_save(record=form.instance, by=self.request.user)
+            record_save(record=form.instance, by=self.request.user, version=form.version_check())
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)

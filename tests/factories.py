@@ -30,7 +30,7 @@ def version_of(form_class, record, **form_kwargs) -> dict[str, str]:
     record = type(record)._default_manager.get(pk=record.pk)
     key = "instance" if issubclass(form_class, forms.ModelForm) else "record"
     form = form_class(**{key: record}, **form_kwargs)
-    return {form.VERSION_FIELD: form.initial[form.VERSION_FIELD]}
+    return {form.VERSION_FIELD: form[form.VERSION_FIELD].initial}
 
 
 class UserFactory(DjangoModelFactory):

@@ -12,8 +12,9 @@ from django.utils import timezone
 from clinic.audit.models import PatientAccessEvent
 from clinic.services import record_void
 from patients.choices import ScreeningStatus
+from patients.forms import PatientForm
 from patients.models import Allergy, ContraindicationItem, Patient, Screening
-from tests.factories import PatientFactory, UserFactory
+from tests.factories import PatientFactory, UserFactory, version_of
 from tests.patients.factories import (
     AllergyFactory,
     BodyMeasurementFactory,
@@ -151,6 +152,7 @@ def test_editing_demographics_records_who_changed_what(clinician_client):
     patient = PatientFactory(phone="(555) 010-0000")
     data = {**VALID_REGISTRATION, "given_name": patient.given_name, "family_name": patient.family_name}
     data.update(date_of_birth=patient.date_of_birth.isoformat(), phone="(555) 010-9999", status="on_hold")
+    data.update(version_of(PatientForm, patient))
     response = clinician_client.post(reverse("patients:patient_update", kwargs={"pk": patient.pk}), data)
     assert response.status_code == HTTPStatus.FOUND
     patient.refresh_from_db()
