@@ -1,10 +1,12 @@
 """Optimistic concurrency: two members of staff editing the same record cannot silently overwrite each other.
 
-An edit form carries a version token: the SHA-256 of the canonical values (``clinic.canonical``) of the fields it
-edits, as they were in the database when the form was shown (``ConcurrencyFormMixin`` in ``clinic.forms``). The
-service that saves the edit reads the row again under ``SELECT ... FOR UPDATE`` and compares (``check_version``):
-when another save changed any of those fields in between, it raises :class:`RecordChanged` and nothing is saved;
-the form is shown again with both versions side by side and a fresh token, so saving again is a deliberate choice.
+An edit form carries the values of the fields it edits as they were in the database when the form was shown,
+signed with the secret key so they cannot be altered (``ConcurrencyFormMixin`` in ``clinic.forms``). Their version
+is the SHA-256 of their canonical JSON (``clinic.canonical``). The service that saves the edit reads the row again
+under ``SELECT ... FOR UPDATE`` and compares versions (``check_version``): when another save changed any of those
+fields in between, it raises :class:`RecordChanged` and nothing is saved. The form is shown again with the user's
+entries, the saved version and, from the values it carried, which fields the other person changed and which the
+user changed; it now carries the saved values, so saving again is a deliberate choice.
 
 Only the form's own fields count: a status change elsewhere (the session moving from infusing to observing) does not
 make the notes form stale, while another nurse's note does. Because the check runs after the row lock, two
@@ -19,11 +21,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.utils.crypto import constant_time_compare
 
-from clinic.canonical import sha256_hex
+from clinic.canonical import canonical_value, sha256_hex
+
+SALT = "clinic.concurrency"
 
 RECORD_CHANGED = (
     "Not saved: someone else saved changes to this record while you were editing it. "
@@ -37,8 +42,22 @@ def field_values(record: Model, fields: Iterable[str]) -> dict[str, Any]:
 
 
 def record_version(record: Model, fields: Iterable[str]) -> str:
-    """The version token of ``record`` for an edit form of ``fields``."""
+    """The version of ``record`` for an edit form of ``fields``: SHA-256 of their canonical values."""
     return sha256_hex(field_values(record, sorted(fields)))
+
+
+def version_payload(values: dict[str, Any]) -> str:
+    """The hidden form value: the values as shown, canonical and signed (``read_payload`` gives them back)."""
+    return signing.dumps(canonical_value(values), salt=SALT, compress=True)
+
+
+def read_payload(payload: str) -> dict[str, Any] | None:
+    """The values a form was shown with, or ``None`` if the payload is missing or was altered."""
+    try:
+        values = signing.loads(payload, salt=SALT)
+    except signing.BadSignature:
+        return None
+    return values if isinstance(values, dict) else None
 
 
 @dataclass(frozen=True)

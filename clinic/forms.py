@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,8 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.utils import formats, timezone
 
-from clinic.canonical import canonical_value
-from clinic.concurrency import RecordChanged, VersionCheck, record_version
+from clinic.canonical import canonical_value, sha256_hex
+from clinic.concurrency import RecordChanged, VersionCheck, field_values, read_payload, version_payload
 
 
 class CrispyFormMixin:
@@ -90,13 +91,16 @@ EMPTY = "—"
 
 @dataclass(frozen=True)
 class FieldVersions:
-    """One field of an edit conflict: what this user sent and what is saved now."""
+    """One field of an edit conflict: what this user sent and what is saved now; when the form carried the values
+    it was opened with, also who changed the field (``None``: not known)."""
 
     name: str
     label: str
     yours: str
     saved: str
     differs: bool
+    changed_by_them: bool | None = None
+    changed_by_you: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,10 @@ class EditConflict:
     @property
     def differing(self) -> list[FieldVersions]:
         return [row for row in self.rows if row.differs]
+
+    @property
+    def same(self) -> list[FieldVersions]:
+        return [row for row in self.rows if not row.differs]
 
 
 class ConcurrencyFormMixin:
@@ -131,6 +139,7 @@ class ConcurrencyFormMixin:
         self.versioned = record if record is not None else getattr(self, "instance", None)
         self.conflict: EditConflict | None = None
         self.version_token = ""
+        self.original_values: dict[str, Any] | None = None  # as the form was opened, from its signed payload
         self.fields[self.VERSION_FIELD] = forms.CharField(widget=forms.HiddenInput, required=False)
         if hasattr(self, "helper"):
             self.helper.render_hidden_fields = True  # the token is in no layout
@@ -140,7 +149,7 @@ class ConcurrencyFormMixin:
         if field_name == self.VERSION_FIELD:
             if self.versioned is None or self.versioned.pk is None:
                 return ""
-            return record_version(self.versioned, self.version_fields())
+            return version_payload(field_values(self.versioned, self.version_fields()))
         return super().get_initial_for_field(field, field_name)  # type: ignore[misc]
 
     def version_fields(self) -> tuple[str, ...]:
@@ -152,7 +161,10 @@ class ConcurrencyFormMixin:
     def clean(self) -> dict[str, Any]:
         """Take the token out of ``cleaned_data``: views pass cleaned data on to services as record fields."""
         cleaned = super().clean()  # type: ignore[misc]
-        self.version_token = cleaned.pop(self.VERSION_FIELD, "") or ""
+        payload = cleaned.pop(self.VERSION_FIELD, "") or ""
+        self.original_values = read_payload(payload) if payload else None
+        # A missing or altered payload has no version: the service then treats the form as stale.
+        self.version_token = sha256_hex(self.original_values) if self.original_values is not None else ""
         return cleaned
 
     def version_check(self) -> VersionCheck | None:
@@ -165,17 +177,22 @@ class ConcurrencyFormMixin:
         """Keep the user's entries, show both versions and carry the saved version's token, so that saving again
         replaces the other person's change knowingly."""
         rows = []
+        model = type(self.versioned)
         for name in self.version_fields():
             field = self.fields[name]
             yours = display_value(field, self.cleaned_data.get(name))
             saved = display_value(field, exc.saved.get(name))
             # Compared as shown: a time saved with seconds and the same time typed to the minute are the same entry.
             label = str(field.label or name.replace("_", " ").capitalize())
-            rows.append(FieldVersions(name=name, label=label, yours=yours, saved=saved, differs=yours != saved))
+            row = FieldVersions(name=name, label=label, yours=yours, saved=saved, differs=yours != saved)
+            if self.original_values is not None and name in self.original_values:
+                opened = display_value(field, model._meta.get_field(name).to_python(self.original_values[name]))
+                row = dataclasses.replace(row, changed_by_them=opened != saved, changed_by_you=opened != yours)
+            rows.append(row)
         self.conflict = EditConflict(rows=rows, changed_by=exc.changed_by, changed_at=exc.changed_at,
                                      message=exc.message)  # fmt: skip
         data = self.data.copy()
-        data[self.add_prefix(self.VERSION_FIELD)] = exc.token
+        data[self.add_prefix(self.VERSION_FIELD)] = version_payload(exc.saved)
         self.data = data
 
 

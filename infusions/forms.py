@@ -25,7 +25,7 @@ from infusions.models import (
     VitalSign,
 )
 from infusions.models.session import PADSS_ITEMS
-from infusions.signing import ADDENDUM_STATEMENT, SESSION_STATEMENTS
+from infusions.signing import ADDENDUM_STATEMENT, SESSION_STATEMENTS, meaning_text
 
 PADSS_LABELS = {
     "padss_vitals": "Vital signs (2: within 20% of baseline · 1: 20–40% · 0: more than 40%)",
@@ -257,7 +257,7 @@ class SignForm(CrispyFormMixin, SignatureFormMixin):
 
     def __init__(self, *args: Any, meanings: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["meaning"].choices = [(meaning, SESSION_STATEMENTS[meaning]) for meaning in meanings]
+        self.fields["meaning"].choices = [(m, meaning_text(m, SESSION_STATEMENTS[m])) for m in meanings]
         self.fields["meaning"].initial = meanings[0]
 
 

@@ -106,12 +106,17 @@ def addendum_signed_content(ids: Sequence[int]) -> dict[int, dict[str, Any]]:
                                      for k, v in row.items()}} for row in rows}  # fmt: skip
 
 
+# What the signer declares, shown after the meaning ("Approval: I reviewed and approved the infusion record.").
 SESSION_STATEMENTS = {
-    SignatureMeaning.AUTHORSHIP: "Authorship: I charted this infusion session; the record is accurate and complete.",
-    SignatureMeaning.APPROVAL: "Approval: I reviewed and approved the infusion record.",
-    SignatureMeaning.REVIEW: "Review: I reviewed the infusion record.",
+    SignatureMeaning.AUTHORSHIP: "I charted this infusion session; the record is accurate and complete.",
+    SignatureMeaning.APPROVAL: "I reviewed and approved the infusion record.",
+    SignatureMeaning.REVIEW: "I reviewed the infusion record.",
 }
-ADDENDUM_STATEMENT = "Authorship: I wrote this addendum to the signed infusion record."
+ADDENDUM_STATEMENT = "I wrote this addendum to the signed infusion record."
+
+
+def meaning_text(meaning: str, statement: str) -> str:
+    return f"{SignatureMeaning(meaning).label}: {statement}"
 
 
 def session_sign_meanings(session: InfusionSession, user: Any) -> list[str]:

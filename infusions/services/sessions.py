@@ -34,7 +34,13 @@ from infusions.models import (
     VitalThresholdSettings,
 )
 from infusions.models.session import PADSS_FIT, PADSS_ITEMS
-from infusions.signing import ADDENDUM_STATEMENT, SESSION_STATEMENTS, SignatureMeaning, session_sign_meanings
+from infusions.signing import (
+    ADDENDUM_STATEMENT,
+    SESSION_STATEMENTS,
+    SignatureMeaning,
+    meaning_text,
+    session_sign_meanings,
+)
 from infusions.vitals import VitalsReading, evaluate, evaluate_predose
 from patients.models import Patient
 from patients.models.background import WEIGHT_KG_MAX, WEIGHT_KG_MIN
@@ -525,7 +531,7 @@ def session_sign(
         raise _refuse("The signature cannot be earlier than the discharge.")
     statement = SESSION_STATEMENTS[SignatureMeaning(meaning)]
     session.status, session.signed_at, session.signed_by = SessionStatus.SIGNED, at, by
-    session.signature_meaning = statement[:100]
+    session.signature_meaning = meaning_text(meaning, statement)[:100]
     session = _save(session, by)
     signature_create(record=session, signer=by, meaning=meaning, statement=statement, reauth=reauth, at=at)
     return session

@@ -13,7 +13,14 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
 from clinic.canonical import canonical_json, sha256_hex
-from clinic.concurrency import RECORD_CHANGED, RecordChanged, VersionCheck, check_version, record_version
+from clinic.concurrency import (
+    RECORD_CHANGED,
+    RecordChanged,
+    VersionCheck,
+    check_version,
+    read_payload,
+    record_version,
+)
 from clinic.forms import add_service_errors
 from clinic.services import record_save, record_void
 from patients.forms import AllergyForm, PriorTreatmentForm
@@ -134,19 +141,31 @@ def test_two_simultaneous_saves_with_the_same_version_cannot_both_pass():
 # The form ---------------------------------------------------------------------------------------------------------
 
 
-def test_the_form_carries_the_version_of_its_record_and_keeps_it_out_of_cleaned_data():
-    allergy = AllergyFactory()
+def test_the_form_carries_the_values_it_was_opened_with_signed_and_keeps_them_out_of_cleaned_data():
+    allergy = AllergyFactory(reaction="Hives")
     form = AllergyForm(instance=allergy)
-    token = form["record_version"].initial
-    assert token == record_version(allergy, form.version_fields())
+    payload = form["record_version"].initial
+    assert read_payload(payload) == {"substance": "Penicillin", "reaction": "Hives", "severity": allergy.severity}
     assert form.version_fields() == ("substance", "reaction", "severity")
-    bound = AllergyForm({"substance": "Latex", "reaction": "", "severity": "mild", "record_version": token},
+    bound = AllergyForm({"substance": "Latex", "reaction": "", "severity": "mild", "record_version": payload},
                         instance=allergy)  # fmt: skip
     assert bound.is_valid(), bound.errors
     assert "record_version" not in bound.cleaned_data
-    assert bound.version_check() == VersionCheck(("substance", "reaction", "severity"), token)
+    version = record_version(Allergy.objects.get(pk=allergy.pk), form.version_fields())
+    assert bound.version_check() == VersionCheck(("substance", "reaction", "severity"), version)
     assert AllergyForm().version_check() is None  # a blank form: nothing to overwrite
     assert AllergyForm({"substance": "Latex", "severity": "mild"}).version_check() is None  # a new record
+
+
+def test_an_altered_payload_has_no_version_and_so_is_refused_as_stale():
+    allergy = AllergyFactory(reaction="Hives")
+    payload = AllergyForm(instance=allergy)["record_version"].initial
+    forged = payload[:-3] + ("AAA" if not payload.endswith("AAA") else "BBB")
+    assert read_payload(forged) is None
+    bound = AllergyForm({"substance": "Latex", "severity": "mild", "record_version": forged}, instance=allergy)
+    assert bound.is_valid()
+    with pytest.raises(RecordChanged):
+        record_save(record=bound.instance, by=UserFactory(), version=bound.version_check())
 
 
 def test_a_conflict_shows_both_versions_field_by_field_in_words_and_carries_the_new_token():
@@ -174,6 +193,8 @@ def test_a_conflict_shows_both_versions_field_by_field_in_words_and_carries_the_
     )
     assert rows["treatment"].differs is False
     assert {row.name for row in bound.conflict.differing} == {"notes", "adequate_trial"}
+    # From the values the form was opened with: the notes were changed by the other person, the trial by this one.
+    assert (rows["notes"].changed_by_them, rows["notes"].changed_by_you) == (True, True)
+    assert (rows["adequate_trial"].changed_by_them, rows["adequate_trial"].changed_by_you) == (False, True)
     assert bound.conflict.message == RECORD_CHANGED
-    saved = type(treatment).objects.get(pk=treatment.pk)
-    assert bound["record_version"].value() == record_version(saved, bound.version_fields())
+    assert read_payload(bound["record_version"].value())["notes"] == "Six weeks at 150 mg"  # the saved version now
