@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from clinic.forms import ConcurrencyFormMixin, CrispyFormMixin, DateInput, DateTimeInput, DecimalInput
 from clinic.signatures.forms import SignatureFormMixin
+from clinic.signatures.models import meaning_text
 from infusions.adverse import GRADE_DEFINITIONS, SERIOUSNESS_CRITERIA, seriousness_problems
 from infusions.choices import Fasting, PregnancyCheck
 from infusions.models import (
@@ -25,7 +26,7 @@ from infusions.models import (
     VitalSign,
 )
 from infusions.models.session import PADSS_ITEMS
-from infusions.signing import ADDENDUM_STATEMENT, SESSION_STATEMENTS, meaning_text
+from infusions.signing import ADDENDUM_STATEMENT, SESSION_STATEMENTS
 
 PADSS_LABELS = {
     "padss_vitals": "Vital signs (2: within 20% of baseline · 1: 20–40% · 0: more than 40%)",

@@ -115,10 +115,6 @@ SESSION_STATEMENTS = {
 ADDENDUM_STATEMENT = "I wrote this addendum to the signed infusion record."
 
 
-def meaning_text(meaning: str, statement: str) -> str:
-    return f"{SignatureMeaning(meaning).label}: {statement}"
-
-
 def session_sign_meanings(session: InfusionSession, user: Any) -> list[str]:
     """The meanings ``user`` may give a signature on ``session``, the usual one first (see the module docstring)."""
     meanings = []

@@ -10,6 +10,7 @@ from crispy_forms.layout import Column, Div, Field, Fieldset, Layout, Row
 from django import forms
 
 from clinic.forms import ConcurrencyFormMixin, CrispyFormMixin, DateInput, DateTimeInput, DecimalInput
+from clinic.signatures.forms import SignatureFormMixin
 from patients import scoring
 from patients.choices import Indication, MigraineTrigger, PatientStatus
 from patients.models import (
@@ -26,7 +27,7 @@ from patients.models import (
 )
 from patients.models.background import HEIGHT_CM_MAX, HEIGHT_CM_MIN, WEIGHT_KG_MAX, WEIGHT_KG_MIN
 from patients.scoring import Instrument, Item
-from patients.services import possible_duplicates
+from patients.services import JUSTIFICATION_MIN_CHARS, JUSTIFICATION_REQUIRED, possible_duplicates
 
 LB_PER_KG = Decimal("2.20462")
 TENTH = Decimal("0.1")
@@ -391,11 +392,13 @@ class ScreeningForm(CrispyFormMixin, forms.Form):
         ]
 
 
-class ScreeningReviewForm(CrispyFormMixin, forms.Form):
+class ScreeningReviewForm(CrispyFormMixin, SignatureFormMixin):
+    """The clinician's decision, signed with their password (patients.signing: clearing is an approval)."""
+
     decision = forms.ChoiceField(
         choices=[("clear", "Clear for treatment"), ("decline", "Do not clear")], widget=forms.RadioSelect
     )
-    layout = Layout(InlineRadios("decision"), "justification", "review_note")
+    layout = Layout(InlineRadios("decision"), "justification", "review_note", "password")
     justification = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -415,6 +418,12 @@ class ScreeningReviewForm(CrispyFormMixin, forms.Form):
         cleaned = super().clean()
         if cleaned.get("decision") == "decline" and not (cleaned.get("review_note") or "").strip():
             self.add_error("review_note", "Say why the screening is not cleared.")
+        relative = self.screening.relative_findings
+        justification = (cleaned.get("justification") or "").strip()
+        if cleaned.get("decision") == "clear" and relative and len(justification) < JUSTIFICATION_MIN_CHARS:
+            # Also refused by screening_clear; said here too, so it shows together with any password error.
+            items = "; ".join(answer.item.label for answer in relative)
+            self.add_error("justification", JUSTIFICATION_REQUIRED.format(items=items))
         return cleaned
 
 

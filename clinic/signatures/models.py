@@ -25,15 +25,23 @@ class SignatureMeaning(models.TextChoices):
     RESPONSIBILITY = "responsibility", "Responsibility"
 
 
+def meaning_text(meaning: str, statement: str) -> str:
+    """The meaning as the signer reads it: "Approval: I reviewed and approved the infusion record."."""
+    return f"{SignatureMeaning(meaning).label}: {statement}"
+
+
 class ElectronicSignatureQuerySet(models.QuerySet):
     def for_record(self, record: models.Model) -> ElectronicSignatureQuerySet:
-        return self.filter(content_type=ContentType.objects.get_for_model(record), object_id=record.pk)
+        return self.for_records([record])
 
     def for_records(self, records: list[Any]) -> ElectronicSignatureQuerySet:
-        """The signatures of several records (of any kinds) in one query."""
-        condition = Q(pk__in=[])
+        """The signatures of several records (of any kinds) in one query (content types joined, not looked up)."""
+        ids_by_model: dict[tuple[str, str], list[int]] = {}
         for record in records:
-            condition |= Q(content_type=ContentType.objects.get_for_model(record), object_id=record.pk)
+            ids_by_model.setdefault((record._meta.app_label, record._meta.model_name), []).append(record.pk)
+        condition = Q(pk__in=[])
+        for (app_label, model_name), ids in ids_by_model.items():
+            condition |= Q(content_type__app_label=app_label, content_type__model=model_name, object_id__in=ids)
         return self.filter(condition)
 
 

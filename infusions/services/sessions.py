@@ -19,6 +19,7 @@ from clinic.accounts.models import User
 from clinic.concurrency import VersionCheck, check_version
 from clinic.models import ClinicSettings
 from clinic.services import record_save
+from clinic.signatures.models import meaning_text
 from clinic.signatures.services import Reauthentication, require_reauthentication, signature_create
 from infusions.choices import CourseStatus, Fasting, PregnancyCheck, SessionStatus
 from infusions.dosing import RateSegment, calculate, check_dose, total_mg, volume_is_unusual
@@ -38,7 +39,6 @@ from infusions.signing import (
     ADDENDUM_STATEMENT,
     SESSION_STATEMENTS,
     SignatureMeaning,
-    meaning_text,
     session_sign_meanings,
 )
 from infusions.vitals import VitalsReading, evaluate, evaluate_predose

@@ -23,7 +23,7 @@ from infusions.choices import SessionStatus
 from infusions.models import AdverseEvent, InfusionSession, StockCount, StockMovement, Vial, VialStatus
 from infusions.selectors_stock import unreconciled_sessions
 from patients.demo import DEMO_PATIENT_COUNT
-from patients.models import Patient
+from patients.models import Patient, Screening
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +58,8 @@ def test_seed_creates_every_role_patients_and_sessions_in_every_state_once(setti
     signatures = ElectronicSignature.objects.filter(content_type__model="infusionsession")
     assert sorted(signatures.values_list("object_id", flat=True)) == sorted(signed.values_list("pk", flat=True))
     assert ElectronicSignature.objects.filter(content_type__model="addendum").count() == 1
+    reviewed = Screening.objects.exclude(status="pending")
+    assert ElectronicSignature.objects.filter(content_type__model="screening").count() == reviewed.count() > 0
     assert all(result.ok for result in signatures_verify(list(ElectronicSignature.objects.all())))
     call_command("verify_signatures", stdout=io.StringIO())
     assert StockMovement.objects.filter(kind="waste", witness__isnull=False).count() > 10
