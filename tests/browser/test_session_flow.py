@@ -152,4 +152,10 @@ def test_nurse_charts_and_clinician_signs(page):
     page.wait_for_load_state("networkidle")
     assert page.get_by_text("IV site checked at removal: no redness or swelling.").is_visible()
     assert page.get_by_test_id("addendum").get_by_test_id("signature-meaning").inner_text() == "Authorship"
+    page.get_by_role("link", name="Printable record").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_test_id("signature-status").first.inner_text().strip().startswith("Signature verified")
+    assert not serious_accessibility_violations(page)
+    screenshot(page, "session_record_print")
+    page.go_back()
     screenshot(page, "session_chart_signed")

@@ -495,3 +495,14 @@ def test_verification_is_batched_per_kind(nurse, clinician, django_assert_max_nu
     with django_assert_max_num_queries(4):  # session rows, vitals, rate changes, medications
         results = signatures_verify(signatures)
     assert all(result.ok for result in results)
+
+
+def test_the_printed_referral_summary_shows_each_infusions_signature(nurse, clinician, clinician_client):
+    session = signed(nurse, clinician)
+    page = clinician_client.get(reverse("infusions:patient_summary", kwargs={"pk": session.patient_id}))
+    [(shown, [check])] = page.context["signed_sessions"]
+    assert (shown, check.ok, check.signature.printed_name) == (session, True, "Jordan Lee")
+    summary = page.text[page.text.index('data-testid="signed-sessions"') :]
+    assert "Jordan Lee" in summary
+    assert "Approval" in summary
+    assert "Verified" in summary
