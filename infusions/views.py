@@ -147,8 +147,8 @@ def notes_form(session: InfusionSession) -> forms.NotesForm:
     return forms.NotesForm(initial={name: getattr(session, name) for name in fields}, record=session)
 
 
-def sign_form(session: InfusionSession, request: Any, data: Any = None) -> forms.SignForm:
-    return forms.SignForm(data, meanings=session_sign_meanings(session, request.user), signer=request.user,
+def sign_form(session: InfusionSession, request: Any) -> forms.SignForm:
+    return forms.SignForm(meanings=session_sign_meanings(session, request.user), signer=request.user,
                           request=request, signed_record=session)  # fmt: skip
 
 
