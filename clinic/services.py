@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Model
 
 from clinic.accounts.models import User
+from clinic.concurrency import VersionCheck, check_version
 from clinic.models import ClinicalRecord
 
 VOID_REASON_REQUIRED = "Give a reason for voiding this record (at least 5 characters)."
@@ -28,13 +29,25 @@ def record_void(*, record: ClinicalRecord, by: User, reason: str) -> ClinicalRec
     return locked
 
 
+RECORD_VOIDED = "This record is voided and can no longer be edited."
+
+
 @transaction.atomic
-def record_save(*, record: Model, by: User) -> Model:
-    """Save a new or edited clinical record (not a patient's identity) after full validation, stamping authorship."""
+def record_save(*, record: Model, by: User, version: VersionCheck | None = None) -> Model:
+    """Save a new or edited clinical record after full validation, stamping authorship.
+
+    With ``version`` (an edit form's ``version_check()``), the row is first locked and compared with the version the
+    form was shown: a change saved by someone else in between refuses this save (``clinic.concurrency``, H7).
+    """
     if record.pk is None:
         record.created_by = by
+    elif version is not None:
+        locked = type(record)._base_manager.select_for_update().get(pk=record.pk)
+        check_version(locked, version)
+        if getattr(locked, "is_voided", False):
+            raise ValidationError(RECORD_VOIDED)
     elif getattr(record, "is_voided", False):
-        raise ValidationError("This record is voided and can no longer be edited.")
+        raise ValidationError(RECORD_VOIDED)
     record.updated_by = by
     record.full_clean()
     record.save()

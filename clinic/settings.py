@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "clinic",
     "clinic.accounts",
     "clinic.audit",
+    "clinic.signatures",
     "patients",
     "infusions",
 ]

@@ -18,3 +18,7 @@ class InfusionsConfig(AppConfig):
         from patients.panels import register_panel
 
         register_panel(side_effects_panel)
+
+        from infusions import signing
+
+        signing.register()

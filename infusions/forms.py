@@ -11,7 +11,9 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.utils import timezone
 
-from clinic.forms import CrispyFormMixin, DateInput, DateTimeInput, DecimalInput
+from clinic.forms import ConcurrencyFormMixin, CrispyFormMixin, DateInput, DateTimeInput, DecimalInput
+from clinic.signatures.forms import SignatureFormMixin
+from clinic.signatures.models import meaning_text
 from infusions.adverse import GRADE_DEFINITIONS, SERIOUSNESS_CRITERIA, seriousness_problems
 from infusions.choices import Fasting, PregnancyCheck
 from infusions.models import (
@@ -24,6 +26,7 @@ from infusions.models import (
     VitalSign,
 )
 from infusions.models.session import PADSS_ITEMS
+from infusions.signing import ADDENDUM_STATEMENT, SESSION_STATEMENTS
 
 PADSS_LABELS = {
     "padss_vitals": "Vital signs (2: within 20% of baseline · 1: 20–40% · 0: more than 40%)",
@@ -99,7 +102,10 @@ class CancelForm(CrispyFormMixin, forms.Form):
     no_show = forms.BooleanField(label="The patient did not come (no-show)", required=False)
 
 
-class DoseForm(CrispyFormMixin, SecondCheckMixin):
+class DoseForm(ConcurrencyFormMixin, CrispyFormMixin, SecondCheckMixin):
+    """Weight, preparation and dose of the session; refused if another nurse set them since the form was shown."""
+
+    concurrency_fields = ("weight_kg", "preparation", "dose_per_kg")
     weight_kg = forms.DecimalField(label="Weight today (kg)", max_digits=5, decimal_places=1, widget=DecimalInput())
     preparation = forms.ModelChoiceField(queryset=DrugPreparation.objects.filter(is_active=True), empty_label=None)
     dose_per_kg = forms.DecimalField(max_digits=5, decimal_places=3, widget=DecimalInput())
@@ -204,7 +210,10 @@ class OverrideForm(CrispyFormMixin, forms.Form):
     reason = forms.CharField(label="Why it is safe to start", widget=forms.Textarea(attrs={"rows": 2}), min_length=10)
 
 
-class NotesForm(CrispyFormMixin, forms.Form):
+class NotesForm(ConcurrencyFormMixin, CrispyFormMixin, forms.Form):
+    """Pain before and after and the note; refused if someone else changed them since the form was shown."""
+
+    concurrency_fields = ("pain_before", "pain_after", "note")
     pain_before = forms.IntegerField(label="Pain before (0-10)", min_value=0, max_value=10, required=False)
     pain_after = forms.IntegerField(label="Pain after (0-10)", min_value=0, max_value=10, required=False)
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -229,17 +238,31 @@ class DischargeForm(CrispyFormMixin, forms.Form):
         return {item: self.cleaned_data[item] for item in PADSS_ITEMS}
 
 
-class AddendumForm(CrispyFormMixin, forms.Form):
+class AddendumForm(CrispyFormMixin, SignatureFormMixin):
+    """An addendum, signed by its author with their password (21 CFR 11.200)."""
+
     text = forms.CharField(label="Addendum", widget=forms.Textarea(attrs={"rows": 3}), min_length=5)
+    layout = Layout("text", "password")
+    statement = ADDENDUM_STATEMENT
 
 
-class SignForm(CrispyFormMixin, forms.Form):
-    confirm = forms.BooleanField(
-        label="I have reviewed this record. Signing locks it; later corrections become addenda.", required=True
+class SignForm(CrispyFormMixin, SignatureFormMixin):
+    """The signature that locks a discharged session: its meaning, and the signer's password again (11.50, 11.200)."""
+
+    meaning = forms.ChoiceField(
+        label="What your signature means",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what your signature means."},
     )
+    layout = Layout("meaning", "password")
+
+    def __init__(self, *args: Any, meanings: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["meaning"].choices = [(m, meaning_text(m, SESSION_STATEMENTS[m])) for m in meanings]
+        self.fields["meaning"].initial = meanings[0]
 
 
-class AdverseEventForm(CrispyFormMixin, forms.ModelForm):
+class AdverseEventForm(ConcurrencyFormMixin, CrispyFormMixin, forms.ModelForm):
     """A side effect. Grade definitions are shown with the choice; seriousness is asked separately (clinical.md 4)."""
 
     seriousness_criteria = forms.MultipleChoiceField(

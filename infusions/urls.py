@@ -1,6 +1,6 @@
 from django.urls import path
 
-from infusions import views, views_adverse, views_outcomes, views_stock
+from infusions import views, views_adverse, views_outcomes, views_records, views_stock
 
 app_name = "infusions"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("courses/<int:pk>/", views.CourseDetailView.as_view(), name="course_detail"),
     path("courses/<int:pk>/sessions/new/", views.SessionScheduleView.as_view(), name="session_schedule"),
     path("sessions/<int:pk>/", views.SessionChartView.as_view(), name="session_chart"),
+    path("sessions/<int:pk>/print/", views_records.SessionPrintView.as_view(), name="session_print"),
+    path("sessions/<int:pk>/record.json", views_records.SessionExportView.as_view(), name="session_export"),
     path("side-effects/", views_adverse.AdverseEventQueueView.as_view(), name="adverse_event_queue"),
     path("side-effects/overview/", views_adverse.SafetyOverviewView.as_view(), name="safety_overview"),
     path("side-effects/export.csv", views_adverse.AdverseEventExportView.as_view(), name="adverse_event_export"),

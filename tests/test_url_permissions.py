@@ -123,6 +123,8 @@ MATRIX: dict[str, tuple[str | HTTPStatus, dict[str, HTTPStatus]]] = {
     "infusions:course_detail": (FOUND, SESSION_READERS),
     "infusions:session_schedule": (FOUND, SCHEDULERS),
     "infusions:session_chart": (FOUND, CHART),
+    "infusions:session_print": (FOUND, CHART),
+    "infusions:session_export": (FOUND, CHART),
     **{f"infusions:session_{action}": (FOUND, CHART_ACTION) for action in SESSION_ACTIONS},
     "infusions:session_override": (FOUND, CLINICIAN_ACTION),
     "infusions:adverse_event_queue": (FOUND, CHART),

@@ -120,6 +120,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "axes.delete_accessattempt",
         "axes.view_accessfailurelog",
         "axes.view_accesslog",
+        "signatures.view_electronicsignature",
         "pghistory.view_events",
         "pghistory.view_context",
         "patients.view_contraindicationitem",

@@ -12,8 +12,9 @@ from django.utils import timezone
 from clinic.audit.models import PatientAccessEvent
 from clinic.services import record_void
 from patients.choices import ScreeningStatus
+from patients.forms import PatientForm
 from patients.models import Allergy, ContraindicationItem, Patient, Screening
-from tests.factories import PatientFactory, UserFactory
+from tests.factories import TEST_PASSWORD, PatientFactory, UserFactory, version_of
 from tests.patients.factories import (
     AllergyFactory,
     BodyMeasurementFactory,
@@ -27,8 +28,8 @@ from tests.patients.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# fixed: session, user, second-factor device, permissions, audit, one query per section (+2 questionnaires)
-PATIENT_PAGE_QUERIES = 24
+# fixed: session, user, second-factor device, permissions, audit, a query per section, questionnaires, signatures
+PATIENT_PAGE_QUERIES = 25
 
 
 def detail(patient: Patient) -> str:
@@ -152,6 +153,7 @@ def test_editing_demographics_records_who_changed_what(clinician_client):
     patient = PatientFactory(phone="(555) 010-0000")
     data = {**VALID_REGISTRATION, "given_name": patient.given_name, "family_name": patient.family_name}
     data.update(date_of_birth=patient.date_of_birth.isoformat(), phone="(555) 010-9999", status="on_hold")
+    data.update(version_of(PatientForm, patient))
     response = clinician_client.post(reverse("patients:patient_update", kwargs={"pk": patient.pk}), data)
     assert response.status_code == HTTPStatus.FOUND
     patient.refresh_from_db()
@@ -226,14 +228,18 @@ def review_url(screening: Screening) -> str:
 
 def test_clinician_clears_a_relative_finding_only_with_a_justification(clinician_client):
     screening = ScreeningFactory(answers={"pregnancy": True})
-    refused = clinician_client.post(review_url(screening), {"decision": "clear", "justification": ""})
+    refused = clinician_client.post(
+        review_url(screening), {"decision": "clear", "justification": "", "password": TEST_PASSWORD}
+    )
     assert refused.status_code == HTTPStatus.OK
     assert "write why treatment is reasonable" in refused.text
     screening.refresh_from_db()
     assert screening.status == ScreeningStatus.PENDING
 
     justification = "Negative urine hCG today; contraception confirmed; benefit outweighs risk."
-    clinician_client.post(review_url(screening), {"decision": "clear", "justification": justification})
+    clinician_client.post(
+        review_url(screening), {"decision": "clear", "justification": justification, "password": TEST_PASSWORD}
+    )
     screening.refresh_from_db()
     assert (screening.status, screening.reviewed_by.username) == (ScreeningStatus.CLEARED, "t_clinician")
 
@@ -242,7 +248,7 @@ def test_absolute_finding_offers_only_declining(clinician_client):
     screening = ScreeningFactory(answers={"ketamine_hypersensitivity": True})
     page = clinician_client.get(review_url(screening))
     assert [value for value, _ in page.context["form"].fields["decision"].choices] == ["decline"]
-    forced = clinician_client.post(review_url(screening), {"decision": "clear"})
+    forced = clinician_client.post(review_url(screening), {"decision": "clear", "password": TEST_PASSWORD})
     assert forced.status_code == HTTPStatus.OK
     screening.refresh_from_db()
     assert screening.status == ScreeningStatus.PENDING
