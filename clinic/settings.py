@@ -224,4 +224,4 @@ LOGGING = {
 
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "Ketamine Infusion Clinic")
 # Demo logins only exist in databases seeded by `manage.py seed_demo` (refused unless DEBUG is on).
-DEMO_PASSWORD = "demo-clinic-2026"  # noqa: S105 - documented demo login, refused in production
+DEMO_PASSWORD = "demo-clinic-2026"  # noqa: S105 - documented demo login, refused in production  # nosec

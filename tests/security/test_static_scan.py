@@ -196,3 +196,27 @@ ALLOWED_OPT_OUTS: dict[tuple[str, str], str] = {
 
 def test_only_the_health_probe_opts_out_of_login_and_nothing_out_of_csrf():
     check(findings(app_python(), OPT_OUTS), ALLOWED_OPT_OUTS)
+
+
+# bandit's exceptions (J1; `make security`) ---------------------------------------------------------------------
+
+
+def test_every_bandit_exception_gives_its_reason():
+    """A ``# nosec`` line carries a comment with the reason (or follows one); each skip in pyproject.toml too."""
+    import tomllib
+
+    bare = []
+    for path, text in app_python().items():
+        lines = text.splitlines()
+        for n, line in enumerate(lines):
+            if "# nosec" not in line:
+                continue
+            comment = line.split("# nosec")[0].partition("#")[2]
+            above = lines[n - 1].strip() if n else ""
+            if len(comment.split()) < 3 and not (above.startswith("#") and len(above.split()) >= 4):
+                bare.append(f"{path}:{n + 1}")
+    assert bare == []
+
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    for test_id in tomllib.loads(pyproject)["tool"]["bandit"].get("skips", []):
+        assert re.search(rf'"{test_id}",\s*#\s*\S+(\s+\S+){{3,}}', pyproject), f"{test_id} is skipped without a reason"
