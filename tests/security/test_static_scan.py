@@ -220,3 +220,19 @@ def test_every_bandit_exception_gives_its_reason():
     pyproject = (ROOT / "pyproject.toml").read_text()
     for test_id in tomllib.loads(pyproject)["tool"]["bandit"].get("skips", []):
         assert re.search(rf'"{test_id}",\s*#\s*\S+(\s+\S+){{3,}}', pyproject), f"{test_id} is skipped without a reason"
+
+
+# J4: uploads ---------------------------------------------------------------------------------------------------------
+
+
+def test_the_app_takes_no_file_uploads():
+    """No upload to store, serve or execute (security.md J4 is not applicable while this holds)."""
+    from django.apps import apps
+    from django.db.models import FileField
+
+    file_fields = [
+        f"{m._meta.label}.{f.name}" for m in apps.get_models() for f in m._meta.fields if isinstance(f, FileField)
+    ]
+    assert file_fields == []
+    assert findings(app_python(), re.compile(r"request\.FILES|FileField\(|ImageField\(")) == set()
+    assert findings(own_files("templates", ".html"), re.compile(r'type="file"|multipart/form-data')) == set()
