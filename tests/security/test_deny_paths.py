@@ -331,3 +331,16 @@ def test_injected_sort_and_filter_values_are_ignored_or_refused_never_a_500_or_s
                 failures.append(f"{said}: reached ORDER BY")
 
     assert not failures, failures
+
+
+def test_session_cookie_replayed_after_logout_is_sent_to_login(objects):
+    """Logout ends the session on the server, not only in the browser (security.md B5; ASVS 7.4.1)."""
+    client = logged_in("nurse")
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert client.post(reverse("logout")).status_code == HTTPStatus.FOUND
+
+    client.cookies[settings.SESSION_COOKIE_NAME] = key  # a copy of the cookie kept from before
+    failures = sweep(client, [url_for("patients:patient_detail", objects), reverse("home")], sent_to_login)
+
+    assert not failures, failures
+    assert not Session.objects.filter(session_key=key).exists()
