@@ -11,6 +11,7 @@ which keeps the suite fast; ``guarded_row_changes`` proves that no clinical row,
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from http import HTTPStatus
 from typing import Any
 
@@ -54,13 +55,23 @@ def sent_to_login(response: Any, login_url: str = LOGIN_URL) -> bool:
     return response.status_code == HTTPStatus.FOUND and response["Location"].startswith(login_url)
 
 
-def sweep(client: Client, urls: list[str], refused: Any, methods: tuple[str, ...] = ("get", "post")) -> list[str]:
-    """Send each URL with each method; list every request not ``refused(response)`` or that changed a guarded row."""
+def sweep(
+    client: Client,
+    urls: list[str],
+    refused: Any,
+    methods: tuple[str, ...] = ("get", "post"),
+    queries: Counter[int] | None = None,
+) -> list[str]:
+    """Send each URL with each method; list every request not ``refused(response)`` or that changed a guarded row.
+    ``queries`` counts how many requests ran how many SQL queries."""
     failures = []
     for url in urls:
         for method in methods:
             before = guarded_row_changes()
-            response = getattr(client, method)(url)
+            with CaptureQueriesContext(connection) as captured:
+                response = getattr(client, method)(url)
+            if queries is not None:
+                queries[len(captured)] += 1
             if not refused(response):
                 failures.append(f"{method.upper()} {url} -> {response.status_code} {response.get('Location', '')}")
             if guarded_row_changes() != before:
@@ -74,11 +85,13 @@ def sweep(client: Client, urls: list[str], refused: Any, methods: tuple[str, ...
 def test_anonymous_get_and_post_on_every_protected_url_are_sent_to_login(client, objects):
     urls = [url_for(name, objects) for name in PROTECTED]
     admin_urls = [u for u in urls if u.startswith("/admin/")]
+    queries: Counter[int] = Counter()
 
-    failures = sweep(client, [u for u in urls if u not in admin_urls], sent_to_login)
+    failures = sweep(client, [u for u in urls if u not in admin_urls], sent_to_login, queries=queries)
     failures += sweep(client, admin_urls, lambda r: sent_to_login(r, reverse("admin:login")))
 
     assert not failures, failures
+    assert set(queries) == {0}, "anonymous requests are turned away before any database work"
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -86,9 +99,15 @@ def test_role_is_refused_get_and_post_on_every_url_the_matrix_forbids_it(objects
     forbidden = [name for name in sorted(MATRIX) if MATRIX[name][1][role] == FORBIDDEN]
     assert forbidden or role == "clinician", "every role but the clinician is refused something"
 
-    failures = sweep(logged_in(role), [url_for(name, objects) for name in forbidden], lambda r: r.status_code == 403)
+    queries: Counter[int] = Counter()
+
+    failures = sweep(
+        logged_in(role), [url_for(name, objects) for name in forbidden], lambda r: r.status_code == 403, queries=queries
+    )
 
     assert not failures, failures
+    # Every refusal costs the same few queries (session, user, permissions, the 403 page): none reads a record first.
+    assert len(queries) <= 1, queries
 
 
 def admin_changelists() -> list[tuple[str, str]]:
