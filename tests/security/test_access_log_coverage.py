@@ -11,10 +11,9 @@ from __future__ import annotations
 from http import HTTPStatus
 
 import pytest
-from django.test import Client
 
 from clinic.audit.models import PatientAccessEvent
-from tests.conftest import make_role_user
+from tests.security.support import signed_in
 from tests.test_url_permissions import MATRIX, OK, make_objects, url_for, url_kwargs
 
 pytestmark = pytest.mark.django_db
@@ -38,8 +37,7 @@ def test_every_page_about_one_patient_logs_exactly_one_access_for_that_patient(r
     objs = make_objects()
     names = [name for name in pages_about_one_patient(objs) if MATRIX[name][1][role] == OK]
     assert len(names) >= EXPECTED_AT_LEAST[role], names
-    client, user = Client(), make_role_user(role)
-    client.force_login(user)
+    client, user = signed_in(role)
 
     failures = []
     for name in names:

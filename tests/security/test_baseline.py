@@ -18,12 +18,11 @@ from django.conf import global_settings, settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.auth.password_validation import get_default_password_validators, validate_password
 from django.core.exceptions import ValidationError
-from django.test import Client
 from django.urls import reverse
 
 from clinic import settings as project_settings
 from clinic.accounts.models import User
-from tests.conftest import make_role_user
+from tests.security.support import signed_in
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -88,8 +87,7 @@ def test_production_cookies_are_secure_http_only_and_same_site():
 
 @pytest.mark.django_db
 def test_session_cookie_is_sent_with_its_flags_and_pages_with_the_browser_protection_headers():
-    client = Client()
-    client.force_login(make_role_user("nurse"))
+    client, _ = signed_in("nurse")
     response = client.get(reverse("patients:patient_list"))
 
     assert response.status_code == HTTPStatus.OK

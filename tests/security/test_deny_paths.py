@@ -26,7 +26,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from tests.conftest import ROLES, make_role_user
-from tests.security.support import accepts_post, guarded_row_changes
+from tests.security.support import accepts_post, guarded_row_changes, signed_in
 from tests.test_url_permissions import FORBIDDEN, MATRIX, OK, POST_ONLY, PUBLIC, make_objects, url_for
 
 pytestmark = pytest.mark.django_db
@@ -46,9 +46,7 @@ def allowed(name: str, statuses: tuple[HTTPStatus, ...] = (OK,)) -> list[str]:
 
 
 def logged_in(role: str, **client_kwargs: Any) -> Client:
-    client = Client(**client_kwargs)
-    client.force_login(make_role_user(role))
-    return client
+    return signed_in(role, **client_kwargs)[0]
 
 
 def sent_to_login(response: Any, login_url: str = LOGIN_URL) -> bool:
@@ -131,8 +129,7 @@ def test_admin_sends_staff_without_admin_access_to_the_admin_login(role):
 
 
 def test_clinic_admin_is_refused_admin_pages_of_models_it_holds_no_permission_on(objects):
-    client, user = Client(), make_role_user("clinic_admin")
-    client.force_login(user)
+    client, user = signed_in("clinic_admin")
     hidden = [
         url
         for url, perm in admin_changelists()
@@ -233,8 +230,7 @@ def test_login_and_logout_without_a_csrf_token_are_refused():
 
 @pytest.mark.parametrize("role", ROLES)
 def test_deactivated_user_with_a_live_session_is_sent_to_login_everywhere(objects, role):
-    client, user = Client(), make_role_user(role)
-    client.force_login(user)
+    client, user = signed_in(role)
     user.is_active = False
     user.save(update_fields=["is_active"])
     urls = [url_for(name, objects) for name in PROTECTED if role in allowed(name, (OK, POST_ONLY))]

@@ -23,7 +23,6 @@ from django.contrib import admin
 from django.core.management import call_command
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.db import models
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,6 +30,7 @@ from infusions.choices import SessionDrug
 from infusions.models import AdverseEvent, ExternalReport, InfusionSession, SessionMedication, Vial
 from patients.models import QuestionnaireResponse
 from tests.conftest import ROLES, make_role_user
+from tests.security.support import signed_in
 from tests.test_url_permissions import MATRIX, OK, make_objects, url_kwargs
 
 pytestmark = pytest.mark.django_db
@@ -167,9 +167,7 @@ def test_script_in_every_free_text_field_is_shown_as_text_on_every_page(seeded):
     assert len(fields) > 60, "the walk finds the clinic's free-text fields"
     markers = inject(fields)
     show_conditional_text()
-    clients = {role: Client() for role in ROLES}
-    for role, client in clients.items():
-        client.force_login(make_role_user(role))
+    clients = {role: signed_in(role)[0] for role in ROLES}
 
     pages = [(name, url_kwargs(name, seeded)) for name in MATRIX if not name.startswith("admin:")]
     requests = [
