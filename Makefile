@@ -10,7 +10,7 @@ PORT ?= 8000
 # Production-like check of the security settings (used by `make test` and `make deploy-check`).
 PROD_ENV := DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=') DJANGO_ALLOWED_HOSTS=clinic.example.org
 
-.PHONY: help run serve test lint fmt browser browser-deps deploy-deps install install-dev migrate seed deploy-check \
+.PHONY: help run serve test lint security fmt browser browser-deps deploy-deps install install-dev migrate seed deploy-check \
 	deploy-test loadtest faults backup restore db-stop clean
 
 help:
@@ -22,6 +22,7 @@ help:
 	@echo "make loadtest     20 nurses + 5 clinicians against nginx + gunicorn, then every write checked"
 	@echo "make faults       PostgreSQL restart under load, killed worker, request past the timeout"
 	@echo "make backup | restore FILE=var/backups/x.dump"
+	@echo "make security bandit on the app code (also in make test)"
 	@echo "make lint | fmt | deploy-check | db-stop | clean"
 
 $(VENV)/bin/activate:
@@ -85,6 +86,10 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# bandit on the app code (not tests, not migrations); configuration and skips with reasons in pyproject.toml.
+security: install-dev
+	$(VENV)/bin/bandit -c pyproject.toml -r clinic patients infusions -q
+
 fmt: install-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
@@ -92,7 +97,7 @@ fmt: install-dev
 deploy-check: install
 	$(PROD_ENV) $(MANAGE) check --deploy --fail-level WARNING
 
-test: install-dev browser-deps deploy-deps lint
+test: install-dev browser-deps deploy-deps lint security
 	DJANGO_DEBUG=1 $(MANAGE) check --fail-level WARNING
 	DJANGO_DEBUG=1 $(MANAGE) makemigrations --check --dry-run
 	$(PROD_ENV) $(MANAGE) check --deploy --fail-level WARNING

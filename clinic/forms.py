@@ -228,3 +228,15 @@ def display_value(field: forms.Field, value: Any) -> str:
     if isinstance(value, dt.date):
         return formats.date_format(value, "j M Y")
     return str(canonical_value(value))
+
+
+def query_id(value: str | None) -> int | None:
+    """A record id from the query string (``?receipt=12``), or None for anything else.
+
+    Parsed by a form field, never by ``int()`` on ``str.isdigit()``: ``"²".isdigit()`` is true and ``int("²")``
+    raises (security.md C5; found by tests/security/test_deny_paths.py).
+    """
+    try:
+        return forms.IntegerField(min_value=1, max_value=2**31 - 1).clean(value)
+    except ValidationError:
+        return None

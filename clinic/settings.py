@@ -297,4 +297,4 @@ EMAIL_TIMEOUT = 10
 
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "Ketamine Infusion Clinic")
 # Demo logins only exist in databases seeded by `manage.py seed_demo` (refused unless DEBUG is on).
-DEMO_PASSWORD = "demo-clinic-2026"  # noqa: S105 - documented demo login, refused in production
+DEMO_PASSWORD = "demo-clinic-2026"  # noqa: S105 - documented demo login, refused in production  # nosec

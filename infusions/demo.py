@@ -85,7 +85,7 @@ class DemoInfusions:
     def __init__(self) -> None:
         self.fake = Faker("en_US")
         self.fake.seed_instance(2027)
-        self.rng = random.Random(2027)  # noqa: S311 - reproducible demo data, not security
+        self.rng = random.Random(2027)  # noqa: S311 - reproducible demo data, not security  # nosec
         self.now = timezone.now().replace(second=0, microsecond=0)
         self.today, self.tz = timezone.localdate(), timezone.get_current_timezone()
         users = {u.username: u for u in User.objects.filter(username__in=["frontdesk", "nurse", "clinician"])}

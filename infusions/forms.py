@@ -9,6 +9,7 @@ from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.contrib.auth import authenticate
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
 from clinic.forms import ConcurrencyFormMixin, CrispyFormMixin, DateInput, DateTimeInput, DecimalInput
@@ -335,11 +336,16 @@ class ReviewForm(CrispyFormMixin, forms.Form):
     comment = forms.CharField(label="Review comment", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
+# A report's dates stay within these years, so the period arithmetic (a default start, the day after the end) can
+# never leave Python's date range: ``?end=0001-01-01`` was a 500 (security.md C5; tests/security/test_deny_paths.py).
+REPORT_DATE_VALIDATORS = [MinValueValidator(dt.date(2000, 1, 1)), MaxValueValidator(dt.date(2099, 12, 31))]
+
+
 class PeriodForm(forms.Form):
     """A reporting period from the query string (dates are not identifying); by default the last ``default_days``."""
 
-    start = forms.DateField(required=False, widget=DateInput())
-    end = forms.DateField(required=False, widget=DateInput())
+    start = forms.DateField(required=False, widget=DateInput(), validators=REPORT_DATE_VALIDATORS)
+    end = forms.DateField(required=False, widget=DateInput(), validators=REPORT_DATE_VALIDATORS)
 
     def __init__(self, *args: Any, default_days: int = 90, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

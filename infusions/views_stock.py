@@ -20,7 +20,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from clinic.audit.models import AccessAction
 from clinic.audit.services import patient_access_log_many
 from clinic.exports import csv_response
-from clinic.forms import add_service_errors
+from clinic.forms import add_service_errors, query_id
 from clinic.models import ClinicSettings
 from infusions import forms_stock as forms
 from infusions import services
@@ -73,18 +73,23 @@ class VialListView(PermissionRequiredMixin, ListView):
     template_name = "infusions/stock/vial_list.html"
     paginate_by = 50
 
+    def status(self) -> str:
+        """The status filter: a vial status, "all", or "" (on hand) for anything else (security.md C5)."""
+        status = self.request.GET.get("status", "")
+        return status if status in (*VialStatus.values, "all") else ""
+
     def get_queryset(self) -> Any:
         vials = Vial.objects.for_list()
-        status = self.request.GET.get("status")
+        status = self.status()
         if status in VialStatus.values:
             vials = vials.filter(status=status)
         elif status != "all":
             vials = vials.on_hand()
-        receipt = self.request.GET.get("receipt", "")
-        return vials.filter(receipt_id=int(receipt)) if receipt.isdigit() else vials
+        receipt = query_id(self.request.GET.get("receipt"))
+        return vials if receipt is None else vials.filter(receipt_id=receipt)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        status = self.request.GET.get("status", "")
+        status = self.status()
         return super().get_context_data(statuses=VialStatus.choices, status=status, page_params=f"status={status}",
                                         **kwargs)  # fmt: skip
 
@@ -377,8 +382,8 @@ class CountCreateView(PermissionRequiredMixin, FormView):
         return {**super().get_form_kwargs(), "request": self.request}
 
     def get_initial(self) -> dict[str, Any]:
-        product = self.request.GET.get("product", "")
-        return {"product": int(product)} if product.isdigit() else {}
+        product = query_id(self.request.GET.get("product"))
+        return {} if product is None else {"product": product}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         from infusions.selectors_stock import products_with_balance

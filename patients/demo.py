@@ -131,7 +131,7 @@ class DemoClinic:
     def __init__(self) -> None:
         self.fake = Faker("en_US")
         self.fake.seed_instance(2026)
-        self.rng = random.Random(2026)  # noqa: S311 - reproducible demo data, not security
+        self.rng = random.Random(2026)  # noqa: S311 - reproducible demo data, not security  # nosec
         self.today = timezone.localdate()
         users = {u.username: u for u in User.objects.filter(username__in=["frontdesk", "nurse", "clinician"])}
         self.desk, self.nurse, self.clinician = users["frontdesk"], users["nurse"], users["clinician"]

@@ -8,6 +8,7 @@ from typing import Any
 from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.layout import Column, Div, Field, Fieldset, Layout, Row
 from django import forms
+from django.utils.html import escape
 
 from clinic.forms import ConcurrencyFormMixin, CrispyFormMixin, DateInput, DateTimeInput, DecimalInput
 from clinic.signatures.forms import SignatureFormMixin
@@ -370,7 +371,9 @@ class ScreeningForm(CrispyFormMixin, forms.Form):
                 choices=[("no", "No"), ("yes", "Yes")],
                 coerce=lambda v: v == "yes",
                 widget=forms.RadioSelect,
-                help_text=f"{item.get_level_display()}. {item.guidance}".strip(),
+                # Help text is rendered as HTML (Django's and crispy's `|safe`); the guidance is admin-edited text,
+                # so it is escaped here (stored XSS found by tests/security/test_xss.py; security.md J2).
+                help_text=escape(f"{item.get_level_display()}. {item.guidance}".strip()),
                 error_messages={"required": "Answer yes or no."},
             )
             self.fields[f"notes_{item.pk}"] = forms.CharField(label="Notes", required=False, max_length=500)

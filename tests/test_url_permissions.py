@@ -223,8 +223,8 @@ def test_every_url_is_in_the_matrix():
     assert project_url_names() == set(MATRIX)
 
 
-@pytest.fixture
-def objects(db):
+def make_objects() -> dict:
+    """One patient with one record of every kind the URLs name (also used twice by the cross-patient deny tests)."""
     patient = PatientFactory()
     return {
         "patient": patient,
@@ -243,6 +243,11 @@ def objects(db):
         "vial": (vial := receive(UserFactory(), vial_count=1).vials.get()),
         "movement": vial.movements.get(),
     }
+
+
+@pytest.fixture
+def objects(db):
+    return make_objects()
 
 
 def url_for(name: str, objects) -> str:
