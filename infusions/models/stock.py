@@ -12,7 +12,9 @@ row before accepting an insert, and refuses a balance below zero. A mistake is u
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import pgtrigger
 from django.conf import settings
@@ -25,6 +27,7 @@ from django.utils import timezone
 
 from clinic.audit import track_changes
 from clinic.models import TimeStampedModel
+from infusions.choices import AFTER_INFUSION, SessionStatus
 from infusions.stock import fmt, mg_to_ml
 
 POSITIVE = [MinValueValidator(Decimal("0.001"))]
@@ -44,6 +47,9 @@ class VialStatus(models.TextChoices):
 
 
 DRAWABLE_STATUSES = [VialStatus.SEALED, VialStatus.IN_USE]
+# A session draws from the check-in until the observation ends: a top-up drawn late (the pump gave more than the
+# first draw) is recorded before the administered amount can be.
+DRAWABLE_SESSION_STATUSES = [SessionStatus.CHECKED_IN, SessionStatus.INFUSING, SessionStatus.OBSERVING]
 
 
 class MovementKind(models.TextChoices):
@@ -212,6 +218,36 @@ class Vial(TimeStampedModel):
     @property
     def is_expired(self) -> bool:
         return self.receipt.expires_on < timezone.localdate()
+
+    # What the vial's state allows. The pages offer only these; the services refuse the rest with a sentence.
+
+    def can_be_wasted(self) -> bool:
+        """An opened or quarantined vial with something left (sealed or expired stock is destroyed instead)."""
+        return self.status in (VialStatus.IN_USE, VialStatus.QUARANTINED) and self.remaining_mg > 0
+
+    def can_be_quarantined(self) -> bool:
+        return self.status in DRAWABLE_STATUSES
+
+    def can_be_marked_expired(self) -> bool:
+        return self.is_expired and self.status in (VialStatus.SEALED, VialStatus.IN_USE, VialStatus.QUARANTINED)
+
+    def can_be_destroyed(self) -> bool:
+        """Expired or quarantined stock still holding drug (DEA Form 41)."""
+        return self.status in (VialStatus.EXPIRED, VialStatus.QUARANTINED) and self.remaining_mg > 0
+
+    def can_be_reported_lost(self) -> bool:
+        return self.status not in (VialStatus.DESTROYED, VialStatus.EMPTY)
+
+    def available_actions(self) -> list[str]:
+        """The actions the vial's state allows, most pressing first: waste, expire, destroy, quarantine, loss."""
+        allowed = {
+            "waste": self.can_be_wasted(),
+            "expire": self.can_be_marked_expired(),
+            "destroy": self.can_be_destroyed(),
+            "quarantine": self.can_be_quarantined(),
+            "loss": self.can_be_reported_lost(),
+        }
+        return [action for action, ok in allowed.items() if ok]
 
 
 class MovementQuerySet(models.QuerySet):
@@ -474,6 +510,59 @@ class StockMovement(models.Model):
     @property
     def vial_balance_ml(self) -> Decimal:
         return mg_to_ml(self.vial_balance_mg, self.concentration_mg_ml)
+
+
+@dataclass(frozen=True)
+class SessionStock:
+    """What a session drew, gave, wasted and returned (mg), what it still holds, and what may be recorded next.
+
+    Built by ``infusions.services.session_reconciliation`` from the session's ledger entries.
+    """
+
+    session: Any = field(repr=False, compare=False)
+    drawn_mg: Decimal
+    administered_mg: Decimal
+    wasted_mg: Decimal
+    returned_mg: Decimal
+    in_hand_mg: Decimal
+
+    @property
+    def reconciled(self) -> bool:
+        """Drawn = administered + wasted + returned, and something was drawn (clinical.md 6 [R63])."""
+        return self.drawn_mg > 0 and self.in_hand_mg == 0
+
+    @property
+    def all_given_recorded(self) -> bool:
+        """The session's computed total is recorded as administered (or there is no total: nothing ran)."""
+        return self.session.total_mg is None or self.administered_mg >= self.session.total_mg
+
+    # What the session's state allows. The page offers only these; the services refuse the rest with a sentence.
+
+    def can_draw(self) -> bool:
+        session = self.session
+        return not session.is_voided and session.status in DRAWABLE_SESSION_STATUSES and bool(session.preparation_id)
+
+    def can_administer(self) -> bool:
+        """After the infusion, until the pump's computed total is recorded."""
+        return self.session.status in AFTER_INFUSION and not self.all_given_recorded
+
+    def can_waste_rest(self) -> bool:
+        """What is left once the total given is recorded (or the session was cancelled), witnessed."""
+        after = self.session.status in AFTER_INFUSION and self.all_given_recorded
+        return self.in_hand_mg > 0 and (after or self.session.status == SessionStatus.CANCELLED)
+
+    def can_return(self) -> bool:
+        return self.in_hand_mg > 0
+
+    def available_actions(self) -> list[str]:
+        """The actions the session's state allows: draw, administer, waste, return."""
+        allowed = {
+            "draw": self.can_draw(),
+            "administer": self.can_administer(),
+            "waste": self.can_waste_rest(),
+            "return": self.can_return(),
+        }
+        return [action for action, ok in allowed.items() if ok]
 
 
 class StockCountQuerySet(models.QuerySet):
