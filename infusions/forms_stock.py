@@ -10,12 +10,16 @@ from typing import Any
 
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db.models import Q
 from django.utils import timezone
 
 from clinic.forms import CrispyFormMixin, DateInput, DecimalInput, SecondPersonMixin
 from infusions.forms import PeriodForm as ReportPeriodForm
-from infusions.models import InfusionSession, StockProduct, StockReceipt, Vial
+from infusions.models import Form106Filing, InfusionSession, StockProduct, StockReceipt, Vial
 from infusions.models.stock import BusinessTime, CountKind
+from infusions.services.stock import FILE_FORM_106
 from infusions.stock import fmt
 
 VOLUME = {"max_digits": 6, "decimal_places": 2, "min_value": Decimal("0.01"), "widget": DecimalInput()}
@@ -132,6 +136,38 @@ class LossForm(CrispyFormMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["discovered_on"].initial = timezone.localdate()
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user: Any) -> str:
+        return user.display_name
+
+
+class Form106Form(CrispyFormMixin, forms.ModelForm):
+    """DEA Form 106 filed for a loss or theft (clinical.md 6 [R57]): when, the DEA's reference, who filed it."""
+
+    filed_by = StaffChoiceField(queryset=get_user_model().objects.none(), empty_label=None, label="Filed by")
+
+    class Meta:
+        model = Form106Filing
+        fields = ["filed_on", "reference", "filed_by", "note"]
+        widgets = {"filed_on": DateInput(), "note": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"note": "Optional: e.g. police report number, what the investigation found."}
+
+    layout = Layout(Row(Column("filed_on"), Column("reference"), Column("filed_by")), "note")
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        app_label, codename = FILE_FORM_106.split(".")
+        may_file = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+        staff = get_user_model().objects.filter(is_active=True)
+        self.fields["filed_by"].queryset = (
+            staff.filter(Q(groups__permissions__in=may_file) | Q(user_permissions__in=may_file) | Q(is_superuser=True))
+            .distinct()
+            .order_by("last_name", "first_name", "username")
+        )
+        self.fields["filed_by"].initial = user.pk
+        self.fields["filed_on"].initial = timezone.localdate()
 
 
 class ConfirmForm(CrispyFormMixin, forms.Form):

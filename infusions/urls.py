@@ -46,6 +46,8 @@ urlpatterns = [
     # Ketamine stock ledger (issue #9)
     path("stock/", views_stock.StockDashboardView.as_view(), name="stock_dashboard"),
     path("stock/receipts/new/", views_stock.ReceiptCreateView.as_view(), name="stock_receipt_create"),
+    path("stock/receipts/<int:pk>/", views_stock.ReceiptDetailView.as_view(), name="stock_receipt_detail"),
+    path("stock/receipts/<int:pk>/labels/", views_stock.ReceiptLabelsView.as_view(), name="stock_receipt_labels"),
     path("stock/vials/", views_stock.VialListView.as_view(), name="stock_vial_list"),
     path("stock/vials/<int:pk>/", views_stock.VialDetailView.as_view(), name="stock_vial_detail"),
     *[
@@ -53,6 +55,7 @@ urlpatterns = [
         for key in VialDetailView.action_forms
     ],
     path("stock/entries/<int:pk>/correct/", views_stock.MovementCorrectView.as_view(), name="stock_movement_correct"),
+    path("stock/entries/<int:pk>/form-106/", views_stock.Form106FileView.as_view(), name="stock_form_106_file"),
     path("stock/counts/new/", views_stock.CountCreateView.as_view(), name="stock_count_create"),
     path("stock/reports/inventory/", views_stock.InventoryReportView.as_view(), name="stock_report_inventory"),
     *[

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from clinic.audit.models import AccessAction
 from clinic.audit.services import patient_access_log_many
@@ -24,13 +24,14 @@ from clinic.forms import SecondPersonMixin, add_service_errors
 from clinic.models import ClinicSettings
 from infusions import forms_stock as forms
 from infusions import services
-from infusions.models import StockMovement, Vial
-from infusions.models.stock import SessionStock, VialStatus
+from infusions.models import StockMovement, StockReceipt, Vial
+from infusions.models.stock import MovementKind, SessionStock, VialStatus
 from infusions.selectors_stock import REPORTS, inventory_counts, stock_dashboard
 from infusions.stock import fmt
 from infusions.views import SessionMixin
 
 RECORD = "infusions.record_stock"
+STOCK_LEDGER = "stock_ledger"  # the access log's category for the ledger's pages and reports
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -41,7 +42,15 @@ class StockDashboardView(PermissionRequiredMixin, TemplateView):
     template_name = "infusions/stock/dashboard.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(board=stock_dashboard(), now=timezone.now(), **kwargs)
+        board = stock_dashboard()
+        # The unreconciled sessions name their patients (MRN): each one shown is a read of that record.
+        log_patients_shown(self.request, [session.patient for session in board.unreconciled])
+        return super().get_context_data(board=board, now=timezone.now(), **kwargs)
+
+
+def log_patients_shown(request: Any, patients: list[Any], action: str = AccessAction.VIEW) -> None:
+    """One access-log row per patient a stock page shows (security.md F1), in one INSERT."""
+    patient_access_log_many(request=request, patients=patients, category=STOCK_LEDGER, action=action)
 
 
 class ReceiptCreateView(PermissionRequiredMixin, FormView):
@@ -60,10 +69,36 @@ class ReceiptCreateView(PermissionRequiredMixin, FormView):
         labels = list(receipt.vials.order_by("label").values_list("label", flat=True))
         messages.success(
             self.request,
-            f"Received {receipt.vial_count} × {receipt.product} (lot {receipt.lot_number}). Write these label "
-            f"numbers on the vials: {labels[0]} to {labels[-1]}.",
+            f"Received {receipt.vial_count} × {receipt.product} (lot {receipt.lot_number}). Print the labels, or "
+            f"write these label numbers on the vials: {labels[0]} to {labels[-1]}.",
         )
-        return redirect(f"{reverse('infusions:stock_vial_list')}?receipt={receipt.pk}")
+        return redirect(receipt)
+
+
+@method_decorator(never_cache, name="dispatch")
+class ReceiptDetailView(PermissionRequiredMixin, DetailView):
+    """One delivery as the DEA receipt record holds it, with its vials, their label numbers and where each one is."""
+
+    permission_required = "infusions.view_stockreceipt"
+    template_name = "infusions/stock/receipt_detail.html"
+    context_object_name = "receipt"
+
+    def get_queryset(self) -> Any:
+        return StockReceipt.objects.for_detail()
+
+
+class ReceiptLabelsView(ReceiptDetailView):
+    """Printable vial labels for a delivery (or one vial's, to replace a damaged label). Labels carry no patient
+    data, so printing them is not an access to anyone's record."""
+
+    template_name = "infusions/stock/receipt_labels.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        vials = self.object.vials.all()
+        vial = self.request.GET.get("vial", "")
+        if vial.isdigit():
+            vials = [v for v in vials if v.pk == int(vial)]
+        return super().get_context_data(labels=vials, **kwargs)
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -188,7 +223,8 @@ class VialDetailView(ActionPageMixin, PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         vial = self.get_vial()
-        movements = list(vial.movements.for_log().select_related("reverses", "reversal"))
+        movements = list(vial.movements.for_log())
+        log_patients_shown(self.request, [m.patient for m in movements if m.patient_id])  # the history names MRNs
         return super().get_context_data(vial=vial, movements=movements, forms=self.get_action_forms(),
                                         printed_at=timezone.now(), **kwargs)  # fmt: skip
 
@@ -249,6 +285,37 @@ class MovementCorrectView(PermissionRequiredMixin, FormView):
         return redirect(self.get_movement().vial)
 
 
+class Form106FileView(PermissionRequiredMixin, FormView):
+    """Record that DEA Form 106 was filed for a loss or theft: date, DEA or case reference, who filed it."""
+
+    permission_required = services.FILE_FORM_106
+    form_class = forms.Form106Form
+    template_name = "infusions/stock/form_106_form.html"
+
+    def get_loss(self) -> StockMovement:
+        if not hasattr(self, "_loss"):
+            losses = StockMovement.objects.for_log().filter(kind=MovementKind.LOSS)
+            self._loss = get_object_or_404(losses, pk=self.kwargs["pk"])
+        return self._loss
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(loss=self.get_loss(), **kwargs)
+
+    def form_valid(self, form: forms.Form106Form) -> HttpResponse:
+        try:
+            filing = services.form_106_file(loss=self.get_loss(), by=self.request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        late = " (after its due date)" if filing.filed_late else ""
+        messages.success(self.request, f"DEA Form 106 recorded as filed on {filing.filed_on:%-d %b %Y}{late}, "
+                                       f"reference {filing.reference}.")  # fmt: skip
+        return redirect("infusions:stock_dashboard")
+
+
 # The session's stock: draw, administer, waste the rest, return ----------------------------------------------------
 
 
@@ -269,7 +336,7 @@ class SessionStockView(ActionPageMixin, SessionMixin, TemplateView):
     def get_stock(self) -> SessionStock:
         if not hasattr(self, "_stock"):
             session = self.get_session()
-            self._movements = list(session.stock_movements.for_log().select_related("reverses", "reversal"))
+            self._movements = list(session.stock_movements.for_log())
             self._stock = services.session_reconciliation(session, self._movements)
         return self._stock
 
@@ -363,7 +430,7 @@ class StockReportView(PermissionRequiredMixin, TemplateView):
         report = REPORTS[self.report](first, last)
         as_csv = request.GET.get("format") == "csv"
         action = AccessAction.EXPORT if as_csv else AccessAction.VIEW
-        patient_access_log_many(request=request, patients=report.patients, category="stock_ledger", action=action)
+        log_patients_shown(request, report.patients, action)
         if as_csv:
             return csv_response(f"ketamine-{self.report}-{first}-{last}.csv", report.columns, report.rows)
         context = self.get_context_data(report=report, first=first, last=last, period=period, key=self.report,

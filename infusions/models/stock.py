@@ -18,6 +18,7 @@ from typing import Any
 
 import pgtrigger
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -114,6 +115,13 @@ class StockProduct(models.Model):
         return f"{fmt(self.concentration_mg_ml)} mg/mL × {fmt(self.volume_ml)} mL"
 
 
+class ReceiptQuerySet(models.QuerySet):
+    def for_detail(self) -> ReceiptQuerySet:
+        """With the product, who received it, and its vials in label order (each with who opened it)."""
+        vials = Vial.objects.select_related("product", "opened_by").order_by("label")
+        return self.select_related("product", "received_by").prefetch_related(models.Prefetch("vials", vials))
+
+
 class StockReceipt(models.Model):
     """A delivery of one product and lot: what the DEA receipt record needs (clinical.md 6 [R52]). Append-only."""
 
@@ -128,6 +136,8 @@ class StockReceipt(models.Model):
     vial_count = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
     received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(db_default=Now(), editable=False)
+
+    objects = ReceiptQuerySet.as_manager()
 
     class Meta:
         ordering = ["-received_on", "-id"]
@@ -146,6 +156,17 @@ class StockReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.vial_count} × {self.product} lot {self.lot_number}, {self.received_on:%d %b %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("infusions:stock_receipt_detail", kwargs={"pk": self.pk})
+
+    @property
+    def total_mg(self) -> Decimal:
+        return self.vial_count * self.product.full_vial_mg
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_on < timezone.localdate()
 
 
 class VialQuerySet(models.QuerySet):
@@ -253,8 +274,18 @@ class Vial(TimeStampedModel):
 class MovementQuerySet(models.QuerySet):
     def for_log(self) -> MovementQuerySet:
         return self.select_related(
-            "product", "vial__receipt", "session", "patient", "by", "witness", "second_witness", "reverses"
-        ).order_by("occurred_at", "id")
+            "product", "vial__receipt", "session", "patient", "by", "witness", "second_witness", "reverses",
+            "reversal", "form_106__filed_by",
+        ).order_by("occurred_at", "id")  # fmt: skip
+
+    def form_106_unfiled(self) -> MovementQuerySet:
+        """Losses and thefts whose DEA Form 106 is not filed yet (a loss reversed as entered in error needs none),
+        the most urgent first."""
+        return (
+            self.filter(kind=MovementKind.LOSS, form_106__isnull=True, reversal__isnull=True)
+            .select_related("vial", "product", "by")
+            .order_by("form_106_due_on", "id")
+        )
 
     def between(self, first: dt.date, last: dt.date) -> MovementQuerySet:
         from clinic.dates import local_day_bounds
@@ -510,6 +541,81 @@ class StockMovement(models.Model):
     @property
     def vial_balance_ml(self) -> Decimal:
         return mg_to_ml(self.vial_balance_mg, self.concentration_mg_ml)
+
+    @property
+    def form_106_filing(self) -> Form106Filing | None:
+        try:
+            return self.form_106
+        except ObjectDoesNotExist:
+            return None
+
+    @property
+    def is_reversed(self) -> bool:
+        try:
+            return self.reversal is not None
+        except ObjectDoesNotExist:
+            return False
+
+    def form_106_state(self, today: dt.date | None = None) -> str:
+        """For a loss or theft: "filed", "overdue" (past the business day after discovery, clinical.md 6 [R57]),
+        "due", or "" when none is needed (not a loss, or a loss reversed as entered in error)."""
+        if self.kind != MovementKind.LOSS or self.form_106_due_on is None or self.is_reversed:
+            return ""
+        if self.form_106_filing is not None:
+            return "filed"
+        return "overdue" if (today or timezone.localdate()) > self.form_106_due_on else "due"
+
+
+class Form106Filing(models.Model):
+    """The DEA Form 106 filed for one loss or theft: the date filed, the DEA or case reference, who filed it
+    (clinical.md 6 [R57]: within one business day of discovery). Append-only evidence, like the ledger; the database
+    accepts it only for a loss entry."""
+
+    loss = models.OneToOneField(StockMovement, on_delete=models.PROTECT, related_name="form_106")
+    filed_on = models.DateField("date filed")
+    reference = models.CharField(
+        "DEA or case reference", max_length=60, help_text="The confirmation or case number the DEA gave."
+    )
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(db_default=Now(), editable=False)
+
+    class Meta:
+        verbose_name = "DEA Form 106 filing"
+        ordering = ["-filed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reference=""),
+                name="form106filing_has_reference",
+                violation_error_message="Enter the DEA confirmation or case reference.",
+            )
+        ]
+        triggers = [
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+            pgtrigger.Trigger(
+                name="only_for_a_loss",
+                operation=pgtrigger.Insert,
+                when=pgtrigger.Before,
+                func="""
+                BEGIN
+                    IF NOT EXISTS (SELECT 1 FROM infusions_stockmovement WHERE id = NEW.loss_id AND kind = 'loss')
+                    THEN
+                        RAISE EXCEPTION 'stock ledger: a DEA Form 106 is filed for a loss or theft entry'
+                            USING ERRCODE = 'check_violation';
+                    END IF;
+                    RETURN NEW;
+                END;
+                """,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"DEA Form 106 filed {self.filed_on:%-d %b %Y}, ref. {self.reference}"
+
+    @property
+    def filed_late(self) -> bool:
+        return self.loss.form_106_due_on is not None and self.filed_on > self.loss.form_106_due_on
 
 
 @dataclass(frozen=True)

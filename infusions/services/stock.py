@@ -9,7 +9,8 @@ Rules, each refused here with a sentence and again by the database:
 - administered + wasted + returned = drawn for every session (``session_reconciliation``);
 - a waste is confirmed by a second member of staff with their own password (``ClinicSettings``, on by default);
 - destruction of stock has two witnesses (DEA Form 41, clinical.md 6 [R56]);
-- a loss or theft flags DEA Form 106, due one business day after discovery (clinical.md 6 [R57]);
+- a loss or theft flags DEA Form 106, due one business day after discovery (clinical.md 6 [R57]); the filing is
+  recorded with its date, DEA or case reference and who filed it (``form_106_file``);
 - nothing is edited or deleted: a correction is a reversing entry with a reason.
 """
 
@@ -33,6 +34,7 @@ from infusions.models.stock import (
     DRAWABLE_SESSION_STATUSES,
     BusinessTime,
     CountKind,
+    Form106Filing,
     MovementKind,
     SessionStock,
     StockCount,
@@ -45,8 +47,10 @@ from infusions.models.stock import (
 from infusions.stock import fmt, ml_to_mg, next_business_day
 
 __all__ = [
+    "FILE_FORM_106",
     "RECORD_STOCK",
     "SessionStock",
+    "form_106_file",
     "movement_correct",
     "product_balance_mg",
     "session_reconciliation",
@@ -65,6 +69,7 @@ __all__ = [
 ]
 
 RECORD_STOCK = "infusions.record_stock"
+FILE_FORM_106 = "infusions.add_form106filing"
 
 
 def _refuse(message: str, field: str | None = None) -> ValidationError:
@@ -444,6 +449,38 @@ def stock_loss(
     if vial.remaining_mg == 0:
         _set_status(vial, VialStatus.EMPTY, f"Lost: {reason.strip()}")
     return movement
+
+
+@transaction.atomic
+def form_106_file(
+    *, loss: StockMovement, filed_on: dt.date, reference: str, filed_by: User, by: User, note: str = ""
+) -> Form106Filing:
+    """Record that DEA Form 106 was filed for a loss or theft: the date, the DEA or case reference, who filed it.
+
+    The dashboard's "Form 106 due" flag clears; a filing after the due date stays marked as late (clinical.md 6
+    [R57]). A filing is evidence: it is not edited or deleted.
+    """
+    loss = StockMovement.objects.select_for_update(of=("self",)).get(pk=loss.pk)
+    if loss.kind != MovementKind.LOSS:
+        raise _refuse("A DEA Form 106 is filed for a loss or theft entry only.")
+    if loss.form_106_filing is not None:
+        raise _refuse("DEA Form 106 is already recorded as filed for this loss.")
+    if loss.is_reversed:
+        raise _refuse("This loss was reversed as entered in error: no Form 106 is due for it.")
+    if filed_on > timezone.localdate():
+        raise _refuse("The filing date cannot be in the future.", "filed_on")
+    # Due the business day after discovery, so discovery was at most 3 days (a weekend) before the due date.
+    if filed_on < loss.form_106_due_on - dt.timedelta(days=3):
+        raise _refuse("The filing date is before the loss was discovered: check the date.", "filed_on")
+    if len(reference.strip()) < 3:
+        raise _refuse("Enter the confirmation or case number the DEA gave (at least 3 characters).", "reference")
+    if not (filed_by.is_active and filed_by.has_perm(FILE_FORM_106)):
+        raise _refuse("Choose the clinician or clinic admin who filed it.", "filed_by")
+    filing = Form106Filing(loss=loss, filed_on=filed_on, reference=reference.strip(), filed_by=filed_by,
+                           note=note.strip(), recorded_by=by)  # fmt: skip
+    filing.full_clean(validate_constraints=False)
+    filing.save()
+    return filing
 
 
 # Corrections -----------------------------------------------------------------------------------------------------

@@ -265,7 +265,9 @@ def test_stock_pages_query_counts_are_flat(clinician_client, ledger_of, django_a
     pages = [
         (reverse("infusions:stock_dashboard"), 23),
         (reverse("infusions:stock_vial_list"), 12),
-        (reverse("infusions:stock_vial_detail", kwargs={"pk": data["vial"].pk}), 13),
+        (reverse("infusions:stock_vial_detail", kwargs={"pk": data["vial"].pk}), 14),
+        (reverse("infusions:stock_receipt_detail", kwargs={"pk": data["vial"].receipt_id}), 12),
+        (reverse("infusions:stock_receipt_labels", kwargs={"pk": data["vial"].receipt_id}), 12),
         (reverse("infusions:session_stock", kwargs={"pk": data["session"].pk}), 19),
         (reverse("infusions:stock_count_create"), 14),
         (reverse("infusions:stock_report_dispensing"), 12),

@@ -27,7 +27,7 @@ from tests.patients.factories import (
 
 pytestmark = pytest.mark.django_db
 
-PATIENT_PAGE_QUERIES = 23  # fixed: session, user, permissions, audit, one query per section (+2 questionnaires)
+PATIENT_PAGE_QUERIES = 24  # fixed: session, user, perms, audit, one query per section and panel (+2 questionnaires)
 
 
 def detail(patient: Patient) -> str:
