@@ -125,7 +125,7 @@ class StockMovementAdmin(PatientLinkedAdmin, ReadOnlyAdmin):
     """Ledger entries; those of a session name its patient (MRN only in the list), and every one shown is logged."""
 
     access_category = "stock_ledger"
-    list_display = ["id", "occurred_at", "kind", "vial", "quantity", "vial_balance", "patient_mrn", "by", "witness"]
+    list_display = ["id", "occurred_at", "kind", "vial", "quantity", "patient_mrn", "by", "witness"]
     list_filter = ["kind", "product"]
     list_select_related = ["vial", "patient", "by", "witness"]
     search_fields = ["vial__label", "patient__mrn"]
@@ -136,10 +136,6 @@ class StockMovementAdmin(PatientLinkedAdmin, ReadOnlyAdmin):
     @admin.display(description="mg", ordering="quantity_mg")
     def quantity(self, movement: StockMovement) -> str:
         return fmt(movement.quantity_mg)
-
-    @admin.display(description="vial balance (mg)")
-    def vial_balance(self, movement: StockMovement) -> str:
-        return fmt(movement.vial_balance_mg)
 
     @admin.display(description="patient", ordering="patient__mrn")
     def patient_mrn(self, movement: StockMovement) -> str:

@@ -412,6 +412,8 @@ class StockMovement(models.Model):
     objects = MovementQuerySet.as_manager()
 
     class Meta:
+        verbose_name = "ledger entry"
+        verbose_name_plural = "ledger entries"
         ordering = ["id"]
         permissions = [
             ("record_stock", "Can record ketamine draws, waste, returns, losses, destruction and counts"),
@@ -645,8 +647,12 @@ class SessionStock:
     # What the session's state allows. The page offers only these; the services refuse the rest with a sentence.
 
     def can_draw(self) -> bool:
+        """From the check-in through the infusion; during the observation only while the pump's total is not yet
+        recorded as given (a top-up drawn and not entered)."""
         session = self.session
-        return not session.is_voided and session.status in DRAWABLE_SESSION_STATUSES and bool(session.preparation_id)
+        if session.is_voided or not session.preparation_id or session.status not in DRAWABLE_SESSION_STATUSES:
+            return False
+        return session.status != SessionStatus.OBSERVING or not self.all_given_recorded
 
     def can_administer(self) -> bool:
         """After the infusion, until the pump's computed total is recorded."""
