@@ -311,3 +311,24 @@ def test_front_desk_does_not_see_the_stock_flag(front_desk_client, nurse):
     response = front_desk_client.get(reverse("patients:patient_detail", kwargs={"pk": session.patient_id}))
     assert response.status_code == HTTPStatus.OK
     assert "patient-unreconciled-draws" not in response.content.decode()
+
+
+@pytest.mark.parametrize("n", [1, 12])
+def test_form_106_pages_query_counts_are_flat(clinician_client, nurse, django_assert_max_num_queries, n):
+    ClinicSettings.current()
+    receipt = receive(nurse, vial_count=n)
+    losses = [
+        services.stock_loss(
+            vial=vial, volume_ml=None, discovered_on=TODAY - dt.timedelta(days=7), reason="Missing", by=nurse
+        )  # fmt: skip
+        for vial in receipt.vials.all()
+    ]
+    for _ in range(n):
+        UserFactory(role=roles.CLINICIAN)  # more people who may have filed it
+    with django_assert_max_num_queries(23):
+        dashboard = clinician_client.get(reverse("infusions:stock_dashboard"))
+    assert len(dashboard.context["board"].form_106_overdue) == n
+    with django_assert_max_num_queries(13):
+        page = clinician_client.get(reverse("infusions:stock_form_106_file", kwargs={"pk": losses[0].pk}))
+    assert page.status_code == HTTPStatus.OK
+    assert len(page.context["form"].fields["filed_by"].queryset) == n + 1
