@@ -320,7 +320,7 @@ def test_form_106_pages_query_counts_are_flat(clinician_client, nurse, django_as
     losses = [
         services.stock_loss(
             vial=vial, volume_ml=None, discovered_on=TODAY - dt.timedelta(days=7), reason="Missing", by=nurse
-        )  # fmt: skip
+        )
         for vial in receipt.vials.all()
     ]
     for _ in range(n):
