@@ -10,12 +10,14 @@ from typing import Any
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.utils import formats, timezone
 
 from clinic.canonical import canonical_value, sha256_hex
 from clinic.concurrency import RecordChanged, VersionCheck, field_values, read_payload, version_payload
+from clinic.services import SECOND_PERSON_WRONG, second_person_check
 
 
 class CrispyFormMixin:
@@ -240,3 +242,62 @@ def query_id(value: str | None) -> int | None:
         return forms.IntegerField(min_value=1, max_value=2**31 - 1).clean(value)
     except ValidationError:
         return None
+
+
+class SecondPersonMixin(forms.Form):
+    """Another member of staff confirms at the screen with their own username and password: a witness to a ketamine
+    waste, the two witnesses of a destruction, the second check of a dose. One pair of fields per entry of
+    ``second_persons`` (field prefix, label), e.g. ``witness_username`` and ``witness_password``.
+
+    The form only finds the login that was named. The password is verified once, by ``clinic.services.
+    second_person_check``: in the service that records the action (``second_person_kwargs()`` hands it the person and
+    the password), or here in ``clean()`` when the form sets ``second_person_permission`` because its service takes
+    the person alone (the dose second check, ``infusions.services.session_set_dose``).
+    """
+
+    second_persons: tuple[tuple[str, str], ...] = (("witness", "Witness"),)
+    second_person_permission: str | None = None
+
+    def __init__(self, *args: Any, request: Any = None, required: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+        for prefix, label in self.second_persons:
+            self.fields[f"{prefix}_username"] = forms.CharField(
+                label=f"{label}'s username", required=required, max_length=150
+            )
+            self.fields[f"{prefix}_password"] = forms.CharField(
+                label=f"{label}'s password", required=required, widget=forms.PasswordInput
+            )
+        self.second_people: dict[str, Any] = {}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        users = get_user_model()._default_manager
+        for prefix, _ in self.second_persons:
+            username, password = cleaned.get(f"{prefix}_username"), cleaned.get(f"{prefix}_password")
+            if not (username or password):
+                self.second_people[prefix] = None
+                continue
+            person = users.filter(username=username).first() if username else None
+            if person is None:
+                get_user_model()().set_password(password or "")  # as long as a real check: no hint a login exists
+                self.add_error(f"{prefix}_password", SECOND_PERSON_WRONG)
+                continue
+            if self.second_person_permission:
+                field = f"{prefix}_password"
+                try:
+                    second_person_check(by=self.request.user, person=person, password=password,
+                                        permission=self.second_person_permission, field=field)  # fmt: skip
+                except ValidationError as exc:
+                    add_service_errors(self, exc)
+                    continue
+            self.second_people[prefix] = person
+        return cleaned
+
+    def second_person_kwargs(self) -> dict[str, Any]:
+        """The service's arguments: each person named and the password they typed (verified by the service)."""
+        kwargs: dict[str, Any] = {}
+        for prefix, _ in self.second_persons:
+            kwargs[prefix] = self.second_people.get(prefix)
+            kwargs[f"{prefix}_password"] = self.cleaned_data.get(f"{prefix}_password")
+        return kwargs

@@ -1,4 +1,5 @@
-"""Services shared by every app: the one way to save and the one way to void a clinical record."""
+"""Services shared by every app: the one way to save and the one way to void a clinical record, and the one check
+of a second member of staff's password (witnessed waste, dose second check)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from clinic.accounts.models import User
 from clinic.concurrency import VersionCheck, check_version
 from clinic.models import ClinicalRecord
 
+SECOND_PERSON_NEEDED = "A second member of staff must confirm this with their own username and password."
+SECOND_PERSON_WRONG = "Those details are not an active nurse's or clinician's login."
+SECOND_PERSON_SAME = "The second person must be another member of staff, not the person recording."
 VOID_REASON_REQUIRED = "Give a reason for voiding this record (at least 5 characters)."
 ALREADY_VOIDED = "This record is already voided."
 
@@ -52,3 +56,22 @@ def record_save(*, record: Model, by: User, version: VersionCheck | None = None)
     record.full_clean()
     record.save()
     return record
+
+
+def second_person_check(
+    *, by: User, person: User | None, password: str | None, permission: str, field: str, required: bool = True
+) -> None:
+    """Another active member of staff who holds ``permission`` confirms in person by typing their own password.
+
+    The one place such a password is verified: a form only names the person (``clinic.forms.SecondPersonMixin``).
+    Wrong password, unknown or inactive login and missing permission give the same answer, so the message says
+    nothing about which logins exist. Refusals name ``field`` so the form shows them next to the password box.
+    """
+    if person is None:
+        if required:
+            raise ValidationError({field: SECOND_PERSON_NEEDED})
+        return
+    if person.pk == by.pk:
+        raise ValidationError({field: SECOND_PERSON_SAME})
+    if not (password and person.is_active and person.check_password(password) and person.has_perm(permission)):
+        raise ValidationError({field: SECOND_PERSON_WRONG})

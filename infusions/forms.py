@@ -8,11 +8,17 @@ from typing import Any
 from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
-from django.contrib.auth import authenticate
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
-from clinic.forms import ConcurrencyFormMixin, CrispyFormMixin, DateInput, DateTimeInput, DecimalInput
+from clinic.forms import (
+    ConcurrencyFormMixin,
+    CrispyFormMixin,
+    DateInput,
+    DateTimeInput,
+    DecimalInput,
+    SecondPersonMixin,
+)
 from clinic.signatures.forms import SignatureFormMixin
 from clinic.signatures.models import meaning_text
 from infusions.adverse import GRADE_DEFINITIONS, SERIOUSNESS_CRITERIA, seriousness_problems
@@ -38,29 +44,19 @@ PADSS_LABELS = {
 }
 
 
-class SecondCheckMixin(forms.Form):
-    """A second member of staff confirms by entering their own username and password (issue #4)."""
+class SecondCheckMixin(SecondPersonMixin):
+    """A second member of staff confirms a dose or rate outside the usual range (issue #4). The session services take
+    the second checker alone, so this form verifies their password (``clinic.forms.SecondPersonMixin``)."""
 
-    second_username = forms.CharField(label="Second checker's username", required=False)
-    second_password = forms.CharField(label="Their password", required=False, widget=forms.PasswordInput)
+    second_persons = (("second", "Second checker"),)
+    second_person_permission = "infusions.change_infusionsession"
 
-    def __init__(self, *args: Any, request: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.request = request
-        self.second_checker = None
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, required=False, **kwargs)  # the service decides whether the dose needs it
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        username, password = cleaned.get("second_username"), cleaned.get("second_password")
-        if username or password:
-            user = authenticate(self.request, username=username, password=password)
-            if user is None or not user.has_perm("infusions.change_infusionsession"):
-                self.add_error("second_password", "Those details are not a nurse's or clinician's active login.")
-            elif self.request is not None and user.pk == self.request.user.pk:
-                self.add_error("second_username", "The second check must be done by another member of staff.")
-            else:
-                self.second_checker = user
-        return cleaned
+    @property
+    def second_checker(self) -> Any:
+        return self.second_people.get("second")
 
 
 class CourseForm(CrispyFormMixin, forms.ModelForm):

@@ -11,8 +11,10 @@ from http import HTTPStatus
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from infusions.models import ExternalReport
+from infusions.services import stock_loss
 from tests.conftest import ROLES
 from tests.factories import PatientFactory, UserFactory
 from tests.infusions.factories import AdverseEventFactory, CourseFactory, SessionFactory, receive
@@ -49,6 +51,7 @@ STOCK_ACTION = CHART_ACTION
 STOCK_REPORTS = {"front_desk": FORBIDDEN, "nurse": FORBIDDEN, "clinician": OK, "clinic_admin": OK}
 AUDITORS = {"front_desk": FORBIDDEN, "nurse": FORBIDDEN, "clinician": FORBIDDEN, "clinic_admin": OK}
 AUDIT_REPORTS = ["change_history", "access_log", "auth_events"]
+FORM_106_FILERS = STOCK_REPORTS  # the registrant's side: clinicians and the clinic admin
 SESSION_ACTIONS = [
     "check_in",
     "cancel",
@@ -141,6 +144,9 @@ MATRIX: dict[str, tuple[str | HTTPStatus, dict[str, HTTPStatus]]] = {
     "infusions:stock_vial_list": (FOUND, STOCK_READERS),
     "infusions:stock_vial_detail": (FOUND, STOCK_READERS),
     "infusions:stock_receipt_create": (FOUND, STOCK_RECORDERS),
+    "infusions:stock_receipt_detail": (FOUND, STOCK_READERS),
+    "infusions:stock_receipt_labels": (FOUND, STOCK_READERS),
+    "infusions:stock_form_106_file": (FOUND, FORM_106_FILERS),
     "infusions:stock_count_create": (FOUND, STOCK_RECORDERS),
     "infusions:stock_movement_correct": (FOUND, STOCK_RECORDERS),
     "infusions:session_stock": (FOUND, STOCK_RECORDERS),
@@ -161,6 +167,10 @@ def url_kwargs(name: str, objs: dict) -> dict | None:
     if name.startswith("infusions:stock_"):
         if name.startswith("infusions:stock_vial_") and name != "infusions:stock_vial_list":
             return {"pk": objs["vial"].pk}
+        if name in ("infusions:stock_receipt_detail", "infusions:stock_receipt_labels"):
+            return {"pk": objs["vial"].receipt_id}
+        if name == "infusions:stock_form_106_file":
+            return {"pk": objs["loss"].pk}
         return {"pk": objs["movement"].pk} if name == "infusions:stock_movement_correct" else None
     if name.startswith("infusions:"):
         if name in (
@@ -242,6 +252,13 @@ def make_objects() -> dict:
         "external_report": ExternalReport.objects.create(event=event, destination="medwatch"),
         "vial": (vial := receive(UserFactory(), vial_count=1).vials.get()),
         "movement": vial.movements.get(),
+        "loss": stock_loss(
+            vial=receive(UserFactory(), vial_count=1).vials.get(),
+            volume_ml=None,
+            discovered_on=timezone.localdate(),
+            reason="Vial missing at count",
+            by=UserFactory(),
+        ),
     }
 
 

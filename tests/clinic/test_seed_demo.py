@@ -68,6 +68,8 @@ def test_seed_creates_every_role_patients_and_sessions_in_every_state_once(setti
     assert StockMovement.objects.filter(kind="waste", witness__isnull=False).count() > 10
     assert StockCount.objects.filter(kind="routine").exclude(variance_mg=0).count() == 1
     assert len(unreconciled_sessions()) == 1
+    losses = StockMovement.objects.filter(kind="loss").select_related("form_106", "reversal")
+    assert sorted(loss.form_106_state() for loss in losses) == ["due", "filed"]
     insert = pghistory.models.Events.objects.tracks(Patient.objects.first()).get(pgh_label="insert")
     assert insert.pgh_context["command"] == "seed_demo"
     kinds = set(AuthEvent.objects.values_list("kind", flat=True))

@@ -133,7 +133,7 @@ def test_second_checker_with_a_wrong_password_is_refused(nurse_client, session):
     data = {"weight_kg": "80", "preparation": preparation(1).pk, "dose_per_kg": "0.05",  # below usual 0.1
             **version_of(forms.DoseForm, session)}  # fmt: skip
     page = nurse_client.post(action(session, "dose"), {**data, "second_username": "rn2", "second_password": "nope"})
-    assert "not a nurse&#x27;s or clinician&#x27;s active login" in page.text
+    assert "not an active nurse&#x27;s or clinician&#x27;s login" in page.text
     ok = nurse_client.post(
         action(session, "dose"), {**data, "second_username": "rn2", "second_password": TEST_PASSWORD}
     )

@@ -28,8 +28,9 @@ from tests.patients.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# fixed: session, user, second-factor device, permissions, audit, a query per section, questionnaires, signatures
-PATIENT_PAGE_QUERIES = 25
+# fixed: session, user, second-factor device, permissions, audit, a query per section and panel, questionnaires,
+# signatures
+PATIENT_PAGE_QUERIES = 26
 
 
 def detail(patient: Patient) -> str:
