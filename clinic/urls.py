@@ -14,6 +14,7 @@ admin.site.index_title = "Users, roles, reference data and audit"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("bench/floor/", views.BenchmarkFloorView.as_view(), name="bench_floor"),  # 404 unless CLINIC_BENCHMARK
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
