@@ -11,7 +11,7 @@ PORT ?= 8000
 PROD_ENV := DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=') DJANGO_ALLOWED_HOSTS=clinic.example.org
 
 .PHONY: help run serve test lint security fmt browser browser-deps deploy-deps install install-dev migrate seed deploy-check \
-	deploy-test loadtest faults backup restore db-stop clean
+	deploy-test loadtest faults bench backup restore db-stop clean
 
 help:
 	@echo "make run      install, migrate, seed demo data and serve on http://$(HOST):$(PORT) (development)"
@@ -21,6 +21,7 @@ help:
 	@echo "make deploy-test  nginx + 2 gunicorn check, backup/restore and migration checks (also in make test)"
 	@echo "make loadtest     20 nurses + 5 clinicians against nginx + gunicorn, then every write checked"
 	@echo "make faults       PostgreSQL restart under load, killed worker, request past the timeout"
+	@echo "make bench       SCALE=full|small: 10k and 100k patients, every main page timed (var/bench/)"
 	@echo "make backup | restore FILE=var/backups/x.dump"
 	@echo "make security bandit on the app code (also in make test)"
 	@echo "make lint | fmt | deploy-check | db-stop | clean"
@@ -133,3 +134,9 @@ db-stop: install
 
 clean: db-stop
 	rm -rf var/pgdata var/staticfiles
+
+# Benchmark (issue #8; README "Performance"): a separate *bench* database, bulk data, the app under gunicorn with
+# DEBUG off, every main page timed over HTTP at two sizes; results in var/bench/. SCALE=small takes about a minute.
+SCALE ?= full
+bench: install-dev
+	SCALE=$(SCALE) $(PY) -m bench

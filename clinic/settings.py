@@ -109,6 +109,13 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Benchmark mode, for `make bench` only (bench/, issue #8): the outermost middleware counts each request's SQL
+# statements into a response header and the floor page (/bench/floor/) answers. Off unless set; `check --deploy`
+# warns when it is on (clinic/checks.py).
+CLINIC_BENCHMARK = env_bool("CLINIC_BENCHMARK", False)
+if CLINIC_BENCHMARK:
+    MIDDLEWARE.insert(0, "clinic.benchmark.QueryCountMiddleware")
+
 ROOT_URLCONF = "clinic.urls"
 WSGI_APPLICATION = "clinic.wsgi.application"
 

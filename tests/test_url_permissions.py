@@ -30,6 +30,7 @@ from tests.patients.factories import (
 )
 
 OK, FOUND, FORBIDDEN, NOT_ALLOWED = HTTPStatus.OK, HTTPStatus.FOUND, HTTPStatus.FORBIDDEN, HTTPStatus.METHOD_NOT_ALLOWED
+NOT_FOUND = HTTPStatus.NOT_FOUND
 PUBLIC = "public"  # answers anonymous users without a login redirect
 
 ALL = dict.fromkeys(ROLES, OK)
@@ -82,6 +83,9 @@ CLINICAL_SECTIONS = {
 MATRIX: dict[str, tuple[str | HTTPStatus, dict[str, HTTPStatus]]] = {
     "home": (FOUND, ALL),
     "healthz": (PUBLIC, ALL),
+    # The benchmark's floor page answers only in benchmark mode (CLINIC_BENCHMARK, set by `make bench`); then every
+    # role gets 200 (tests/clinic/test_benchmark.py).
+    "bench_floor": (FOUND, dict.fromkeys(ROLES, NOT_FOUND)),
     "login": (PUBLIC, dict.fromkeys(ROLES, FOUND)),  # signed-in users are sent on to the dashboard
     # Sign-in security: the second step sends a verified session on; the timeout page signs out and goes to login.
     "mfa_verify": (FOUND, dict.fromkeys(ROLES, FOUND)),
