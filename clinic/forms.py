@@ -140,7 +140,7 @@ class ConcurrencyFormMixin:
         super().__init__(*args, **kwargs)
         self.versioned = record if record is not None else getattr(self, "instance", None)
         self.conflict: EditConflict | None = None
-        self.version_token = ""
+        self.version_token = ""  # bandit B105: an empty version token, not a password  # nosec
         self.original_values: dict[str, Any] | None = None  # as the form was opened, from its signed payload
         self.fields[self.VERSION_FIELD] = forms.CharField(widget=forms.HiddenInput, required=False)
         if hasattr(self, "helper"):

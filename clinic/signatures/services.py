@@ -23,8 +23,8 @@ from clinic.signatures.models import ElectronicSignature, SignatureMeaning
 from clinic.signatures.registry import kind_for, kind_for_schema
 
 # Messages (reused by the tests).
-WRONG_PASSWORD = "That is not your password, so nothing was signed. Enter your own password to sign."  # noqa: S105 - a message, not a password
-PASSWORD_REQUIRED = "Enter your password to sign."  # noqa: S105 - a message
+WRONG_PASSWORD = "That is not your password, so nothing was signed. Enter your own password to sign."  # noqa: S105 - bandit B105: a message, not a password  # nosec
+PASSWORD_REQUIRED = "Enter your password to sign."  # noqa: S105 - bandit B105: a message, not a password  # nosec
 REAUTH_REQUIRED = "Signing needs the signer's password, entered for this signature."
 NO_PRINTED_NAME = "Your account has no full name to print with your signature: ask the clinic admin to add it."
 UNKNOWN_MEANING = "Choose what your signature means."
