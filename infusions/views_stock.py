@@ -95,9 +95,9 @@ class ReceiptLabelsView(ReceiptDetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         vials = self.object.vials.all()
-        vial = self.request.GET.get("vial", "")
-        if vial.isdigit():
-            vials = [v for v in vials if v.pk == int(vial)]
+        vial = query_id(self.request.GET.get("vial"))  # not str.isdigit(): "²" passes it and int() refuses it
+        if vial is not None:
+            vials = [v for v in vials if v.pk == vial]
         return super().get_context_data(labels=vials, **kwargs)
 
 

@@ -16,7 +16,7 @@ from tests.conftest import ROLES, make_role_user
 
 # Session, user, the user's and the groups' permissions, the floor's own query, the session save (under gunicorn:
 # 6, as make bench reports); a test adds the pghistory context and the savepoint around the save.
-FLOOR_QUERIES_IN_TESTS = 10
+FLOOR_QUERIES_IN_TESTS = 11  # + the second-factor device
 
 
 @pytest.fixture

@@ -245,7 +245,7 @@ def test_the_vial_history_logs_each_patient_it_names(nurse_client, nurse, django
     for session in sessions:
         services.stock_draw(session=session, vial=vial, volume_ml=D("0.2"), by=nurse)
     services.stock_draw(session=sessions[0], vial=vial, volume_ml=D("0.2"), by=nurse)  # the same patient twice
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         response = nurse_client.get(reverse("infusions:stock_vial_detail", kwargs={"pk": vial.pk}))
     assert response.status_code == HTTPStatus.OK
     patients = [s.patient for s in sessions]
@@ -260,7 +260,7 @@ def test_the_dashboard_logs_each_patient_of_an_unreconciled_draw(nurse_client, n
     vials = list(receive(nurse, vial_count=n).vials.order_by("label"))
     sessions = [unreconciled(nurse, vial) for vial in vials]
     lose(nurse, discovered_on=TODAY - dt.timedelta(days=7))
-    with django_assert_max_num_queries(24):
+    with django_assert_max_num_queries(25):
         response = nurse_client.get(reverse("infusions:stock_dashboard"))
     assert len(response.context["board"].unreconciled) == n
     for session in sessions:
@@ -325,10 +325,10 @@ def test_form_106_pages_query_counts_are_flat(clinician_client, nurse, django_as
     ]
     for _ in range(n):
         UserFactory(role=roles.CLINICIAN)  # more people who may have filed it
-    with django_assert_max_num_queries(23):
+    with django_assert_max_num_queries(24):
         dashboard = clinician_client.get(reverse("infusions:stock_dashboard"))
     assert len(dashboard.context["board"].form_106_overdue) == n
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         page = clinician_client.get(reverse("infusions:stock_form_106_file", kwargs={"pk": losses[0].pk}))
     assert page.status_code == HTTPStatus.OK
     assert len(page.context["form"].fields["filed_by"].queryset) == n + 1
