@@ -5,9 +5,11 @@ from django.db.models.signals import post_delete, post_migrate
 
 
 def install_seals_after_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
-    """post_migrate receiver: every audit table (including one a migration just added) carries the seal trigger."""
+    """post_migrate receiver: role changes are tracked, and every audit table (including one a migration just added)
+    carries the seal trigger."""
     from clinic.audit import chain
 
+    chain.install_through_triggers(using=using)
     chain.install(using=using)
 
 

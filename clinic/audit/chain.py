@@ -226,6 +226,21 @@ def install(*, using: str = "default") -> dict[str, int]:
     return backfilled
 
 
+def install_through_triggers(*, using: str = "default") -> None:
+    """Install the change-history triggers of Django's auto-created many-to-many tables (user roles, role
+    permissions), which migrations do not carry; only once their event table exists."""
+    import pgtrigger
+    from django.db import connections
+
+    conn = connections[using]
+    with conn.cursor() as cursor:
+        existing = set(conn.introspection.table_names(cursor))
+    for model, trigger in pgtrigger.registered():
+        event_model = getattr(trigger, "event_model", None)
+        if model._meta.auto_created and event_model is not None and event_model._meta.db_table in existing:
+            trigger.install(model, database=using)
+
+
 def seal() -> int:
     """Link every seal not linked yet into the chain; returns how many were linked."""
     with transaction.atomic(), connection.cursor() as cursor:
