@@ -68,3 +68,27 @@ def test_five_wrong_passwords_show_the_lockout_page(page):
     screenshot(page, "login_locked_out")
     log_in(page, "nurse.kim", TEST_PASSWORD)  # the right password does not get through a lockout
     assert page.get_by_role("heading", name="Sign-in is paused for this account").is_visible()
+
+
+def test_clinic_admin_lifts_a_lockout_in_the_admin_and_it_is_recorded(page):
+    from django.test import Client
+
+    UserFactory(username="admin.casey", role=roles.CLINIC_ADMIN, is_staff=True)
+    UserFactory(username="nurse.kim", role=roles.NURSE)
+    tablet = Client(REMOTE_ADDR="10.0.0.9")
+    for attempt in range(5):
+        tablet.post("/accounts/login/", {"username": "nurse.kim", "password": f"wrong-{attempt}"})
+
+    log_in(page, "admin.casey", TEST_PASSWORD)
+    page.goto("/admin/axes/accessattempt/")
+    assert page.get_by_role("link", name="nurse.kim").is_visible() or "nurse.kim" in page.inner_text("#result_list")
+    page.locator("#result_list input.action-select").first.check()
+    page.locator("select[name=action]").select_option("lift_lockout")
+    page.get_by_role("button", name="Go").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_text("Each one is recorded in the audit trail").is_visible()
+    screenshot(page, "admin_lockout_lifted")
+
+    unlock = AuthEvent.objects.get(kind=AuthEventKind.UNLOCK)
+    assert (unlock.user.username, unlock.username) == ("admin.casey", "nurse.kim")
+    assert tablet.post("/accounts/login/", {"username": "nurse.kim", "password": TEST_PASSWORD}).status_code == 302
