@@ -17,6 +17,7 @@ def install_seals_after_migrate(sender: Any, using: str = "default", **kwargs: A
 class AuditConfig(AppConfig):
     """Audit trail: change history context, the patient access log, authentication events and the hash chain."""
 
+    default = True  # this module also holds LockoutsConfig, so Django needs telling which one "clinic.audit" means
     name = "clinic.audit"
     label = "audit"
     verbose_name = "Audit"
@@ -39,4 +40,5 @@ class AuditConfig(AppConfig):
 class LockoutsConfig(AxesAppConfig):
     """django-axes under a name a clinic admin recognises in the admin's menu."""
 
+    default = False
     verbose_name = "Sign-in lockouts"
