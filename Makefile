@@ -10,8 +10,8 @@ PORT ?= 8000
 # Production-like check of the security settings (used by `make test` and `make deploy-check`).
 PROD_ENV := DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=') DJANGO_ALLOWED_HOSTS=clinic.example.org
 
-.PHONY: help run serve test lint fmt browser browser-deps deploy-deps install install-dev migrate seed deploy-check \
-	deploy-test loadtest faults backup restore db-stop clean
+.PHONY: help run serve test lint security fmt browser browser-deps deploy-deps install install-dev migrate seed deploy-check \
+	deploy-test loadtest faults bench backup restore db-stop clean
 
 help:
 	@echo "make run      install, migrate, seed demo data and serve on http://$(HOST):$(PORT) (development)"
@@ -21,7 +21,9 @@ help:
 	@echo "make deploy-test  nginx + 2 gunicorn check, backup/restore and migration checks (also in make test)"
 	@echo "make loadtest     20 nurses + 5 clinicians against nginx + gunicorn, then every write checked"
 	@echo "make faults       PostgreSQL restart under load, killed worker, request past the timeout"
+	@echo "make bench       SCALE=full|small: 10k and 100k patients, every main page timed (var/bench/)"
 	@echo "make backup | restore FILE=var/backups/x.dump"
+	@echo "make security bandit on the app code (also in make test)"
 	@echo "make lint | fmt | deploy-check | db-stop | clean"
 
 $(VENV)/bin/activate:
@@ -85,6 +87,10 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# bandit on the app code (not tests, not migrations); configuration and skips with reasons in pyproject.toml.
+security: install-dev
+	$(VENV)/bin/bandit -c pyproject.toml -r clinic patients infusions -q
+
 fmt: install-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
@@ -92,7 +98,7 @@ fmt: install-dev
 deploy-check: install
 	$(PROD_ENV) $(MANAGE) check --deploy --fail-level WARNING
 
-test: install-dev browser-deps deploy-deps lint
+test: install-dev browser-deps deploy-deps lint security
 	DJANGO_DEBUG=1 $(MANAGE) check --fail-level WARNING
 	DJANGO_DEBUG=1 $(MANAGE) makemigrations --check --dry-run
 	$(PROD_ENV) $(MANAGE) check --deploy --fail-level WARNING
@@ -128,3 +134,9 @@ db-stop: install
 
 clean: db-stop
 	rm -rf var/pgdata var/staticfiles
+
+# Benchmark (issue #8; README "Performance"): a separate *bench* database, bulk data, the app under gunicorn with
+# DEBUG off, every main page timed over HTTP at two sizes; results in var/bench/. SCALE=small takes about a minute.
+SCALE ?= full
+bench: install-dev
+	SCALE=$(SCALE) $(PY) -m bench

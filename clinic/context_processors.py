@@ -12,8 +12,12 @@ def navigation(request: Any) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"clinic_name": settings.CLINIC_NAME, "nav_items": []}
+    verified = user.is_verified() if hasattr(user, "is_verified") else False
     return {
         "clinic_name": settings.CLINIC_NAME,
-        "nav_items": nav_for(user, request.path),
-        "show_admin_link": user.is_staff and user.is_active,
+        # Before the second factor the bar shows only who is signed in and "Sign out".
+        "nav_items": nav_for(user, request.path) if verified else [],
+        "show_admin_link": verified and user.is_staff and user.is_active,
+        "mfa_verified": verified,
+        "idle_timeout_seconds": settings.SESSION_COOKIE_AGE,
     }

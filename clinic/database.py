@@ -38,7 +38,7 @@ def database_settings(*, conn_max_age: int = 60) -> dict[str, Any]:
         "ENGINE": "django.db.backends.postgresql",
         "NAME": EMBEDDED_DB_NAME,
         "USER": "postgres",
-        "PASSWORD": "",
+        "PASSWORD": "",  # B105: the embedded development server's superuser has none  # nosec
         "HOST": host,
         "PORT": str(port),
         "CONN_MAX_AGE": conn_max_age,

@@ -1,4 +1,5 @@
-"""Services shared by every app: the one way to save and the one way to void a clinical record."""
+"""Services shared by every app: the one way to save and the one way to void a clinical record, and the one check
+of a second member of staff's password (witnessed waste, dose second check)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,12 @@ from django.db import transaction
 from django.db.models import Model
 
 from clinic.accounts.models import User
+from clinic.concurrency import VersionCheck, check_version
 from clinic.models import ClinicalRecord
 
+SECOND_PERSON_NEEDED = "A second member of staff must confirm this with their own username and password."
+SECOND_PERSON_WRONG = "Those details are not an active nurse's or clinician's login."
+SECOND_PERSON_SAME = "The second person must be another member of staff, not the person recording."
 VOID_REASON_REQUIRED = "Give a reason for voiding this record (at least 5 characters)."
 ALREADY_VOIDED = "This record is already voided."
 
@@ -28,14 +33,45 @@ def record_void(*, record: ClinicalRecord, by: User, reason: str) -> ClinicalRec
     return locked
 
 
+RECORD_VOIDED = "This record is voided and can no longer be edited."
+
+
 @transaction.atomic
-def record_save(*, record: Model, by: User) -> Model:
-    """Save a new or edited clinical record (not a patient's identity) after full validation, stamping authorship."""
+def record_save(*, record: Model, by: User, version: VersionCheck | None = None) -> Model:
+    """Save a new or edited clinical record after full validation, stamping authorship.
+
+    With ``version`` (an edit form's ``version_check()``), the row is first locked and compared with the version the
+    form was shown: a change saved by someone else in between refuses this save (``clinic.concurrency``, H7).
+    """
     if record.pk is None:
         record.created_by = by
+    elif version is not None:
+        locked = type(record)._base_manager.select_for_update().get(pk=record.pk)
+        check_version(locked, version)
+        if getattr(locked, "is_voided", False):
+            raise ValidationError(RECORD_VOIDED)
     elif getattr(record, "is_voided", False):
-        raise ValidationError("This record is voided and can no longer be edited.")
+        raise ValidationError(RECORD_VOIDED)
     record.updated_by = by
     record.full_clean()
     record.save()
     return record
+
+
+def second_person_check(
+    *, by: User, person: User | None, password: str | None, permission: str, field: str, required: bool = True
+) -> None:
+    """Another active member of staff who holds ``permission`` confirms in person by typing their own password.
+
+    The one place such a password is verified: a form only names the person (``clinic.forms.SecondPersonMixin``).
+    Wrong password, unknown or inactive login and missing permission give the same answer, so the message says
+    nothing about which logins exist. Refusals name ``field`` so the form shows them next to the password box.
+    """
+    if person is None:
+        if required:
+            raise ValidationError({field: SECOND_PERSON_NEEDED})
+        return
+    if person.pk == by.pk:
+        raise ValidationError({field: SECOND_PERSON_SAME})
+    if not (password and person.is_active and person.check_password(password) and person.has_perm(permission)):
+        raise ValidationError({field: SECOND_PERSON_WRONG})

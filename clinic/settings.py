@@ -12,6 +12,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from clinic.database import database_settings
@@ -59,7 +60,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "clinic.admin_apps.ClinicAdminConfig",  # django.contrib.admin behind the two-step sign-in
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -68,6 +69,10 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
@@ -76,20 +81,26 @@ INSTALLED_APPS = [
     "clinic",
     "clinic.accounts",
     "clinic.audit",
+    "clinic.signatures",
     "patients",
     "infusions",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "clinic.audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "clinic.accounts.middleware.SessionLifetimeMiddleware",
+    "clinic.accounts.middleware.MFARequiredMiddleware",
+    "clinic.accounts.middleware.NoStoreMiddleware",
     # After authentication (tokens are per user) and messages (a replay says "already saved"); its transaction
     # encloses the view's own (ATOMIC_REQUESTS), so the token is kept exactly when the record is.
     "clinic.form_tokens.FormTokenMiddleware",
@@ -97,6 +108,13 @@ MIDDLEWARE = [
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page (AXES_LOCKOUT_TEMPLATE).
     "axes.middleware.AxesMiddleware",
 ]
+
+# Benchmark mode, for `make bench` only (bench/, issue #8): the outermost middleware counts each request's SQL
+# statements into a response header and the floor page (/bench/floor/) answers. Off unless set; `check --deploy`
+# warns when it is on (clinic/checks.py).
+CLINIC_BENCHMARK = env_bool("CLINIC_BENCHMARK", False)
+if CLINIC_BENCHMARK:
+    MIDDLEWARE.insert(0, "clinic.benchmark.QueryCountMiddleware")
 
 ROOT_URLCONF = "clinic.urls"
 WSGI_APPLICATION = "clinic.wsgi.application"
@@ -184,8 +202,11 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "clinic_cache"}}
     SESSION_ENGINE = "clinic.sessions"  # Django's database sessions, outage-aware (see the module)
 
-# Sessions: server-side, short-lived, renewed on activity (idle timeout; issue #7 adds the visible warning).
+# Sessions: server-side, short-lived, renewed on activity: the idle timeout (security.md B1; ONC 170.315(d)(5)).
+# The page warns two minutes before and then moves to the sign-in screen (static/js/idle_timeout.js); a sign-in
+# lasts at most CLINIC_SESSION_MAX_AGE_SECONDS however active (B2).
 SESSION_COOKIE_AGE = int(os.environ.get("CLINIC_IDLE_TIMEOUT_SECONDS", "900"))
+CLINIC_SESSION_MAX_AGE_SECONDS = int(os.environ.get("CLINIC_SESSION_MAX_AGE_SECONDS", str(12 * 3600)))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -209,6 +230,26 @@ if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
 CLINIC_TRUSTED_PROXIES = env_list("CLINIC_TRUSTED_PROXIES")
 # /healthz is probed over plain HTTP by load balancers on the private side.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Multi-factor sign-in (django-otp): the issuer an authenticator app shows beside the code.
+OTP_TOTP_ISSUER = os.environ.get("CLINIC_NAME", "Ketamine Infusion Clinic")
+
+# Content-Security-Policy (django-csp 4): only the app's own scripts, styles, fonts and images; no inline script or
+# style, no plugins, no framing, forms post only here (security.md I3). htmx's indicator styles are in clinic.css.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # Bootstrap's own CSS draws select arrows, checks and close buttons as data: SVG
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 # Audit: change history is captured by database triggers (django-pghistory) into append-only event tables.
 PGHISTORY_APPEND_ONLY = True
@@ -263,4 +304,4 @@ EMAIL_TIMEOUT = 10
 
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "Ketamine Infusion Clinic")
 # Demo logins only exist in databases seeded by `manage.py seed_demo` (refused unless DEBUG is on).
-DEMO_PASSWORD = "demo-clinic-2026"  # noqa: S105 - documented demo login, refused in production
+DEMO_PASSWORD = "demo-clinic-2026"  # noqa: S105 - documented demo login, refused in production  # nosec

@@ -5,21 +5,21 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from clinic import views
-from clinic.accounts.forms import LoginForm
-
-admin.site.site_header = "Clinic administration"
-admin.site.site_title = "Clinic administration"
-admin.site.index_title = "Users, roles, reference data and audit"
+from clinic.accounts import views as accounts
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("bench/floor/", views.BenchmarkFloorView.as_view(), name="bench_floor"),  # 404 unless CLINIC_BENCHMARK
+    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
+    path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),
+    path("accounts/signed-out/", accounts.session_timeout, name="session_timeout"),
+    path("accounts/keepalive/", accounts.KeepAliveView.as_view(), name="session_keepalive"),
+    path("accounts/mfa/", accounts.MFAVerifyView.as_view(), name="mfa_verify"),
+    path("accounts/mfa/setup/", accounts.MFASetupView.as_view(), name="mfa_setup"),
+    path("accounts/mfa/setup/qr.svg", accounts.MFASetupQRView.as_view(), name="mfa_setup_qr"),
+    path("accounts/security/", accounts.AccountSecurityView.as_view(), name="account_security"),
+    path("accounts/security/recovery-codes/", accounts.RecoveryCodesView.as_view(), name="recovery_codes"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("patients/", include("patients.urls")),

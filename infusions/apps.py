@@ -14,7 +14,12 @@ class InfusionsConfig(AppConfig):
 
         post_migrate.connect(ensure_reference_data_after_migrate, sender=self, dispatch_uid="infusions.reference")
 
-        from infusions.panels import side_effects_panel
+        from infusions.panels import side_effects_panel, unreconciled_stock_panel
         from patients.panels import register_panel
 
         register_panel(side_effects_panel)
+
+        from infusions import signing
+
+        signing.register()
+        register_panel(unreconciled_stock_panel)

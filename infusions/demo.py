@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import time
 from collections import Counter
 from decimal import Decimal as D
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 from faker import Faker
 
 from clinic.accounts.models import User
+from clinic.signatures.services import REAUTH_VALID_SECONDS, Reauthentication, reauthenticate
 from infusions import services
 from infusions.demo_outcomes import seed_outcomes
 from infusions.demo_stock import DemoStock
@@ -82,7 +85,7 @@ class DemoInfusions:
     def __init__(self) -> None:
         self.fake = Faker("en_US")
         self.fake.seed_instance(2027)
-        self.rng = random.Random(2027)  # noqa: S311 - reproducible demo data, not security
+        self.rng = random.Random(2027)  # noqa: S311 - reproducible demo data, not security  # nosec
         self.now = timezone.now().replace(second=0, microsecond=0)
         self.today, self.tz = timezone.localdate(), timezone.get_current_timezone()
         users = {u.username: u for u in User.objects.filter(username__in=["frontdesk", "nurse", "clinician"])}
@@ -94,6 +97,7 @@ class DemoInfusions:
         self.slots: Counter[dt.date] = Counter()  # sessions booked per day, to share out chairs and times
         first_day = dt.datetime.combine(self.today - dt.timedelta(days=36), dt.time(7, 30), tzinfo=self.tz)
         self.stock = DemoStock(nurse=self.nurse, clinician=self.clinician, start=first_day)
+        self.proofs: dict[int, Reauthentication] = {}
 
     def run(self) -> str:
         self.stock.receive()
@@ -111,7 +115,7 @@ class DemoInfusions:
         charted = [self.visit(**visit) for visit in visits]
         first_signed = InfusionSession.objects.get(pk=charted[0].pk)
         text = "Called the next morning: slept well, no nausea, did not drive. No further action."
-        services.addendum_add(session=first_signed, by=self.nurse, text=text)
+        services.addendum_add(session=first_signed, by=self.nurse, text=text, reauth=self.reauth(self.nurse))
         self.cancellations(courses[:2])
         self.today_board(courses)
         self.bookings(courses[-6:])
@@ -352,13 +356,23 @@ class DemoInfusions:
             ),
         ]
         if sign:
-            sign_off = lambda at: services.session_sign(session=s, by=self.clinician, at=at)  # noqa: E731
+            sign_off = lambda at: services.session_sign(  # noqa: E731
+                session=s, by=self.clinician, reauth=self.reauth(self.clinician), at=at
+            )
             events.append((discharge + minutes(30), sign_off))
         for at, action in sorted(events, key=lambda event: event[0]):  # stable: a reading before the stop
             if until is not None and at > until:
                 break
             action(at)
         return s
+
+    def reauth(self, user: User) -> Reauthentication:
+        """Signatures go through the same password check as at the chair: the demo password, entered once per
+        signer and again when the proof gets old (clinic.signatures.services.REAUTH_VALID_SECONDS)."""
+        proof = self.proofs.get(user.pk)
+        if proof is None or time.monotonic() - proof.issued_at > REAUTH_VALID_SECONDS / 2:
+            proof = self.proofs[user.pk] = reauthenticate(user=user, password=settings.DEMO_PASSWORD)
+        return proof
 
     def weight(self, patient: Patient) -> D:
         latest = patient.measurements.filter(weight_kg__isnull=False).order_by("-measured_on", "-pk").first()

@@ -8,7 +8,9 @@ assigned), suppliers and lots, charted through ``infusions.services`` like every
   total as administered when the infusion stops, and wastes the rest with a witness; one past session was left
   unreconciled and one draw entered twice was corrected, so the dashboard has something to show;
 - vials opened more than 28 days ago are past their beyond-use time; one of them was wasted, witnessed;
-- one routine count with a small variance (open vials are estimated).
+- one routine count with a small variance (open vials are estimated);
+- two sealed 100 mg/mL vials missing: one three weeks ago, its DEA Form 106 filed on the day it was due; one
+  discovered today, its Form 106 due on the next business day (the dashboard shows it).
 """
 
 from __future__ import annotations
@@ -132,8 +134,24 @@ class DemoStock:
         services.stock_count(product=product, sealed_vials=sealed, open_volume_ml=estimate,
                              variance_reason="Open vials estimated from the graduations; within reading error.",
                              by=self.nurse, **self.witnessed())  # fmt: skip
+        self.losses()
         statuses = sorted({v.get_status_display().lower() for v in Vial.objects.all()})
         return f"ketamine stock: {Vial.objects.count()} vials ({', '.join(statuses)})"
+
+    def losses(self) -> None:
+        """A loss whose Form 106 was filed when due, and one discovered today (clinical.md 6 [R57])."""
+        earlier, today = Vial.objects.filter(product=self.products[D(100)]).order_by("label")[:2]
+        discovered = timezone.localdate() - dt.timedelta(days=21)
+        at = dt.datetime.combine(discovered, dt.time(17, 40), tzinfo=timezone.get_current_timezone())
+        missing = "Sealed vial missing from the safe at the evening count (fictitious)"
+        loss = services.stock_loss(vial=earlier, volume_ml=None, discovered_on=discovered, at=at, by=self.nurse,
+                                   reason=missing)  # fmt: skip
+        services.form_106_file(loss=loss, filed_on=loss.form_106_due_on, reference="DEMO-TLR-0001",
+                               filed_by=self.clinician, by=self.clinician,
+                               note="Police report DEMO-PR-77 (fictitious).")  # fmt: skip
+        services.stock_loss(vial=today, volume_ml=None, discovered_on=timezone.localdate(), by=self.nurse,
+                            reason="Sealed vial not found at this morning's count; the safe log is being checked "
+                            "(fictitious)")  # fmt: skip
 
     def second_witness(self) -> Any:
         from clinic.accounts.models import User

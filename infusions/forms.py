@@ -8,10 +8,19 @@ from typing import Any
 from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
-from django.contrib.auth import authenticate
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
-from clinic.forms import CrispyFormMixin, DateInput, DateTimeInput, DecimalInput
+from clinic.forms import (
+    ConcurrencyFormMixin,
+    CrispyFormMixin,
+    DateInput,
+    DateTimeInput,
+    DecimalInput,
+    SecondPersonMixin,
+)
+from clinic.signatures.forms import SignatureFormMixin
+from clinic.signatures.models import meaning_text
 from infusions.adverse import GRADE_DEFINITIONS, SERIOUSNESS_CRITERIA, seriousness_problems
 from infusions.choices import Fasting, PregnancyCheck
 from infusions.models import (
@@ -24,6 +33,7 @@ from infusions.models import (
     VitalSign,
 )
 from infusions.models.session import PADSS_ITEMS
+from infusions.signing import ADDENDUM_STATEMENT, SESSION_STATEMENTS
 
 PADSS_LABELS = {
     "padss_vitals": "Vital signs (2: within 20% of baseline · 1: 20–40% · 0: more than 40%)",
@@ -34,29 +44,19 @@ PADSS_LABELS = {
 }
 
 
-class SecondCheckMixin(forms.Form):
-    """A second member of staff confirms by entering their own username and password (issue #4)."""
+class SecondCheckMixin(SecondPersonMixin):
+    """A second member of staff confirms a dose or rate outside the usual range (issue #4). The session services take
+    the second checker alone, so this form verifies their password (``clinic.forms.SecondPersonMixin``)."""
 
-    second_username = forms.CharField(label="Second checker's username", required=False)
-    second_password = forms.CharField(label="Their password", required=False, widget=forms.PasswordInput)
+    second_persons = (("second", "Second checker"),)
+    second_person_permission = "infusions.change_infusionsession"
 
-    def __init__(self, *args: Any, request: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.request = request
-        self.second_checker = None
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, required=False, **kwargs)  # the service decides whether the dose needs it
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        username, password = cleaned.get("second_username"), cleaned.get("second_password")
-        if username or password:
-            user = authenticate(self.request, username=username, password=password)
-            if user is None or not user.has_perm("infusions.change_infusionsession"):
-                self.add_error("second_password", "Those details are not a nurse's or clinician's active login.")
-            elif self.request is not None and user.pk == self.request.user.pk:
-                self.add_error("second_username", "The second check must be done by another member of staff.")
-            else:
-                self.second_checker = user
-        return cleaned
+    @property
+    def second_checker(self) -> Any:
+        return self.second_people.get("second")
 
 
 class CourseForm(CrispyFormMixin, forms.ModelForm):
@@ -99,7 +99,10 @@ class CancelForm(CrispyFormMixin, forms.Form):
     no_show = forms.BooleanField(label="The patient did not come (no-show)", required=False)
 
 
-class DoseForm(CrispyFormMixin, SecondCheckMixin):
+class DoseForm(ConcurrencyFormMixin, CrispyFormMixin, SecondCheckMixin):
+    """Weight, preparation and dose of the session; refused if another nurse set them since the form was shown."""
+
+    concurrency_fields = ("weight_kg", "preparation", "dose_per_kg")
     weight_kg = forms.DecimalField(label="Weight today (kg)", max_digits=5, decimal_places=1, widget=DecimalInput())
     preparation = forms.ModelChoiceField(queryset=DrugPreparation.objects.filter(is_active=True), empty_label=None)
     dose_per_kg = forms.DecimalField(max_digits=5, decimal_places=3, widget=DecimalInput())
@@ -204,7 +207,10 @@ class OverrideForm(CrispyFormMixin, forms.Form):
     reason = forms.CharField(label="Why it is safe to start", widget=forms.Textarea(attrs={"rows": 2}), min_length=10)
 
 
-class NotesForm(CrispyFormMixin, forms.Form):
+class NotesForm(ConcurrencyFormMixin, CrispyFormMixin, forms.Form):
+    """Pain before and after and the note; refused if someone else changed them since the form was shown."""
+
+    concurrency_fields = ("pain_before", "pain_after", "note")
     pain_before = forms.IntegerField(label="Pain before (0-10)", min_value=0, max_value=10, required=False)
     pain_after = forms.IntegerField(label="Pain after (0-10)", min_value=0, max_value=10, required=False)
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -229,17 +235,31 @@ class DischargeForm(CrispyFormMixin, forms.Form):
         return {item: self.cleaned_data[item] for item in PADSS_ITEMS}
 
 
-class AddendumForm(CrispyFormMixin, forms.Form):
+class AddendumForm(CrispyFormMixin, SignatureFormMixin):
+    """An addendum, signed by its author with their password (21 CFR 11.200)."""
+
     text = forms.CharField(label="Addendum", widget=forms.Textarea(attrs={"rows": 3}), min_length=5)
+    layout = Layout("text", "password")
+    statement = ADDENDUM_STATEMENT
 
 
-class SignForm(CrispyFormMixin, forms.Form):
-    confirm = forms.BooleanField(
-        label="I have reviewed this record. Signing locks it; later corrections become addenda.", required=True
+class SignForm(CrispyFormMixin, SignatureFormMixin):
+    """The signature that locks a discharged session: its meaning, and the signer's password again (11.50, 11.200)."""
+
+    meaning = forms.ChoiceField(
+        label="What your signature means",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what your signature means."},
     )
+    layout = Layout("meaning", "password")
+
+    def __init__(self, *args: Any, meanings: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["meaning"].choices = [(m, meaning_text(m, SESSION_STATEMENTS[m])) for m in meanings]
+        self.fields["meaning"].initial = meanings[0]
 
 
-class AdverseEventForm(CrispyFormMixin, forms.ModelForm):
+class AdverseEventForm(ConcurrencyFormMixin, CrispyFormMixin, forms.ModelForm):
     """A side effect. Grade definitions are shown with the choice; seriousness is asked separately (clinical.md 4)."""
 
     seriousness_criteria = forms.MultipleChoiceField(
@@ -312,11 +332,16 @@ class ReviewForm(CrispyFormMixin, forms.Form):
     comment = forms.CharField(label="Review comment", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
+# A report's dates stay within these years, so the period arithmetic (a default start, the day after the end) can
+# never leave Python's date range: ``?end=0001-01-01`` was a 500 (security.md C5; tests/security/test_deny_paths.py).
+REPORT_DATE_VALIDATORS = [MinValueValidator(dt.date(2000, 1, 1)), MaxValueValidator(dt.date(2099, 12, 31))]
+
+
 class PeriodForm(forms.Form):
     """A reporting period from the query string (dates are not identifying); by default the last ``default_days``."""
 
-    start = forms.DateField(required=False, widget=DateInput())
-    end = forms.DateField(required=False, widget=DateInput())
+    start = forms.DateField(required=False, widget=DateInput(), validators=REPORT_DATE_VALIDATORS)
+    end = forms.DateField(required=False, widget=DateInput(), validators=REPORT_DATE_VALIDATORS)
 
     def __init__(self, *args: Any, default_days: int = 90, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

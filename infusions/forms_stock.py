@@ -1,5 +1,6 @@
 """Forms for the ketamine stock ledger (issue #9). Quantities in mL (what a nurse measures), number pads, and a
-witness who types their own username and password; the services re-check every rule."""
+witness who types their own username and password (``clinic.forms.SecondPersonMixin``: the form names the witness,
+the service verifies the password). The services check every rule; a refusal is shown next to its field."""
 
 from __future__ import annotations
 
@@ -9,14 +10,16 @@ from typing import Any
 
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
-from django.contrib.auth import authenticate
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db.models import Q
 from django.utils import timezone
 
-from clinic.forms import CrispyFormMixin, DateInput, DecimalInput
+from clinic.forms import CrispyFormMixin, DateInput, DecimalInput, SecondPersonMixin
 from infusions.forms import PeriodForm as ReportPeriodForm
-from infusions.models import InfusionSession, StockProduct, StockReceipt, Vial
+from infusions.models import Form106Filing, InfusionSession, StockProduct, StockReceipt, Vial
 from infusions.models.stock import BusinessTime, CountKind
-from infusions.services.stock import RECORD_STOCK, WITNESS_SAME, WITNESS_WRONG
+from infusions.services.stock import FILE_FORM_106
 from infusions.stock import fmt
 
 VOLUME = {"max_digits": 6, "decimal_places": 2, "min_value": Decimal("0.01"), "widget": DecimalInput()}
@@ -29,50 +32,6 @@ class VialChoiceField(forms.ModelChoiceField):
             f"{vial.label} · {vial.product.name} · lot {vial.receipt.lot_number} · {state}, "
             f"{fmt(vial.remaining_ml)} mL left · expires {vial.receipt.expires_on:%-d %b %Y}"
         )
-
-
-class WitnessFormMixin(forms.Form):
-    """A second member of staff confirms with their own username and password (issue #9, ClinicSettings)."""
-
-    witness_prefixes = ["witness"]
-    witness_required = True
-
-    def __init__(self, *args: Any, request: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.request = request
-        for prefix in self.witness_prefixes:
-            label = "Second witness" if prefix == "second_witness" else "Witness"
-            self.fields[f"{prefix}_username"] = forms.CharField(
-                label=f"{label}'s username", required=self.witness_required, max_length=150
-            )
-            self.fields[f"{prefix}_password"] = forms.CharField(
-                label=f"{label}'s password", required=self.witness_required, widget=forms.PasswordInput
-            )
-        self.witnesses: dict[str, Any] = {}
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        for prefix in self.witness_prefixes:
-            username, password = cleaned.get(f"{prefix}_username"), cleaned.get(f"{prefix}_password")
-            if not (username or password):
-                self.witnesses[prefix] = None
-                continue
-            user = authenticate(self.request, username=username, password=password)
-            if user is None or not user.has_perm(RECORD_STOCK):
-                self.add_error(f"{prefix}_password", WITNESS_WRONG)
-            elif self.request is not None and user.pk == self.request.user.pk:
-                self.add_error(f"{prefix}_username", WITNESS_SAME)
-            else:
-                self.witnesses[prefix] = user
-        return cleaned
-
-    def witness_kwargs(self) -> dict[str, Any]:
-        """The service's witness arguments: the user and the password they typed (re-checked by the service)."""
-        kwargs: dict[str, Any] = {}
-        for prefix in self.witness_prefixes:
-            kwargs[prefix] = self.witnesses.get(prefix)
-            kwargs[f"{prefix}_password"] = self.cleaned_data.get(f"{prefix}_password")
-        return kwargs
 
 
 def witness_row(prefix: str = "witness") -> Row:
@@ -130,15 +89,11 @@ class DrawForm(CrispyFormMixin, forms.Form):
         self.fields["vial"].queryset = Vial.objects.drawable(concentration)
 
 
-class WasteRestForm(CrispyFormMixin, WitnessFormMixin):
+class WasteRestForm(CrispyFormMixin, SecondPersonMixin):
     reason = forms.CharField(
         label="How it was wasted", max_length=300, initial="Rest of the bag and line into the waste container"
     )
     layout = Layout("reason", witness_row())
-
-    def __init__(self, *args: Any, required: bool = True, **kwargs: Any) -> None:
-        self.witness_required = required
-        super().__init__(*args, **kwargs)
 
 
 class ReturnForm(CrispyFormMixin, forms.Form):
@@ -153,22 +108,18 @@ class ReturnForm(CrispyFormMixin, forms.Form):
         self.fields["vial"].queryset = Vial.objects.filter(pk__in=drawn).select_related("product", "receipt")
 
 
-class VialWasteForm(CrispyFormMixin, WitnessFormMixin):
+class VialWasteForm(CrispyFormMixin, SecondPersonMixin):
     volume_ml = forms.DecimalField(
         label="Volume wasted (mL)", required=False, help_text="Leave empty to waste everything left.", **VOLUME
     )
     reason = forms.CharField(max_length=300, initial="Past its beyond-use time")
     layout = Layout(Row(Column("volume_ml"), Column("reason", css_class="col-md-8")), witness_row())
 
-    def __init__(self, *args: Any, required: bool = True, **kwargs: Any) -> None:
-        self.witness_required = required
-        super().__init__(*args, **kwargs)
 
-
-class DestroyForm(CrispyFormMixin, WitnessFormMixin):
+class DestroyForm(CrispyFormMixin, SecondPersonMixin):
     """DEA Form 41: the method and two authorised employee witnesses (clinical.md 6 [R56])."""
 
-    witness_prefixes = ["witness", "second_witness"]
+    second_persons = (("witness", "Witness"), ("second_witness", "Second witness"))
     method = forms.CharField(max_length=200, help_text="e.g. Returned to reverse distributor; chemical digestion kit.")
     reason = forms.CharField(max_length=300, required=False, initial="Expired stock")
     layout = Layout(Row(Column("method"), Column("reason")), witness_row(), witness_row("second_witness"))
@@ -187,7 +138,39 @@ class LossForm(CrispyFormMixin, forms.Form):
         self.fields["discovered_on"].initial = timezone.localdate()
 
 
-class ConfirmForm(forms.Form):
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user: Any) -> str:
+        return user.display_name
+
+
+class Form106Form(CrispyFormMixin, forms.ModelForm):
+    """DEA Form 106 filed for a loss or theft (clinical.md 6 [R57]): when, the DEA's reference, who filed it."""
+
+    filed_by = StaffChoiceField(queryset=get_user_model().objects.none(), empty_label=None, label="Filed by")
+
+    class Meta:
+        model = Form106Filing
+        fields = ["filed_on", "reference", "filed_by", "note"]
+        widgets = {"filed_on": DateInput(), "note": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"note": "Optional: e.g. police report number, what the investigation found."}
+
+    layout = Layout(Row(Column("filed_on"), Column("reference"), Column("filed_by")), "note")
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        app_label, codename = FILE_FORM_106.split(".")
+        may_file = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+        staff = get_user_model().objects.filter(is_active=True)
+        self.fields["filed_by"].queryset = (
+            staff.filter(Q(groups__permissions__in=may_file) | Q(user_permissions__in=may_file) | Q(is_superuser=True))
+            .distinct()
+            .order_by("last_name", "first_name", "username")
+        )
+        self.fields["filed_by"].initial = user.pk
+        self.fields["filed_on"].initial = timezone.localdate()
+
+
+class ConfirmForm(CrispyFormMixin, forms.Form):
     """A button with nothing to type (the quantity comes from the record)."""
 
 
@@ -195,7 +178,7 @@ class ReasonForm(CrispyFormMixin, forms.Form):
     reason = forms.CharField(max_length=300, min_length=5)
 
 
-class CountForm(CrispyFormMixin, WitnessFormMixin):
+class CountForm(CrispyFormMixin, SecondPersonMixin):
     """A count of one product: sealed vials counted, open vials estimated (C-III, clinical.md 6 [R54b])."""
 
     product = forms.ModelChoiceField(queryset=StockProduct.objects.filter(is_active=True), empty_label=None)

@@ -64,7 +64,8 @@ class Dashboard:
     expired_unmarked: list[Vial]
     unreconciled: list[InfusionSession]
     missing_witness: list[StockMovement]
-    form_106: list[StockMovement]
+    form_106_due: list[StockMovement]  # losses whose DEA Form 106 is not filed yet and not yet late
+    form_106_overdue: list[StockMovement]  # unfiled past the business day after discovery: flagged loudly
     biennial_due: dt.date | None
     last_inventory: StockCount | None
     counts_due: list[Any] = field(default_factory=list)
@@ -98,6 +99,7 @@ def stock_dashboard(now: dt.datetime | None = None) -> Dashboard:
     last_inventory = (
         StockCount.objects.filter(kind__in=[CountKind.INITIAL, CountKind.BIENNIAL]).order_by("-counted_at").first()
     )
+    form_106 = list(StockMovement.objects.form_106_unfiled()[:50])
     return Dashboard(
         on_hand=on_hand,
         products=products,
@@ -116,11 +118,8 @@ def stock_dashboard(now: dt.datetime | None = None) -> Dashboard:
             .select_related("vial", "by")
             .order_by("-occurred_at")[:50]
         ),
-        form_106=list(
-            StockMovement.objects.filter(kind=MovementKind.LOSS, occurred_at__gte=now - dt.timedelta(days=90))
-            .select_related("vial__receipt", "product", "by")
-            .order_by("-occurred_at")
-        ),
+        form_106_due=[m for m in form_106 if m.form_106_due_on >= today],
+        form_106_overdue=[m for m in form_106 if m.form_106_due_on < today],
         biennial_due=add_months(timezone.localtime(last_inventory.counted_at).date(), 12 * BIENNIAL_YEARS)
         if last_inventory
         else None,
@@ -225,7 +224,8 @@ def receipts_report(first: dt.date, last: dt.date) -> Report:
 
 
 def waste_report(first: dt.date, last: dt.date) -> Report:
-    movements = (
+    """Every waste and destruction with its witnesses; a session's waste names the patient's MRN."""
+    movements = list(
         StockMovement.objects.between(first, last)
         .filter(kind__in=[MovementKind.WASTE, MovementKind.DESTRUCTION])
         .for_log()
@@ -256,7 +256,19 @@ def waste_report(first: dt.date, last: dt.date) -> Report:
             "Second witness",
         ],
         rows=rows,
+        patients=[m.patient for m in movements if m.patient_id],
     )
+
+
+def form_106_text(m: StockMovement, today: dt.date) -> str:
+    """Where a loss's DEA Form 106 stands, in words for the discrepancies log."""
+    state, filing = m.form_106_state(today), m.form_106_filing
+    if state == "filed":
+        late = " (late)" if filing.filed_late else ""
+        return f"Filed {filing.filed_on:%-d %b %Y}{late}, ref. {filing.reference}, by {_name(filing.filed_by)}"
+    if state in ("due", "overdue"):
+        return f"{'OVERDUE: was due' if state == 'overdue' else 'Due'} {m.form_106_due_on:%-d %b %Y}"
+    return "Not needed (reversed)" if m.kind == MovementKind.LOSS else ""
 
 
 def discrepancies_report(first: dt.date, last: dt.date) -> Report:
@@ -272,11 +284,12 @@ def discrepancies_report(first: dt.date, last: dt.date) -> Report:
         .filter(kind__in=[MovementKind.LOSS, MovementKind.CORRECTION])
         .for_log()
     )
+    today = timezone.localdate()
     for m in movements:
         sign = -1 if m.vial_change_mg < 0 else 1
-        due = f"Form 106 due {m.form_106_due_on:%-d %b %Y}" if m.form_106_due_on else ""
         rows.append((m.occurred_at, [local(m.occurred_at), _kind_label(m), m.product.name, m.vial.label,
-                                     *_qty(m, sign), m.reason, due, _name(m.by), _name(m.witness)]))  # fmt: skip
+                                     *_qty(m, sign), m.reason, form_106_text(m, today), _name(m.by),
+                                     _name(m.witness)]))  # fmt: skip
     rows.sort(key=lambda row: row[0])
     return Report(
         title="Discrepancies",

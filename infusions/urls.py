@@ -1,6 +1,7 @@
 from django.urls import path
 
-from infusions import views, views_adverse, views_outcomes, views_stock
+from infusions import views, views_adverse, views_outcomes, views_records, views_stock
+from infusions.views_stock import SessionStockView, VialDetailView, action_view
 
 app_name = "infusions"
 
@@ -16,6 +17,8 @@ urlpatterns = [
     path("courses/<int:pk>/", views.CourseDetailView.as_view(), name="course_detail"),
     path("courses/<int:pk>/sessions/new/", views.SessionScheduleView.as_view(), name="session_schedule"),
     path("sessions/<int:pk>/", views.SessionChartView.as_view(), name="session_chart"),
+    path("sessions/<int:pk>/print/", views_records.SessionPrintView.as_view(), name="session_print"),
+    path("sessions/<int:pk>/record.json", views_records.SessionExportView.as_view(), name="session_export"),
     path("side-effects/", views_adverse.AdverseEventQueueView.as_view(), name="adverse_event_queue"),
     path("side-effects/overview/", views_adverse.SafetyOverviewView.as_view(), name="safety_overview"),
     path("side-effects/export.csv", views_adverse.AdverseEventExportView.as_view(), name="adverse_event_export"),
@@ -45,14 +48,16 @@ urlpatterns = [
     # Ketamine stock ledger (issue #9)
     path("stock/", views_stock.StockDashboardView.as_view(), name="stock_dashboard"),
     path("stock/receipts/new/", views_stock.ReceiptCreateView.as_view(), name="stock_receipt_create"),
+    path("stock/receipts/<int:pk>/", views_stock.ReceiptDetailView.as_view(), name="stock_receipt_detail"),
+    path("stock/receipts/<int:pk>/labels/", views_stock.ReceiptLabelsView.as_view(), name="stock_receipt_labels"),
     path("stock/vials/", views_stock.VialListView.as_view(), name="stock_vial_list"),
     path("stock/vials/<int:pk>/", views_stock.VialDetailView.as_view(), name="stock_vial_detail"),
-    path("stock/vials/<int:pk>/waste/", views_stock.VialWasteView.as_view(), name="stock_vial_waste"),
-    path("stock/vials/<int:pk>/quarantine/", views_stock.VialQuarantineView.as_view(), name="stock_vial_quarantine"),
-    path("stock/vials/<int:pk>/expire/", views_stock.VialExpireView.as_view(), name="stock_vial_expire"),
-    path("stock/vials/<int:pk>/destroy/", views_stock.VialDestroyView.as_view(), name="stock_vial_destroy"),
-    path("stock/vials/<int:pk>/loss/", views_stock.VialLossView.as_view(), name="stock_vial_loss"),
+    *[
+        path(f"stock/vials/<int:pk>/{key}/", action_view(VialDetailView, key), name=f"stock_vial_{key}")
+        for key in VialDetailView.action_forms
+    ],
     path("stock/entries/<int:pk>/correct/", views_stock.MovementCorrectView.as_view(), name="stock_movement_correct"),
+    path("stock/entries/<int:pk>/form-106/", views_stock.Form106FileView.as_view(), name="stock_form_106_file"),
     path("stock/counts/new/", views_stock.CountCreateView.as_view(), name="stock_count_create"),
     path("stock/reports/inventory/", views_stock.InventoryReportView.as_view(), name="stock_report_inventory"),
     *[
@@ -60,12 +65,8 @@ urlpatterns = [
         for key in ("dispensing", "receipts", "waste", "discrepancies")
     ],
     path("sessions/<int:pk>/stock/", views_stock.SessionStockView.as_view(), name="session_stock"),
-    path("sessions/<int:pk>/stock/draw/", views_stock.SessionDrawView.as_view(), name="session_stock_draw"),
-    path(
-        "sessions/<int:pk>/stock/administer/",
-        views_stock.SessionAdministerView.as_view(),
-        name="session_stock_administer",
-    ),
-    path("sessions/<int:pk>/stock/waste/", views_stock.SessionWasteView.as_view(), name="session_stock_waste"),
-    path("sessions/<int:pk>/stock/return/", views_stock.SessionReturnView.as_view(), name="session_stock_return"),
+    *[
+        path(f"sessions/<int:pk>/stock/{key}/", action_view(SessionStockView, key), name=f"session_stock_{key}")
+        for key in SessionStockView.action_forms
+    ],
 ]

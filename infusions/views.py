@@ -18,11 +18,14 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import CreateView, FormView, TemplateView
 
-from clinic.forms import add_service_errors
+from clinic.forms import ConcurrencyFormMixin, add_service_errors
+from clinic.signatures.forms import SignatureFormMixin
+from clinic.signatures.services import key_of, verified_signatures
 from infusions import forms, services
 from infusions.choices import SessionStatus
 from infusions.models import InfusionSession, TreatmentCourse
 from infusions.selectors import board_sessions, session_chart
+from infusions.signing import session_sign_meanings
 from patients.access import PatientRecordMixin
 from patients.selectors import patient_record
 
@@ -130,7 +133,7 @@ class SessionMixin(PatientRecordMixin):
         if not hasattr(self, "_session"):
             sessions = InfusionSession.objects.visible_to(self.request.user).select_related(
                 "course__protocol", "course__prescriber", "patient", "preparation", "nurse", "signed_by",
-                "second_check_by", "baseline_override_by",
+                "second_check_by", "baseline_override_by", "discharged_by",
             )  # fmt: skip
             self._session = get_object_or_404(sessions, pk=self.kwargs["pk"])
         return self._session
@@ -141,7 +144,12 @@ class SessionMixin(PatientRecordMixin):
 
 def notes_form(session: InfusionSession) -> forms.NotesForm:
     fields = ("pain_before", "pain_after", "note")
-    return forms.NotesForm(initial={name: getattr(session, name) for name in fields})
+    return forms.NotesForm(initial={name: getattr(session, name) for name in fields}, record=session)
+
+
+def sign_form(session: InfusionSession, request: Any) -> forms.SignForm:
+    return forms.SignForm(meanings=session_sign_meanings(session, request.user), signer=request.user,
+                          request=request, signed_record=session)  # fmt: skip
 
 
 def chart_forms(session: InfusionSession, request: Any) -> dict[str, Any]:
@@ -155,7 +163,7 @@ def chart_forms(session: InfusionSession, request: Any) -> dict[str, Any]:
         dose = session.dose_per_kg or session.course.ordered_dose
         initial = {"dose_per_kg": dose.normalize() if dose is not None else None, "weight_kg": session.weight_kg,
                    "preparation": session.preparation_id}  # fmt: skip
-        available["dose"] = forms.DoseForm(unit=unit, request=request, initial=initial)
+        available["dose"] = forms.DoseForm(unit=unit, request=request, initial=initial, record=session)
         available["override"] = forms.OverrideForm()
         available["cancel"] = forms.CancelForm()
     if status in (SessionStatus.CHECKED_IN, SessionStatus.INFUSING, SessionStatus.OBSERVING):
@@ -167,7 +175,8 @@ def chart_forms(session: InfusionSession, request: Any) -> dict[str, Any]:
     if status == SessionStatus.OBSERVING:
         available["discharge"] = forms.DischargeForm()
     if status == SessionStatus.DISCHARGED:
-        available["sign"] = forms.SignForm()
+        if services.may_sign(request.user):
+            available["sign"] = sign_form(session, request)
         available["notes"] = notes_form(session)
     if status == SessionStatus.SIGNED:
         available["addendum"] = forms.AddendumForm()
@@ -192,9 +201,20 @@ class SessionChartView(SessionMixin, TemplateView):
         chart_forms_ = chart_forms(session, self.request)
         chart_forms_.update(kwargs.pop("bound_forms", {}))
         record = patient_record(session.patient, clinical=True)
+        chart = session_chart(session)
         return super().get_context_data(
-            chart=session_chart(session), session=session, forms=chart_forms_, record=record, **kwargs
-        )
+            chart=chart, session=session, forms=chart_forms_, record=record, **signature_context(session, chart),
+            **kwargs,
+        )  # fmt: skip
+
+
+def signature_context(session: InfusionSession, chart: Any) -> dict[str, Any]:
+    """The session's signatures and each addendum with its own, every one verified against the record now."""
+    found = verified_signatures([session, *chart.addenda])
+    return {
+        "signatures": found.get(key_of(session), []),
+        "signed_addenda": [(addendum, found.get(key_of(addendum), [])) for addendum in chart.addenda],
+    }
 
 
 class SessionActionView(SessionMixin, FormView):
@@ -212,6 +232,12 @@ class SessionActionView(SessionMixin, FormView):
             kwargs["request"] = self.request
         if self.form_class is forms.DoseForm:
             kwargs["unit"] = self.get_session().course.protocol.unit
+        if issubclass(self.form_class, ConcurrencyFormMixin):
+            kwargs["record"] = self.get_session()
+        if issubclass(self.form_class, SignatureFormMixin):
+            kwargs.update(signer=self.request.user, request=self.request, signed_record=self.get_session())
+        if self.form_class is forms.SignForm:
+            kwargs["meanings"] = session_sign_meanings(self.get_session(), self.request.user)
         return kwargs
 
     def post(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -272,7 +298,7 @@ class DoseView(SessionActionView):
         data = form.cleaned_data
         services.session_set_dose(session=self.get_session(), by=self.request.user, weight_kg=data["weight_kg"],
                                   preparation=data["preparation"], dose_per_kg=data["dose_per_kg"],
-                                  second_checker=form.second_checker)  # fmt: skip
+                                  second_checker=form.second_checker, version=form.version_check())  # fmt: skip
 
 
 class VitalsView(SessionActionView):
@@ -356,7 +382,10 @@ class NotesView(SessionActionView):
     form_key, success_message = "notes", "Notes saved."
 
     def perform(self, form: Any) -> None:
-        services.session_update_notes(session=self.get_session(), by=self.request.user, **form.cleaned_data)
+        data = form.cleaned_data
+        services.session_update_notes(session=self.get_session(), by=self.request.user, pain_before=data["pain_before"],
+                                      pain_after=data["pain_after"], note=data["note"],
+                                      version=form.version_check())  # fmt: skip
 
 
 class DischargeView(SessionActionView):
@@ -375,7 +404,8 @@ class SignView(SessionActionView):
     permission_required = "infusions.view_vitalsign"  # who may sign is decided by services.may_sign
 
     def perform(self, form: Any) -> None:
-        services.session_sign(session=self.get_session(), by=self.request.user)
+        services.session_sign(session=self.get_session(), by=self.request.user, reauth=form.reauth,
+                              meaning=form.cleaned_data["meaning"])  # fmt: skip
 
 
 class AddendumView(SessionActionView):
@@ -384,7 +414,8 @@ class AddendumView(SessionActionView):
     permission_required = "infusions.add_addendum"
 
     def perform(self, form: Any) -> None:
-        services.addendum_add(session=self.get_session(), by=self.request.user, **form.cleaned_data)
+        services.addendum_add(session=self.get_session(), by=self.request.user, text=form.cleaned_data["text"],
+                              reauth=form.reauth)  # fmt: skip
 
 
 SESSION_ACTIONS = {

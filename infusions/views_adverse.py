@@ -141,7 +141,9 @@ class AdverseEventUpdateView(AdverseEventMixin, UpdateView):
     def form_valid(self, form: forms.AdverseEventForm) -> HttpResponse:
         fields = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
         try:
-            services.adverse_event_update(event=self.get_event(), by=self.request.user, **fields)
+            services.adverse_event_update(
+                event=self.get_event(), by=self.request.user, version=form.version_check(), **fields
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)

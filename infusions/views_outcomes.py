@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from clinic.exports import csv_response
+from clinic.signatures.services import key_of, verified_signatures
 from infusions.forms import PeriodForm
 from infusions.history import KINDS, patient_history
 from infusions.reports import cohort_outcomes, totals
@@ -59,9 +60,13 @@ class PatientSummaryView(PatientRecordMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         patient = self.get_patient()
+        history = patient_history(patient)
+        checks = verified_signatures(history.sessions)  # each infusion's signature, checked (21 CFR 11.50)
+        signed = [(session, checks.get(key_of(session), [])) for session in history.sessions]
         return super().get_context_data(
             record=patient_record(patient, clinical=True),
-            history=patient_history(patient),
+            history=history,
+            signed_sessions=signed,
             printed_at=timezone.now(),
             **kwargs,
         )

@@ -11,6 +11,7 @@ identifies it in the database; the runner then checks each is there exactly once
 
 from __future__ import annotations
 
+import binascii
 import datetime as dt
 import itertools
 import json
@@ -21,6 +22,7 @@ import threading
 from urllib.parse import urlencode
 
 import gevent
+from django_otp.oath import TOTP
 from locust import FastHttpUser, between, task
 
 PLAN = json.loads(open(os.environ["LOADTEST_PLAN"]).read())  # noqa: SIM115
@@ -40,6 +42,15 @@ def acknowledge(**record: object) -> None:
         ACKS.write(json.dumps(record) + "\n")
 
 
+# clinic.accounts.mfa.DEMO_TOTP_KEY_HEX (not imported: this module runs without Django set up).
+DEMO_TOTP_KEY_HEX = binascii.hexlify(b"12345678901234567890").decode()
+
+
+def demo_code() -> str:
+    """The current code of the demo secret the load-test accounts are enrolled with (each signs in once)."""
+    return f"{TOTP(binascii.unhexlify(DEMO_TOTP_KEY_HEX)).token():06d}"
+
+
 class Staff(FastHttpUser):
     abstract = True
     wait_time = between(*WAIT)
@@ -53,6 +64,8 @@ class Staff(FastHttpUser):
         page = self.client.get("/accounts/login/", name="login page")
         self.post("/accounts/login/", {"username": self.username, "password": PLAN["password"]}, page, "login",
                   with_token=False)  # fmt: skip
+        page = self.client.get("/accounts/mfa/", name="second step page")
+        self.post("/accounts/mfa/", {"code": demo_code()}, page, "second step", with_token=False)
 
     def post(self, path: str, data: dict, page, name: str, *, with_token: bool = True, token: str | None = None):
         body = {**data, "csrfmiddlewaretoken": CSRF.search(page.text)[1]}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from clinic.accounts import roles
+from clinic.accounts import mfa, roles
 from infusions.models import AdverseEventTerm, InfusionSession, TreatmentCourse
 from patients.models import Patient
 from tests.factories import UserFactory
@@ -22,11 +22,13 @@ def run(plan_path: str, nurses: int, clinicians: int) -> None:
     plan: dict = {"password": PASSWORD, "nurses": [], "clinicians": []}
     for n in range(1, nurses + 1):
         nurse = UserFactory(username=f"loadnurse{n:02d}", role=roles.NURSE, password=PASSWORD)
+        mfa.enrol_demo(nurse)  # the second sign-in step with the demo secret (the load test computes the codes)
         session = started(nurse)
         plan["nurses"].append({"username": nurse.username, "session": session.pk, "patient": session.patient_id})
     for n in range(1, clinicians + 1):
-        plan["clinicians"].append(UserFactory(username=f"loadclinician{n:02d}", role=roles.CLINICIAN,
-                                              password=PASSWORD).username)  # fmt: skip
+        clinician = UserFactory(username=f"loadclinician{n:02d}", role=roles.CLINICIAN, password=PASSWORD)
+        mfa.enrol_demo(clinician)
+        plan["clinicians"].append(clinician.username)
     plan["term"] = AdverseEventTerm.objects.get(name="Dissociation").pk
     plan["patients"] = list(Patient.objects.values_list("pk", flat=True)[:200])
     plan["courses"] = list(TreatmentCourse.objects.values_list("pk", flat=True)[:200])

@@ -13,3 +13,7 @@ class PatientsConfig(AppConfig):
         from patients.reference import ensure_reference_data_after_migrate
 
         post_migrate.connect(ensure_reference_data_after_migrate, sender=self, dispatch_uid="patients.reference")
+
+        from patients import signing
+
+        signing.register()

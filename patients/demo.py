@@ -11,16 +11,18 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import random
+import time
 from collections import Counter
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 from faker import Faker
 
 from clinic.accounts.models import User
 from clinic.dates import add_months
-from clinic.models import ClinicSettings
+from clinic.signatures.services import REAUTH_VALID_SECONDS, Reauthentication, reauthenticate
 from patients.choices import INDICATION_ICD10, ConsentType, Indication, MigraineTrigger, PatientStatus, Sex
 from patients.choices import AllergySeverity as Sev
 from patients.choices import MedicationClass as Mc
@@ -35,7 +37,6 @@ from patients.models import (
     Medication,
     Patient,
     PriorTreatment,
-    Screening,
 )
 from patients.services import (
     AnswerInput,
@@ -130,13 +131,13 @@ class DemoClinic:
     def __init__(self) -> None:
         self.fake = Faker("en_US")
         self.fake.seed_instance(2026)
-        self.rng = random.Random(2026)  # noqa: S311 - reproducible demo data, not security
+        self.rng = random.Random(2026)  # noqa: S311 - reproducible demo data, not security  # nosec
         self.today = timezone.localdate()
         users = {u.username: u for u in User.objects.filter(username__in=["frontdesk", "nurse", "clinician"])}
         self.desk, self.nurse, self.clinician = users["frontdesk"], users["nurse"], users["clinician"]
         self.items = list(ContraindicationItem.objects.filter(is_active=True))
-        self.validity_months = ClinicSettings.current().screening_validity_months
         self.counts: Counter[str] = Counter()
+        self.proof: Reauthentication | None = None
 
     def deal(self, mix: dict[Any, int]) -> list[Any]:
         cards = [key for key, n in mix.items() for _ in range(n)]
@@ -279,19 +280,22 @@ class DemoClinic:
         on = self.days_ago(*SCREENED_DAYS_AGO[state])
         answers = [AnswerInput(item, item.code in findings, findings.get(item.code, "")) for item in self.items]
         screening = screening_create(patient=patient, by=self.nurse, answers=answers, screened_on=on)
+        # Demo only: the review is dated two days after the screening (not today), so expiry dates spread out and
+        # the "expired" ones have passed. The clinician signs through the same password check as in the clinic.
+        reviewed = min(on + dt.timedelta(days=2), self.today)
+        at = min(dt.datetime.combine(reviewed, dt.time(15), tzinfo=timezone.get_current_timezone()), timezone.now())
         if state == "not_cleared":
             note = "Not safe to treat: " + "; ".join(findings.values())
-            screening_decline(screening=screening, by=self.clinician, note=note)
+            screening_decline(screening=screening, by=self.clinician, note=note, reauth=self.reauth(), at=at)
         elif state != "pending":
-            screening_clear(screening=screening, by=self.clinician, justification=justification)
-            # Demo only: the service stamps the review (and so the expiry) today. Backdate the review to two days
-            # after the screening, so expiry dates spread out and the "expired" ones have passed; the change
-            # history records this update, tagged seed_demo like the rest.
-            reviewed = min(on + dt.timedelta(days=2), self.today)
-            Screening.objects.filter(pk=screening.pk).update(
-                reviewed_at=dt.datetime.combine(reviewed, dt.time(15), tzinfo=timezone.get_current_timezone()),
-                expires_on=add_months(reviewed, self.validity_months),
-            )
+            screening_clear(screening=screening, by=self.clinician, justification=justification,
+                            reauth=self.reauth(), at=at)  # fmt: skip
+
+    def reauth(self) -> Reauthentication:
+        """The clinician's password entry for signing, renewed before it gets old (REAUTH_VALID_SECONDS)."""
+        if self.proof is None or time.monotonic() - self.proof.issued_at > REAUTH_VALID_SECONDS / 2:
+            self.proof = reauthenticate(user=self.clinician, password=settings.DEMO_PASSWORD)
+        return self.proof
 
     def consents(self, patient: Patient, state: str) -> None:
         """The treatment consent (unless missing), and for some patients a research or release-of-information one."""

@@ -8,8 +8,10 @@ from typing import Any
 from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.layout import Column, Div, Field, Fieldset, Layout, Row
 from django import forms
+from django.utils.html import escape
 
-from clinic.forms import CrispyFormMixin, DateInput, DateTimeInput, DecimalInput
+from clinic.forms import ConcurrencyFormMixin, CrispyFormMixin, DateInput, DateTimeInput, DecimalInput
+from clinic.signatures.forms import SignatureFormMixin
 from patients import scoring
 from patients.choices import Indication, MigraineTrigger, PatientStatus
 from patients.models import (
@@ -26,14 +28,14 @@ from patients.models import (
 )
 from patients.models.background import HEIGHT_CM_MAX, HEIGHT_CM_MIN, WEIGHT_KG_MAX, WEIGHT_KG_MIN
 from patients.scoring import Instrument, Item
-from patients.services import possible_duplicates
+from patients.services import JUSTIFICATION_MIN_CHARS, JUSTIFICATION_REQUIRED, possible_duplicates
 
 LB_PER_KG = Decimal("2.20462")
 TENTH = Decimal("0.1")
 CONFIRM_NOT_DUPLICATE = "Tick the box to confirm this is a different person, or open the existing record."
 
 
-class PatientForm(CrispyFormMixin, forms.ModelForm):
+class PatientForm(ConcurrencyFormMixin, CrispyFormMixin, forms.ModelForm):
     """Register or edit a patient's identity, contact and indication (front desk and clinicians)."""
 
     confirm_not_duplicate = forms.BooleanField(
@@ -106,7 +108,7 @@ class PatientForm(CrispyFormMixin, forms.ModelForm):
             self.fields.pop("status")
         # The confirmation only appears once a possible duplicate has been found (see clean()).
         self.fields["confirm_not_duplicate"].widget = forms.HiddenInput()
-        self.fields["icd10_code"].widget.attrs["style"] = "text-transform: uppercase"
+        self.fields["icd10_code"].widget.attrs["class"] = "text-uppercase"
 
     def clean_icd10_code(self) -> str:
         return (self.cleaned_data.get("icd10_code") or "").strip().upper()
@@ -175,13 +177,13 @@ class PatientFilterForm(forms.Form):
         return SORTS.get(key or "name", SORTS["name"])
 
 
-class AllergyForm(CrispyFormMixin, forms.ModelForm):
+class AllergyForm(ConcurrencyFormMixin, CrispyFormMixin, forms.ModelForm):
     class Meta:
         model = Allergy
         fields = ["substance", "reaction", "severity"]
 
 
-class MedicationForm(CrispyFormMixin, forms.ModelForm):
+class MedicationForm(ConcurrencyFormMixin, CrispyFormMixin, forms.ModelForm):
     class Meta:
         model = Medication
         fields = ["name", "medication_class", "dose", "frequency", "start_date", "stop_date"]
@@ -205,7 +207,7 @@ class MedicationForm(CrispyFormMixin, forms.ModelForm):
         return cleaned
 
 
-class PriorTreatmentForm(CrispyFormMixin, forms.ModelForm):
+class PriorTreatmentForm(ConcurrencyFormMixin, CrispyFormMixin, forms.ModelForm):
     adequate_trial = forms.TypedChoiceField(
         label="Adequate trial?",
         choices=[("yes", "Yes: adequate dose for an adequate time"), ("no", "No, or too short")],
@@ -238,7 +240,7 @@ class PriorTreatmentForm(CrispyFormMixin, forms.ModelForm):
         return cleaned
 
 
-class BodyMeasurementForm(CrispyFormMixin, forms.ModelForm):
+class BodyMeasurementForm(ConcurrencyFormMixin, CrispyFormMixin, forms.ModelForm):
     # Any precision is accepted and rounded to 0.1 after the range check, so "1.70" earns the metres hint below
     # rather than a message about decimal places.
     weight_kg = forms.DecimalField(label="Weight (kg)", required=False, widget=DecimalInput())
@@ -275,7 +277,7 @@ class BodyMeasurementForm(CrispyFormMixin, forms.ModelForm):
         return cleaned
 
 
-class HeadacheDiaryEntryForm(CrispyFormMixin, forms.ModelForm):
+class HeadacheDiaryEntryForm(ConcurrencyFormMixin, CrispyFormMixin, forms.ModelForm):
     class Meta:
         model = HeadacheDiaryEntry
         fields = [
@@ -316,7 +318,7 @@ class HeadacheDiaryEntryForm(CrispyFormMixin, forms.ModelForm):
         return cleaned
 
 
-class ConsentForm(CrispyFormMixin, forms.ModelForm):
+class ConsentForm(ConcurrencyFormMixin, CrispyFormMixin, forms.ModelForm):
     class Meta:
         model = Consent
         fields = ["consent_type", "form_version", "signed_on", "witness_name", "expires_on", "withdrawn_on"]
@@ -344,7 +346,7 @@ class ConsentForm(CrispyFormMixin, forms.ModelForm):
         return cleaned
 
 
-class MigraineTriggersForm(CrispyFormMixin, forms.ModelForm):
+class MigraineTriggersForm(ConcurrencyFormMixin, CrispyFormMixin, forms.ModelForm):
     migraine_triggers = forms.MultipleChoiceField(
         label="Known triggers", choices=MigraineTrigger.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
@@ -369,7 +371,9 @@ class ScreeningForm(CrispyFormMixin, forms.Form):
                 choices=[("no", "No"), ("yes", "Yes")],
                 coerce=lambda v: v == "yes",
                 widget=forms.RadioSelect,
-                help_text=f"{item.get_level_display()}. {item.guidance}".strip(),
+                # Help text is rendered as HTML (Django's and crispy's `|safe`); the guidance is admin-edited text,
+                # so it is escaped here (stored XSS found by tests/security/test_xss.py; security.md J2).
+                help_text=escape(f"{item.get_level_display()}. {item.guidance}".strip()),
                 error_messages={"required": "Answer yes or no."},
             )
             self.fields[f"notes_{item.pk}"] = forms.CharField(label="Notes", required=False, max_length=500)
@@ -391,11 +395,13 @@ class ScreeningForm(CrispyFormMixin, forms.Form):
         ]
 
 
-class ScreeningReviewForm(CrispyFormMixin, forms.Form):
+class ScreeningReviewForm(CrispyFormMixin, SignatureFormMixin):
+    """The clinician's decision, signed with their password (patients.signing: clearing is an approval)."""
+
     decision = forms.ChoiceField(
         choices=[("clear", "Clear for treatment"), ("decline", "Do not clear")], widget=forms.RadioSelect
     )
-    layout = Layout(InlineRadios("decision"), "justification", "review_note")
+    layout = Layout(InlineRadios("decision"), "justification", "review_note", "password")
     justification = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -415,6 +421,12 @@ class ScreeningReviewForm(CrispyFormMixin, forms.Form):
         cleaned = super().clean()
         if cleaned.get("decision") == "decline" and not (cleaned.get("review_note") or "").strip():
             self.add_error("review_note", "Say why the screening is not cleared.")
+        relative = self.screening.relative_findings
+        justification = (cleaned.get("justification") or "").strip()
+        if cleaned.get("decision") == "clear" and relative and len(justification) < JUSTIFICATION_MIN_CHARS:
+            # Also refused by screening_clear; said here too, so it shows together with any password error.
+            items = "; ".join(answer.item.label for answer in relative)
+            self.add_error("justification", JUSTIFICATION_REQUIRED.format(items=items))
         return cleaned
 
 

@@ -10,8 +10,12 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Panel:
+    """A section of the patient page: its template and context. ``placement`` "alert" puts it under the header,
+    before the sections, for something staff must act on; "section" (the default) adds it after the sections."""
+
     template: str
     context: dict[str, Any] = field(default_factory=dict)
+    placement: str = "section"
 
 
 PanelProvider = Callable[[Any, Any], "Panel | None"]

@@ -16,6 +16,7 @@ from clinic.accounts.models import User
 from clinic.dates import add_months
 from clinic.models import ClinicSettings
 from clinic.services import record_save
+from clinic.signatures.services import Reauthentication, require_reauthentication, signature_create
 from patients import scoring
 from patients.choices import ScreeningStatus
 from patients.models import (
@@ -27,6 +28,7 @@ from patients.models import (
     Timepoint,
 )
 from patients.scoring import INSTRUMENTS
+from patients.signing import CLEAR_MEANING, CLEAR_STATEMENT, DECLINE_MEANING, DECLINE_STATEMENT
 
 MRN_PREFIX = "K"
 JUSTIFICATION_MIN_CHARS = 20
@@ -103,11 +105,19 @@ def _locked_pending(screening: Screening) -> Screening:
 
 
 @transaction.atomic
-def screening_clear(*, screening: Screening, by: User, justification: str = "") -> Screening:
-    """Clear a screening for treatment. Absolute findings block; relative findings need a written justification.
-
-    Clearance holds for ClinicSettings.screening_validity_months (default 12).
+def screening_clear(
+    *,
+    screening: Screening,
+    by: User,
+    reauth: Reauthentication | None,
+    justification: str = "",
+    at: dt.datetime | None = None,
+) -> Screening:
+    """Clear a screening for treatment, signed by the clinician who re-entered their password (``reauth``; the
+    signature's meaning is approval, patients.signing). Absolute findings block; relative findings need a written
+    justification. Clearance holds for ClinicSettings.screening_validity_months (default 12) from ``at`` (now).
     """
+    require_reauthentication(reauth, by)
     screening = _locked_pending(screening)
     if screening.absolute_findings:
         raise ValidationError(ABSOLUTE_BLOCKS_CLEARANCE.format(items=_labels(screening.absolute_findings)))
@@ -116,25 +126,35 @@ def screening_clear(*, screening: Screening, by: User, justification: str = "") 
         raise ValidationError(
             {"justification": JUSTIFICATION_REQUIRED.format(items=_labels(screening.relative_findings))}
         )
-    now = timezone.now()
+    now = at or timezone.now()
     months = ClinicSettings.current().screening_validity_months
     screening.status = ScreeningStatus.CLEARED
     screening.reviewed_by, screening.reviewed_at = by, now
     screening.justification = justification
     screening.expires_on = add_months(timezone.localdate(now), months)
-    return record_save(record=screening, by=by)
+    screening = record_save(record=screening, by=by)
+    signature_create(record=screening, signer=by, meaning=CLEAR_MEANING, statement=CLEAR_STATEMENT, reauth=reauth,
+                     at=now)  # fmt: skip
+    return screening
 
 
 @transaction.atomic
-def screening_decline(*, screening: Screening, by: User, note: str) -> Screening:
-    """Record that the clinician did not clear the patient for treatment, and why."""
+def screening_decline(
+    *, screening: Screening, by: User, note: str, reauth: Reauthentication | None, at: dt.datetime | None = None
+) -> Screening:
+    """Record, signed as a review, that the clinician did not clear the patient for treatment, and why."""
+    require_reauthentication(reauth, by)
     note = (note or "").strip()
     if len(note) < 5:
         raise ValidationError({"review_note": "Say why the screening is not cleared."})
     screening = _locked_pending(screening)
+    now = at or timezone.now()
     screening.status = ScreeningStatus.NOT_CLEARED
-    screening.reviewed_by, screening.reviewed_at, screening.review_note = by, timezone.now(), note
-    return record_save(record=screening, by=by)
+    screening.reviewed_by, screening.reviewed_at, screening.review_note = by, now, note
+    screening = record_save(record=screening, by=by)
+    signature_create(record=screening, signer=by, meaning=DECLINE_MEANING, statement=DECLINE_STATEMENT,
+                     reauth=reauth, at=now)  # fmt: skip
+    return screening
 
 
 # Outcome questionnaires ---------------------------------------------------------------------------------------------

@@ -18,6 +18,8 @@ from django.views.generic import CreateView, DetailView, FormView, ListView, Upd
 
 from clinic.forms import VoidForm, add_service_errors
 from clinic.services import record_save, record_void
+from clinic.signatures.models import meaning_text
+from clinic.signatures.services import key_of, verified_signatures
 from patients import forms
 from patients.access import PatientRecordMixin
 from patients.models import Patient, Screening
@@ -32,6 +34,7 @@ from patients.services import (
     screening_create,
     screening_decline,
 )
+from patients.signing import CLEAR_MEANING, CLEAR_STATEMENT, DECLINE_MEANING, DECLINE_STATEMENT
 from patients.views_questionnaires import instruments_for
 
 SEARCH_SESSION_KEY = "patients:search"
@@ -112,7 +115,7 @@ class PatientUpdateView(PatientRecordMixin, UpdateView):
 
     def form_valid(self, form: forms.PatientForm) -> HttpResponseRedirect:
         try:
-            record_save(record=form.instance, by=self.request.user)
+            record_save(record=form.instance, by=self.request.user, version=form.version_check())
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
@@ -134,6 +137,9 @@ class PatientDetailView(PatientRecordMixin, DetailView):
         context = super().get_context_data(**kwargs)
         clinical = self.request.user.has_perm("patients.view_clinical_background")
         context["record"] = patient_record(self.object, clinical=clinical)
+        checks = verified_signatures(context["record"].screenings)  # the clinicians' signed reviews (patients.signing)
+        for screening in context["record"].screenings:
+            screening.signature_checks = checks.get(key_of(screening), [])
         context["panels"] = panels_for(self.object, self.request.user)
         context["trd_min_failed_trials"] = TRD_MIN_FAILED_TRIALS
         context["instruments"] = instruments_for(self.request.user)
@@ -177,7 +183,11 @@ class MigraineTriggersView(PatientRecordMixin, UpdateView):
         return super().get_context_data(title="migraine triggers", heading="Edit migraine triggers", **kwargs)
 
     def form_valid(self, form: forms.MigraineTriggersForm) -> HttpResponseRedirect:
-        record_save(record=form.instance, by=self.request.user)
+        try:
+            record_save(record=form.instance, by=self.request.user, version=form.version_check())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
         messages.success(self.request, "Migraine triggers saved.")
         return redirect(f"{self.get_patient().get_absolute_url()}#section-diary_entry")
 
@@ -220,7 +230,7 @@ class SectionMixin(PatientRecordMixin):
     def save(self, form: Any) -> HttpResponseRedirect | Any:
         form.instance.patient = self.get_patient()
         try:
-            record_save(record=form.instance, by=self.request.user)
+            record_save(record=form.instance, by=self.request.user, version=form.version_check())
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
@@ -305,20 +315,24 @@ class ScreeningReviewView(PatientRecordMixin, FormView):
         return self._screening
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        return {**super().get_form_kwargs(), "screening": self.get_screening()}
+        screening = self.get_screening()
+        return {**super().get_form_kwargs(), "screening": screening, "signer": self.request.user,
+                "request": self.request, "signed_record": screening}  # fmt: skip
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(screening=self.get_screening(), **kwargs)
+        meanings = {"clear": meaning_text(CLEAR_MEANING, CLEAR_STATEMENT),
+                    "decline": meaning_text(DECLINE_MEANING, DECLINE_STATEMENT)}  # fmt: skip
+        return super().get_context_data(screening=self.get_screening(), meanings=meanings, **kwargs)
 
     def form_valid(self, form: forms.ScreeningReviewForm) -> Any:
         data = form.cleaned_data
         try:
             if data["decision"] == "clear":
-                screening_clear(
-                    screening=self.get_screening(), by=self.request.user, justification=data["justification"]
-                )
+                screening_clear(screening=self.get_screening(), by=self.request.user, reauth=form.reauth,
+                                justification=data["justification"])  # fmt: skip
             else:
-                screening_decline(screening=self.get_screening(), by=self.request.user, note=data["review_note"])
+                screening_decline(screening=self.get_screening(), by=self.request.user, reauth=form.reauth,
+                                  note=data["review_note"])  # fmt: skip
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)

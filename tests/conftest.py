@@ -7,6 +7,11 @@ from django.test import Client
 
 from clinic.accounts import roles
 from tests.factories import UserFactory
+from tests.mfa import force_login_with_second_factor
+
+# Every sign-in passes the second factor; force_login in tests does too (tests/mfa.py; the refusals are tested with
+# tests.mfa.password_only_login).
+Client.force_login = force_login_with_second_factor
 
 ROLE_USERNAMES = {
     "front_desk": ("t_frontdesk", roles.FRONT_DESK),

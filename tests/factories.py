@@ -15,6 +15,24 @@ from patients.models import Patient
 TEST_PASSWORD = "correct-horse-battery-staple"
 
 
+def signing_proof(user):
+    """The proof a signing service needs: ``user`` re-entered their password just now (clinic.signatures)."""
+    from clinic.signatures.services import reauthenticate
+
+    return reauthenticate(user=user, password=TEST_PASSWORD)
+
+
+def version_of(form_class, record, **form_kwargs) -> dict[str, str]:
+    """The hidden version token an edit form of ``record`` carries when it is shown now (clinic.concurrency), as
+    POST data to merge into a test's post."""
+    from django import forms
+
+    record = type(record)._default_manager.get(pk=record.pk)
+    key = "instance" if issubclass(form_class, forms.ModelForm) else "record"
+    form = form_class(**{key: record}, **form_kwargs)
+    return {form.VERSION_FIELD: form[form.VERSION_FIELD].initial}
+
+
 class UserFactory(DjangoModelFactory):
     class Meta:
         model = User

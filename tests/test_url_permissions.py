@@ -11,8 +11,10 @@ from http import HTTPStatus
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from infusions.models import ExternalReport
+from infusions.services import stock_loss
 from tests.conftest import ROLES
 from tests.factories import PatientFactory, UserFactory
 from tests.infusions.factories import AdverseEventFactory, CourseFactory, SessionFactory, receive
@@ -28,6 +30,7 @@ from tests.patients.factories import (
 )
 
 OK, FOUND, FORBIDDEN, NOT_ALLOWED = HTTPStatus.OK, HTTPStatus.FOUND, HTTPStatus.FORBIDDEN, HTTPStatus.METHOD_NOT_ALLOWED
+NOT_FOUND = HTTPStatus.NOT_FOUND
 PUBLIC = "public"  # answers anonymous users without a login redirect
 
 ALL = dict.fromkeys(ROLES, OK)
@@ -49,6 +52,7 @@ STOCK_ACTION = CHART_ACTION
 STOCK_REPORTS = {"front_desk": FORBIDDEN, "nurse": FORBIDDEN, "clinician": OK, "clinic_admin": OK}
 AUDITORS = {"front_desk": FORBIDDEN, "nurse": FORBIDDEN, "clinician": FORBIDDEN, "clinic_admin": OK}
 AUDIT_REPORTS = ["change_history", "access_log", "auth_events"]
+FORM_106_FILERS = STOCK_REPORTS  # the registrant's side: clinicians and the clinic admin
 SESSION_ACTIONS = [
     "check_in",
     "cancel",
@@ -79,7 +83,18 @@ CLINICAL_SECTIONS = {
 MATRIX: dict[str, tuple[str | HTTPStatus, dict[str, HTTPStatus]]] = {
     "home": (FOUND, ALL),
     "healthz": (PUBLIC, ALL),
+    # The benchmark's floor page answers only in benchmark mode (CLINIC_BENCHMARK, set by `make bench`); then every
+    # role gets 200 (tests/clinic/test_benchmark.py).
+    "bench_floor": (FOUND, dict.fromkeys(ROLES, NOT_FOUND)),
     "login": (PUBLIC, dict.fromkeys(ROLES, FOUND)),  # signed-in users are sent on to the dashboard
+    # Sign-in security: the second step sends a verified session on; the timeout page signs out and goes to login.
+    "mfa_verify": (FOUND, dict.fromkeys(ROLES, FOUND)),
+    "mfa_setup": (FOUND, ALL),
+    "mfa_setup_qr": (FOUND, ALL),
+    "account_security": (FOUND, ALL),
+    "recovery_codes": (FOUND, dict.fromkeys(ROLES, NOT_ALLOWED)),
+    "session_keepalive": (FOUND, dict.fromkeys(ROLES, HTTPStatus.NO_CONTENT)),
+    "session_timeout": (FOUND, dict.fromkeys(ROLES, FOUND)),
     "logout": (FOUND, dict.fromkeys(ROLES, NOT_ALLOWED)),  # POST only
     "password_change": (FOUND, ALL),
     "password_change_done": (FOUND, ALL),
@@ -115,6 +130,8 @@ MATRIX: dict[str, tuple[str | HTTPStatus, dict[str, HTTPStatus]]] = {
     "infusions:course_detail": (FOUND, SESSION_READERS),
     "infusions:session_schedule": (FOUND, SCHEDULERS),
     "infusions:session_chart": (FOUND, CHART),
+    "infusions:session_print": (FOUND, CHART),
+    "infusions:session_export": (FOUND, CHART),
     **{f"infusions:session_{action}": (FOUND, CHART_ACTION) for action in SESSION_ACTIONS},
     "infusions:session_override": (FOUND, CLINICIAN_ACTION),
     "infusions:adverse_event_queue": (FOUND, CHART),
@@ -131,6 +148,9 @@ MATRIX: dict[str, tuple[str | HTTPStatus, dict[str, HTTPStatus]]] = {
     "infusions:stock_vial_list": (FOUND, STOCK_READERS),
     "infusions:stock_vial_detail": (FOUND, STOCK_READERS),
     "infusions:stock_receipt_create": (FOUND, STOCK_RECORDERS),
+    "infusions:stock_receipt_detail": (FOUND, STOCK_READERS),
+    "infusions:stock_receipt_labels": (FOUND, STOCK_READERS),
+    "infusions:stock_form_106_file": (FOUND, FORM_106_FILERS),
     "infusions:stock_count_create": (FOUND, STOCK_RECORDERS),
     "infusions:stock_movement_correct": (FOUND, STOCK_RECORDERS),
     "infusions:session_stock": (FOUND, STOCK_RECORDERS),
@@ -151,6 +171,10 @@ def url_kwargs(name: str, objs: dict) -> dict | None:
     if name.startswith("infusions:stock_"):
         if name.startswith("infusions:stock_vial_") and name != "infusions:stock_vial_list":
             return {"pk": objs["vial"].pk}
+        if name in ("infusions:stock_receipt_detail", "infusions:stock_receipt_labels"):
+            return {"pk": objs["vial"].receipt_id}
+        if name == "infusions:stock_form_106_file":
+            return {"pk": objs["loss"].pk}
         return {"pk": objs["movement"].pk} if name == "infusions:stock_movement_correct" else None
     if name.startswith("infusions:"):
         if name in (
@@ -213,8 +237,8 @@ def test_every_url_is_in_the_matrix():
     assert project_url_names() == set(MATRIX)
 
 
-@pytest.fixture
-def objects(db):
+def make_objects() -> dict:
+    """One patient with one record of every kind the URLs name (also used twice by the cross-patient deny tests)."""
     patient = PatientFactory()
     return {
         "patient": patient,
@@ -232,7 +256,19 @@ def objects(db):
         "external_report": ExternalReport.objects.create(event=event, destination="medwatch"),
         "vial": (vial := receive(UserFactory(), vial_count=1).vials.get()),
         "movement": vial.movements.get(),
+        "loss": stock_loss(
+            vial=receive(UserFactory(), vial_count=1).vials.get(),
+            volume_ml=None,
+            discovered_on=timezone.localdate(),
+            reason="Vial missing at count",
+            by=UserFactory(),
+        ),
     }
+
+
+@pytest.fixture
+def objects(db):
+    return make_objects()
 
 
 def url_for(name: str, objects) -> str:

@@ -7,6 +7,8 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from clinic.accounts import mfa
+from clinic.accounts.events import security_event
 from clinic.accounts.models import User
 
 
@@ -17,6 +19,14 @@ class StaffUserAdmin(UserAdmin):
     search_fields = ["username", "first_name", "last_name", "email"]
     list_select_related = True
     readonly_fields = ["last_login", "date_joined"]
+    actions = ["reset_authenticator"]
+
+    @admin.action(description="Reset the authenticator (lost phone): they set up a new one at next sign-in")
+    def reset_authenticator(self, request: Any, queryset: Any) -> None:
+        for user in queryset:
+            mfa.reset(user=user)
+            security_event("mfa_reset", request=request, user=request.user, detail=f"for user {user.pk}")
+        self.message_user(request, f"Authenticator reset for {queryset.count()} account(s).")
 
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         return False

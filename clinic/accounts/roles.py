@@ -55,9 +55,13 @@ _SESSION_CHARTING = [
 ]
 
 # The ketamine stock ledger (issue #9): nurses and clinicians receive, draw, waste, count; clinicians and the clinic
-# admin read the DEA reports; front desk has no access to controlled-substance records.
+# admin read the DEA reports and record a DEA Form 106 as filed (the registrant's report of a loss or theft);
+# front desk has no access to controlled-substance records.
 _STOCK_READ = [
-    *[f"infusions.view_{model}" for model in ("stockproduct", "stockreceipt", "vial", "stockmovement", "stockcount")],
+    *[
+        f"infusions.view_{model}"
+        for model in ("stockproduct", "stockreceipt", "vial", "stockmovement", "stockcount", "form106filing")
+    ],
 ]
 _STOCK_RECORDING = [
     *_STOCK_READ,
@@ -102,6 +106,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "infusions.view_reports",
         *_STOCK_RECORDING,
         "infusions.view_stock_reports",
+        "infusions.add_form106filing",
     ],
     CLINIC_ADMIN: [
         *_EVERY_ROLE,
@@ -120,6 +125,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "axes.delete_accessattempt",
         "axes.view_accessfailurelog",
         "axes.view_accesslog",
+        "signatures.view_electronicsignature",
         "pghistory.view_events",
         "pghistory.view_context",
         "patients.view_contraindicationitem",
@@ -137,6 +143,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "infusions.add_stockproduct",
         "infusions.change_stockproduct",
         "infusions.view_stock_reports",
+        "infusions.add_form106filing",
     ],
 }
 

@@ -7,6 +7,7 @@ from infusions.models.reference import DrugPreparation, Protocol, VitalThreshold
 from infusions.models.session import InfusionSession
 from infusions.models.stock import (
     CountKind,
+    Form106Filing,
     MovementKind,
     StockCount,
     StockMovement,
@@ -23,6 +24,7 @@ __all__ = [
     "CountKind",
     "DrugPreparation",
     "ExternalReport",
+    "Form106Filing",
     "InfusionSession",
     "MovementKind",
     "Protocol",

@@ -120,6 +120,8 @@ class InfusionSession(ClinicalRecord):
             models.Index(fields=["patient", "-scheduled_for"], name="session_patient_idx"),
             models.Index(fields=["course", "-scheduled_for"], name="session_course_idx"),
             models.Index(fields=["status", "scheduled_for"], name="session_status_idx"),
+            # Sessions given in a period: the safety overview and the cohort report (make bench, issue #8).
+            models.Index(fields=["started_at"], name="session_started_idx"),
         ]
         constraints = [
             models.CheckConstraint(

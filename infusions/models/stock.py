@@ -12,10 +12,13 @@ row before accepting an insert, and refuses a balance below zero. A mistake is u
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import pgtrigger
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -25,6 +28,7 @@ from django.utils import timezone
 
 from clinic.audit import track_changes
 from clinic.models import TimeStampedModel
+from infusions.choices import AFTER_INFUSION, SessionStatus
 from infusions.stock import fmt, mg_to_ml
 
 POSITIVE = [MinValueValidator(Decimal("0.001"))]
@@ -44,6 +48,9 @@ class VialStatus(models.TextChoices):
 
 
 DRAWABLE_STATUSES = [VialStatus.SEALED, VialStatus.IN_USE]
+# A session draws from the check-in until the observation ends: a top-up drawn late (the pump gave more than the
+# first draw) is recorded before the administered amount can be.
+DRAWABLE_SESSION_STATUSES = [SessionStatus.CHECKED_IN, SessionStatus.INFUSING, SessionStatus.OBSERVING]
 
 
 class MovementKind(models.TextChoices):
@@ -108,6 +115,13 @@ class StockProduct(models.Model):
         return f"{fmt(self.concentration_mg_ml)} mg/mL × {fmt(self.volume_ml)} mL"
 
 
+class ReceiptQuerySet(models.QuerySet):
+    def for_detail(self) -> ReceiptQuerySet:
+        """With the product, who received it, and its vials in label order (each with who opened it)."""
+        vials = Vial.objects.select_related("product", "opened_by").order_by("label")
+        return self.select_related("product", "received_by").prefetch_related(models.Prefetch("vials", vials))
+
+
 class StockReceipt(models.Model):
     """A delivery of one product and lot: what the DEA receipt record needs (clinical.md 6 [R52]). Append-only."""
 
@@ -122,6 +136,8 @@ class StockReceipt(models.Model):
     vial_count = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
     received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(db_default=Now(), editable=False)
+
+    objects = ReceiptQuerySet.as_manager()
 
     class Meta:
         ordering = ["-received_on", "-id"]
@@ -140,6 +156,17 @@ class StockReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.vial_count} × {self.product} lot {self.lot_number}, {self.received_on:%d %b %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("infusions:stock_receipt_detail", kwargs={"pk": self.pk})
+
+    @property
+    def total_mg(self) -> Decimal:
+        return self.vial_count * self.product.full_vial_mg
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_on < timezone.localdate()
 
 
 class VialQuerySet(models.QuerySet):
@@ -213,12 +240,52 @@ class Vial(TimeStampedModel):
     def is_expired(self) -> bool:
         return self.receipt.expires_on < timezone.localdate()
 
+    # What the vial's state allows. The pages offer only these; the services refuse the rest with a sentence.
+
+    def can_be_wasted(self) -> bool:
+        """An opened or quarantined vial with something left (sealed or expired stock is destroyed instead)."""
+        return self.status in (VialStatus.IN_USE, VialStatus.QUARANTINED) and self.remaining_mg > 0
+
+    def can_be_quarantined(self) -> bool:
+        return self.status in DRAWABLE_STATUSES
+
+    def can_be_marked_expired(self) -> bool:
+        return self.is_expired and self.status in (VialStatus.SEALED, VialStatus.IN_USE, VialStatus.QUARANTINED)
+
+    def can_be_destroyed(self) -> bool:
+        """Expired or quarantined stock still holding drug (DEA Form 41)."""
+        return self.status in (VialStatus.EXPIRED, VialStatus.QUARANTINED) and self.remaining_mg > 0
+
+    def can_be_reported_lost(self) -> bool:
+        return self.status not in (VialStatus.DESTROYED, VialStatus.EMPTY)
+
+    def available_actions(self) -> list[str]:
+        """The actions the vial's state allows, most pressing first: waste, expire, destroy, quarantine, loss."""
+        allowed = {
+            "waste": self.can_be_wasted(),
+            "expire": self.can_be_marked_expired(),
+            "destroy": self.can_be_destroyed(),
+            "quarantine": self.can_be_quarantined(),
+            "loss": self.can_be_reported_lost(),
+        }
+        return [action for action, ok in allowed.items() if ok]
+
 
 class MovementQuerySet(models.QuerySet):
     def for_log(self) -> MovementQuerySet:
         return self.select_related(
-            "product", "vial__receipt", "session", "patient", "by", "witness", "second_witness", "reverses"
-        ).order_by("occurred_at", "id")
+            "product", "vial__receipt", "session", "patient", "by", "witness", "second_witness", "reverses",
+            "reversal", "form_106__filed_by",
+        ).order_by("occurred_at", "id")  # fmt: skip
+
+    def form_106_unfiled(self) -> MovementQuerySet:
+        """Losses and thefts whose DEA Form 106 is not filed yet (a loss reversed as entered in error needs none),
+        the most urgent first."""
+        return (
+            self.filter(kind=MovementKind.LOSS, form_106__isnull=True, reversal__isnull=True)
+            .select_related("vial", "product", "by")
+            .order_by("form_106_due_on", "id")
+        )
 
     def between(self, first: dt.date, last: dt.date) -> MovementQuerySet:
         from clinic.dates import local_day_bounds
@@ -345,6 +412,8 @@ class StockMovement(models.Model):
     objects = MovementQuerySet.as_manager()
 
     class Meta:
+        verbose_name = "ledger entry"
+        verbose_name_plural = "ledger entries"
         ordering = ["id"]
         permissions = [
             ("record_stock", "Can record ketamine draws, waste, returns, losses, destruction and counts"),
@@ -474,6 +543,138 @@ class StockMovement(models.Model):
     @property
     def vial_balance_ml(self) -> Decimal:
         return mg_to_ml(self.vial_balance_mg, self.concentration_mg_ml)
+
+    @property
+    def form_106_filing(self) -> Form106Filing | None:
+        try:
+            return self.form_106
+        except ObjectDoesNotExist:
+            return None
+
+    @property
+    def is_reversed(self) -> bool:
+        try:
+            return self.reversal is not None
+        except ObjectDoesNotExist:
+            return False
+
+    def form_106_state(self, today: dt.date | None = None) -> str:
+        """For a loss or theft: "filed", "overdue" (past the business day after discovery, clinical.md 6 [R57]),
+        "due", or "" when none is needed (not a loss, or a loss reversed as entered in error)."""
+        if self.kind != MovementKind.LOSS or self.form_106_due_on is None or self.is_reversed:
+            return ""
+        if self.form_106_filing is not None:
+            return "filed"
+        return "overdue" if (today or timezone.localdate()) > self.form_106_due_on else "due"
+
+
+class Form106Filing(models.Model):
+    """The DEA Form 106 filed for one loss or theft: the date filed, the DEA or case reference, who filed it
+    (clinical.md 6 [R57]: within one business day of discovery). Append-only evidence, like the ledger; the database
+    accepts it only for a loss entry."""
+
+    loss = models.OneToOneField(StockMovement, on_delete=models.PROTECT, related_name="form_106")
+    filed_on = models.DateField("date filed")
+    reference = models.CharField(
+        "DEA or case reference", max_length=60, help_text="The confirmation or case number the DEA gave."
+    )
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(db_default=Now(), editable=False)
+
+    class Meta:
+        verbose_name = "DEA Form 106 filing"
+        ordering = ["-filed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reference=""),
+                name="form106filing_has_reference",
+                violation_error_message="Enter the DEA confirmation or case reference.",
+            )
+        ]
+        triggers = [
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+            pgtrigger.Trigger(
+                name="only_for_a_loss",
+                operation=pgtrigger.Insert,
+                when=pgtrigger.Before,
+                func="""
+                BEGIN
+                    IF NOT EXISTS (SELECT 1 FROM infusions_stockmovement WHERE id = NEW.loss_id AND kind = 'loss')
+                    THEN
+                        RAISE EXCEPTION 'stock ledger: a DEA Form 106 is filed for a loss or theft entry'
+                            USING ERRCODE = 'check_violation';
+                    END IF;
+                    RETURN NEW;
+                END;
+                """,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"DEA Form 106 filed {self.filed_on:%-d %b %Y}, ref. {self.reference}"
+
+    @property
+    def filed_late(self) -> bool:
+        return self.loss.form_106_due_on is not None and self.filed_on > self.loss.form_106_due_on
+
+
+@dataclass(frozen=True)
+class SessionStock:
+    """What a session drew, gave, wasted and returned (mg), what it still holds, and what may be recorded next.
+
+    Built by ``infusions.services.session_reconciliation`` from the session's ledger entries.
+    """
+
+    session: Any = field(repr=False, compare=False)
+    drawn_mg: Decimal
+    administered_mg: Decimal
+    wasted_mg: Decimal
+    returned_mg: Decimal
+    in_hand_mg: Decimal
+
+    @property
+    def reconciled(self) -> bool:
+        """Drawn = administered + wasted + returned, and something was drawn (clinical.md 6 [R63])."""
+        return self.drawn_mg > 0 and self.in_hand_mg == 0
+
+    @property
+    def all_given_recorded(self) -> bool:
+        """The session's computed total is recorded as administered (or there is no total: nothing ran)."""
+        return self.session.total_mg is None or self.administered_mg >= self.session.total_mg
+
+    # What the session's state allows. The page offers only these; the services refuse the rest with a sentence.
+
+    def can_draw(self) -> bool:
+        """From the check-in through the infusion; during the observation only while the pump's total is not yet
+        recorded as given (a top-up drawn and not entered)."""
+        session = self.session
+        if session.is_voided or not session.preparation_id or session.status not in DRAWABLE_SESSION_STATUSES:
+            return False
+        return session.status != SessionStatus.OBSERVING or not self.all_given_recorded
+
+    def can_administer(self) -> bool:
+        """After the infusion, until the pump's computed total is recorded."""
+        return self.session.status in AFTER_INFUSION and not self.all_given_recorded
+
+    def can_waste_rest(self) -> bool:
+        """What is left once the total given is recorded (or the session was cancelled), witnessed."""
+        after = self.session.status in AFTER_INFUSION and self.all_given_recorded
+        return self.in_hand_mg > 0 and (after or self.session.status == SessionStatus.CANCELLED)
+
+    def can_return(self) -> bool:
+        return self.in_hand_mg > 0
+
+    def available_actions(self) -> list[str]:
+        """The actions the session's state allows: draw, administer, waste, return."""
+        allowed = {
+            "draw": self.can_draw(),
+            "administer": self.can_administer(),
+            "waste": self.can_waste_rest(),
+            "return": self.can_return(),
+        }
+        return [action for action, ok in allowed.items() if ok]
 
 
 class StockCountQuerySet(models.QuerySet):

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clinic.accounts.models import User
+from clinic.concurrency import VersionCheck, check_version
 from clinic.services import record_save
 from infusions.adverse import MANUFACTURER, MEDWATCH, report_due, seriousness_problems
 from infusions.choices import ActionTaken, AdverseEventOutcome
@@ -117,9 +118,15 @@ def adverse_event_report(
 
 
 @transaction.atomic
-def adverse_event_update(*, event: AdverseEvent, by: User, **fields: Any) -> AdverseEvent:
-    """Correct or complete an event (outcome, resolution, grade...). The change history keeps every version."""
+def adverse_event_update(
+    *, event: AdverseEvent, by: User, version: VersionCheck | None = None, **fields: Any
+) -> AdverseEvent:
+    """Correct or complete an event (outcome, resolution, grade...). The change history keeps every version.
+
+    ``version``: the correction form's version check; a correction someone else saved meanwhile refuses this one
+    (clinic.concurrency, security.md H7)."""
     event = AdverseEvent.objects.select_for_update().get(pk=event.pk)
+    check_version(event, version)
     clinical_change = any(getattr(event, name) != value for name, value in fields.items() if name in REVIEWED_FIELDS)
     for name, value in fields.items():
         setattr(event, name, value)

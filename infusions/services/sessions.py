@@ -16,8 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from clinic.accounts.models import User
+from clinic.concurrency import VersionCheck, check_version
 from clinic.models import ClinicSettings
 from clinic.services import record_save
+from clinic.signatures.models import meaning_text
+from clinic.signatures.services import Reauthentication, require_reauthentication, signature_create
 from infusions.choices import CourseStatus, Fasting, PregnancyCheck, SessionStatus
 from infusions.dosing import RateSegment, calculate, check_dose, total_mg, volume_is_unusual
 from infusions.models import (
@@ -32,6 +35,12 @@ from infusions.models import (
     VitalThresholdSettings,
 )
 from infusions.models.session import PADSS_FIT, PADSS_ITEMS
+from infusions.signing import (
+    ADDENDUM_STATEMENT,
+    SESSION_STATEMENTS,
+    SignatureMeaning,
+    session_sign_meanings,
+)
 from infusions.vitals import VitalsReading, evaluate, evaluate_predose
 from patients.models import Patient
 from patients.models.background import WEIGHT_KG_MAX, WEIGHT_KG_MIN
@@ -192,14 +201,17 @@ def session_set_dose(
     preparation: DrugPreparation,
     dose_per_kg: Decimal,
     second_checker: User | None = None,
+    version: VersionCheck | None = None,
 ) -> InfusionSession:
     """Weigh, pick the preparation, prescribe mg/kg (or mg/kg/h): compute mg, mg/h and mL/h from them.
 
     Above the order or the hard maximum: refused. Outside the usual range, or a volume 5x off the usual: a second
-    member of staff must confirm (dosing.check_dose, dosing.volume_is_unusual).
+    member of staff must confirm (dosing.check_dose, dosing.volume_is_unusual). ``version``: the dose form's version
+    check, so a dose another nurse set meanwhile is not silently replaced (clinic.concurrency).
     """
     session = _locked(session)
     _require(session, "set the dose", SessionStatus.CHECKED_IN)
+    check_version(session, version)
     protocol, course = session.course.protocol, session.course
     if not WEIGHT_KG_MIN <= weight_kg <= WEIGHT_KG_MAX:
         raise _refuse(f"Weight must be between {WEIGHT_KG_MIN} and {WEIGHT_KG_MAX} kg (weigh in kg).", "weight_kg")
@@ -425,11 +437,19 @@ def session_give_medication(*, session: InfusionSession, by: User, **fields: Any
 
 @transaction.atomic
 def session_update_notes(
-    *, session: InfusionSession, by: User, pain_before: int | None, pain_after: int | None, note: str
+    *,
+    session: InfusionSession,
+    by: User,
+    pain_before: int | None,
+    pain_after: int | None,
+    note: str,
+    version: VersionCheck | None = None,
 ) -> InfusionSession:
+    """Pain scores and the free-text note; refused if another member of staff changed them since ``version``."""
     session = _locked(session)
     _require(session, "edit the notes", SessionStatus.CHECKED_IN, SessionStatus.INFUSING, SessionStatus.OBSERVING,
              SessionStatus.DISCHARGED)  # fmt: skip
+    check_version(session, version)
     session.pain_before, session.pain_after, session.note = pain_before, pain_after, note
     return _save(session, by)
 
@@ -481,29 +501,54 @@ def may_sign(user: User) -> bool:
     return ClinicSettings.current().nurses_may_sign_sessions and user.has_perm("infusions.change_infusionsession")
 
 
-SIGN_MEANING = "Reviewed and approved the infusion record"
+SIGN_MEANING_REFUSED = "Choose one of the meanings offered for your signature."
 
 
 @transaction.atomic
-def session_sign(*, session: InfusionSession, by: User, at: dt.datetime | None = None) -> InfusionSession:
-    """Sign a discharged session; from then on the database refuses edits, and corrections are addenda."""
+def session_sign(
+    *,
+    session: InfusionSession,
+    by: User,
+    reauth: Reauthentication | None,
+    meaning: str | None = None,
+    at: dt.datetime | None = None,
+) -> InfusionSession:
+    """Sign a discharged session as ``by``, who re-entered their password (``reauth``, 21 CFR 11.200), with the
+    meaning they chose among ``infusions.signing.session_sign_meanings``. The signature stores the printed name,
+    time, meaning and the hash of the session's content (clinic.signatures); from then on the database refuses
+    edits, and corrections are addenda."""
+    require_reauthentication(reauth, by)
     session = _locked(session)
     _require(session, "sign", SessionStatus.DISCHARGED)
     if not may_sign(by):
         raise _refuse("Your role cannot sign sessions.")
+    offered = session_sign_meanings(session, by)
+    meaning = meaning or offered[0]
+    if meaning not in offered:
+        raise _refuse(SIGN_MEANING_REFUSED, "meaning")
     at = at or timezone.now()
     if session.discharged_at and at < session.discharged_at:
         raise _refuse("The signature cannot be earlier than the discharge.")
+    statement = SESSION_STATEMENTS[SignatureMeaning(meaning)]
     session.status, session.signed_at, session.signed_by = SessionStatus.SIGNED, at, by
-    session.signature_meaning = SIGN_MEANING
-    return _save(session, by)
+    session.signature_meaning = meaning_text(meaning, statement)[:100]
+    session = _save(session, by)
+    signature_create(record=session, signer=by, meaning=meaning, statement=statement, reauth=reauth, at=at)
+    return session
 
 
 @transaction.atomic
-def addendum_add(*, session: InfusionSession, by: User, text: str) -> Addendum:
-    """A correction after signing: author, time and text, appended; the signed record is untouched."""
+def addendum_add(
+    *, session: InfusionSession, by: User, text: str, reauth: Reauthentication | None, at: dt.datetime | None = None
+) -> Addendum:
+    """A correction after signing: author, time and text, appended and signed by its author (who re-entered their
+    password); the signed record is untouched."""
+    require_reauthentication(reauth, by)
     if not session.is_signed:
         raise _refuse("Addenda are for signed sessions; edit the record directly until it is signed.")
     if len(text.strip()) < 5:
         raise _refuse("Write the addendum.", "text")
-    return record_save(record=Addendum(session=session, text=text.strip()), by=by)
+    addendum = record_save(record=Addendum(session=session, text=text.strip()), by=by)
+    signature_create(record=addendum, signer=by, meaning=SignatureMeaning.AUTHORSHIP, statement=ADDENDUM_STATEMENT,
+                     reauth=reauth, at=at)  # fmt: skip
+    return addendum

@@ -9,14 +9,14 @@ Rules, each refused here with a sentence and again by the database:
 - administered + wasted + returned = drawn for every session (``session_reconciliation``);
 - a waste is confirmed by a second member of staff with their own password (``ClinicSettings``, on by default);
 - destruction of stock has two witnesses (DEA Form 41, clinical.md 6 [R56]);
-- a loss or theft flags DEA Form 106, due one business day after discovery (clinical.md 6 [R57]);
+- a loss or theft flags DEA Form 106, due one business day after discovery (clinical.md 6 [R57]); the filing is
+  recorded with its date, DEA or case reference and who filed it (``form_106_file``);
 - nothing is edited or deleted: a correction is a reversing entry with a reason.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -27,12 +27,16 @@ from django.utils import timezone
 
 from clinic.accounts.models import User
 from clinic.models import ClinicSettings
+from clinic.services import second_person_check
 from infusions.choices import AFTER_INFUSION, SessionStatus
 from infusions.models import InfusionSession
 from infusions.models.stock import (
+    DRAWABLE_SESSION_STATUSES,
     BusinessTime,
     CountKind,
+    Form106Filing,
     MovementKind,
+    SessionStock,
     StockCount,
     StockMovement,
     StockProduct,
@@ -43,8 +47,10 @@ from infusions.models.stock import (
 from infusions.stock import fmt, ml_to_mg, next_business_day
 
 __all__ = [
+    "FILE_FORM_106",
     "RECORD_STOCK",
     "SessionStock",
+    "form_106_file",
     "movement_correct",
     "product_balance_mg",
     "session_reconciliation",
@@ -63,10 +69,7 @@ __all__ = [
 ]
 
 RECORD_STOCK = "infusions.record_stock"
-WITNESS_NEEDED = "A second member of staff must witness this and confirm with their own password."
-WITNESS_WRONG = "Those details are not an active nurse's or clinician's login."
-WITNESS_SAME = "The witness must be another member of staff, not the person recording."
-DRAWABLE_SESSION = [SessionStatus.CHECKED_IN, SessionStatus.INFUSING, SessionStatus.OBSERVING]
+FILE_FORM_106 = "infusions.add_form106filing"
 
 
 def _refuse(message: str, field: str | None = None) -> ValidationError:
@@ -76,15 +79,10 @@ def _refuse(message: str, field: str | None = None) -> ValidationError:
 def witness_check(
     *, by: User, witness: User | None, password: str | None, field: str = "witness_password", required: bool = True
 ) -> None:
-    """A witness is another active member of staff who may record stock, confirming with their own password."""
-    if witness is None:
-        if required:
-            raise _refuse(WITNESS_NEEDED, field)
-        return
-    if witness.pk == by.pk:
-        raise _refuse(WITNESS_SAME, field)
-    if not (witness.is_active and witness.has_perm(RECORD_STOCK) and password and witness.check_password(password)):
-        raise _refuse(WITNESS_WRONG, field)
+    """A witness is another active member of staff who may record stock, confirming with their own password; the
+    one check of it (``clinic.services.second_person_check``): the forms only name the witness."""
+    second_person_check(by=by, person=witness, password=password, permission=RECORD_STOCK, field=field,
+                        required=required)  # fmt: skip
 
 
 def _locked_product(product_id: int) -> StockProduct:
@@ -187,22 +185,6 @@ def stock_receive(
 # Session: draw, administer, waste the rest, return ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SessionStock:
-    """What a session drew, gave, wasted and returned (mg), and what it still holds."""
-
-    drawn_mg: Decimal
-    administered_mg: Decimal
-    wasted_mg: Decimal
-    returned_mg: Decimal
-    in_hand_mg: Decimal
-
-    @property
-    def reconciled(self) -> bool:
-        """Drawn = administered + wasted + returned, and something was drawn (clinical.md 6 [R63])."""
-        return self.drawn_mg > 0 and self.in_hand_mg == 0
-
-
 def session_reconciliation(session: InfusionSession, movements: list[StockMovement] | None = None) -> SessionStock:
     """Net totals per kind for a session; a correction counts against the kind it reverses."""
     if movements is None:
@@ -214,6 +196,7 @@ def session_reconciliation(session: InfusionSession, movements: list[StockMoveme
         else:
             totals[m.kind] += m.quantity_mg
     return SessionStock(
+        session=session,
         drawn_mg=totals[MovementKind.DRAW],
         administered_mg=totals[MovementKind.ADMINISTERED],
         wasted_mg=totals[MovementKind.WASTE],
@@ -253,7 +236,7 @@ def stock_draw(
     """Draw ``volume_ml`` from ``vial`` for ``session``; a sealed vial is opened (its beyond-use time starts)."""
     session, vial = _locked_session(session), _locked_vial(vial)
     at = at or timezone.now()
-    if session.is_voided or session.status not in DRAWABLE_SESSION:
+    if session.is_voided or session.status not in DRAWABLE_SESSION_STATUSES:
         raise _refuse(f"Cannot draw: the session is {session.get_status_display().lower()}.")
     if session.preparation is None:
         raise _refuse("Set the dose and pick the preparation first: the vial must match it.", "vial")
@@ -380,7 +363,7 @@ def vial_waste(
     witness_check(by=by, witness=witness, password=witness_password, required=_witness_required())
     if len(reason.strip()) < 3:
         raise _refuse("Give the reason (e.g. past beyond-use time; dropped; contaminated).", "reason")
-    if vial.status not in (VialStatus.IN_USE, VialStatus.QUARANTINED):
+    if not vial.can_be_wasted():
         raise _refuse(f"Vial {vial.label} is {vial.get_status_display().lower()}: only an opened vial is wasted; "
                       "sealed or expired stock is destroyed (Form 41).")  # fmt: skip
     quantity = vial.remaining_mg if volume_ml is None else ml_to_mg(volume_ml, vial.product.concentration_mg_ml)
@@ -397,7 +380,7 @@ def vial_waste(
 def vial_quarantine(*, vial: Vial, reason: str, by: User) -> Vial:
     """Set a vial aside (damaged, suspected tampering, recall): it can no longer be drawn from."""
     vial = _locked_vial(vial)
-    if vial.status not in (VialStatus.SEALED, VialStatus.IN_USE):
+    if not vial.can_be_quarantined():
         raise _refuse(f"Vial {vial.label} is {vial.get_status_display().lower()}.")
     if len(reason.strip()) < 5:
         raise _refuse("Say why the vial is quarantined.", "reason")
@@ -412,7 +395,7 @@ def vial_mark_expired(*, vial: Vial, by: User) -> Vial:
     vial = _locked_vial(vial)
     if not vial.is_expired:
         raise _refuse(f"Vial {vial.label} expires on {vial.receipt.expires_on:%-d %b %Y}: it has not expired.")
-    if vial.status not in (VialStatus.SEALED, VialStatus.IN_USE, VialStatus.QUARANTINED):
+    if not vial.can_be_marked_expired():
         raise _refuse(f"Vial {vial.label} is {vial.get_status_display().lower()}.")
     _set_status(vial, VialStatus.EXPIRED, f"Lot expired {vial.receipt.expires_on:%-d %b %Y}")
     return vial
@@ -430,11 +413,11 @@ def vial_destroy(
     witness_check(by=by, witness=second_witness, password=second_witness_password, field="second_witness_password")
     if witness.pk == second_witness.pk:
         raise _refuse("The two witnesses must be two different people.", "second_witness_password")
-    if vial.status not in (VialStatus.EXPIRED, VialStatus.QUARANTINED):
-        raise _refuse(f"Vial {vial.label} is {vial.get_status_display().lower()}: mark it expired or quarantine it "
-                      "before destruction.")  # fmt: skip
     if vial.remaining_mg <= 0:
         raise _refuse(f"Vial {vial.label} is empty: nothing to destroy.")
+    if not vial.can_be_destroyed():
+        raise _refuse(f"Vial {vial.label} is {vial.get_status_display().lower()}: mark it expired or quarantine it "
+                      "before destruction.")  # fmt: skip
     if len(method.strip()) < 3:
         raise _refuse("Describe the method (e.g. reverse distributor; chemical digestion kit).", "method")
     movement = _post(vial=vial, kind=MovementKind.DESTRUCTION, quantity_mg=vial.remaining_mg,
@@ -456,7 +439,7 @@ def stock_loss(
         raise _refuse("Describe what happened and how it was discovered.", "reason")
     if discovered_on > timezone.localdate():
         raise _refuse("The discovery date cannot be in the future.", "discovered_on")
-    if vial.status in (VialStatus.DESTROYED, VialStatus.EMPTY):
+    if not vial.can_be_reported_lost():
         raise _refuse(f"Vial {vial.label} is {vial.get_status_display().lower()}.")
     quantity = vial.remaining_mg if volume_ml is None else ml_to_mg(volume_ml, vial.product.concentration_mg_ml)
     if quantity <= 0:
@@ -466,6 +449,38 @@ def stock_loss(
     if vial.remaining_mg == 0:
         _set_status(vial, VialStatus.EMPTY, f"Lost: {reason.strip()}")
     return movement
+
+
+@transaction.atomic
+def form_106_file(
+    *, loss: StockMovement, filed_on: dt.date, reference: str, filed_by: User, by: User, note: str = ""
+) -> Form106Filing:
+    """Record that DEA Form 106 was filed for a loss or theft: the date, the DEA or case reference, who filed it.
+
+    The dashboard's "Form 106 due" flag clears; a filing after the due date stays marked as late (clinical.md 6
+    [R57]). A filing is evidence: it is not edited or deleted.
+    """
+    loss = StockMovement.objects.select_for_update(of=("self",)).get(pk=loss.pk)
+    if loss.kind != MovementKind.LOSS:
+        raise _refuse("A DEA Form 106 is filed for a loss or theft entry only.")
+    if loss.form_106_filing is not None:
+        raise _refuse("DEA Form 106 is already recorded as filed for this loss.")
+    if loss.is_reversed:
+        raise _refuse("This loss was reversed as entered in error: no Form 106 is due for it.")
+    if filed_on > timezone.localdate():
+        raise _refuse("The filing date cannot be in the future.", "filed_on")
+    # Due the business day after discovery, so discovery was at most 3 days (a weekend) before the due date.
+    if filed_on < loss.form_106_due_on - dt.timedelta(days=3):
+        raise _refuse("The filing date is before the loss was discovered: check the date.", "filed_on")
+    if len(reference.strip()) < 3:
+        raise _refuse("Enter the confirmation or case number the DEA gave (at least 3 characters).", "reference")
+    if not (filed_by.is_active and filed_by.has_perm(FILE_FORM_106)):
+        raise _refuse("Choose the clinician or clinic admin who filed it.", "filed_by")
+    filing = Form106Filing(loss=loss, filed_on=filed_on, reference=reference.strip(), filed_by=filed_by,
+                           note=note.strip(), recorded_by=by)  # fmt: skip
+    filing.full_clean(validate_constraints=False)
+    filing.save()
+    return filing
 
 
 # Corrections -----------------------------------------------------------------------------------------------------

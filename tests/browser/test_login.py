@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from clinic.accounts import roles
 from tests.browser.conftest import log_in, screenshot, serious_accessibility_violations
 from tests.factories import TEST_PASSWORD, PatientFactory, UserFactory
+from tests.mfa import code_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,7 +48,76 @@ def test_nurse_signs_in_sees_dashboard_opens_a_patient_and_signs_out(page):
 
 def test_wrong_password_shows_the_error_next_to_the_form(page):
     UserFactory(username="nurse.kim", role=roles.NURSE)
-    log_in(page, "nurse.kim", "not-the-password")
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill("nurse.kim")
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Sign in").click()
     assert "/accounts/login/" in page.url
     assert page.get_by_text("That username and password do not match an active account").is_visible()
     screenshot(page, "login_error")
+
+
+def test_first_sign_in_sets_up_the_authenticator_and_shows_recovery_codes(page):
+    UserFactory(username="new.nurse", first_name="Ari", role=roles.NURSE)
+    page.goto("/patients/")
+    page.get_by_label("Username").fill("new.nurse")
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("heading", name="Set up two-step sign-in").is_visible()
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "mfa_setup")
+    secret = page.get_by_test_id("mfa-secret").inner_text().replace(" ", "")
+    key_hex = base64.b32decode(secret).hex()
+    page.get_by_label("Code from the app").fill(code_for(key_hex, after=-1))
+    page.get_by_role("button", name="Confirm and continue").click()
+    codes = page.get_by_test_id("recovery-codes").locator("li")
+    assert codes.count() == 10
+    screenshot(page, "mfa_recovery_codes")
+    page.get_by_role("link", name="I have kept them, continue").click()
+    assert "/patients/" in page.url  # where the person was going
+
+
+def test_second_step_refuses_a_wrong_code_next_to_the_field(page):
+    UserFactory(username="nurse.kim", role=roles.NURSE)
+    log_in(page, "nurse.kim", TEST_PASSWORD)
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_label("Username").fill("nurse.kim")
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Code").fill("000000")
+    page.get_by_role("button", name="Continue").click()
+    assert page.get_by_text("That code was not accepted").is_visible()
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "mfa_verify_error")
+
+
+def test_an_unattended_screen_warns_then_moves_to_sign_in_by_itself(page, settings):
+    settings.SESSION_COOKIE_AGE = 12  # the warning shows 3 s before the end (a quarter of the idle time)
+    UserFactory(username="nurse.kim", role=roles.NURSE)
+    patient = PatientFactory(family_name="Testperson", given_name="Alex")
+    log_in(page, "nurse.kim", TEST_PASSWORD)
+    page.goto(patient.get_absolute_url())
+    warning = page.get_by_role("dialog", name="Still there?")
+    warning.wait_for(state="visible", timeout=15_000)
+    screenshot(page, "idle_warning")
+    page.wait_for_url(re.compile(r"/accounts/login/"), timeout=15_000)
+    assert page.get_by_text("signed out after a period without activity").is_visible()
+    assert "Testperson" not in page.content()
+
+
+def test_the_admin_works_under_the_content_security_policy(page):
+    UserFactory(username="admin.casey", role=roles.CLINIC_ADMIN, is_staff=True)
+    target = UserFactory(username="nurse.kim", role=roles.NURSE)
+    log_in(page, "admin.casey", TEST_PASSWORD)
+    page.goto("/admin/")
+    assert page.get_by_role("heading", name="Users, roles, reference data and audit").is_visible()
+    page.goto(f"/admin/accounts/user/{target.pk}/change/")
+    assert page.get_by_label("Username").input_value() == "nurse.kim"
+    page.goto("/admin/accounts/user/")
+    page.get_by_role("checkbox", name=f"Select this object for an action - {target.get_full_name()}").check()
+    page.locator("select[name=action]").select_option(
+        label="Reset the authenticator (lost phone): they set up a new one at next sign-in"
+    )
+    page.get_by_role("button", name="Go").click()
+    assert page.get_by_text("Authenticator reset for 1 account(s).").is_visible()
+    screenshot(page, "admin_reset_authenticator")

@@ -108,10 +108,26 @@ def test_nurse_charts_and_clinician_signs(page):
 
     log_in(page, "md", TEST_PASSWORD)
     page.goto(reverse("infusions:session_chart", kwargs={"pk": session.pk}))
-    page.get_by_label(re.compile("I have reviewed this record")).check()
-    page.get_by_role("button", name="Sign and lock").click()
+    sign = page.get_by_test_id("sign-form")
+    assert sign.get_by_label(re.compile("Approval: I reviewed and approved")).is_checked()
+    sign.get_by_label("Your password").fill("not my password")
+    sign.get_by_role("button", name="Sign and lock").click()
     page.wait_for_load_state("networkidle")
-    assert "Signed by" in page.get_by_test_id("signature").inner_text()
+    assert page.get_by_text("That is not your password, so nothing was signed.").is_visible()
+    page.get_by_test_id("sign-card").scroll_into_view_if_needed()
+    screenshot(page, "session_sign_wrong_password")
+    assert not serious_accessibility_violations(page)
+    session.refresh_from_db()
+    assert session.status == SessionStatus.DISCHARGED
+
+    sign = page.get_by_test_id("sign-form")
+    sign.get_by_label("Your password").fill(TEST_PASSWORD)
+    sign.get_by_role("button", name="Sign and lock").click()
+    page.wait_for_load_state("networkidle")
+    signature = page.get_by_test_id("signature").first
+    assert "Signed by Jordan" in signature.inner_text()
+    assert "Meaning: Approval" in signature.inner_text()
+    assert "Signature verified" in page.get_by_test_id("signature-status").first.inner_text()
 
     # A late edit (the notes form of an unsigned session, posted now) is refused; the record is unchanged.
     token = page.locator("input[name=csrfmiddlewaretoken]").first.get_attribute("value")
@@ -129,8 +145,17 @@ def test_nurse_charts_and_clinician_signs(page):
     session.refresh_from_db()
     assert (session.status, session.note) == (SessionStatus.SIGNED, "")
 
-    page.get_by_label("Addendum").fill("IV site checked at removal: no redness or swelling.")
-    page.get_by_role("button", name="Add addendum").click()
+    addendum = page.get_by_test_id("addendum-form")
+    addendum.get_by_label("Addendum").fill("IV site checked at removal: no redness or swelling.")
+    addendum.get_by_label("Your password").fill(TEST_PASSWORD)
+    addendum.get_by_role("button", name="Sign and add addendum").click()
     page.wait_for_load_state("networkidle")
     assert page.get_by_text("IV site checked at removal: no redness or swelling.").is_visible()
+    assert page.get_by_test_id("addendum").get_by_test_id("signature-meaning").inner_text() == "Authorship"
+    page.get_by_role("link", name="Printable record").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_test_id("signature-status").first.inner_text().strip().startswith("Signature verified")
+    assert not serious_accessibility_violations(page)
+    screenshot(page, "session_record_print")
+    page.go_back()
     screenshot(page, "session_chart_signed")

@@ -11,11 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinic.accounts import roles
+from clinic.models import ClinicSettings
 from infusions import services
-from infusions.models import StockMovement, Vial
+from infusions.models import Form106Filing, StockMovement, Vial
 from tests.browser.conftest import log_in, screenshot, serious_accessibility_violations
 from tests.factories import TEST_PASSWORD, UserFactory
-from tests.infusions.factories import StockProductFactory
+from tests.infusions.factories import StockProductFactory, receive
 from tests.infusions.test_services import GOOD_VITALS
 from tests.infusions.test_stock_services import dosed
 
@@ -49,8 +50,29 @@ def test_receive_draw_administer_waste_and_read_the_log(page):
     assert serious_accessibility_violations(page) == []
     screenshot(page, "stock_receipt_form")
     submit(page, "Receive into stock")
-    assert "Write these label numbers on the vials" in page.locator(".alert-success").inner_text()
-    assert page.get_by_test_id("vial-list").locator("tbody tr").count() == 10
+    assert "write these label numbers on the vials" in page.locator(".alert-success").inner_text()
+    assert page.get_by_test_id("receipt-vials").locator("tbody tr").count() == 10
+    assert "RX1234563" in page.get_by_test_id("receipt-delivery").inner_text()
+    assert "LOT-7781" in page.get_by_test_id("receipt-product").inner_text()
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "stock_receipt_detail")
+
+    page.get_by_role("link", name="Print vial labels").click()
+    page.wait_for_load_state("networkidle")
+    labels = page.get_by_test_id("vial-label")
+    assert labels.count() == 10
+    assert "LOT-7781" in labels.first.inner_text()
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "stock_receipt_labels")
+    page.emulate_media(media="print")
+    assert not page.get_by_role("navigation", name="Main").is_visible()
+    assert not page.get_by_role("button", name="Print").is_visible()
+    box = labels.first.bounding_box()
+    assert (round(box["width"]), round(box["height"])) == (252, 96)  # 2.625 x 1 inch at 96 px per inch
+    second = labels.nth(1).bounding_box()
+    assert round(second["x"] - box["x"]) == 264  # 2.75 inch label pitch, as on the sheet
+    screenshot(page, "stock_receipt_labels_print")
+    page.emulate_media(media="screen")
 
     page.goto(reverse("infusions:session_chart", kwargs={"pk": session.pk}))
     page.get_by_test_id("session-stock-link").click()
@@ -120,3 +142,86 @@ def test_receive_draw_administer_waste_and_read_the_log(page):
     assert serious_accessibility_violations(page) == []
     screenshot(page, "stock_report_dispensing")
     assert D(0) == sum(m.session_change_mg for m in StockMovement.objects.filter(session=session))
+
+
+def test_an_overdue_form_106_is_flagged_then_recorded_as_filed(page):
+    nurse = UserFactory(username="rn", first_name="Sam", role=roles.NURSE)
+    UserFactory(username="md", first_name="Jordan", last_name="Reyes", role=roles.CLINICIAN)
+    vial = receive(nurse, vial_count=2).vials.order_by("label").first()
+    discovered = timezone.localdate() - dt.timedelta(days=6)
+    loss = services.stock_loss(vial=vial, volume_ml=None, discovered_on=discovered, by=nurse,
+                               reason="Sealed vial missing at the evening count")  # fmt: skip
+    ClinicSettings.current()
+
+    log_in(page, "md", TEST_PASSWORD)
+    page.goto(reverse("infusions:stock_dashboard"))
+    banner = page.get_by_test_id("form-106-overdue")
+    assert "DEA Form 106 overdue" in banner.inner_text()
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "stock_dashboard_form_106_overdue")
+
+    banner.get_by_role("link", name="Record Form 106 as filed").click()
+    page.wait_for_load_state("networkidle")
+    assert "OVERDUE" in page.get_by_test_id("form-106-loss").inner_text()
+    form = page.get_by_test_id("form-106-form")
+    form.get_by_label("DEA or case reference").fill("TLR-2026-00417")
+    assert form.get_by_label("Filed by").input_value() == str(page_user_pk("md"))
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "stock_form_106_form")
+    submit(page, "Record Form 106 as filed")
+    assert "DEA Form 106 recorded as filed" in page.locator(".alert-success").inner_text()
+    assert page.get_by_test_id("form-106-overdue").count() == 0
+    assert page.get_by_test_id("form-106-due").count() == 0
+    assert Form106Filing.objects.get(loss=loss).reference == "TLR-2026-00417"
+
+    page.goto(reverse("infusions:stock_vial_detail", kwargs={"pk": vial.pk}))
+    assert "Form 106 filed" in page.get_by_test_id("ledger").inner_text()
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "stock_vial_detail_form_106_filed")
+
+
+def page_user_pk(username: str) -> int:
+    from clinic.accounts.models import User
+
+    return User.objects.get(username=username).pk
+
+
+def test_the_patient_page_flags_a_draw_not_accounted_for(page):
+    nurse = UserFactory(username="rn", first_name="Sam", role=roles.NURSE)
+    UserFactory(username="rn2", first_name="Alex", role=roles.NURSE)
+    vial = receive(nurse).vials.first()
+    session = dosed(nurse)
+    services.stock_draw(session=session, vial=vial, volume_ml=D(2), by=nurse)
+    services.session_cancel(session=session, by=nurse, reason="Blood pressure too high to start")
+
+    log_in(page, "rn", TEST_PASSWORD)
+    page.goto(reverse("patients:patient_detail", kwargs={"pk": session.patient_id}))
+    flag = page.get_by_test_id("patient-unreconciled-draws")
+    assert "100 mg drawn and not yet given, wasted or returned" in flag.inner_text()
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "patient_unreconciled_draw")
+
+    flag.get_by_role("link", name="Reconcile").click()
+    page.wait_for_load_state("networkidle")
+    waste = page.get_by_test_id("waste-form")
+    waste.get_by_label("Witness's username").fill("rn2")
+    waste.get_by_label("Witness's password").fill(TEST_PASSWORD)
+    submit(page, "Waste 100 mg")
+    assert "Reconciled" in page.get_by_test_id("reconciliation").inner_text()
+    page.goto(reverse("patients:patient_detail", kwargs={"pk": session.patient_id}))
+    assert page.get_by_test_id("patient-unreconciled-draws").count() == 0
+
+
+def test_the_clinic_admin_reads_the_ledger_in_the_admin(page):
+    nurse = UserFactory(username="rn", first_name="Sam", role=roles.NURSE)
+    UserFactory(username="admin1", first_name="Casey", role=roles.CLINIC_ADMIN, is_staff=True)
+    session = dosed(nurse)
+    services.stock_draw(session=session, vial=receive(nurse).vials.first(), volume_ml=D(2), by=nurse)
+
+    log_in(page, "admin1", TEST_PASSWORD)
+    page.goto(reverse("admin:infusions_stockmovement_changelist"))
+    assert session.patient.mrn in page.locator("#result_list").inner_text()
+    assert page.get_by_role("link", name="Add ledger entry").count() == 0
+    screenshot(page, "admin_stock_movements")
+    page.goto(reverse("admin:infusions_stockproduct_changelist"))
+    screenshot(page, "admin_stock_products")

@@ -19,11 +19,13 @@ from clinic.accounts.demo import DEMO_USERS
 from clinic.accounts.models import User
 from clinic.audit.models import AuthEvent, AuthEventKind
 from clinic.management.commands.seed_demo import REFUSE_PRODUCTION, REFUSE_REAL_DATA
+from clinic.signatures.models import ElectronicSignature
+from clinic.signatures.services import signatures_verify
 from infusions.choices import SessionStatus
 from infusions.models import AdverseEvent, InfusionSession, StockCount, StockMovement, Vial, VialStatus
 from infusions.selectors_stock import unreconciled_sessions
 from patients.demo import DEMO_PATIENT_COUNT
-from patients.models import Patient
+from patients.models import Patient, Screening
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,9 +57,19 @@ def test_seed_creates_every_role_patients_and_sessions_in_every_state_once(setti
     assert set(Vial.objects.values_list("status", flat=True)) == set(VialStatus.values)
     signed = InfusionSession.objects.filter(status=SessionStatus.SIGNED)
     assert signed.filter(stock_movements__kind="draw").distinct().count() == signed.count()
+    # Every signed demo session carries a valid electronic signature, made through the password check (#7).
+    signatures = ElectronicSignature.objects.filter(content_type__model="infusionsession")
+    assert sorted(signatures.values_list("object_id", flat=True)) == sorted(signed.values_list("pk", flat=True))
+    assert ElectronicSignature.objects.filter(content_type__model="addendum").count() == 1
+    reviewed = Screening.objects.exclude(status="pending")
+    assert ElectronicSignature.objects.filter(content_type__model="screening").count() == reviewed.count() > 0
+    assert all(result.ok for result in signatures_verify(list(ElectronicSignature.objects.all())))
+    call_command("verify_signatures", stdout=io.StringIO())
     assert StockMovement.objects.filter(kind="waste", witness__isnull=False).count() > 10
     assert StockCount.objects.filter(kind="routine").exclude(variance_mg=0).count() == 1
     assert len(unreconciled_sessions()) == 1
+    losses = StockMovement.objects.filter(kind="loss").select_related("form_106", "reversal")
+    assert sorted(loss.form_106_state() for loss in losses) == ["due", "filed"]
     insert = pghistory.models.Events.objects.tracks(Patient.objects.first()).get(pgh_label="insert")
     assert insert.pgh_context["command"] == "seed_demo"
     kinds = set(AuthEvent.objects.values_list("kind", flat=True))

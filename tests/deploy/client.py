@@ -6,6 +6,9 @@ import re
 
 import requests
 
+from clinic.accounts.mfa import DEMO_TOTP_KEY_HEX
+from tests.mfa import code_for
+
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 FORM_TOKEN = re.compile(r'name="form_token" value="([0-9a-f]{32})"')
 
@@ -30,10 +33,16 @@ class StaffClient:
         return self.http.post(self.base_url + path, data=data, timeout=self.timeout, verify=self.certificate, **kwargs)
 
     def login(self, username: str, password: str) -> requests.Response:
+        """Password, then the code of the account's authenticator (the demo secret: demo and load-test accounts)."""
         page = self.get("/accounts/login/")
         data = {"username": username, "password": password, "csrfmiddlewaretoken": CSRF.search(page.text)[1]}
         response = self.post("/accounts/login/", data)
         assert response.status_code == 302, f"login as {username} failed: {response.status_code}"
+        page = self.get("/accounts/mfa/")
+        code = code_for(DEMO_TOTP_KEY_HEX, user_key=username)
+        data = {"code": code, "csrfmiddlewaretoken": CSRF.search(page.text)[1]}
+        response = self.post("/accounts/mfa/", data)
+        assert response.status_code == 302, f"second step as {username} failed: {response.status_code}"
         return response
 
     def form_tokens(self, page: requests.Response) -> tuple[str, str]:

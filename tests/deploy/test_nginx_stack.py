@@ -26,8 +26,9 @@ def stack(demo_database, tmp_path_factory):
         yield running
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def nurse(stack) -> StaffClient:
+    """One signed-in nurse for the module (each sign-in needs a fresh authenticator code: one per 30 s step)."""
     client = StaffClient(stack.base_url, str(stack.certificate))
     client.login("nurse", DEMO_PASSWORD)
     return client

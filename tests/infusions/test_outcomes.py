@@ -156,6 +156,43 @@ def test_timeline_is_newest_first():
     assert [e.at for e in timeline] == sorted((e.at for e in timeline), reverse=True)
 
 
+def test_value_table_rows_read_as_the_template_filters_would_show_them():
+    """The charts' value tables are formatted in Python (issue #8); they must read exactly as the filters did."""
+    from django.template import Context, Template
+
+    from infusions.history import session_rows
+
+    course = CourseFactory(patient=PatientFactory())
+    sessions = [
+        given_session(course, days_ago(3), total_mg=Decimal("36.25"), pain_before=7, pain_after=3),
+        given_session(
+            course, days_ago(2), total_mg=None, planned_dose_mg=Decimal("40.00"), dose_per_kg=Decimal("0.100")
+        ),
+        given_session(course, days_ago(1), total_mg=None, planned_dose_mg=None, dose_per_kg=None),
+    ]
+    filters = Template(
+        '{% load chart %}{{ s.started_at|date:"j M Y" }}|{{ s.pain_before|default_if_none:"—" }}|'
+        '{{ s.pain_after|default_if_none:"—" }}|{{ s.dose_per_kg|trim|default:"—" }} {{ s.course.protocol.unit }}|'
+        '{% if s.total_mg is not None %}{{ s.total_mg|floatformat:"-2" }} mg{% elif s.planned_dose_mg is not None %}'
+        '{{ s.planned_dose_mg|floatformat:"-2" }} mg planned{% else %}—{% endif %}'
+    )
+    for session, row in zip(sessions, session_rows(sessions), strict=True):
+        assert "|".join([row.day, row.pain_before, row.pain_after, row.dose, row.total]) == filters.render(
+            Context({"s": session})
+        )
+
+
+def test_timeline_entries_are_worded_when_read():
+    patient = build_patient_with_sessions(3)
+    entries = patient_history(patient).timeline
+    session_entry = next(e for e in entries if e.kind == "session")
+    assert session_entry.title == "Session: discharged"
+    assert session_entry.url.startswith("/infusions/sessions/")
+    assert session_entry.kind_label == "Sessions"
+    side_effect = next(e for e in entries if e.kind == "side_effect")
+    assert (side_effect.title, side_effect.flag) == ("Side effect: Dissociation", "Grade 1")
+
+
 def test_summary_for_the_referrer_shows_outcomes_and_logs_a_print(clinician_client):
     patient = build_patient_with_sessions(3)
     response = clinician_client.get(reverse("infusions:patient_summary", args=[patient.pk]))
@@ -205,6 +242,17 @@ def test_cohort_figures_on_a_known_data_set(cohort):
     assert row.response_rate == Decimal("50.0")
     assert row.median_change == Decimal("-11.0")  # median of -16 and -6
     assert (row.sessions_with_side_effect, row.side_effect_rate) == (1, Decimal("25.0"))
+
+
+def test_a_session_with_two_side_effects_counts_once_and_voided_ones_not_at_all(cohort):
+    a, b, _, _ = cohort
+    first = a.infusion_sessions.order_by("started_at").first()
+    AdverseEventFactory(patient=a, session=first, onset_at=first.started_at)
+    AdverseEventFactory(patient=b, session=b.infusion_sessions.get(), onset_at=days_ago(25), voided_at=NOW,
+                        void_reason="Entered for the wrong patient")  # fmt: skip
+    today = timezone.localdate()
+    (row,) = cohort_outcomes(today - dt.timedelta(days=60), today)
+    assert (row.sessions, row.sessions_with_side_effect) == (4, 1)
 
 
 def test_cohort_report_page_and_csv(clinician_client, cohort, django_assert_max_num_queries):

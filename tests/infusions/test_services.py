@@ -16,7 +16,7 @@ from clinic.models import ClinicSettings
 from infusions import services
 from infusions.choices import SessionStatus
 from infusions.models import InfusionSession
-from tests.factories import PatientFactory, UserFactory
+from tests.factories import PatientFactory, UserFactory, signing_proof
 from tests.infusions.factories import MIGRAINE_PROTOCOL, CourseFactory, SessionFactory, preparation, protocol
 from tests.patients.factories import BodyMeasurementFactory, ClearedScreeningFactory, ConsentFactory
 
@@ -96,7 +96,9 @@ def test_a_depression_session_from_check_in_to_signature(nurse, clinician):
         aftercare_given=True,
         at=T0 + dt.timedelta(minutes=110),
     )
-    session = services.session_sign(session=session, by=clinician, at=T0 + dt.timedelta(minutes=120))
+    session = services.session_sign(
+        session=session, by=clinician, reauth=signing_proof(clinician), at=T0 + dt.timedelta(minutes=120)
+    )
     assert (session.status, session.signed_by) == (SessionStatus.SIGNED, clinician)
 
 
@@ -105,7 +107,7 @@ def test_a_depression_session_from_check_in_to_signature(nurse, clinician):
     [
         (lambda s, u: services.session_start(session=s, by=u), "scheduled"),
         (lambda s, u: services.session_end_infusion(session=s, by=u), "scheduled"),
-        (lambda s, u: services.session_sign(session=s, by=u), "scheduled"),
+        (lambda s, u: services.session_sign(session=s, by=u, reauth=signing_proof(u)), "scheduled"),
         (
             lambda s, u: services.session_discharge(
                 session=s, by=u, padss={}, escort_present=True, aftercare_given=True
@@ -275,7 +277,9 @@ def signed(nurse, clinician) -> InfusionSession:
         aftercare_given=True,
         at=T0 + dt.timedelta(minutes=110),
     )
-    return services.session_sign(session=session, by=clinician, at=T0 + dt.timedelta(minutes=120))
+    return services.session_sign(
+        session=session, by=clinician, reauth=signing_proof(clinician), at=T0 + dt.timedelta(minutes=120)
+    )
 
 
 def test_a_signed_session_cannot_be_changed_even_through_the_orm(nurse, clinician):
@@ -291,9 +295,13 @@ def test_a_signed_session_cannot_be_changed_even_through_the_orm(nurse, clinicia
 
 def test_addenda_are_for_signed_sessions_only(nurse, clinician):
     with pytest.raises(ValidationError, match="Addenda are for signed sessions"):
-        services.addendum_add(session=started(nurse), by=nurse, text="Forgot to chart the IV site")
+        services.addendum_add(
+            session=started(nurse), by=nurse, text="Forgot to chart the IV site", reauth=signing_proof(nurse)
+        )
     session = signed(nurse, clinician)
-    addendum = services.addendum_add(session=session, by=nurse, text="IV site checked at 10:15, no infiltration")
+    addendum = services.addendum_add(
+        session=session, by=nurse, text="IV site checked at 10:15, no infiltration", reauth=signing_proof(nurse)
+    )
     assert (addendum.created_by, session.addenda.count()) == (nurse, 1)
 
 
@@ -308,10 +316,12 @@ def test_nurses_sign_only_when_the_clinic_allows_it(nurse):
         at=T0 + dt.timedelta(minutes=110),
     )
     with pytest.raises(ValidationError, match="Your role cannot sign"):
-        services.session_sign(session=session, by=nurse, at=T0 + dt.timedelta(minutes=120))
+        services.session_sign(session=session, by=nurse, reauth=signing_proof(nurse), at=T0 + dt.timedelta(minutes=120))
     ClinicSettings.objects.update_or_create(pk=1, defaults={"nurses_may_sign_sessions": True})
     assert (
-        services.session_sign(session=session, by=nurse, at=T0 + dt.timedelta(minutes=120)).status
+        services.session_sign(
+            session=session, by=nurse, reauth=signing_proof(nurse), at=T0 + dt.timedelta(minutes=120)
+        ).status
         == SessionStatus.SIGNED
     )
 

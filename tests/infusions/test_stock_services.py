@@ -158,7 +158,7 @@ def test_administered_is_refused_before_the_infusion_stops_and_beyond_what_was_d
 @pytest.mark.parametrize(
     ("who", "password", "message"),
     [
-        (None, None, "must witness this and confirm with their own password"),
+        (None, None, "must confirm this with their own username and password"),
         ("self", TEST_PASSWORD, "another member of staff"),
         ("witness", "wrong", "not an active nurse's or clinician's login"),
         ("front_desk", TEST_PASSWORD, "not an active nurse's or clinician's login"),

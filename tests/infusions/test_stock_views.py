@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinic.accounts import roles
+from clinic.accounts.models import User
 from clinic.audit.models import PatientAccessEvent
 from infusions import services
 from infusions.models import MovementKind, StockCount, StockMovement, StockReceipt, Vial, VialStatus
@@ -107,12 +108,55 @@ def test_draw_administer_and_witnessed_waste_through_the_page(nurse_client, witn
     waste_url = reverse("infusions:session_stock_waste", kwargs=base)
     response = nurse_client.post(waste_url, {"reason": "Rest of bag", "witness_username": "t_nurse",
                                              "witness_password": TEST_PASSWORD})  # fmt: skip
-    assert "another member of staff" in errors(response, "waste")["witness_username"][0]
+    assert "another member of staff" in errors(response, "waste")["witness_password"][0]
     response = nurse_client.post(waste_url, {"reason": "Rest of bag", "witness_username": "rn2",
                                              "witness_password": TEST_PASSWORD}, follow=True)  # fmt: skip
     stock = response.context["stock"]
     assert (stock.administered_mg, stock.wasted_mg, stock.reconciled) == (D("36.25"), D("63.75"), True)
     assert "Wasted 63.75 mg, witnessed." in response.content.decode()
+
+
+def test_the_witness_password_is_checked_once_by_the_service(nurse_client, witness, monkeypatch):
+    nurse = staff("nurse")
+    session = stopped(nurse, receive(nurse).vials.first())
+    services.stock_administer(session=session, by=nurse)
+    checked = []
+    real_check = User.check_password
+
+    def counting_check(user, raw):
+        checked.append(user.username)
+        return real_check(user, raw)
+
+    monkeypatch.setattr(User, "check_password", counting_check)
+    response = nurse_client.post(reverse("infusions:session_stock_waste", kwargs={"pk": session.pk}),
+                                 {"reason": "Rest of bag", "witness_username": "rn2",
+                                  "witness_password": TEST_PASSWORD})  # fmt: skip
+    assert response.status_code == HTTPStatus.FOUND
+    assert checked == ["rn2"]
+
+
+def test_an_unknown_witness_login_reads_like_a_wrong_password(nurse_client, witness):
+    nurse = staff("nurse")
+    session = stopped(nurse, receive(nurse).vials.first())
+    services.stock_administer(session=session, by=nurse)
+    url = reverse("infusions:session_stock_waste", kwargs={"pk": session.pk})
+    unknown = nurse_client.post(url, {"reason": "Rest", "witness_username": "nobody", "witness_password": "x"})
+    wrong = nurse_client.post(url, {"reason": "Rest", "witness_username": "rn2", "witness_password": "x"})
+    assert errors(unknown, "waste")["witness_password"] == errors(wrong, "waste")["witness_password"]
+    assert "not an active nurse's or clinician's login" in errors(wrong, "waste")["witness_password"][0]
+    assert not StockMovement.objects.filter(kind=MovementKind.WASTE).exists()
+
+
+def test_a_missing_top_up_draw_is_recorded_after_the_infusion_stopped(nurse_client):
+    nurse = staff("nurse")
+    vial = receive(nurse).vials.first()
+    session = stopped(nurse, vial, volume_ml=D("0.5"))  # 25 mg drawn, the pump gave 36.25 mg
+    url = reverse("infusions:session_stock_draw", kwargs={"pk": session.pk})
+    response = nurse_client.post(url, {"vial": vial.pk, "volume_ml": "0.5"}, follow=True)
+    assert "Drew 0.5 mL (25 mg) from vial" in response.content.decode()
+    assert "administer" in response.context["forms"]
+    nurse_client.post(reverse("infusions:session_stock_administer", kwargs={"pk": session.pk}))
+    assert services.session_reconciliation(session).administered_mg == D("36.25")
 
 
 def test_a_waste_is_not_offered_before_the_administered_amount_is_recorded(nurse_client):
@@ -219,15 +263,17 @@ def ledger_of(witness):
 def test_stock_pages_query_counts_are_flat(clinician_client, ledger_of, django_assert_max_num_queries, n):
     data = ledger_of(n)
     pages = [
-        (reverse("infusions:stock_dashboard"), 23),
-        (reverse("infusions:stock_vial_list"), 12),
-        (reverse("infusions:stock_vial_detail", kwargs={"pk": data["vial"].pk}), 13),
-        (reverse("infusions:session_stock", kwargs={"pk": data["session"].pk}), 19),
-        (reverse("infusions:stock_count_create"), 14),
-        (reverse("infusions:stock_report_dispensing"), 12),
-        (reverse("infusions:stock_report_waste"), 11),
-        (reverse("infusions:stock_report_receipts"), 11),
-        (reverse("infusions:stock_report_discrepancies"), 12),
+        (reverse("infusions:stock_dashboard"), 24),
+        (reverse("infusions:stock_vial_list"), 13),
+        (reverse("infusions:stock_vial_detail", kwargs={"pk": data["vial"].pk}), 15),
+        (reverse("infusions:stock_receipt_detail", kwargs={"pk": data["vial"].receipt_id}), 13),
+        (reverse("infusions:stock_receipt_labels", kwargs={"pk": data["vial"].receipt_id}), 13),
+        (reverse("infusions:session_stock", kwargs={"pk": data["session"].pk}), 20),
+        (reverse("infusions:stock_count_create"), 15),
+        (reverse("infusions:stock_report_dispensing"), 13),
+        (reverse("infusions:stock_report_waste"), 12),
+        (reverse("infusions:stock_report_receipts"), 12),
+        (reverse("infusions:stock_report_discrepancies"), 13),
     ]
     for url, most in pages:
         with django_assert_max_num_queries(most):

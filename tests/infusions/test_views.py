@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinic.audit.models import PatientAccessEvent
-from infusions import services
+from infusions import forms, services
 from infusions.choices import SessionStatus
 from infusions.models import InfusionSession, TreatmentCourse
-from tests.factories import TEST_PASSWORD, PatientFactory
+from tests.factories import TEST_PASSWORD, PatientFactory, version_of
 from tests.infusions.factories import MIGRAINE_PROTOCOL, CourseFactory, SessionFactory, preparation, protocol
 from tests.infusions.test_services import GOOD_VITALS, ready_patient
 
@@ -50,7 +50,8 @@ def test_nurse_charts_a_session_through_the_pages_and_a_clinician_signs(nurse_cl
         "pregnancy_check": "not_applicable",
     }
     assert nurse_client.post(action(session, "check_in"), checkin).status_code == HTTPStatus.FOUND
-    dose = {"weight_kg": "80", "preparation": preparation(1).pk, "dose_per_kg": "0.1"}
+    dose = {"weight_kg": "80", "preparation": preparation(1).pk, "dose_per_kg": "0.1",
+            **version_of(forms.DoseForm, session)}  # fmt: skip
     assert nurse_client.post(action(session, "dose"), dose).status_code == HTTPStatus.FOUND
     nurse_client.post(action(session, "vitals"), vitals_post())
     nurse_client.post(action(session, "start"))
@@ -81,13 +82,14 @@ def test_nurse_charts_a_session_through_the_pages_and_a_clinician_signs(nurse_cl
     InfusionSession.objects.filter(pk=session.pk).update(infusion_ended_at=timezone.now() - dt.timedelta(hours=2))
     discharge = {**dict.fromkeys(services.PADSS_ITEMS, "2"), "escort_present": "on", "aftercare_given": "on"}
     assert nurse_client.post(action(session, "discharge"), discharge).status_code == HTTPStatus.FOUND
-    assert clinician_client.post(action(session, "sign"), {"confirm": "on"}).status_code == HTTPStatus.FOUND
+    signing = {"meaning": "approval", "password": TEST_PASSWORD}
+    assert clinician_client.post(action(session, "sign"), signing).status_code == HTTPStatus.FOUND
     session.refresh_from_db()
     assert session.status == SessionStatus.SIGNED
 
     refused = nurse_client.post(action(session, "notes"), {"note": "changed after signing"}, follow=True)
     assert "That action is not possible now: the session is signed" in refused.text
-    nurse_client.post(action(session, "addendum"), {"text": "IV site checked, no redness."})
+    nurse_client.post(action(session, "addendum"), {"text": "IV site checked, no redness.", "password": TEST_PASSWORD})
     assert session.addenda.get().text == "IV site checked, no redness."
 
 
@@ -101,7 +103,13 @@ def test_a_refused_dose_is_shown_next_to_the_field_and_nothing_is_saved(nurse_cl
         pregnancy_check="not_applicable",
     )
     page = nurse_client.post(
-        action(session, "dose"), {"weight_kg": "80", "preparation": preparation(1).pk, "dose_per_kg": "1.2"}
+        action(session, "dose"),
+        {
+            "weight_kg": "80",
+            "preparation": preparation(1).pk,
+            "dose_per_kg": "1.2",
+            **version_of(forms.DoseForm, session),
+        },
     )
     assert page.status_code == HTTPStatus.OK
     assert "above this patient&#x27;s order (1 mg/kg/h)" in page.text
@@ -122,9 +130,10 @@ def test_second_checker_with_a_wrong_password_is_refused(nurse_client, session):
         fasting="confirmed",
         pregnancy_check="not_applicable",
     )
-    data = {"weight_kg": "80", "preparation": preparation(1).pk, "dose_per_kg": "0.05"}  # below usual 0.1
+    data = {"weight_kg": "80", "preparation": preparation(1).pk, "dose_per_kg": "0.05",  # below usual 0.1
+            **version_of(forms.DoseForm, session)}  # fmt: skip
     page = nurse_client.post(action(session, "dose"), {**data, "second_username": "rn2", "second_password": "nope"})
-    assert "not a nurse&#x27;s or clinician&#x27;s active login" in page.text
+    assert "not an active nurse&#x27;s or clinician&#x27;s login" in page.text
     ok = nurse_client.post(
         action(session, "dose"), {**data, "second_username": "rn2", "second_password": TEST_PASSWORD}
     )
@@ -172,7 +181,7 @@ def test_chart_query_count_is_flat(nurse_client, django_assert_max_num_queries, 
 def test_today_board_query_count_is_flat(nurse_client, django_assert_max_num_queries, n_sessions):
     for n in range(n_sessions):
         SessionFactory(chair=str(n % 6 + 1), scheduled_for=timezone.now())
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         page = nurse_client.get(reverse("infusions:today_board"))
     assert len(page.context["sessions"]) == n_sessions
 
@@ -262,9 +271,9 @@ def test_front_desk_sees_the_board_without_clinical_alerts(front_desk_client):
 def test_course_pages_query_count_is_flat(nurse_client, django_assert_max_num_queries, n_sessions):
     course = CourseFactory()
     SessionFactory.create_batch(n_sessions, course=course)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         detail = nurse_client.get(reverse("infusions:course_detail", kwargs={"pk": course.pk}))
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         listing = nurse_client.get(reverse("infusions:course_list", kwargs={"pk": course.patient.pk}))
     assert len(detail.context["sessions"]) == n_sessions
     assert listing.context["courses"][0].planned_sessions == course.planned_sessions

@@ -9,9 +9,10 @@ from django.test import Client
 from django.urls import reverse
 
 from clinic.audit.models import PatientAccessEvent
-from patients.models import Patient
+from patients.models import Patient, QuestionnaireResponse
 from tests.conftest import make_role_user
 from tests.factories import PatientFactory, UserFactory
+from tests.patients.factories import QuestionnaireFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +76,26 @@ def test_visible_to_gives_nothing_to_an_inactive_user():
     user = make_role_user("nurse")
     user.is_active = False
     assert not Patient.objects.visible_to(user).exists()
+
+
+def test_records_of_a_patient_follow_a_narrower_patient_scope(monkeypatch):
+    hidden, shown = QuestionnaireFactory(), QuestionnaireFactory()
+    nurse = make_role_user("nurse")
+    # As a clinic chain's site filter would: the records of patients outside the scope are out of scope too.
+    monkeypatch.setattr(Patient.objects._queryset_class, "visible_to",
+                        lambda self, user: self.exclude(pk=hidden.patient_id))  # fmt: skip
+    assert list(QuestionnaireResponse.objects.visible_to(nurse)) == [shown]
+
+
+def test_records_of_a_patient_are_out_of_scope_when_no_patient_is_in_scope(monkeypatch):
+    QuestionnaireFactory()
+    monkeypatch.setattr(Patient.objects._queryset_class, "visible_to", lambda self, user: self.none())
+    assert not QuestionnaireResponse.objects.visible_to(make_role_user("nurse")).exists()
+
+
+def test_records_of_a_patient_need_no_join_with_patients_when_every_patient_is_in_scope():
+    """The whole clinic in scope: no ``IN (SELECT ... FROM patients_patient)`` in the records' queries (issue #8)."""
+    record = QuestionnaireFactory()
+    scoped = QuestionnaireResponse.objects.visible_to(make_role_user("nurse"))
+    assert list(scoped) == [record]
+    assert "patients_patient" not in str(scoped.query)

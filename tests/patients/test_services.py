@@ -24,7 +24,7 @@ from patients.services import (
     screening_create,
     screening_decline,
 )
-from tests.factories import PatientFactory, UserFactory
+from tests.factories import PatientFactory, UserFactory, signing_proof
 from tests.patients.factories import AllergyFactory, ScreeningFactory
 
 pytestmark = pytest.mark.django_db
@@ -92,6 +92,12 @@ def test_screening_needs_every_item_answered():
     assert not Screening.objects.exists()
 
 
+def signer() -> dict:
+    """A reviewing clinician who just re-entered their password (the review is an electronic signature)."""
+    user = UserFactory()
+    return {"by": user, "reauth": signing_proof(user)}
+
+
 def test_screening_without_findings_is_cleared_for_the_configured_months():
     settings_row = ClinicSettings.current()
     settings_row.screening_validity_months = 6
@@ -99,7 +105,7 @@ def test_screening_without_findings_is_cleared_for_the_configured_months():
     screening = screening_create(patient=PatientFactory(), by=UserFactory(), answers=answers())
     clinician = UserFactory()
 
-    cleared = screening_clear(screening=screening, by=clinician)
+    cleared = screening_clear(screening=screening, by=clinician, reauth=signing_proof(clinician))
 
     assert cleared.status == ScreeningStatus.CLEARED
     assert cleared.reviewed_by == clinician
@@ -109,7 +115,7 @@ def test_screening_without_findings_is_cleared_for_the_configured_months():
 def test_absolute_contraindication_blocks_clearance():
     screening = screening_create(patient=PatientFactory(), by=UserFactory(), answers=answers(aneurysm_avm_ich=True))
     with pytest.raises(ValidationError, match="absolute contraindication"):
-        screening_clear(screening=screening, by=UserFactory(), justification="x" * 100)
+        screening_clear(screening=screening, **signer(), justification="x" * 100)
     screening.refresh_from_db()
     assert screening.status == ScreeningStatus.PENDING
 
@@ -118,7 +124,7 @@ def test_absolute_contraindication_blocks_clearance():
 def test_relative_contraindication_needs_a_written_justification(justification):
     screening = screening_create(patient=PatientFactory(), by=UserFactory(), answers=answers(pregnancy=True))
     with pytest.raises(ValidationError) as caught:
-        screening_clear(screening=screening, by=UserFactory(), justification=justification)
+        screening_clear(screening=screening, **signer(), justification=justification)
     assert "justification" in caught.value.message_dict
     assert "Pregnancy" in caught.value.message_dict["justification"][0]
 
@@ -128,21 +134,21 @@ def test_relative_contraindication_with_justification_is_cleared_and_keeps_the_r
         patient=PatientFactory(), by=UserFactory(), answers=answers(uncontrolled_hypertension_cvd=True)
     )
     reason = "BP now controlled on amlodipine, 128/82 at three visits; monitor every 5 min."
-    cleared = screening_clear(screening=screening, by=UserFactory(), justification=reason)
+    cleared = screening_clear(screening=screening, **signer(), justification=reason)
     assert (cleared.status, cleared.justification) == (ScreeningStatus.CLEARED, reason)
 
 
 def test_a_reviewed_screening_cannot_be_reviewed_again():
     screening = ScreeningFactory()
-    screening_clear(screening=screening, by=UserFactory())
+    screening_clear(screening=screening, **signer())
     with pytest.raises(ValidationError, match=re.escape(ALREADY_REVIEWED)):
-        screening_decline(screening=screening, by=UserFactory(), note="Changed my mind")
+        screening_decline(screening=screening, **signer(), note="Changed my mind")
 
 
 def test_declining_needs_a_reason_and_records_it():
     screening = ScreeningFactory(answers={"aneurysm_avm_ich": True})
     with pytest.raises(ValidationError):
-        screening_decline(screening=screening, by=UserFactory(), note="")
-    declined = screening_decline(screening=screening, by=UserFactory(), note="Known cerebral aneurysm")
+        screening_decline(screening=screening, **signer(), note="")
+    declined = screening_decline(screening=screening, **signer(), note="Known cerebral aneurysm")
     assert declined.status == ScreeningStatus.NOT_CLEARED
     assert declined.review_note == "Known cerebral aneurysm"

@@ -12,8 +12,9 @@ from django.utils import timezone
 from clinic.audit.models import PatientAccessEvent
 from clinic.services import record_void
 from patients.choices import ScreeningStatus
+from patients.forms import PatientForm
 from patients.models import Allergy, ContraindicationItem, Patient, Screening
-from tests.factories import PatientFactory, UserFactory
+from tests.factories import TEST_PASSWORD, PatientFactory, UserFactory, version_of
 from tests.patients.factories import (
     AllergyFactory,
     BodyMeasurementFactory,
@@ -27,7 +28,9 @@ from tests.patients.factories import (
 
 pytestmark = pytest.mark.django_db
 
-PATIENT_PAGE_QUERIES = 23  # fixed: session, user, permissions, audit, one query per section (+2 questionnaires)
+# fixed: session, user, second-factor device, permissions, audit, a query per section and panel, questionnaires,
+# signatures
+PATIENT_PAGE_QUERIES = 26
 
 
 def detail(patient: Patient) -> str:
@@ -37,7 +40,7 @@ def detail(patient: Patient) -> str:
 @pytest.mark.parametrize("n_patients", [1, 50])
 def test_patient_list_query_count_is_flat(nurse_client, django_assert_max_num_queries, n_patients):
     PatientFactory.create_batch(n_patients)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = nurse_client.get(reverse("patients:patient_list"))
     assert response.status_code == HTTPStatus.OK
     assert len(response.context["object_list"]) == min(n_patients, 25)
@@ -151,6 +154,7 @@ def test_editing_demographics_records_who_changed_what(clinician_client):
     patient = PatientFactory(phone="(555) 010-0000")
     data = {**VALID_REGISTRATION, "given_name": patient.given_name, "family_name": patient.family_name}
     data.update(date_of_birth=patient.date_of_birth.isoformat(), phone="(555) 010-9999", status="on_hold")
+    data.update(version_of(PatientForm, patient))
     response = clinician_client.post(reverse("patients:patient_update", kwargs={"pk": patient.pk}), data)
     assert response.status_code == HTTPStatus.FOUND
     patient.refresh_from_db()
@@ -225,14 +229,18 @@ def review_url(screening: Screening) -> str:
 
 def test_clinician_clears_a_relative_finding_only_with_a_justification(clinician_client):
     screening = ScreeningFactory(answers={"pregnancy": True})
-    refused = clinician_client.post(review_url(screening), {"decision": "clear", "justification": ""})
+    refused = clinician_client.post(
+        review_url(screening), {"decision": "clear", "justification": "", "password": TEST_PASSWORD}
+    )
     assert refused.status_code == HTTPStatus.OK
     assert "write why treatment is reasonable" in refused.text
     screening.refresh_from_db()
     assert screening.status == ScreeningStatus.PENDING
 
     justification = "Negative urine hCG today; contraception confirmed; benefit outweighs risk."
-    clinician_client.post(review_url(screening), {"decision": "clear", "justification": justification})
+    clinician_client.post(
+        review_url(screening), {"decision": "clear", "justification": justification, "password": TEST_PASSWORD}
+    )
     screening.refresh_from_db()
     assert (screening.status, screening.reviewed_by.username) == (ScreeningStatus.CLEARED, "t_clinician")
 
@@ -241,7 +249,7 @@ def test_absolute_finding_offers_only_declining(clinician_client):
     screening = ScreeningFactory(answers={"ketamine_hypersensitivity": True})
     page = clinician_client.get(review_url(screening))
     assert [value for value, _ in page.context["form"].fields["decision"].choices] == ["decline"]
-    forced = clinician_client.post(review_url(screening), {"decision": "clear"})
+    forced = clinician_client.post(review_url(screening), {"decision": "clear", "password": TEST_PASSWORD})
     assert forced.status_code == HTTPStatus.OK
     screening.refresh_from_db()
     assert screening.status == ScreeningStatus.PENDING

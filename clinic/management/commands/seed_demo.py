@@ -37,6 +37,15 @@ def demo_modules() -> list[ModuleType]:
     return modules
 
 
+def demo_accounts_enrol() -> int:
+    """Give every demo account without an authenticator the documented demo secret (README "Demo logins")."""
+    from clinic.accounts import mfa
+    from clinic.accounts.models import User
+
+    users = User.objects.filter(totpdevice__isnull=True, is_active=True)
+    return sum(1 for user in users if mfa.enrol_demo(user))
+
+
 class Command(BaseCommand):
     help = "Load demo data (fictitious people only). Idempotent; development databases only."
 
@@ -52,4 +61,6 @@ class Command(BaseCommand):
                 DemoDataset.objects.create()
             for module in modules:
                 module.seed(stdout=self.stdout)
+            enrolled = demo_accounts_enrol()
+        self.stdout.write(f"Demo accounts enrolled in two-step sign-in with the README's demo secret: {enrolled}")
         self.stdout.write(self.style.SUCCESS("Demo data ready."))

@@ -54,7 +54,7 @@ class Command(BaseCommand):
     def load(self, count: int) -> None:
         fake = Faker(["en_US", "es_MX", "de_DE", "fr_FR", "pl_PL"])
         fake.seed_instance(7)
-        rng = random.Random(7)  # noqa: S311 - benchmark data, not security
+        rng = random.Random(7)  # noqa: S311 - benchmark data, not security  # nosec
         start = Patient.objects.count()
         now = dt.datetime.now(dt.UTC).isoformat()
         indications = list(Indication)

@@ -1,0 +1,89 @@
+"""The benchmark's own database: on the embedded server, or on ``DATABASE_URL``'s server, never its database.
+
+Its name must contain "bench" (default ``clinic_bench``, ``clinic_bench_small`` for SCALE=small, or
+``BENCH_DATABASE``); any other name is refused before anything is touched, because the run drops and recreates it.
+This module runs before Django is set up: it decides which database Django will then be pointed at.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import psycopg
+from psycopg import sql
+
+
+class RefusedDatabase(SystemExit):
+    pass
+
+
+@dataclass(frozen=True)
+class Server:
+    """libpq parameters of a PostgreSQL server (no database name)."""
+
+    host: str
+    port: int
+    user: str
+    password: str = ""
+    maintenance_db: str = "postgres"
+
+    def connect(self, dbname: str, **kwargs: object) -> psycopg.Connection:
+        params = {"host": self.host, "port": self.port, "user": self.user, "dbname": dbname}
+        if self.password:
+            params["password"] = self.password
+        return psycopg.connect(**params, **kwargs)  # type: ignore[arg-type]
+
+    def url(self, dbname: str) -> str:
+        auth = quote(self.user) + (":" + quote(self.password) if self.password else "")
+        return f"postgres://{auth}@{quote(self.host, safe='')}:{self.port}/{quote(dbname)}"
+
+
+def check_name(name: str) -> str:
+    """The benchmark only ever drops and fills a database whose name says it is one."""
+    if "bench" not in name.lower():
+        raise RefusedDatabase(f"Refusing database {name!r}: the benchmark only uses a database named *bench*.")
+    return name
+
+
+def current_server() -> Server:
+    """``DATABASE_URL``'s server when it is set, else the embedded one (started if needed)."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if url:
+        import dj_database_url
+
+        config = dj_database_url.parse(url)
+        if config.get("ENGINE") != "django.db.backends.postgresql":
+            raise SystemExit("DATABASE_URL must point at PostgreSQL.")
+        return Server(host=config["HOST"] or "localhost", port=int(config["PORT"] or 5432),
+                      user=config["USER"] or "postgres", password=config.get("PASSWORD") or "",
+                      maintenance_db=config["NAME"])  # fmt: skip
+    from clinic.database import start_embedded_server
+
+    host, port = start_embedded_server()
+    return Server(host=host, port=port, user="postgres")
+
+
+def _admin(server: Server, avoid: str) -> psycopg.Connection:
+    """A connection for CREATE/DROP DATABASE: to ``postgres``, else to the configured database (never ``avoid``)."""
+    for dbname in ("postgres", server.maintenance_db):
+        if dbname == avoid:
+            continue
+        with contextlib.suppress(psycopg.OperationalError):
+            return server.connect(dbname, autocommit=True)
+    raise SystemExit(f"Cannot connect to the server {server.host}:{server.port} to create {avoid!r}.")
+
+
+def recreate(server: Server, name: str) -> None:
+    check_name(name)
+    with _admin(server, avoid=name) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def drop(server: Server, name: str) -> None:
+    check_name(name)
+    with _admin(server, avoid=name) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))

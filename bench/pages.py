@@ -1,0 +1,76 @@
+"""What is timed: the main pages of issue #8, the two references, and the patient page under concurrent clients.
+
+URLs come from the app's own URL names, so the benchmark follows the app when paths change. The patient page
+cycles through 50 ordinary patients and the chart through the sessions in the chair today; all of them exist at
+both sizes, so the sizes are compared on the same records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Q
+from django.urls import reverse
+
+from bench.generate import Context
+from bench.login import login_session, session_set
+from bench.measure import Page
+from patients.models import Patient
+from patients.search import apply_search, parse_search
+from patients.views import SEARCH_SESSION_KEY
+
+INTERACTIVE, REPORT, REFERENCE = "interactive", "report", "reference"
+
+
+def search_term(ctx: Context) -> str:
+    """Four letters from inside the family name of one of the sampled patients: a partial, case-insensitive name
+    search as staff type it (the same patient exists at both sizes)."""
+    names = Patient.objects.filter(pk__in=ctx.picks["patients"]).order_by("pk").values_list("family_name", flat=True)
+    for name in names:
+        letters = name.lower()
+        if len(letters) >= 6 and letters.isascii() and letters.isalpha():
+            return letters[1:5]
+    return names[0].lower()[:3]
+
+
+def search_matches(term: str) -> dict[str, int]:
+    """How many patients each search finds: the app's (accent-insensitive name) and the admin's (icontains)."""
+    app = apply_search(Patient.objects.active(), parse_search(term)).count()
+    admin = Patient.objects.filter(
+        Q(mrn__icontains=term) | Q(family_name__icontains=term) | Q(given_name__icontains=term)
+    ).count()
+    return {"app": app, "admin": admin}
+
+
+def pages(ctx: Context, *, user: Any, admin: Any) -> tuple[list[Page], Page]:
+    """The timed pages (main pages, then the floor and the admin's search) and the throughput page."""
+    picks = ctx.picks
+    term = picks["term"]
+    cookie = login_session(user)
+    session_set(cookie, SEARCH_SESSION_KEY, term)  # the search page shows the results of the term kept here
+    matches = search_matches(term)
+    year = urlencode({"start": (ctx.today - dt.timedelta(days=365)).isoformat(), "end": ctx.today.isoformat()})
+    patient_paths = [reverse("patients:patient_detail", args=[pk]) for pk in picks["patients"]]
+    main = [
+        Page("search", "Patient search, partial name", INTERACTIVE, [reverse("patients:patient_list")], cookie,
+             note=f"'{term}': {matches['app']} patients, 25 a page", extra={"matches": matches["app"]}),
+        Page("patient", "Patient page", INTERACTIVE, patient_paths, cookie, note="50 patients in turn"),
+        Page("history", "Patient history, 320 sessions", INTERACTIVE,
+             [reverse("infusions:patient_history", args=[picks["heavy"][0]])], cookie),
+        Page("chart", "Session chart", INTERACTIVE,
+             [reverse("infusions:session_chart", args=[pk]) for pk in picks["chair_sessions"]], cookie,
+             note=f"{len(picks['chair_sessions'])} sessions in the chair today"),
+        Page("board", "Today board", INTERACTIVE, [reverse("infusions:today_board")], cookie,
+             note=f"{len(picks['today_sessions'])} sessions today"),
+        Page("queue", "Side-effect queue", INTERACTIVE, [reverse("infusions:adverse_event_queue")], cookie),
+        Page("safety", "Safety overview, 90 days", REPORT, [reverse("infusions:safety_overview")], cookie),
+        Page("cohort", "Cohort report, one year", REPORT, [f"{reverse('infusions:cohort_report')}?{year}"], cookie),
+        Page("floor", "Floor: signed-in page, one query", REFERENCE, [reverse("bench_floor")], cookie),
+        Page("admin", "Django admin: patient search, same term", REFERENCE,
+             [f"{reverse('admin:patients_patient_changelist')}?{urlencode({'q': term})}"], login_session(admin),
+             note=f"{matches['admin']} patients", extra={"matches": matches["admin"]}),
+    ]  # fmt: skip
+    concurrent = Page("patient", "Patient page", INTERACTIVE, patient_paths, cookie)
+    return main, concurrent

@@ -1,0 +1,197 @@
+"""Sign-in and session pages: password, second factor, enrolment, recovery codes, idle timeout, sign-out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.generic import FormView, TemplateView
+
+from clinic.accounts import mfa
+from clinic.accounts.events import security_event
+from clinic.accounts.forms import LoginForm
+from clinic.accounts.forms_mfa import CodeForm, EnrolForm
+from clinic.accounts.middleware import mfa_not_required
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("home")
+
+
+class LoginView(auth_views.LoginView):
+    """Step one: username and password (throttled by django-axes). Step two is ``MFAVerifyView``."""
+
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["demo_code"] = mfa.demo_code()
+        return context
+
+
+class LogoutView(auth_views.LogoutView):
+    """Sign-out also tells the browser to drop its cached pages and cookies for the site (security.md B5)."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+        return response
+
+
+@method_decorator([mfa_not_required, never_cache], name="dispatch")
+class MFAVerifyView(FormView):
+    """Step two of sign-in: a code from the authenticator app (or a recovery code)."""
+
+    form_class = CodeForm
+    template_name = "accounts/mfa_verify.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if mfa.is_verified(request):
+            return HttpResponseRedirect(_next_url(request))
+        if not mfa.is_enrolled(request.user):
+            return redirect(f"{reverse('mfa_setup')}?{request.GET.urlencode()}")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["next"] = _next_url(self.request)
+        device = mfa.authenticator_for(self.request.user)
+        context["demo_code"] = mfa.demo_code() if device and device.key == mfa.DEMO_TOTP_KEY_HEX else None
+        return context
+
+    def form_valid(self, form: CodeForm) -> HttpResponse:
+        verification = form.verification
+        mfa.mark_verified(self.request, verification.device)
+        if verification.recovery_used:
+            security_event("recovery_code_used", request=self.request, detail=f"{verification.recovery_left} left")
+            messages.warning(
+                self.request,
+                f"You signed in with a recovery code; {verification.recovery_left} left. "
+                "If your phone is lost, ask the clinic administrator to reset your authenticator.",
+            )
+        else:
+            security_event("mfa_success", request=self.request)
+        return HttpResponseRedirect(_next_url(self.request))
+
+    def form_invalid(self, form: CodeForm) -> HttpResponse:
+        throttled = bool(form.verification and form.verification.throttled_seconds)
+        security_event("mfa_failure", request=self.request, detail="throttled" if throttled else "wrong code")
+        return super().form_invalid(form)
+
+
+def _may_enrol(request: HttpRequest) -> bool:
+    """A first enrolment needs only the password step; replacing an authenticator needs a verified session, so a
+    stolen password alone can never swap in the thief's phone."""
+    return mfa.is_verified(request) or not mfa.is_enrolled(request.user)
+
+
+@method_decorator([mfa_not_required, never_cache], name="dispatch")
+class MFASetupView(FormView):
+    """Enrol an authenticator app: QR code and key, then the first code; recovery codes are shown once."""
+
+    form_class = EnrolForm
+    template_name = "accounts/mfa_setup.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not _may_enrol(request):
+            return redirect(f"{reverse('mfa_verify')}?{request.GET.urlencode()}")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        device = mfa.pending_authenticator(self.request.user)
+        context.update(secret=mfa.base32_secret(device), next=_next_url(self.request))
+        context["replacing"] = mfa.is_enrolled(self.request.user)
+        return context
+
+    def form_valid(self, form: EnrolForm) -> HttpResponse:
+        mfa.mark_verified(self.request, form.device)
+        security_event("mfa_enrolled", request=self.request)
+        context = {"codes": form.recovery_codes, "next": _next_url(self.request), "first_time": True}
+        return render(self.request, "accounts/recovery_codes.html", context)
+
+    def form_invalid(self, form: EnrolForm) -> HttpResponse:
+        security_event("mfa_failure", request=self.request, detail="enrolment code")
+        return super().form_invalid(form)
+
+
+@method_decorator([mfa_not_required, never_cache], name="dispatch")
+class MFASetupQRView(View):
+    """The pending authenticator's QR code as SVG (an image request: no inline markup, nothing for the CSP)."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if not _may_enrol(request):
+            return HttpResponse(status=403)
+        qr = segno.make(mfa.provisioning_uri(mfa.pending_authenticator(request.user)), error="m")
+        response = HttpResponse(content_type="image/svg+xml")
+        qr.save(response, kind="svg", scale=5, border=2, dark="#000", light="#fff")
+        return response
+
+
+@method_decorator(never_cache, name="dispatch")
+class AccountSecurityView(TemplateView):
+    """The signed-in person's own sign-in security: authenticator, recovery codes left, password."""
+
+    template_name = "accounts/security.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["recovery_left"] = mfa.recovery_codes_left(self.request.user)
+        context["enrolled"] = mfa.is_enrolled(self.request.user)
+        return context
+
+
+@method_decorator(never_cache, name="dispatch")
+class RecoveryCodesView(View):
+    """Issue a fresh set of recovery codes (the old ones stop working); shown once."""
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        codes = mfa.recovery_codes_issue(user=request.user)
+        security_event("recovery_codes_issued", request=request)
+        return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": reverse("account_security")})
+
+
+@method_decorator([mfa_not_required, never_cache], name="dispatch")
+class KeepAliveView(View):
+    """Touched by the page's idle-timeout script while the person is active (typing a long note sends no request).
+
+    204 keeps the session; a signed-out or expired session gets the usual redirect to sign in, which the script
+    takes as "timed out".
+    """
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return HttpResponse(status=204)
+
+
+@login_not_required
+@never_cache
+def session_timeout(request: HttpRequest) -> HttpResponse:
+    """Where the idle-timeout script sends an unattended screen: end the session and show the sign-in page."""
+    if request.user.is_authenticated:
+        security_event("session_timeout", request=request)
+        logout(request)
+    messages.info(request, "You were signed out after a period without activity, so no record stays on screen.")
+    response = redirect("login")
+    response["Clear-Site-Data"] = '"cache"'
+    return response

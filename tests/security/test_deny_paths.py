@@ -1,0 +1,361 @@
+"""Deny paths: every request in this module must be refused, and a refusal writes nothing (security.md C6).
+
+Modelled on OpenEMR's attack-scenario suite: each test is an attack that must keep failing; if one ever succeeds, a
+regression has landed. The URL inventory, the URL kwargs and who may open what come from the URL × role matrix
+(``tests/test_url_permissions.py``), so a new URL is attacked here as soon as it is added there.
+
+The sweeps loop over URLs inside one test (one set of fixture rows) and report every URL that let a request through,
+which keeps the suite fast; ``guarded_row_changes`` proves that no clinical row, history row or account changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from http import HTTPStatus
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from tests.conftest import ROLES, make_role_user
+from tests.security.support import accepts_post, guarded_row_changes, signed_in
+from tests.test_url_permissions import FORBIDDEN, MATRIX, OK, POST_ONLY, PUBLIC, make_objects, url_for
+
+pytestmark = pytest.mark.django_db
+
+LOGIN_URL = reverse(settings.LOGIN_URL)
+PROTECTED = sorted(name for name, (anonymous, _) in MATRIX.items() if anonymous != PUBLIC)
+
+
+@pytest.fixture
+def objects(db) -> dict[str, Any]:
+    return make_objects()
+
+
+def allowed(name: str, statuses: tuple[HTTPStatus, ...] = (OK,)) -> list[str]:
+    """The roles the matrix lets through ``name`` (GET answered with one of ``statuses``)."""
+    return [role for role in ROLES if MATRIX[name][1][role] in statuses]
+
+
+def logged_in(role: str, **client_kwargs: Any) -> Client:
+    return signed_in(role, **client_kwargs)[0]
+
+
+def sent_to_login(response: Any, login_url: str = LOGIN_URL) -> bool:
+    return response.status_code == HTTPStatus.FOUND and response["Location"].startswith(login_url)
+
+
+def sweep(
+    client: Client,
+    urls: list[str],
+    refused: Any,
+    methods: tuple[str, ...] = ("get", "post"),
+    queries: Counter[int] | None = None,
+) -> list[str]:
+    """Send each URL with each method; list every request not ``refused(response)`` or that changed a guarded row.
+    ``queries`` counts how many requests ran how many SQL queries."""
+    failures = []
+    for url in urls:
+        for method in methods:
+            before = guarded_row_changes()
+            with CaptureQueriesContext(connection) as captured:
+                response = getattr(client, method)(url)
+            if queries is not None:
+                queries[len(captured)] += 1
+            if not refused(response):
+                failures.append(f"{method.upper()} {url} -> {response.status_code} {response.get('Location', '')}")
+            if guarded_row_changes() != before:
+                failures.append(f"{method.upper()} {url} wrote to clinical or account tables")
+    return failures
+
+
+# Anonymous and wrong-role requests (security.md C1, ASVS 8.2.1) ---------------------------------------------------
+
+
+def test_anonymous_get_and_post_on_every_protected_url_are_sent_to_login(client, objects):
+    urls = [url_for(name, objects) for name in PROTECTED]
+    admin_urls = [u for u in urls if u.startswith("/admin/")]
+    queries: Counter[int] = Counter()
+
+    failures = sweep(client, [u for u in urls if u not in admin_urls], sent_to_login, queries=queries)
+    failures += sweep(client, admin_urls, lambda r: sent_to_login(r, reverse("admin:login")))
+
+    assert not failures, failures
+    assert set(queries) == {0}, "anonymous requests are turned away before any database work"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_is_refused_get_and_post_on_every_url_the_matrix_forbids_it(objects, role):
+    forbidden = [name for name in sorted(MATRIX) if MATRIX[name][1][role] == FORBIDDEN]
+    assert forbidden or role == "clinician", "every role but the clinician is refused something"
+
+    queries: Counter[int] = Counter()
+
+    failures = sweep(
+        logged_in(role), [url_for(name, objects) for name in forbidden], lambda r: r.status_code == 403, queries=queries
+    )
+
+    assert not failures, failures
+    # Every refusal costs the same few queries (session, user, permissions, the 403 page): none reads a record first.
+    assert len(queries) <= 1, queries
+
+
+def admin_changelists() -> list[tuple[str, str]]:
+    """(URL, permission label) of the changelist of every model registered in the admin."""
+    return [
+        (
+            reverse(f"admin:{m._meta.app_label}_{m._meta.model_name}_changelist"),
+            f"{m._meta.app_label}.%s_{m._meta.model_name}",
+        )
+        for m in admin.site._registry
+    ]
+
+
+@pytest.mark.parametrize("role", ["front_desk", "nurse", "clinician"])
+def test_admin_sends_staff_without_admin_access_to_the_admin_login(role):
+    urls = [url for url, _ in admin_changelists()]
+
+    failures = sweep(logged_in(role), urls, lambda r: sent_to_login(r, reverse("admin:login")))
+
+    assert not failures, failures
+
+
+def test_clinic_admin_is_refused_admin_pages_of_models_it_holds_no_permission_on(objects):
+    client, user = signed_in("clinic_admin")
+    hidden = [
+        url
+        for url, perm in admin_changelists()
+        if not user.has_perm(perm % "view") and not user.has_perm(perm % "change")
+    ]
+    patient = objects["patient"]
+    hidden += [
+        reverse("admin:patients_patient_change", args=[patient.pk]),
+        reverse("admin:patients_patient_delete", args=[patient.pk]),
+        reverse("admin:patients_patient_history", args=[patient.pk]),
+    ]
+    assert "/admin/patients/patient/" in hidden, "the clinic admin reads no patient record (HIPAA minimum necessary)"
+
+    failures = sweep(client, hidden, lambda r: r.status_code == 403)
+
+    assert not failures, failures
+
+
+# Cross-patient ids (security.md C2, ASVS 8.2.2; OpenEMR CVE-2022-2730) --------------------------------------------
+
+
+def two_id_url_names() -> list[str]:
+    """URL names whose path carries the patient and one of its records (``<pk>`` and ``<item_pk>``)."""
+    names = []
+
+    def walk(patterns: list[Any], namespace: str | None) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver) and pattern.namespace != "admin":
+                walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and {"pk", "item_pk"} <= set(pattern.pattern.converters):
+                names.append(f"{namespace}:{pattern.name}")
+
+    walk(get_resolver().url_patterns, None)
+    return sorted(names)
+
+
+def test_every_url_naming_a_patient_and_its_record_is_attacked():
+    names = two_id_url_names()
+    assert len(names) >= 15, names  # the section, screening and questionnaire pages
+    assert all(allowed(name) for name in names), "each needs a role that can open it"
+
+
+@pytest.mark.parametrize("name", two_id_url_names())
+def test_record_of_patient_b_under_patient_a_is_404_and_nothing_is_written(name):
+    patient_a, patient_b = make_objects(), make_objects()
+    kwargs_b = reverse(name, kwargs=url_kwargs_of(name, patient_b))
+    crossed = reverse(name, kwargs={**url_kwargs_of(name, patient_b), "pk": patient_a["patient"].pk})
+    for role in allowed(name):
+        client = logged_in(role)
+        assert client.get(kwargs_b).status_code == OK, "the record opens under its own patient"
+        methods = ("get", "post") if accepts_post(crossed) else ("get",)
+        failures = sweep(client, [crossed], lambda r: r.status_code == HTTPStatus.NOT_FOUND, methods)
+        assert not failures, (role, failures)
+
+
+def url_kwargs_of(name: str, objs: dict[str, Any]) -> dict[str, Any]:
+    from tests.test_url_permissions import url_kwargs
+
+    kwargs = url_kwargs(name, objs)
+    assert kwargs is not None, name
+    assert "item_pk" in kwargs, name
+    return kwargs
+
+
+# Forged requests: no CSRF token (security.md C6; ASVS 3.5.1) --------------------------------------------------------
+
+
+def test_post_without_a_csrf_token_is_refused_on_every_form_and_saves_nothing(objects):
+    targets = [
+        (name, url_for(name, objects))
+        for name in PROTECTED
+        if allowed(name, (OK, POST_ONLY)) and accepts_post(url_for(name, objects))
+    ]
+    assert len(targets) >= 50, "every form and chart action of the clinic"
+    failures = []
+    for role in ROLES:
+        client = logged_in(role, enforce_csrf_checks=True)
+        urls = [url for name, url in targets if role == allowed(name, (OK, POST_ONLY))[0]]
+        failures += sweep(client, urls, lambda r: r.status_code == 403, methods=("post",))
+
+    assert not failures, failures
+
+
+def test_login_and_logout_without_a_csrf_token_are_refused():
+    user = make_role_user("nurse")
+    anonymous = Client(enforce_csrf_checks=True)
+    response = anonymous.post(LOGIN_URL, {"username": user.username, "password": "correct-horse-battery-staple"})
+    assert response.status_code == 403
+    assert "_auth_user_id" not in anonymous.session
+
+    signed_in = logged_in("nurse", enforce_csrf_checks=True)
+    assert signed_in.post(reverse("logout")).status_code == 403
+    assert signed_in.get(reverse("home")).status_code == OK, "a forged logout does not end the session either"
+
+
+# Disabled users and expired sessions (security.md B1, B6; ASVS 7.3.1, 7.4.2) -----------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_deactivated_user_with_a_live_session_is_sent_to_login_everywhere(objects, role):
+    client, user = signed_in(role)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    urls = [url_for(name, objects) for name in PROTECTED if role in allowed(name, (OK, POST_ONLY))]
+    urls = [url for url in urls if not url.startswith("/admin/")]
+
+    failures = sweep(client, urls, sent_to_login)
+
+    assert not failures, failures
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_expired_session_is_sent_to_login_everywhere_and_is_not_revived(objects, role):
+    client = logged_in(role)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    urls = [url_for(name, objects) for name in PROTECTED if role in allowed(name, (OK, POST_ONLY))]
+    urls = [url for url in urls if not url.startswith("/admin/")]
+
+    failures = []
+    for url in urls:
+        client.cookies[settings.SESSION_COOKIE_NAME] = key  # the browser still holds the expired cookie
+        failures += sweep(client, [url], sent_to_login, methods=("get",))
+
+    assert not failures, failures
+    assert Session.objects.get(session_key=key).expire_date < timezone.now(), "an expired session is not extended"
+
+
+# Injected sort and filter values (security.md C5; OpenEMR CVE-2026-24908, Django CVE-2026-1312) ----------------
+
+# Every query-string parameter a page reads, each checked against an allow-list or parsed by a form field.
+# ``test_every_page_reading_the_query_string_is_fuzzed`` keeps this list complete.
+STOCK_REPORTS = ("dispensing", "receipts", "waste", "discrepancies")
+QUERY_PARAMS: dict[str, tuple[str, ...]] = {
+    "patients:patient_list": ("sort", "status", "indication", "page"),
+    "patients:clinician_queue": ("page",),
+    "infusions:patient_history": ("kind", "page"),
+    "infusions:cohort_report": ("start", "end"),
+    "infusions:cohort_export": ("start", "end"),
+    "infusions:safety_overview": ("start", "end"),
+    "infusions:adverse_event_export": ("start", "end"),
+    "infusions:adverse_event_queue": ("page",),
+    "infusions:session_adverse_event_create": ("alert",),
+    "infusions:patient_adverse_event_create": ("alert",),
+    "infusions:stock_vial_list": ("status", "receipt", "page"),
+    "infusions:stock_count_create": ("product",),
+    **{f"infusions:stock_report_{key}": ("start", "end", "format") for key in STOCK_REPORTS},
+}
+# Common names of sort and filter parameters no page reads: sent to every page above too, to be ignored.
+UNREAD_PARAMS = ("ordering", "order", "o", "sort_by", "filter")
+
+# (value, text that must never reach an ORDER BY clause, or "")
+INJECTIONS: list[tuple[str, str]] = [
+    ("id;DROP TABLE patients_patient", "DROP"),
+    ("a.b", ""),
+    ("__", ""),
+    ("-password", "password"),
+    ("?", "RANDOM"),
+    ("' OR '1'='1", ""),
+    ("\x00", ""),
+    ("\u00b2", ""),  # a superscript two: str.isdigit() says yes, int() says no
+    ("99999999999999999999", ""),
+    ("9" * 5000, ""),  # past Python's 4300-digit limit for int()
+    ("-1", ""),
+    ("0001-01-01", ""),
+    ("9999-12-31", ""),
+    ("<script>alert(1)</script>", ""),
+]
+
+
+def order_by_clauses(sql: str) -> list[str]:
+    return [part.split(" LIMIT ")[0] for part in sql.split("ORDER BY ")[1:]]
+
+
+def reads_query_string(view_class: type) -> bool:
+    """Whether the view (or one of the clinic's own base classes) reads ``request.GET``; Django's list views read
+    ``page``."""
+    import inspect
+
+    from django.views.generic.list import MultipleObjectMixin
+
+    own = [k for k in view_class.__mro__ if k.__module__.split(".")[0] in ("clinic", "patients", "infusions")]
+    return issubclass(view_class, MultipleObjectMixin) or any("request.GET" in inspect.getsource(k) for k in own)
+
+
+def test_every_page_reading_the_query_string_is_fuzzed(objects):
+    from django.urls import resolve
+
+    reading = set()
+    for name in PROTECTED:
+        view_class = getattr(resolve(url_for(name, objects)).func, "view_class", None)
+        if view_class is not None and reads_query_string(view_class):
+            reading.add(name)
+
+    assert reading == set(QUERY_PARAMS)
+
+
+@pytest.mark.parametrize("name", sorted(QUERY_PARAMS))
+def test_injected_sort_and_filter_values_are_ignored_or_refused_never_a_500_or_sql(objects, name):
+    client = logged_in(allowed(name)[0])
+    client.raise_request_exception = False
+    url = url_for(name, objects)
+    failures = []
+    for params in (*((p,) for p in QUERY_PARAMS[name]), UNREAD_PARAMS):  # unread names: one request for all
+        for value, marker in INJECTIONS:
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url, dict.fromkeys(params, value))
+            said = f"GET {url}?{'&'.join(params)}={value[:40]!r} -> {response.status_code}"
+            if response.status_code >= 500:
+                failures.append(said)
+            if "<script>alert(1)</script>" in response.content.decode(errors="replace"):
+                failures.append(f"{said}: the value is echoed unescaped")
+            if marker and any(marker in clause for q in queries for clause in order_by_clauses(q["sql"])):
+                failures.append(f"{said}: reached ORDER BY")
+
+    assert not failures, failures
+
+
+def test_session_cookie_replayed_after_logout_is_sent_to_login(objects):
+    """Logout ends the session on the server, not only in the browser (security.md B5; ASVS 7.4.1)."""
+    client = logged_in("nurse")
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert client.post(reverse("logout")).status_code == HTTPStatus.FOUND
+
+    client.cookies[settings.SESSION_COOKIE_NAME] = key  # a copy of the cookie kept from before
+    failures = sweep(client, [url_for("patients:patient_detail", objects), reverse("home")], sent_to_login)
+
+    assert not failures, failures
+    assert not Session.objects.filter(session_key=key).exists()
