@@ -221,3 +221,14 @@ def test_a_witness_password_lockout_keeps_the_signed_in_page(nurse):
     assert lockout_response(request, page, {"username": "nurse.two"}) is page
     assert events(AuthEventKind.LOCKOUT).get().user == witness
     assert authenticate(request, username="nurse.two", password=TEST_PASSWORD) is None  # still locked
+
+
+def test_a_wrong_second_factor_code_is_recorded(nurse):
+    from tests.mfa import enrol, password_only_login
+
+    enrol(nurse)
+    client = Client(REMOTE_ADDR="10.0.0.8")
+    password_only_login(client, nurse)
+    client.post(reverse("mfa_verify"), {"code": "000000"})
+    failure = events(AuthEventKind.MFA_FAILURE).get()
+    assert (failure.user, failure.ip_address) == (nurse, "10.0.0.8")
