@@ -277,6 +277,8 @@ QUERY_PARAMS: dict[str, tuple[str, ...]] = {
     "infusions:stock_vial_list": ("status", "receipt", "page"),
     "infusions:stock_count_create": ("product",),
     **{f"infusions:stock_report_{key}": ("start", "end", "format") for key in STOCK_REPORTS},
+    **{f"audit:{key}": ("sort", "page") for key in ("change_history", "access_log", "auth_events")},
+    **{f"audit:{key}_export": ("sort",) for key in ("change_history", "access_log", "auth_events")},
 }
 # Common names of sort and filter parameters no page reads: sent to every page above too, to be ignored.
 UNREAD_PARAMS = ("ordering", "order", "o", "sort_by", "filter")
