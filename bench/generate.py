@@ -26,13 +26,16 @@ from django.utils import timezone
 from bench import pools
 from bench.bulk import BulkLoad, Table
 from bench.scales import DAYS_PER_SIZE_UNIT, Scale
+from clinic.signatures.models import SignatureMeaning, meaning_text
 from infusions import models as im
 from infusions.choices import CourseStatus
-from infusions.services.sessions import SIGN_MEANING
+from infusions.signing import SESSION_STATEMENTS
 from patients import models as pm
 from patients.choices import DEPRESSION_INDICATIONS, INDICATION_ICD10, Indication
 
 BATCH = 500  # patients per round of COPYs
+# The words a clinician's signature carries (infusions/signing.py); bench sessions get no signature record.
+SIGN_MEANING = meaning_text(SignatureMeaning.APPROVAL, SESSION_STATEMENTS[SignatureMeaning.APPROVAL])[:100]
 
 INDICATION_WEIGHTS = {
     Indication.TRD: 30, Indication.DEPRESSION_SI: 6, Indication.BIPOLAR_DEPRESSION: 6, Indication.PTSD: 8,

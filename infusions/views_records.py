@@ -16,6 +16,8 @@ from infusions.selectors import session_chart
 from infusions.signing import ADDENDUM_SCHEMA, SESSION_SCHEMA, addendum_signed_content, session_signed_content
 from infusions.views import SessionMixin, signature_context
 
+JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
 
 class SessionPrintView(SessionMixin, TemplateView):
     """The session record for print: chart, discharge, note, signatures with their meaning and check, addenda."""
@@ -78,6 +80,9 @@ class SessionExportView(SessionMixin, View):
                 for a in addenda
             ],
         }
-        response = HttpResponse(json.dumps(body, indent=2, ensure_ascii=False), content_type="application/json")
+        # <, > and & as \u escapes (as Django's json_script does): the same JSON values, and no markup in the file
+        # should a browser ever be coaxed into showing it as a page (security.md J1).
+        text = json.dumps(body, indent=2, ensure_ascii=False).translate(JSON_ESCAPES)
+        response = HttpResponse(text, content_type="application/json")
         response["Content-Disposition"] = f'attachment; filename="session-{session.pk}.json"'
         return response

@@ -465,7 +465,7 @@ def test_signed_chart_query_count_is_flat(nurse, clinician, nurse_client, django
     session = signed(nurse, clinician)
     for n in range(n_addenda):
         services.addendum_add(session=session, by=nurse, text=f"Addendum {n + 1}.", reauth=signing_proof(nurse))
-    with django_assert_max_num_queries(31):
+    with django_assert_max_num_queries(32):  # the second factor's device check included
         page = nurse_client.get(chart_url(session))
     assert len(page.context["signed_addenda"]) == n_addenda
 
@@ -506,3 +506,24 @@ def test_the_printed_referral_summary_shows_each_infusions_signature(nurse, clin
     assert "Jordan Lee" in summary
     assert "Approval" in summary
     assert "Verified" in summary
+
+
+def test_the_electronic_copy_carries_no_markup_but_the_same_text(nurse, clinician, nurse_client):
+    session = discharged(nurse)
+    InfusionSession.objects.filter(pk=session.pk).update(note="<b>Calm</b> & settled")
+    services.session_sign(session=session, by=clinician, reauth=signing_proof(clinician))
+    export = nurse_client.get(reverse("infusions:session_export", kwargs={"pk": session.pk}))
+    assert "<" not in export.content.decode()
+    body = json.loads(export.content)
+    assert body["record"]["session"]["note"] == "<b>Calm</b> & settled"
+    assert sha256_hex(body["record"]) == body["signatures"][0]["content_sha256"]
+
+
+def test_a_session_signed_before_electronic_signatures_still_shows_who_signed_and_what_it_meant(nurse, nurse_client):
+    session = discharged(nurse)
+    InfusionSession.objects.filter(pk=session.pk).update(
+        status=SessionStatus.SIGNED, signed_at=minutes(120), signed_by=nurse, signature_meaning="Reviewed and approved"
+    )
+    page = nurse_client.get(chart_url(session)).text
+    assert "Reviewed and approved" in page
+    assert "no electronic signature record" in page

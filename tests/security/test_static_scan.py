@@ -236,3 +236,11 @@ def test_the_app_takes_no_file_uploads():
     assert file_fields == []
     assert findings(app_python(), re.compile(r"request\.FILES|FileField\(|ImageField\(")) == set()
     assert findings(own_files("templates", ".html"), re.compile(r'type="file"|multipart/form-data')) == set()
+
+
+def test_base_has_a_single_htmx_config_without_injected_styles():
+    """htmx reads only the first meta htmx-config: two of them silently drop the second's settings (the injected
+    indicator <style> then breaks the Content-Security-Policy on every page)."""
+    base = (Path(__file__).resolve().parents[2] / "templates" / "base.html").read_text()
+    assert base.count('name="htmx-config"') == 1
+    assert '"includeIndicatorStyles": false' in base

@@ -48,9 +48,9 @@ UNESCAPED = re.compile(r"<x\d+>|<script>alert\(|<img src=x onerror")
 # Fields whose text no page shows, each with the reason. A void reason stays with the record and its history;
 # voided rows leave the pages (a voided questionnaire is the one exception, and is rendered below).
 NOT_SHOWN: dict[str, str] = {
-    "infusions.InfusionSession.escort_name": "recorded at check-in, shown nowhere yet",
-    "infusions.InfusionSession.escort_phone": "recorded at check-in, shown nowhere yet",
-    "infusions.InfusionSession.baseline_override_reason": "recorded with the override, shown nowhere yet",
+    # The escort and the baseline override are shown on the printable session record (infusions:session_print).
+    "infusions.InfusionSession.signature_meaning": "shown only for sessions signed before electronic signatures "
+    "(#7); a signed session shows its ElectronicSignature's meaning and statement instead",
 }
 VOID_REASON = "void_reason"
 
