@@ -77,7 +77,7 @@ INSTALLED_APPS = [
     "pghistory",
     "pghistory.admin",
     # Before clinic.audit: axes' signal receivers run first, so the audit knows each failure's count.
-    "axes",
+    "clinic.audit.apps.LockoutsConfig",  # django-axes, named "Sign-in lockouts" in the admin
     "clinic",
     "clinic.accounts",
     "clinic.audit",

@@ -1,4 +1,6 @@
-"""Audit: change history (django-pghistory triggers) and the patient access log (``PatientAccessEvent``)."""
+"""Audit: change history (django-pghistory triggers), the patient access log (``PatientAccessEvent``), sign-in and
+refusal events (``AuthEvent``, django-axes lockouts), the hash chain over all of them (``chain``) and the admins'
+reports (``reports``, ``views``)."""
 
 from __future__ import annotations
 

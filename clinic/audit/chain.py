@@ -53,6 +53,8 @@ BEGIN
     END LOOP;
 END
 $$;
+DROP FUNCTION IF EXISTS audit_install_seal_trigger(text, text);
+DROP FUNCTION IF EXISTS audit_count_rows(text);
 DROP FUNCTION IF EXISTS audit_seal_rows();
 DROP FUNCTION IF EXISTS audit_backfill(text, text);
 DROP FUNCTION IF EXISTS audit_link_seals();
@@ -96,6 +98,30 @@ BEGIN
          ORDER BY r.pk', tbl, pkcol);
     GET DIAGNOSTICS added = ROW_COUNT;
     RETURN added;
+END
+$$;
+
+-- Puts the seal trigger on an audit table that lacks it (identifiers quoted by format(), never by Python).
+CREATE OR REPLACE FUNCTION audit_install_seal_trigger(tbl text, pkcol text) RETURNS boolean
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = tbl::regclass AND tgname = 'audit_seal') THEN
+        RETURN false;
+    END IF;
+    EXECUTE format(
+        'CREATE TRIGGER audit_seal AFTER INSERT ON %I REFERENCING NEW TABLE AS new_rows '
+        'FOR EACH STATEMENT EXECUTE FUNCTION audit_seal_rows(%L)', tbl, pkcol);
+    RETURN true;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION audit_count_rows(tbl text) RETURNS bigint
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    n bigint;
+BEGIN
+    EXECUTE format('SELECT count(*) FROM %I', tbl) INTO n;
+    RETURN n;
 END
 $$;
 
@@ -209,21 +235,28 @@ def install(*, using: str = "default") -> dict[str, int]:
         for table, pk in audit_tables():
             if table not in existing:
                 continue
-            cursor.execute(
-                "SELECT 1 FROM pg_trigger WHERE tgrelid = %s::regclass AND tgname = %s", [table, SEAL_TRIGGER]
-            )
-            if cursor.fetchone() is None:
-                cursor.execute(
-                    f'CREATE TRIGGER {SEAL_TRIGGER} AFTER INSERT ON "{table}" '
-                    "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT "
-                    f"EXECUTE FUNCTION audit_seal_rows('{pk}')"
-                )
+            cursor.execute("SELECT audit_install_seal_trigger(%s, %s)", [table, pk])
             cursor.execute("SELECT audit_backfill(%s, %s)", [table, pk])
             added = cursor.fetchone()[0]
             if added:
                 backfilled[table] = added
         cursor.execute("SELECT audit_link_seals()")
     return backfilled
+
+
+def install_through_triggers(*, using: str = "default") -> None:
+    """Install the change-history triggers of Django's auto-created many-to-many tables (user roles, role
+    permissions), which migrations do not carry; only once their event table exists."""
+    import pgtrigger
+    from django.db import connections
+
+    conn = connections[using]
+    with conn.cursor() as cursor:
+        existing = set(conn.introspection.table_names(cursor))
+    for model, trigger in pgtrigger.registered():
+        event_model = getattr(trigger, "event_model", None)
+        if model._meta.auto_created and event_model is not None and event_model._meta.db_table in existing:
+            trigger.install(model, database=using)
 
 
 def seal() -> int:
@@ -300,7 +333,7 @@ def verify() -> Verification:
         if row:
             breaks.append(Break(table=row[1], row_pk=row[2], position=row[0], problem=row[3]))
         for table, pk in audit_tables():
-            cursor.execute(f'SELECT count(*) FROM "{table}"')  # noqa: S608 - bandit B608: table names come from the models, not input  # nosec
+            cursor.execute("SELECT audit_count_rows(%s)", [table])
             result.rows_by_table[table] = cursor.fetchone()[0]
             cursor.execute("SELECT seal_position, row_pk, problem FROM audit_check_table(%s, %s)", [table, pk])
             breaks += [Break(table=table, row_pk=r[1], position=r[0], problem=r[2]) for r in cursor.fetchall()]

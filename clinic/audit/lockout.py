@@ -15,10 +15,18 @@ def username_for_lockout(request: Any, credentials: dict[str, Any] | None) -> st
 
 
 def lockout_response(request: Any, original_response: Any = None, credentials: dict[str, Any] | None = None) -> Any:
-    """The page a locked-out sign-in gets (AXES_LOCKOUT_CALLABLE): status 429, what happened and what to do."""
+    """The page a locked-out sign-in gets (AXES_LOCKOUT_CALLABLE): status 429, what happened and what to do.
+
+    A signed-in member of staff typing someone else's password (a witness or a second check at the chair) keeps
+    the page they were on, with its form's own error: replacing a half-filled chart with a sign-in page would lose
+    their work. The lockout still holds (the password is refused) and is recorded and mailed as usual.
+    """
     from axes.helpers import get_cool_off, get_failure_limit
     from django.shortcuts import render
 
+    user = getattr(request, "user", None)
+    if original_response is not None and user is not None and user.is_authenticated:
+        return original_response
     cool_off = get_cool_off(request)
     context = {
         "failure_limit": get_failure_limit(request, credentials),

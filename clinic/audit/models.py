@@ -1,11 +1,15 @@
-"""The audit tables: the patient access log, authentication events and the hash chain (seals) over them.
+"""The audit tables: the patient access log, authentication events, role changes and the hash chain (seals) over
+them.
 
 Every row here is append-only at the database level."""
 
 from __future__ import annotations
 
+import pghistory
 import pgtrigger
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models.functions import Now
@@ -163,3 +167,23 @@ class AuditSeal(models.Model):
 
     def __str__(self) -> str:
         return f"seal {self.position or '(unlinked)'}: {self.table_name} row {self.row_pk}"
+
+
+# Role and permission changes (security.md C4; ONC 170.315(d)(2)): who was given or lost a role, which permission a
+# role gained or lost, with the request's context like every change. The tables are Django's auto-created
+# many-to-many tables, which have no migrations of their own: their triggers are installed after every migrate
+# (clinic.audit.chain.install_through_triggers).
+UserRoleEvent = pghistory.track(
+    pghistory.InsertEvent("role.add"),
+    pghistory.DeleteEvent("role.remove"),
+    obj_field=None,
+    model_name="UserRoleEvent",
+    app_label="audit",
+)(get_user_model().groups.through).pgh_event_models["role.add"]
+RolePermissionEvent = pghistory.track(
+    pghistory.InsertEvent("permission.add"),
+    pghistory.DeleteEvent("permission.remove"),
+    obj_field=None,
+    model_name="RolePermissionEvent",
+    app_label="audit",
+)(Group.permissions.through).pgh_event_models["permission.add"]

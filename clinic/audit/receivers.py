@@ -115,7 +115,7 @@ def on_locked_out(sender: Any, request: Any, username: str | None, ip_address: s
         f"Sign-ins were locked out at {timezone.now():%Y-%m-%d %H:%M} UTC.\n\n"
         f"Username typed: {username or '(none)'}\nClient address: {ip_address or 'unknown'}\n{detail}.\n\n"
         "If this was not a member of staff mistyping, treat it as an attack on the account. "
-        "The clinic admin can see and lift lockouts in the admin under Axes > Access attempts; "
+        "The clinic admin can see and lift lockouts in the admin under Sign-in lockouts > Access attempts; "
         "every lifted lockout is recorded in the audit trail.\n"
     )
     try:

@@ -58,13 +58,47 @@ def test_clinic_admin_filters_the_access_log_by_patient_and_exports_it(page):
     screenshot(page, "audit_change_history")
 
 
+def type_password(page, username: str, password: str) -> None:
+    """The first step of signing in only (log_in goes on to the second factor, which a refused password never
+    reaches)."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state("networkidle")
+
+
 def test_five_wrong_passwords_show_the_lockout_page(page):
     UserFactory(username="nurse.kim", role=roles.NURSE)
     for attempt in range(5):
-        log_in(page, "nurse.kim", f"wrong-password-{attempt}")
+        type_password(page, "nurse.kim", f"wrong-password-{attempt}")
     assert page.get_by_role("heading", name="Sign-in is paused for this account").is_visible()
     assert page.get_by_text("Wait 15 minutes").is_visible()
     assert serious_accessibility_violations(page) == []
     screenshot(page, "login_locked_out")
-    log_in(page, "nurse.kim", TEST_PASSWORD)  # the right password does not get through a lockout
+    type_password(page, "nurse.kim", TEST_PASSWORD)  # the right password does not get through a lockout
     assert page.get_by_role("heading", name="Sign-in is paused for this account").is_visible()
+
+
+def test_clinic_admin_lifts_a_lockout_in_the_admin_and_it_is_recorded(page):
+    from django.test import Client
+
+    UserFactory(username="admin.casey", role=roles.CLINIC_ADMIN, is_staff=True)
+    UserFactory(username="nurse.kim", role=roles.NURSE)
+    tablet = Client(REMOTE_ADDR="10.0.0.9")
+    for attempt in range(5):
+        tablet.post("/accounts/login/", {"username": "nurse.kim", "password": f"wrong-{attempt}"})
+
+    log_in(page, "admin.casey", TEST_PASSWORD)
+    page.goto("/admin/axes/accessattempt/")
+    assert page.get_by_role("link", name="nurse.kim").is_visible() or "nurse.kim" in page.inner_text("#result_list")
+    page.locator("#result_list input.action-select").first.check()
+    page.locator("select[name=action]").select_option("lift_lockout")
+    page.get_by_role("button", name="Go").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_text("Each one is recorded in the audit trail").is_visible()
+    screenshot(page, "admin_lockout_lifted")
+
+    unlock = AuthEvent.objects.get(kind=AuthEventKind.UNLOCK)
+    assert (unlock.user.username, unlock.username) == ("admin.casey", "nurse.kim")
+    assert tablet.post("/accounts/login/", {"username": "nurse.kim", "password": TEST_PASSWORD}).status_code == 302

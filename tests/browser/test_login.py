@@ -119,5 +119,5 @@ def test_the_admin_works_under_the_content_security_policy(page):
         label="Reset the authenticator (lost phone): they set up a new one at next sign-in"
     )
     page.get_by_role("button", name="Go").click()
-    assert page.get_by_text("Authenticator reset for 1 account(s).").is_visible()
+    page.get_by_text("Authenticator reset for 1 account(s).").wait_for()  # is_visible() alone does not wait
     screenshot(page, "admin_reset_authenticator")

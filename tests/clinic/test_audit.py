@@ -90,3 +90,37 @@ def test_client_address_behind_a_trusted_proxy_is_its_x_real_ip(settings, truste
     settings.CLINIC_TRUSTED_PROXIES = trusted
     request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="203.0.113.9")
     assert client_address(request) == expected
+
+
+def test_giving_and_taking_a_role_is_recorded_with_who_did_it():
+    from django.contrib.auth.models import Group
+
+    from clinic.accounts import roles
+    from clinic.audit.models import UserRoleEvent
+
+    nurse, admin = UserFactory(), UserFactory()
+    group = Group.objects.get(name=roles.CLINICIAN)
+
+    def view(request):
+        nurse.groups.add(group)
+        nurse.groups.remove(group)
+        return HttpResponse("ok")
+
+    request = RequestFactory().post("/admin/accounts/user/1/change/", REMOTE_ADDR="10.1.2.3")
+    request.user = admin
+    AuditContextMiddleware(view)(request)
+
+    events = UserRoleEvent.objects.filter(user=nurse).order_by("pgh_id")
+    assert [(e.pgh_label, e.group_id) for e in events] == [("role.add", group.pk), ("role.remove", group.pk)]
+    assert all(e.pgh_context.metadata["user"] == admin.pk for e in events)
+
+
+def test_a_permission_added_to_a_role_is_recorded():
+    from django.contrib.auth.models import Group, Permission
+
+    from clinic.audit.models import RolePermissionEvent
+
+    group = Group.objects.create(name="Auditors")
+    permission = Permission.objects.get(codename="view_authevent")
+    group.permissions.add(permission)
+    assert RolePermissionEvent.objects.get(group=group).permission == permission

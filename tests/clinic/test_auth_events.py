@@ -202,3 +202,33 @@ def test_auth_events_cannot_be_altered_or_deleted(nurse, statement):
     with pytest.raises(DatabaseError, match="Cannot update or delete"), transaction.atomic(), connection.cursor() as c:
         c.execute(statement)
     assert AuthEvent.objects.count() == 1
+
+
+def test_a_witness_password_lockout_keeps_the_signed_in_page(nurse):
+    from django.contrib.auth import authenticate
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from clinic.audit.lockout import lockout_response
+
+    witness = UserFactory(username="nurse.two", role=roles.NURSE)
+    request = RequestFactory().post("/infusions/sessions/1/dose/", REMOTE_ADDR="10.0.0.6")
+    request.user = nurse
+    for attempt in range(5):
+        assert authenticate(request, username="nurse.two", password=f"wrong-{attempt}") is None
+    assert request.axes_locked_out
+    page = HttpResponse("the chart with its form error")
+    assert lockout_response(request, page, {"username": "nurse.two"}) is page
+    assert events(AuthEventKind.LOCKOUT).get().user == witness
+    assert authenticate(request, username="nurse.two", password=TEST_PASSWORD) is None  # still locked
+
+
+def test_a_wrong_second_factor_code_is_recorded(nurse):
+    from tests.mfa import enrol, password_only_login
+
+    enrol(nurse)
+    client = Client(REMOTE_ADDR="10.0.0.8")
+    password_only_login(client, nurse)
+    client.post(reverse("mfa_verify"), {"code": "000000"})
+    failure = events(AuthEventKind.MFA_FAILURE).get()
+    assert (failure.user, failure.ip_address) == (nurse, "10.0.0.8")
