@@ -94,7 +94,7 @@ def test_the_ledger_list_logs_each_patient_it_shows(clinic_admin_client, nurse, 
     sessions = [dosed(nurse) for _ in range(n)]
     for session in sessions:
         services.stock_draw(session=session, vial=vial, volume_ml=D("0.2"), by=nurse)
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(18):
         response = clinic_admin_client.get(reverse("admin:infusions_stockmovement_changelist"))
     assert response.status_code == HTTPStatus.OK
     page = response.content.decode()

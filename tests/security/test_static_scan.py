@@ -79,9 +79,6 @@ ALLOWED_SQL: dict[tuple[str, str], str] = {
     ("patients/management/commands/bench_patient_search.py", "copy: f-string"): (
         "COPY's column list is joined from the module constant COLUMNS; a benchmark command that takes no input"
     ),
-    ("clinic/audit/chain.py", "execute: f-string"): (
-        "counting rows per audit table: the quoted table names come from the models (audit_tables()), never input"
-    ),
 }
 
 
