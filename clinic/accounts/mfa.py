@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django_otp import DEVICE_ID_SESSION_KEY
+from django.utils import timezone
 from django_otp import login as otp_login
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -118,7 +118,7 @@ def verify(*, user: Any, code: str) -> Verification:
     allowed, details = device.verify_is_allowed()
     if not allowed:
         wait = (details or {}).get("locked_until")
-        seconds = max(1, int((wait - _now()).total_seconds())) if wait else 1
+        seconds = max(1, int((wait - timezone.now()).total_seconds())) if wait else 1
         return Verification(throttled_seconds=seconds)
     if not device.verify_token(code):
         return Verification()
@@ -164,15 +164,5 @@ def demo_code() -> str | None:
     return f"{totp.token():06d}"
 
 
-def session_device_id(request: Any) -> str | None:
-    return request.session.get(DEVICE_ID_SESSION_KEY)
-
-
 def _digits(token: str) -> str:
     return "".join(ch for ch in str(token) if ch.isdigit())
-
-
-def _now() -> Any:
-    from django.utils import timezone
-
-    return timezone.now()

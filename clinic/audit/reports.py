@@ -115,6 +115,16 @@ class Report:
     def queryset(self, form: PeriodForm) -> QuerySet:
         raise NotImplementedError
 
+    @staticmethod
+    def in_period(rows: QuerySet, form: PeriodForm, data: dict[str, Any], field: str = "occurred_at") -> QuerySet:
+        """``rows`` whose ``field`` falls in the form's period (each end optional; no filter without valid data)."""
+        start, end = form.period() if data else (None, None)
+        if start:
+            rows = rows.filter(**{f"{field}__gte": start})
+        if end:
+            rows = rows.filter(**{f"{field}__lt": end})
+        return rows
+
     def csv_rows(self, rows: Iterable[Any]) -> Iterable[Sequence[Any]]:
         raise NotImplementedError
 
@@ -148,12 +158,7 @@ class ChangeHistoryReport(Report):
             events = events.filter(pgh_label=data["action"])
         if data.get("user"):
             events = events.filter(user=data["user"].pk)
-        start, end = form.period() if data else (None, None)
-        if start:
-            events = events.filter(pgh_created_at__gte=start)
-        if end:
-            events = events.filter(pgh_created_at__lt=end)
-        return events
+        return self.in_period(events, form, data, field="pgh_created_at")
 
     def csv_rows(self, rows: Iterable[Any]) -> Iterable[Sequence[Any]]:
         for event in rows:
@@ -183,12 +188,7 @@ class AccessLogReport(Report):
             rows = rows.filter(category=data["category"])
         if data.get("action"):
             rows = rows.filter(action=data["action"])
-        start, end = form.period() if data else (None, None)
-        if start:
-            rows = rows.filter(occurred_at__gte=start)
-        if end:
-            rows = rows.filter(occurred_at__lt=end)
-        return rows
+        return self.in_period(rows, form, data)
 
     def csv_rows(self, rows: Iterable[Any]) -> Iterable[Sequence[Any]]:
         for row in rows:
@@ -213,12 +213,7 @@ class AuthEventReport(Report):
             rows = rows.filter(user=data["user"])
         if data.get("username"):
             rows = rows.filter(username__iexact=data["username"].strip())
-        start, end = form.period() if data else (None, None)
-        if start:
-            rows = rows.filter(occurred_at__gte=start)
-        if end:
-            rows = rows.filter(occurred_at__lt=end)
-        return rows
+        return self.in_period(rows, form, data)
 
     def csv_rows(self, rows: Iterable[Any]) -> Iterable[Sequence[Any]]:
         for row in rows:
