@@ -29,6 +29,7 @@ os.environ.setdefault("DJANGO_DEBUG", "1")  # this process only reads the databa
 django.setup()
 
 import psycopg  # noqa: E402
+from django.conf import settings  # noqa: E402
 
 from tests.deploy.stack import Stack  # noqa: E402
 from tests.deploy.support import BASE_DIR, PYTHON, database_url, manage, scratch_database, server  # noqa: E402
@@ -116,7 +117,7 @@ def check_writes(name: str, acks: Path) -> dict:
             if record["kind"] == "vitals":
                 query = ("SELECT count(*) FROM infusions_vitalsign WHERE session_id = %s "
                          "AND taken_at = (%s::timestamp AT TIME ZONE %s)")  # fmt: skip
-                args = [record["session"], record["taken_at"], "America/New_York"]
+                args = [record["session"], record["taken_at"], settings.TIME_ZONE]  # the form is read in this zone
             elif record["kind"] == "medication":
                 query, args = "SELECT count(*) FROM infusions_sessionmedication WHERE reason = %s", [record["marker"]]
             else:

@@ -8,6 +8,7 @@ import os
 import psycopg
 import pytest
 import requests
+from django.conf import settings
 
 from tests.deploy.client import StaffClient
 from tests.deploy.stack import Stack, nginx_available
@@ -154,6 +155,6 @@ def test_the_same_form_sent_twice_at_once_through_both_instances_is_saved_once(s
     assert responses[0].headers["Location"] == responses[1].headers["Location"]
     with psycopg.connect(**params) as conn:
         query = ("SELECT count(*) FROM infusions_vitalsign WHERE session_id = %s "
-                 "AND taken_at = ('2026-01-02 04:41'::timestamp AT TIME ZONE 'America/New_York')")  # fmt: skip
-        saved = conn.execute(query, [pk]).fetchone()[0]
+                 "AND taken_at = ('2026-01-02 04:41'::timestamp AT TIME ZONE %s)")  # fmt: skip
+        saved = conn.execute(query, [pk, settings.TIME_ZONE]).fetchone()[0]
     assert saved == 1

@@ -22,6 +22,7 @@ from collections import Counter
 import psycopg
 import pytest
 import requests
+from django.conf import settings
 
 from tests.deploy.client import StaffClient
 from tests.deploy.stack import Stack, nginx_available
@@ -50,8 +51,8 @@ def vitals_form(client: StaffClient, session: int, page: requests.Response | Non
 def count_vitals(url_params: dict, session: int, taken_at: str) -> int:
     with psycopg.connect(**url_params) as conn:
         query = ("SELECT count(*) FROM infusions_vitalsign WHERE session_id = %s "
-                 "AND taken_at = (%s::timestamp AT TIME ZONE 'America/New_York')")  # fmt: skip
-        return conn.execute(query, [session, taken_at]).fetchone()[0]
+                 "AND taken_at = (%s::timestamp AT TIME ZONE %s)")  # fmt: skip
+        return conn.execute(query, [session, taken_at, settings.TIME_ZONE]).fetchone()[0]
 
 
 def db_params(postgres, url: str) -> dict:
