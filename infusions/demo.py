@@ -465,4 +465,9 @@ def seed_side_effects(rng: random.Random, nurse: Any, clinician: Any) -> int:
         ExternalReport.objects.filter(event=overdue, destination="medwatch").update(
             due_on=timezone.localdate() - dt.timedelta(days=3)
         )
+    sent = next((e for e in created if e.serious and e != overdue), None)
+    if sent is not None:  # sent to the FDA the day after: it also enters the patient's accounting of disclosures
+        report = ExternalReport.objects.get(event=sent, destination="medwatch")
+        sent_on = min(timezone.localdate(sent.onset_at) + dt.timedelta(days=1), timezone.localdate())
+        services.external_report_submit(report=report, by=clinician, reference="MW-DEMO-0042", submitted_on=sent_on)
     return AdverseEvent.objects.count()

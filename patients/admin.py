@@ -6,13 +6,14 @@ from typing import Any
 
 from django.contrib import admin
 
-from clinic.admin import NoDeleteAdmin
+from clinic.admin import NoDeleteAdmin, PatientLinkedAdmin, ReadOnlyAdmin
 from clinic.audit.services import patient_access_log
 from patients.models import (
     Allergy,
     BodyMeasurement,
     Consent,
     ContraindicationItem,
+    Disclosure,
     HeadacheDiaryEntry,
     Medication,
     Patient,
@@ -75,3 +76,14 @@ for model, columns in [
     (Screening, ["patient", "screened_on", "status", "reviewed_by", "expires_on", "voided_at"]),
 ]:
     admin.site.register(model, type(f"{model.__name__}Admin", (PatientChildAdmin,), {"list_display": columns}))
+
+
+@admin.register(Disclosure)
+class DisclosureAdmin(PatientLinkedAdmin, ReadOnlyAdmin):
+    """The accounting of disclosures (security.md H6): append-only, written through the app; shown here read-only."""
+
+    list_display = ["disclosed_on", "patient", "recipient", "purpose", "source", "recorded_by"]
+    list_filter = ["purpose", "source"]
+    list_select_related = ["patient", "recorded_by"]
+    date_hierarchy = "disclosed_on"
+    show_full_result_count = False

@@ -33,6 +33,7 @@ from patients.models import (
     BodyMeasurement,
     Consent,
     ContraindicationItem,
+    DisclosurePurpose,
     HeadacheDiaryEntry,
     Medication,
     Patient,
@@ -40,6 +41,7 @@ from patients.models import (
 )
 from patients.services import (
     AnswerInput,
+    disclosure_record,
     patient_create,
     record_save,
     screening_clear,
@@ -159,6 +161,7 @@ class DemoClinic:
                 self.diary(patient, *DIARY_PATTERN[indication])
             self.screening(patient, screening)
             self.consents(patient, consent)
+        self.disclosure()
         c = self.counts + Counter(f"screening {s}" for s in screenings) + Counter(f"consent {s}" for s in consents)
         return (
             f"Demo patients: {DEMO_PATIENT_COUNT} ({c['allergies']} with allergies, {c['flagged']} on flagged "
@@ -167,6 +170,17 @@ class DemoClinic:
             f"cleared, {c['screening none']} none; treatment consents: {c['consent missing']} missing, "
             f"{c['consent expired']} expired, {c['consent withdrawn']} withdrawn)"
         )
+
+    def disclosure(self) -> None:
+        """Records released at a patient's written request (side-effect reports add theirs when marked sent)."""
+        disclosure_record(
+            patient=Patient.objects.order_by("pk").first(), by=self.clinician,
+            disclosed_on=self.today - dt.timedelta(days=40),
+            recipient="Dr. Ada Example, Lakeside Neurology, 12 Example Road, Springfield",
+            purpose=DisclosurePurpose.AUTHORIZED,
+            description="Infusion records and PHQ-9 scores of the last course, at the patient's written request.",
+            reference="ROI-2026-014",
+        )  # fmt: skip
 
     def patient(self, indication: str, accented: tuple[str, str, str] | None) -> Patient:
         fake, rng, phone = self.fake, self.rng, "(555) 01#-####"

@@ -21,6 +21,8 @@ from patients import scoring
 from patients.choices import ScreeningStatus
 from patients.models import (
     ContraindicationItem,
+    Disclosure,
+    DisclosureSource,
     Patient,
     QuestionnaireResponse,
     Screening,
@@ -225,3 +227,29 @@ def questionnaire_acknowledge_risk(*, response: QuestionnaireResponse, by: User,
     locked.risk_acknowledged_by = by
     locked.risk_action = action
     return record_save(record=locked, by=by)
+
+
+@transaction.atomic
+def disclosure_record(
+    *,
+    patient: Patient,
+    by: User,
+    disclosed_on: dt.date,
+    recipient: str,
+    purpose: str,
+    description: str,
+    reference: str = "",
+    source: str = DisclosureSource.MANUAL,
+) -> Disclosure:
+    """Add one entry to the patient's accounting of disclosures (security.md H6; HIPAA 164.528(b)(2)).
+
+    Entries are append-only: the database refuses to change or delete them once written."""
+    disclosure = Disclosure(
+        patient=patient, disclosed_on=disclosed_on, recipient=recipient.strip(), purpose=purpose,
+        description=description.strip(), reference=reference.strip(), source=source, recorded_by=by,
+    )  # fmt: skip
+    disclosure.full_clean()
+    if disclosed_on > timezone.localdate():
+        raise ValidationError({"disclosed_on": "The date disclosed is in the future."})
+    disclosure.save()
+    return disclosure

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from patients import views, views_questionnaires
+from patients import views, views_disclosures, views_questionnaires
 from patients.sections import SECTIONS
 
 app_name = "patients"
@@ -15,6 +15,9 @@ urlpatterns = [
     path("<int:pk>/screenings/new/", views.ScreeningCreateView.as_view(), name="screening_create"),
     path("<int:pk>/screenings/<int:item_pk>/review/", views.ScreeningReviewView.as_view(), name="screening_review"),
     path("alerts/", views_questionnaires.ClinicianQueueView.as_view(), name="clinician_queue"),
+    path("<int:pk>/disclosures/", views_disclosures.DisclosureListView.as_view(), name="disclosure_list"),
+    path("<int:pk>/disclosures/print/", views_disclosures.DisclosurePrintView.as_view(), name="disclosure_print"),
+    path("<int:pk>/disclosures/new/", views_disclosures.DisclosureCreateView.as_view(), name="disclosure_create"),
     path(
         "<int:pk>/questionnaires/new/<slug:instrument>/",
         views_questionnaires.QuestionnaireCreateView.as_view(),

@@ -119,6 +119,7 @@ MATRIX: dict[str, tuple[str | HTTPStatus, dict[str, HTTPStatus]]] = {
     "patients:questionnaire_done": (FOUND, CHARTING),
     "patients:questionnaire_void": (FOUND, CHARTING),
     "patients:risk_acknowledge": (FOUND, CLINICIAN_ONLY),
+    **{f"patients:disclosure_{page}": (FOUND, CLINICIAN_ONLY) for page in ("list", "print", "create")},
     "infusions:patient_history": (FOUND, CLINICIAN_ONLY),
     "infusions:patient_summary": (FOUND, CLINICIAN_ONLY),
     "infusions:report_index": (FOUND, REPORTERS),

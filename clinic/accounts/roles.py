@@ -70,6 +70,9 @@ _STOCK_RECORDING = [
     "infusions.record_stock",
 ]
 
+# The accounting of disclosures (security.md H6): clinicians record disclosures and answer a patient's request.
+_DISCLOSURES = ["patients.view_disclosure", "patients.add_disclosure"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     FRONT_DESK: [
         *_EVERY_ROLE,
@@ -107,6 +110,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_STOCK_RECORDING,
         "infusions.view_stock_reports",
         "infusions.add_form106filing",
+        *_DISCLOSURES,
     ],
     CLINIC_ADMIN: [
         *_EVERY_ROLE,
@@ -144,6 +148,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "infusions.change_stockproduct",
         "infusions.view_stock_reports",
         "infusions.add_form106filing",
+        "patients.view_disclosure",  # in the Django admin: the accounting of every patient
     ],
 }
 

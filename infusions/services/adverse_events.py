@@ -12,10 +12,11 @@ from django.utils import timezone
 from clinic.accounts.models import User
 from clinic.concurrency import VersionCheck, check_version
 from clinic.services import record_save
-from infusions.adverse import MANUFACTURER, MEDWATCH, report_due, seriousness_problems
+from infusions.adverse import IND, IRB, MANUFACTURER, MEDWATCH, REMS, report_due, seriousness_problems
 from infusions.choices import ActionTaken, AdverseEventOutcome
 from infusions.models import AdverseEvent, ExternalReport, InfusionSession
-from patients.models import Patient
+from patients.models import DisclosurePurpose, DisclosureSource, Patient
+from patients.services import disclosure_record
 
 __all__ = [
     "adverse_event_report",
@@ -173,4 +174,33 @@ def external_report_submit(
     if submitted_on > timezone.localdate():
         raise ValidationError({"submitted_on": "The submission date is in the future."})
     report.submitted_on, report.reference = submitted_on, reference.strip()
-    return record_save(record=report, by=by)
+    report = record_save(record=report, by=by)
+    disclosure_record(**report_disclosure(report), by=by)
+    return report
+
+
+#: The HIPAA permission under which each destination receives a side-effect report (164.512(b): FDA and those
+#: subject to FDA jurisdiction, the REMS programme included; 164.512(i): research oversight and sponsors).
+REPORT_PURPOSES = {
+    MEDWATCH: DisclosurePurpose.PUBLIC_HEALTH,
+    REMS: DisclosurePurpose.PUBLIC_HEALTH,
+    MANUFACTURER: DisclosurePurpose.PUBLIC_HEALTH,
+    IRB: DisclosurePurpose.RESEARCH,
+    IND: DisclosurePurpose.RESEARCH,
+}
+
+
+def report_disclosure(report: ExternalReport) -> dict[str, Any]:
+    """The accounting-of-disclosures entry for a side-effect report sent outside the clinic (security.md H6)."""
+    event = report.event
+    onset = timezone.localtime(event.onset_at).date()
+    return {
+        "patient": event.patient,
+        "disclosed_on": report.submitted_on,
+        "recipient": report.get_destination_display(),
+        "purpose": REPORT_PURPOSES.get(report.destination, DisclosurePurpose.OTHER),
+        "description": f"Side-effect report: {event.term.name}, grade {event.grade}, onset {onset:%Y-%m-%d}; "
+        "identity, treatment and outcome details as the report form asks.",
+        "reference": report.reference,
+        "source": DisclosureSource.SIDE_EFFECT_REPORT,
+    }

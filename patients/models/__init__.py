@@ -3,6 +3,7 @@
 from patients.models.background import Allergy, BodyMeasurement, Medication, PriorTreatment
 from patients.models.consent import Consent
 from patients.models.diary import HeadacheDiaryEntry
+from patients.models.disclosure import Disclosure, DisclosurePurpose, DisclosureSource
 from patients.models.patient import Patient, PatientQuerySet, PatientScopedQuerySet
 from patients.models.questionnaire import QuestionnaireResponse, Timepoint
 from patients.models.readiness import Readiness
@@ -13,6 +14,9 @@ __all__ = [
     "BodyMeasurement",
     "Consent",
     "ContraindicationItem",
+    "Disclosure",
+    "DisclosurePurpose",
+    "DisclosureSource",
     "HeadacheDiaryEntry",
     "Medication",
     "Patient",
