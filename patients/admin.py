@@ -10,6 +10,7 @@ from clinic.admin import NoDeleteAdmin, PatientLinkedAdmin, ReadOnlyAdmin
 from clinic.audit.services import patient_access_log
 from patients.models import (
     Allergy,
+    AmendmentRequest,
     BodyMeasurement,
     Consent,
     ContraindicationItem,
@@ -86,4 +87,14 @@ class DisclosureAdmin(PatientLinkedAdmin, ReadOnlyAdmin):
     list_filter = ["purpose", "source"]
     list_select_related = ["patient", "recorded_by"]
     date_hierarchy = "disclosed_on"
+    show_full_result_count = False
+
+
+@admin.register(AmendmentRequest)
+class AmendmentRequestAdmin(PatientLinkedAdmin, ReadOnlyAdmin):
+    """Patients' amendment requests (security.md H5): decided in the app, shown here read-only."""
+
+    list_display = ["received_on", "patient", "status", "decided_on", "decided_by"]
+    list_filter = ["status", "denial_basis"]
+    list_select_related = ["patient", "decided_by"]
     show_full_result_count = False

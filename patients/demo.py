@@ -33,6 +33,7 @@ from patients.models import (
     BodyMeasurement,
     Consent,
     ContraindicationItem,
+    DenialBasis,
     DisclosurePurpose,
     HeadacheDiaryEntry,
     Medication,
@@ -41,6 +42,10 @@ from patients.models import (
 )
 from patients.services import (
     AnswerInput,
+    amendment_disagreement_add,
+    amendment_request_accept,
+    amendment_request_deny,
+    amendment_request_receive,
     disclosure_record,
     patient_create,
     record_save,
@@ -162,6 +167,7 @@ class DemoClinic:
             self.screening(patient, screening)
             self.consents(patient, consent)
         self.disclosure()
+        self.amendment_requests()
         c = self.counts + Counter(f"screening {s}" for s in screenings) + Counter(f"consent {s}" for s in consents)
         return (
             f"Demo patients: {DEMO_PATIENT_COUNT} ({c['allergies']} with allergies, {c['flagged']} on flagged "
@@ -180,6 +186,32 @@ class DemoClinic:
             purpose=DisclosurePurpose.AUTHORIZED,
             description="Infusion records and PHQ-9 scores of the last course, at the patient's written request.",
             reference="ROI-2026-014",
+        )  # fmt: skip
+
+    def amendment_requests(self) -> None:
+        """One request of each outcome: accepted, denied with the patient's statement of disagreement, pending."""
+        first, second, third = Patient.objects.order_by("pk")[1:4]
+        accepted = amendment_request_receive(
+            patient=first, by=self.clinician, received_on=self.today - dt.timedelta(days=20),
+            record_concerned="Intake: prior treatments",
+            requested_change="The list says I had ECT in 2019; it was TMS, at another clinic.",
+        )  # fmt: skip
+        correction = "Prior treatment in 2019 was TMS, not ECT (patient's request)."
+        amendment_request_accept(request=accepted, by=self.clinician, amendment_text=correction)
+        denied = amendment_request_receive(
+            patient=second, by=self.clinician, received_on=self.today - dt.timedelta(days=30),
+            record_concerned="Infusion session notes, dissociation",
+            requested_change="Please remove the note that I felt dissociated; I only felt a little dizzy.",
+        )  # fmt: skip
+        denied = amendment_request_deny(
+            request=denied, by=self.clinician, denial_basis=DenialBasis.ACCURATE,
+            denial_explanation="The note records what the nurse observed and what you said at the time.",
+        )  # fmt: skip
+        statement = "I disagree: the dizziness was the main effect, not dissociation."
+        amendment_disagreement_add(request=denied, by=self.clinician, received_on=self.today, statement=statement)
+        amendment_request_receive(
+            patient=third, by=self.clinician, received_on=self.today - dt.timedelta(days=5),
+            record_concerned="Contact details", requested_change="My emergency contact is now my brother.",
         )  # fmt: skip
 
     def patient(self, indication: str, accented: tuple[str, str, str] | None) -> Patient:

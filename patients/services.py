@@ -20,7 +20,10 @@ from clinic.signatures.services import Reauthentication, require_reauthenticatio
 from patients import scoring
 from patients.choices import ScreeningStatus
 from patients.models import (
+    AmendmentRequest,
+    AmendmentStatus,
     ContraindicationItem,
+    DenialBasis,
     Disclosure,
     DisclosureSource,
     Patient,
@@ -253,3 +256,74 @@ def disclosure_record(
         raise ValidationError({"disclosed_on": "The date disclosed is in the future."})
     disclosure.save()
     return disclosure
+
+
+@transaction.atomic
+def amendment_request_receive(
+    *, patient: Patient, by: User, received_on: dt.date, record_concerned: str, requested_change: str
+) -> AmendmentRequest:
+    """Record a patient's written request to amend their record (security.md H5; HIPAA 164.526(b))."""
+    request = AmendmentRequest(
+        patient=patient, received_by=by, received_on=received_on, record_concerned=record_concerned.strip(),
+        requested_change=requested_change.strip(),
+    )  # fmt: skip
+    request.full_clean()
+    if received_on > timezone.localdate():
+        raise ValidationError({"received_on": "The date received is in the future."})
+    request.save()
+    return request
+
+
+def _decide(request: AmendmentRequest, by: User, **decision: Any) -> AmendmentRequest:
+    locked = AmendmentRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.status != AmendmentStatus.PENDING:
+        raise ValidationError("This request was already decided; a decision cannot be changed.")
+    for name, value in decision.items():
+        setattr(locked, name, value.strip() if isinstance(value, str) else value)
+    locked.decided_by, locked.decided_on = by, timezone.localdate()
+    locked.full_clean()
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def amendment_request_accept(*, request: AmendmentRequest, by: User, amendment_text: str) -> AmendmentRequest:
+    """Accept: the correction is appended and linked to the entry; the entry itself is not changed (164.526(c))."""
+    if not amendment_text.strip():
+        raise ValidationError({"amendment_text": "Write the amendment as it should stand with the entry."})
+    return _decide(request, by, status=AmendmentStatus.ACCEPTED, amendment_text=amendment_text)
+
+
+@transaction.atomic
+def amendment_request_deny(
+    *, request: AmendmentRequest, by: User, denial_basis: str, denial_explanation: str
+) -> AmendmentRequest:
+    """Deny in writing on one of the grounds of 164.526(a)(2), with the explanation given to the patient (d)(1)."""
+    errors = {}
+    if denial_basis not in DenialBasis.values:
+        errors["denial_basis"] = "Choose the grounds for the denial."
+    if not denial_explanation.strip():
+        errors["denial_explanation"] = "Explain the denial as it is written to the patient."
+    if errors:
+        raise ValidationError(errors)
+    return _decide(request, by, status=AmendmentStatus.DENIED, denial_basis=denial_basis,
+                   denial_explanation=denial_explanation)  # fmt: skip
+
+
+@transaction.atomic
+def amendment_disagreement_add(
+    *, request: AmendmentRequest, by: User, statement: str, received_on: dt.date
+) -> AmendmentRequest:
+    """File the patient's statement of disagreement with a denial; it stays with the record (164.526(d)(1)(iii))."""
+    locked = AmendmentRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.status != AmendmentStatus.DENIED:
+        raise ValidationError("A statement of disagreement can only follow a denial.")
+    if locked.disagreement_statement:
+        raise ValidationError("The patient's statement of disagreement was already filed.")
+    if not statement.strip():
+        raise ValidationError({"disagreement_statement": "Enter the patient's statement."})
+    if received_on > timezone.localdate() or received_on < locked.decided_on:
+        raise ValidationError({"disagreement_received_on": "The date must be between the denial and today."})
+    locked.disagreement_statement, locked.disagreement_received_on = statement.strip(), received_on
+    locked.save()
+    return locked

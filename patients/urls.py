@@ -1,6 +1,6 @@
 from django.urls import path
 
-from patients import views, views_disclosures, views_questionnaires
+from patients import views, views_amendments, views_disclosures, views_questionnaires
 from patients.sections import SECTIONS
 
 app_name = "patients"
@@ -18,6 +18,18 @@ urlpatterns = [
     path("<int:pk>/disclosures/", views_disclosures.DisclosureListView.as_view(), name="disclosure_list"),
     path("<int:pk>/disclosures/print/", views_disclosures.DisclosurePrintView.as_view(), name="disclosure_print"),
     path("<int:pk>/disclosures/new/", views_disclosures.DisclosureCreateView.as_view(), name="disclosure_create"),
+    path("<int:pk>/amendments/", views_amendments.AmendmentListView.as_view(), name="amendment_list"),
+    path("<int:pk>/amendments/new/", views_amendments.AmendmentCreateView.as_view(), name="amendment_create"),
+    path(
+        "<int:pk>/amendments/<int:item_pk>/decide/",
+        views_amendments.AmendmentDecideView.as_view(),
+        name="amendment_decide",
+    ),
+    path(
+        "<int:pk>/amendments/<int:item_pk>/disagreement/",
+        views_amendments.AmendmentDisagreementView.as_view(),
+        name="amendment_disagreement",
+    ),
     path(
         "<int:pk>/questionnaires/new/<slug:instrument>/",
         views_questionnaires.QuestionnaireCreateView.as_view(),

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from infusions.models import ExternalReport
 from infusions.services import stock_loss
+from patients.models import AmendmentRequest
 from tests.conftest import ROLES
 from tests.factories import PatientFactory, UserFactory
 from tests.infusions.factories import AdverseEventFactory, CourseFactory, SessionFactory, receive
@@ -120,6 +121,7 @@ MATRIX: dict[str, tuple[str | HTTPStatus, dict[str, HTTPStatus]]] = {
     "patients:questionnaire_void": (FOUND, CHARTING),
     "patients:risk_acknowledge": (FOUND, CLINICIAN_ONLY),
     **{f"patients:disclosure_{page}": (FOUND, CLINICIAN_ONLY) for page in ("list", "print", "create")},
+    **{f"patients:amendment_{page}": (FOUND, CLINICIAN_ONLY) for page in ("list", "create", "decide", "disagreement")},
     "infusions:patient_history": (FOUND, CLINICIAN_ONLY),
     "infusions:patient_summary": (FOUND, CLINICIAN_ONLY),
     "infusions:report_index": (FOUND, REPORTERS),
@@ -211,6 +213,8 @@ def url_kwargs(name: str, objs: dict) -> dict | None:
         return {**kwargs, "instrument": "phq9"}
     if name in ("patients:questionnaire_detail", "patients:questionnaire_done", "patients:risk_acknowledge"):
         return {**kwargs, "item_pk": objs["questionnaire"].pk}
+    if name in ("patients:amendment_decide", "patients:amendment_disagreement"):
+        return {**kwargs, "item_pk": objs["amendment"].pk}
     key, _, action = name.removeprefix("patients:").rpartition("_")
     if action in ("update", "void", "review") and key in objs and key != "patient":
         kwargs["item_pk"] = objs[key].pk
@@ -251,6 +255,13 @@ def make_objects() -> dict:
         "consent": ConsentFactory(patient=patient),
         "screening": ScreeningFactory(patient=patient),
         "questionnaire": QuestionnaireFactory(patient=patient, item9=1, total=14),
+        "amendment": AmendmentRequest.objects.create(
+            patient=patient,
+            received_on=timezone.localdate(),
+            record_concerned="Intake notes",
+            requested_change="The allergy listed is my sister's",
+            received_by=UserFactory(),
+        ),
         "course": (course := CourseFactory(patient=patient)),
         "session": SessionFactory(course=course),
         "adverse_event": (event := AdverseEventFactory(patient=patient)),

@@ -70,8 +70,9 @@ _STOCK_RECORDING = [
     "infusions.record_stock",
 ]
 
-# The accounting of disclosures (security.md H6): clinicians record disclosures and answer a patient's request.
+# The accounting of disclosures (security.md H6) and amendment requests (H5): clinicians answer the patient.
 _DISCLOSURES = ["patients.view_disclosure", "patients.add_disclosure"]
+_AMENDMENTS = [*_crud("amendmentrequest", "view", "add"), "patients.decide_amendmentrequest"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     FRONT_DESK: [
@@ -111,6 +112,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "infusions.view_stock_reports",
         "infusions.add_form106filing",
         *_DISCLOSURES,
+        *_AMENDMENTS,
     ],
     CLINIC_ADMIN: [
         *_EVERY_ROLE,
@@ -149,6 +151,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "infusions.view_stock_reports",
         "infusions.add_form106filing",
         "patients.view_disclosure",  # in the Django admin: the accounting of every patient
+        "patients.view_amendmentrequest",  # in the Django admin
     ],
 }
 

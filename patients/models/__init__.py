@@ -1,5 +1,6 @@
 """Patient records: identity, clinical background, headache diary, screening and consent."""
 
+from patients.models.amendment import AmendmentRequest, AmendmentStatus, DenialBasis
 from patients.models.background import Allergy, BodyMeasurement, Medication, PriorTreatment
 from patients.models.consent import Consent
 from patients.models.diary import HeadacheDiaryEntry
@@ -11,9 +12,12 @@ from patients.models.screening import ContraindicationItem, Screening, Screening
 
 __all__ = [
     "Allergy",
+    "AmendmentRequest",
+    "AmendmentStatus",
     "BodyMeasurement",
     "Consent",
     "ContraindicationItem",
+    "DenialBasis",
     "Disclosure",
     "DisclosurePurpose",
     "DisclosureSource",

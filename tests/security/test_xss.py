@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from infusions.choices import SessionDrug
 from infusions.models import AdverseEvent, ExternalReport, InfusionSession, SessionMedication, Vial
-from patients.models import Disclosure, QuestionnaireResponse
+from patients.models import AmendmentRequest, Disclosure, QuestionnaireResponse
 from tests.conftest import ROLES, make_role_user
 from tests.security.support import signed_in
 from tests.test_url_permissions import MATRIX, OK, make_objects, url_kwargs
@@ -134,6 +134,8 @@ def record_pages() -> list[tuple[str, dict[str, Any]]]:
         pages += [("patients:patient_detail", {"pk": event.patient_id})]
     for pid in Disclosure.objects.values_list("patient_id", flat=True).distinct():
         pages += [("patients:disclosure_list", {"pk": pid}), ("patients:disclosure_print", {"pk": pid})]
+    for pid in AmendmentRequest.objects.values_list("patient_id", flat=True).distinct():
+        pages += [("patients:amendment_list", {"pk": pid})]
     voided = QuestionnaireResponse.objects.filter(voided_at__isnull=False).order_by("pk")[:1]
     for response in [*QuestionnaireResponse.objects.order_by("-pk")[:5], *voided]:
         pages += [("patients:questionnaire_detail", {"pk": response.patient_id, "item_pk": response.pk})]
