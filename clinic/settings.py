@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "clinic.audit.middleware.AuditContextMiddleware",
+    # Wrong passwords typed for a signature or a second person, reported once the view's transaction is over.
+    "clinic.accounts.passwords.PasswordFailureMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "clinic.accounts.middleware.SessionLifetimeMiddleware",
     "clinic.accounts.middleware.MFARequiredMiddleware",

@@ -302,7 +302,9 @@ class DoseView(SessionActionView):
         data = form.cleaned_data
         services.session_set_dose(session=self.get_session(), by=self.request.user, weight_kg=data["weight_kg"],
                                   preparation=data["preparation"], dose_per_kg=data["dose_per_kg"],
-                                  second_checker=form.second_checker, version=form.version_check())  # fmt: skip
+                                  second_checker=form.second_checker,
+                                  second_checker_password=form.second_checker_password,
+                                  version=form.version_check())  # fmt: skip
 
 
 class VitalsView(SessionActionView):
@@ -353,7 +355,8 @@ class TitrateView(SessionActionView):
         data = form.cleaned_data
         services.session_titrate(session=self.get_session(), by=self.request.user,
                                  rate_mg_per_kg_h=data["rate_mg_per_kg_h"], reason=data["reason"],
-                                 second_checker=form.second_checker)  # fmt: skip
+                                 second_checker=form.second_checker,
+                                 second_checker_password=form.second_checker_password)  # fmt: skip
 
 
 class MedicationView(SessionActionView):
