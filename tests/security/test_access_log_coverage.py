@@ -97,6 +97,32 @@ def test_a_list_page_logs_each_patient_it_shows_once_in_one_insert(name):
     assert sorted(e.patient_id for e in events) == sorted(shown)
     assert {(e.category, e.action, e.path) for e in events} == {(category, "view", url)}
     assert access_log_inserts(captured) == 1
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_every_page_and_export_without_a_record_in_its_path_is_not_stored_by_the_browser():
+    """Lists, reports and CSV exports name patients too (security.md I4; ONC 170.315(d)(7)): every signed-in
+    response says ``no-store``, not only the pages about one patient."""
+    from django.urls import NoReverseMatch
+
+    make_objects()
+    clients = {role: signed_in(role)[0] for role in ("front_desk", "nurse", "clinician", "clinic_admin")}
+    checked, failures = 0, []
+    for name, (_, by_role) in sorted(MATRIX.items()):
+        role = next((role for role, status in by_role.items() if status == OK), None)
+        if role is None or name.startswith("admin:"):
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:  # names a record: checked with the pages about one patient
+            continue
+        response = clients[role].get(url)
+        checked += 1
+        if "no-store" not in response.get("Cache-Control", ""):
+            failures.append(f"{url} ({role}) -> {response.status_code} {response.get('Cache-Control')!r}")
+
+    assert checked >= 30
+    assert not failures, failures
 
 
 def test_every_page_listing_patients_is_checked():
