@@ -40,8 +40,8 @@ STILL_OPEN = {
     "G5",
     # patient-requested amendments, general disclosure log
     "H5", "H6",
-    # secret scanner, dependency audit
-    "J6", "J7",
+    # dependency audit
+    "J7",
     # electronic copy of a record
     "K2",
 }  # fmt: skip
