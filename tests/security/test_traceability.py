@@ -42,8 +42,6 @@ STILL_OPEN = {
     "H5", "H6",
     # dependency audit
     "J7",
-    # electronic copy of a record
-    "K2",
 }  # fmt: skip
 
 ROW = re.compile(r"^\|\s*([A-K]\d)\s*\|([^|]*)\|([^|]*)\|(.*)\|\s*$")
