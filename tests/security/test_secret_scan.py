@@ -42,7 +42,7 @@ ALLOWED: dict[tuple[str, str, str], str] = {
     ("tests/deploy/stack.py", "secret assigned as a literal", 'SECRET_KEY = "deploy-check-"'): (
         "the signing key of the deployment test's throwaway instances"
     ),
-    ("clinic/accounts/passwords.py", "secret assigned as a literal", 'password": "********************"'): (
+    ("clinic/accounts/passwords.py", "secret assigned as a literal", 'PASSWORD_MASK = "********************"'): (
         "the mask put in place of a password before the failed-sign-in signal"
     ),
     ("clinic/backups.py", "secret assigned as a literal", 'password": "PGPASSWORD"'): "libpq's variable name",
@@ -73,7 +73,10 @@ def findings(path: str, text: str) -> list[tuple[str, str, str, int]]:
 
 def test_no_secret_is_committed():
     offenders = []
+    this_file = str(Path(__file__).relative_to(ROOT))  # names what it looks for; its samples are built from pieces
     for path in tracked_files():
+        if path == this_file:
+            continue
         try:
             text = (ROOT / path).read_text(encoding="utf-8")
         except (UnicodeDecodeError, FileNotFoundError, IsADirectoryError):
