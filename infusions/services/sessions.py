@@ -256,8 +256,9 @@ def session_set_dose(
             f"The volume ({calc.volume_ml} mL) is 5x or more away from the usual {protocol.usual_volume_ml} mL: "
             "check the vial and preparation."
         )
-    if reasons:
+    if reasons or second_checker is not None:  # a second checker named is verified, needed or not
         _check_second(by, second_checker, second_checker_password, " ".join(reasons))
+    if reasons:
         session.second_check_by, session.second_check_at = second_checker, timezone.now()
         session.second_check_reason = " ".join(reasons)[:300]
     else:
@@ -384,8 +385,9 @@ def session_titrate(
     )
     if not check.allowed:
         raise _refuse(check.message, "rate_mg_per_kg_h")
-    if check.needs_second_check:
+    if check.needs_second_check or second_checker is not None:  # a second checker named is verified, needed or not
         _check_second(by, second_checker, second_checker_password, check.message)
+    if check.needs_second_check:
         reason = f"{reason.strip()} (second check: {second_checker.display_name})"
     calc = calculate(
         mode=protocol.dosing_mode,

@@ -214,6 +214,18 @@ def test_dose_outside_the_usual_range_needs_a_second_person(nurse):
     assert "outside the usual" in session.second_check_reason
 
 
+def test_a_second_checker_named_for_a_usual_dose_is_still_verified_but_not_recorded(nurse):
+    session = checked_in(nurse)
+    kwargs = {"session": session, "weight_kg": D(70), "preparation": preparation(1), "dose_per_kg": D("0.5")}
+    colleague = UserFactory(role=roles.NURSE)
+    with pytest.raises(ValidationError, match=re.escape(SECOND_PERSON_WRONG)):
+        services.session_set_dose(by=nurse, second_checker=colleague, second_checker_password="not theirs", **kwargs)
+    session = services.session_set_dose(
+        by=nurse, second_checker=colleague, second_checker_password=TEST_PASSWORD, **kwargs
+    )
+    assert (session.second_check_by, session.second_check_reason) == (None, "")
+
+
 def test_undiluted_vial_volume_is_flagged_against_the_usual_volume(nurse):
     """0.5 mg/kg x 70 kg from the 10 mg/mL syringe is 3.5 mL, not ~40 mL: a second person must look."""
     session = checked_in(nurse)
