@@ -17,7 +17,7 @@ from django.utils import formats, timezone
 
 from clinic.canonical import canonical_value, sha256_hex
 from clinic.concurrency import RecordChanged, VersionCheck, field_values, read_payload, version_payload
-from clinic.services import SECOND_PERSON_WRONG, second_person_check
+from clinic.services import SECOND_PERSON_WRONG
 
 
 class CrispyFormMixin:
@@ -250,13 +250,11 @@ class SecondPersonMixin(forms.Form):
     ``second_persons`` (field prefix, label), e.g. ``witness_username`` and ``witness_password``.
 
     The form only finds the login that was named. The password is verified once, by ``clinic.services.
-    second_person_check``: in the service that records the action (``second_person_kwargs()`` hands it the person and
-    the password), or here in ``clean()`` when the form sets ``second_person_permission`` because its service takes
-    the person alone (the dose second check, ``infusions.services.session_set_dose``).
+    second_person_check``, in the service that records the action (``second_person_kwargs()`` hands it the person and
+    the password; the dose second check's service takes them as ``second_checker`` and ``second_checker_password``).
     """
 
     second_persons: tuple[tuple[str, str], ...] = (("witness", "Witness"),)
-    second_person_permission: str | None = None
 
     def __init__(self, *args: Any, request: Any = None, required: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -283,14 +281,6 @@ class SecondPersonMixin(forms.Form):
                 get_user_model()().set_password(password or "")  # as long as a real check: no hint a login exists
                 self.add_error(f"{prefix}_password", SECOND_PERSON_WRONG)
                 continue
-            if self.second_person_permission:
-                field = f"{prefix}_password"
-                try:
-                    second_person_check(by=self.request.user, person=person, password=password,
-                                        permission=self.second_person_permission, field=field)  # fmt: skip
-                except ValidationError as exc:
-                    add_service_errors(self, exc)
-                    continue
             self.second_people[prefix] = person
         return cleaned
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Model
 
 from clinic.accounts.models import User
+from clinic.accounts.passwords import SECOND_PERSON, password_confirm
 from clinic.concurrency import VersionCheck, check_version
 from clinic.models import ClinicalRecord
 
@@ -65,7 +66,9 @@ def second_person_check(
 
     The one place such a password is verified: a form only names the person (``clinic.forms.SecondPersonMixin``).
     Wrong password, unknown or inactive login and missing permission give the same answer, so the message says
-    nothing about which logins exist. Refusals name ``field`` so the form shows them next to the password box.
+    nothing about which logins exist. Refusals name ``field`` so the form shows them next to the password box. The
+    password is checked like a sign-in (``clinic.accounts.passwords``): a wrong one is recorded and counts towards
+    that account's lockout.
     """
     if person is None:
         if required:
@@ -73,5 +76,9 @@ def second_person_check(
         return
     if person.pk == by.pk:
         raise ValidationError({field: SECOND_PERSON_SAME})
-    if not (password and person.is_active and person.check_password(password) and person.has_perm(permission)):
+    if not (
+        password_confirm(user=person, password=password, purpose=SECOND_PERSON)
+        and person.is_active
+        and person.has_perm(permission)
+    ):
         raise ValidationError({field: SECOND_PERSON_WRONG})

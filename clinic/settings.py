@@ -98,6 +98,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "clinic.audit.middleware.AuditContextMiddleware",
+    # Wrong passwords typed for a signature or a second person, reported once the view's transaction is over.
+    "clinic.accounts.passwords.PasswordFailureMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "clinic.accounts.middleware.SessionLifetimeMiddleware",
     "clinic.accounts.middleware.MFARequiredMiddleware",
@@ -218,6 +220,12 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+# With Secure cookies (production) both names carry the __Host- prefix: a browser then accepts them only from this
+# exact host over HTTPS, with Path=/ and no Domain, so another host under the same domain can neither set nor
+# overwrite them (security.md B7; ASVS 3.3.3). Nothing reads them by name but Django (and tests, via the settings).
+SESSION_COOKIE_NAME = "__Host-sessionid" if SESSION_COOKIE_SECURE else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if CSRF_COOKIE_SECURE else "csrftoken"
+SESSION_COOKIE_PATH = CSRF_COOKIE_PATH = "/"  # what the prefix requires (Django's default), with no DOMAIN
 SECURE_HSTS_SECONDS = 0 if DEBUG else int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG

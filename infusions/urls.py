@@ -11,6 +11,7 @@ urlpatterns = [
     path("patients/<int:pk>/courses/new/", views.CourseCreateView.as_view(), name="course_create"),
     path("patients/<int:pk>/history/", views_outcomes.PatientHistoryView.as_view(), name="patient_history"),
     path("patients/<int:pk>/summary/", views_outcomes.PatientSummaryView.as_view(), name="patient_summary"),
+    path("patients/<int:pk>/record.json", views_records.PatientExportView.as_view(), name="patient_export"),
     path("reports/", views_outcomes.ReportIndexView.as_view(), name="report_index"),
     path("reports/cohort-outcomes/", views_outcomes.CohortReportView.as_view(), name="cohort_report"),
     path("reports/cohort-outcomes.csv", views_outcomes.CohortExportView.as_view(), name="cohort_export"),

@@ -26,15 +26,16 @@ from infusions.choices import SessionStatus
 from infusions.models import InfusionSession, TreatmentCourse
 from infusions.selectors import board_sessions, session_chart
 from infusions.signing import session_sign_meanings
-from patients.access import PatientRecordMixin
+from patients.access import PatientListAccessMixin, PatientRecordMixin
 from patients.selectors import patient_record
 
 
 @method_decorator(never_cache, name="dispatch")
-class TodayBoardView(PermissionRequiredMixin, TemplateView):
+class TodayBoardView(PatientListAccessMixin, PermissionRequiredMixin, TemplateView):
     """Every session of the day by chair; the table refreshes itself every 30 s (htmx)."""
 
     permission_required = "infusions.view_infusionsession"
+    list_access_category = "today_board"
     template_name = "infusions/today_board.html"
 
     def get_template_names(self) -> list[str]:
@@ -44,6 +45,9 @@ class TodayBoardView(PermissionRequiredMixin, TemplateView):
         day = timezone.localdate()
         sessions = InfusionSession.objects.visible_to(self.request.user)
         return super().get_context_data(day=day, sessions=board_sessions(day, sessions), now=timezone.now(), **kwargs)
+
+    def patients_shown(self, context: dict[str, Any]) -> list[Any]:
+        return [session.patient for session in context["sessions"]]
 
 
 class CourseMixin(PatientRecordMixin):
@@ -298,7 +302,9 @@ class DoseView(SessionActionView):
         data = form.cleaned_data
         services.session_set_dose(session=self.get_session(), by=self.request.user, weight_kg=data["weight_kg"],
                                   preparation=data["preparation"], dose_per_kg=data["dose_per_kg"],
-                                  second_checker=form.second_checker, version=form.version_check())  # fmt: skip
+                                  second_checker=form.second_checker,
+                                  second_checker_password=form.second_checker_password,
+                                  version=form.version_check())  # fmt: skip
 
 
 class VitalsView(SessionActionView):
@@ -349,7 +355,8 @@ class TitrateView(SessionActionView):
         data = form.cleaned_data
         services.session_titrate(session=self.get_session(), by=self.request.user,
                                  rate_mg_per_kg_h=data["rate_mg_per_kg_h"], reason=data["reason"],
-                                 second_checker=form.second_checker)  # fmt: skip
+                                 second_checker=form.second_checker,
+                                 second_checker_password=form.second_checker_password)  # fmt: skip
 
 
 class MedicationView(SessionActionView):

@@ -22,7 +22,7 @@ from infusions import forms, services
 from infusions.models import AdverseEvent, AdverseEventTerm, ExternalReport
 from infusions.selectors import safety_overview
 from infusions.views import SessionMixin
-from patients.access import PatientRecordMixin
+from patients.access import PatientListAccessMixin, PatientRecordMixin
 
 ALERT_TERMS = {
     "systolic": "Hypertension",
@@ -35,10 +35,11 @@ ALERT_TERMS = {
 
 
 @method_decorator(never_cache, name="dispatch")
-class AdverseEventQueueView(PermissionRequiredMixin, ListView):
+class AdverseEventQueueView(PatientListAccessMixin, PermissionRequiredMixin, ListView):
     """Clinicians' review queue: unreviewed first, serious on top; overdue reports highlighted."""
 
     permission_required = "infusions.view_adverseevent"
+    list_access_category = "side_effect_queue"
     paginate_by = 25
     template_name = "infusions/adverse_event_queue.html"
 
@@ -47,6 +48,9 @@ class AdverseEventQueueView(PermissionRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(today=timezone.localdate(), **kwargs)
+
+    def patients_shown(self, context: dict[str, Any]) -> list[Any]:
+        return [event.patient for event in context["object_list"]]
 
 
 class AdverseEventCreateMixin(CreateView):
@@ -167,10 +171,11 @@ class AdverseEventReviewView(AdverseEventMixin, FormView):
 
 
 @method_decorator(never_cache, name="dispatch")
-class SafetyOverviewView(PermissionRequiredMixin, TemplateView):
+class SafetyOverviewView(PatientListAccessMixin, PermissionRequiredMixin, TemplateView):
     """Counts and rates per 100 sessions by term, grade and protocol, with a chart; the serious events listed."""
 
     permission_required = "infusions.view_adverseevent"
+    list_access_category = "safety_overview"
     template_name = "infusions/safety_overview.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -181,6 +186,9 @@ class SafetyOverviewView(PermissionRequiredMixin, TemplateView):
         return super().get_context_data(
             period_form=period_form, start=start, end=end, overview=overview, chart=chart, **kwargs
         )
+
+    def patients_shown(self, context: dict[str, Any]) -> list[Any]:
+        return [event.patient for event in context["overview"]["serious"]]  # listed with their MRN
 
 
 @method_decorator(never_cache, name="dispatch")

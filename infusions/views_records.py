@@ -12,9 +12,11 @@ from django.views.generic import TemplateView, View
 
 from clinic.canonical import canonical_value, sha256_hex
 from clinic.signatures.services import Verification, key_of, verified_signatures
+from infusions.electronic_copy import patient_electronic_copy
 from infusions.selectors import session_chart
 from infusions.signing import ADDENDUM_SCHEMA, SESSION_SCHEMA, addendum_signed_content, session_signed_content
 from infusions.views import SessionMixin, signature_context
+from patients.access import PatientRecordMixin
 
 JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
 
@@ -85,4 +87,25 @@ class SessionExportView(SessionMixin, View):
         text = json.dumps(body, indent=2, ensure_ascii=False).translate(JSON_ESCAPES)
         response = HttpResponse(text, content_type="application/json")
         response["Content-Disposition"] = f'attachment; filename="session-{session.pk}.json"'
+        return response
+
+
+class PatientExportView(PatientRecordMixin, View):
+    """The electronic copy of the patient's whole record with its audit trail, as JSON, for a clinician (21 CFR
+    11.10(b); security.md K2); the printable summary is the human-readable copy. Logged as an export (F2)."""
+
+    permission_required = "infusions.view_patient_history"
+    access_category = "electronic_copy"
+    access_action = "export"
+
+    def get(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        patient = self.get_patient()  # scope, permission and the export's access-log row
+        body = {
+            "exported_at_utc": canonical_value(timezone.now()),
+            "exported_by": request.user.get_username(),
+            **patient_electronic_copy(patient),
+        }
+        text = json.dumps(body, indent=2, ensure_ascii=False).translate(JSON_ESCAPES)
+        response = HttpResponse(text, content_type="application/json")
+        response["Content-Disposition"] = f'attachment; filename="patient-{patient.pk}-record.json"'
         return response

@@ -7,6 +7,7 @@ writes a ``PatientAccessEvent`` before anything is rendered (security.md C1, C2,
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
@@ -14,7 +15,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 
-from clinic.audit.services import patient_access_log
+from clinic.audit.models import AccessAction
+from clinic.audit.services import patient_access_log, patient_access_log_many
 from patients.models import Patient
 
 
@@ -49,3 +51,32 @@ class PatientRecordMixin(PermissionRequiredMixin):
         context = super().get_context_data(**kwargs)
         context["patient"] = self.get_patient()
         return context
+
+
+class PatientListAccessMixin:
+    """A page that lists patients logs one access row per patient it shows, in one INSERT per request, with
+    ``list_access_category`` as the part of the record shown (security.md F1; ASTM E2147 "query").
+
+    A page that refreshes itself (htmx) logs, on a refresh, only the patients its previous render in this session
+    did not show: the same board re-shown every 30 seconds is one reading, not a hundred.
+    """
+
+    list_access_category: str = "list"
+
+    def patients_shown(self, context: dict[str, Any]) -> Iterable[Patient]:
+        raise NotImplementedError
+
+    def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> Any:
+        patients = {patient.pk: patient for patient in self.patients_shown(context)}
+        session_key = f"clinic_access_logged:{self.list_access_category}"
+        if self.request.headers.get("HX-Request"):
+            already = set(self.request.session.get(session_key, []))
+            logged = [patient for pk, patient in patients.items() if pk not in already]
+            self.request.session[session_key] = sorted(already | set(patients))
+        else:
+            logged = list(patients.values())
+            self.request.session[session_key] = sorted(patients)
+        patient_access_log_many(
+            request=self.request, patients=logged, category=self.list_access_category, action=AccessAction.VIEW
+        )
+        return super().render_to_response(context, **kwargs)  # type: ignore[misc]

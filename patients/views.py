@@ -21,7 +21,7 @@ from clinic.services import record_save, record_void
 from clinic.signatures.models import meaning_text
 from clinic.signatures.services import key_of, verified_signatures
 from patients import forms
-from patients.access import PatientRecordMixin
+from patients.access import PatientListAccessMixin, PatientRecordMixin
 from patients.models import Patient, Screening
 from patients.panels import panels_for
 from patients.search import apply_search, parse_search
@@ -41,10 +41,11 @@ SEARCH_SESSION_KEY = "patients:search"
 
 
 @method_decorator(never_cache, name="dispatch")
-class PatientListView(PermissionRequiredMixin, ListView):
+class PatientListView(PatientListAccessMixin, PermissionRequiredMixin, ListView):
     """Find a patient. The search term is posted and kept in the session, so it never appears in a URL or log."""
 
     permission_required = "patients.view_patient"
+    list_access_category = "patient_list"
     paginate_by = 25
     template_name = "patients/patient_list.html"
 
@@ -84,6 +85,9 @@ class PatientListView(PermissionRequiredMixin, ListView):
             current_sort=self.request.GET.get("sort", "name"),
         )
         return context
+
+    def patients_shown(self, context: dict[str, Any]) -> list[Patient]:
+        return list(context["object_list"])
 
 
 class PatientCreateView(PermissionRequiredMixin, CreateView):

@@ -16,7 +16,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from clinic.forms import add_service_errors
 from patients import forms
-from patients.access import PatientRecordMixin
+from patients.access import PatientListAccessMixin, PatientRecordMixin
 from patients.models import QuestionnaireResponse
 from patients.scoring import INSTRUMENTS, Instrument
 from patients.services import questionnaire_acknowledge_risk, questionnaire_record
@@ -124,10 +124,11 @@ class RiskAcknowledgeView(QuestionnaireMixin, FormView):
 
 
 @method_decorator(never_cache, name="dispatch")
-class ClinicianQueueView(PermissionRequiredMixin, ListView):
+class ClinicianQueueView(PatientListAccessMixin, PermissionRequiredMixin, ListView):
     """Open suicide-risk alerts, oldest first, until a clinician acknowledges each one."""
 
     permission_required = "patients.acknowledge_risk_alert"
+    list_access_category = "risk_alert_queue"
     template_name = "patients/clinician_queue.html"
     context_object_name = "alerts"
     paginate_by = 50
@@ -139,3 +140,6 @@ class ClinicianQueueView(PermissionRequiredMixin, ListView):
             .select_related("patient", "created_by")
             .order_by("completed_at", "pk")
         )
+
+    def patients_shown(self, context: dict[str, Any]) -> list[Any]:
+        return [alert.patient for alert in context["alerts"]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db.backends.postgresql.operations import DatabaseOperations
 from django.test import Client
 
 from clinic.accounts import roles
@@ -12,6 +13,20 @@ from tests.mfa import force_login_with_second_factor
 # Every sign-in passes the second factor; force_login in tests does too (tests/mfa.py; the refusals are tested with
 # tests.mfa.password_only_login).
 Client.force_login = force_login_with_second_factor
+
+# Tests that commit (browser tests, ``transaction=True``) are cleaned up by Django's flush, one TRUNCATE of every
+# table. The database refuses TRUNCATE of audit and clinical tables (audit migration 0005) except in a transaction
+# that sets ``clinic.allow_truncate``: the flush, and only the flush, sets it, in its own transaction.
+ALLOW_TRUNCATE_SQL = "SELECT set_config('clinic.allow_truncate', 'on', true)"
+_sql_flush = DatabaseOperations.sql_flush
+
+
+def _sql_flush_past_the_truncate_guard(self, style, tables, **kwargs):
+    statements = _sql_flush(self, style, tables, **kwargs)
+    return [ALLOW_TRUNCATE_SQL, *statements] if statements else statements
+
+
+DatabaseOperations.sql_flush = _sql_flush_past_the_truncate_guard
 
 ROLE_USERNAMES = {
     "front_desk": ("t_frontdesk", roles.FRONT_DESK),

@@ -124,6 +124,7 @@ MATRIX: dict[str, tuple[str | HTTPStatus, dict[str, HTTPStatus]]] = {
     **{f"patients:amendment_{page}": (FOUND, CLINICIAN_ONLY) for page in ("list", "create", "decide", "disagreement")},
     "infusions:patient_history": (FOUND, CLINICIAN_ONLY),
     "infusions:patient_summary": (FOUND, CLINICIAN_ONLY),
+    "infusions:patient_export": (FOUND, CLINICIAN_ONLY),
     "infusions:report_index": (FOUND, REPORTERS),
     "infusions:cohort_report": (FOUND, REPORTERS),
     "infusions:cohort_export": (FOUND, REPORTERS),
@@ -199,6 +200,7 @@ def url_kwargs(name: str, objs: dict) -> dict | None:
             "infusions:patient_adverse_event_create",
             "infusions:patient_history",
             "infusions:patient_summary",
+            "infusions:patient_export",
         ):
             return {"pk": objs["patient"].pk}
         if name in ("infusions:course_detail", "infusions:session_schedule"):

@@ -241,6 +241,10 @@ def install(*, using: str = "default") -> dict[str, int]:
             if added:
                 backfilled[table] = added
         cursor.execute("SELECT audit_link_seals()")
+        # TRUNCATE refused wherever DELETE is, tables added since included (audit migration 0005 made the function).
+        cursor.execute("SELECT to_regprocedure('audit_install_truncate_guards()') IS NOT NULL")
+        if cursor.fetchone()[0]:
+            cursor.execute("SELECT audit_install_truncate_guards()")
     return backfilled
 
 

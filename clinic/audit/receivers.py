@@ -74,6 +74,8 @@ def on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = Non
         reason = "account deactivated"
     else:
         reason = "wrong password"
+    if credentials.get("purpose"):  # typed at a signed-in screen (clinic.accounts.passwords), not at sign-in
+        reason = f"{reason} ({credentials['purpose']})"
     failures = getattr(request, "axes_failures_since_start", None)
     if failures is not None and request is not None:
         limit = get_failure_limit(request, credentials)

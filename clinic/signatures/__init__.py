@@ -26,8 +26,9 @@ def signature_failed(*, user: Any, reason: str, record: Any = None, request: Any
     """A signing attempt was refused (wrong password, inactive account). 11.300(d) asks for attempts at
     unauthorised use to be detected and reported at once: this hook is the one place they pass through.
 
-    For now it writes a WARNING to the ``clinic.signatures`` log (ids only, never patient data); the audit trail's
-    authentication events can be fed from here too (issue #7, audit part).
+    It writes a WARNING to the ``clinic.signatures`` log (ids only, never patient data). The audit trail's
+    authentication event (a failed sign-in naming the signature, counted towards lockout) is written by the
+    password check itself (``clinic.accounts.passwords.password_confirm``).
     """
     label = record._meta.label_lower if record is not None else "-"
     object_id = getattr(record, "pk", None) or "-"

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from clinic.accounts.passwords import SIGNATURE, password_confirm
 from clinic.canonical import canonical_value, sha256_hex
 from clinic.signatures import signature_failed
 from clinic.signatures.models import ElectronicSignature, SignatureMeaning
@@ -51,11 +52,12 @@ def reauthenticate(*, user: Any, password: str, request: Any = None, record: Any
 
     The signer's ID is the signed-in account; the password is the component they must enter for every signature.
     A wrong or missing password raises ``ValidationError`` (shown next to the password field) and is reported through
-    ``clinic.signatures.signature_failed``.
+    ``clinic.signatures.signature_failed``; the password is checked like a sign-in (``clinic.accounts.passwords``),
+    so a wrong one is also an authentication event and counts towards the account's lockout.
     """
     if not password:
         raise ValidationError(PASSWORD_REQUIRED, code="required")
-    if not (user.is_active and user.check_password(password)):
+    if not password_confirm(user=user, password=password, purpose=SIGNATURE, request=request):
         signature_failed(user=user, record=record, request=request, reason="wrong password")
         raise ValidationError(WRONG_PASSWORD, code="wrong_password")
     return Reauthentication(user_id=user.pk, issued_at=time.monotonic())

@@ -18,7 +18,7 @@ from django.utils import timezone
 from clinic.accounts.models import User
 from clinic.concurrency import VersionCheck, check_version
 from clinic.models import ClinicSettings
-from clinic.services import record_save
+from clinic.services import record_save, second_person_check
 from clinic.signatures.models import meaning_text
 from clinic.signatures.services import Reauthentication, require_reauthentication, signature_create
 from infusions.choices import CourseStatus, Fasting, PregnancyCheck, SessionStatus
@@ -47,6 +47,7 @@ from patients.models.background import WEIGHT_KG_MAX, WEIGHT_KG_MIN
 
 SECOND_CHECK_NEEDED = "{reason} Enter a second staff member's username and password to confirm."
 SECOND_CHECKER_SAME = "The second check must be done by another member of staff."
+SECOND_CHECK_PERMISSION = "infusions.change_infusionsession"  # a nurse or clinician who may chart the session
 
 
 def _refuse(message: str, field: str | None = None) -> ValidationError:
@@ -185,11 +186,15 @@ def session_cancel(*, session: InfusionSession, by: User, reason: str, no_show: 
 # Dose ------------------------------------------------------------------------------------------------------------
 
 
-def _check_second(by: User, second_checker: User | None, reason: str, field: str) -> None:
+def _check_second(by: User, second_checker: User | None, password: str | None, reason: str) -> None:
+    """The second check of a dose or rate outside the usual range: another nurse or clinician, present, who types
+    their own password (verified here, by ``clinic.services.second_person_check``, not by the form)."""
     if second_checker is None:
-        raise _refuse(SECOND_CHECK_NEEDED.format(reason=reason), field)
+        raise _refuse(SECOND_CHECK_NEEDED.format(reason=reason), "second_checker")
     if second_checker.pk == by.pk:
         raise _refuse(SECOND_CHECKER_SAME, "second_checker")
+    second_person_check(by=by, person=second_checker, password=password, permission=SECOND_CHECK_PERMISSION,
+                        field="second_password")  # fmt: skip
 
 
 @transaction.atomic
@@ -201,13 +206,15 @@ def session_set_dose(
     preparation: DrugPreparation,
     dose_per_kg: Decimal,
     second_checker: User | None = None,
+    second_checker_password: str | None = None,
     version: VersionCheck | None = None,
 ) -> InfusionSession:
     """Weigh, pick the preparation, prescribe mg/kg (or mg/kg/h): compute mg, mg/h and mL/h from them.
 
     Above the order or the hard maximum: refused. Outside the usual range, or a volume 5x off the usual: a second
-    member of staff must confirm (dosing.check_dose, dosing.volume_is_unusual). ``version``: the dose form's version
-    check, so a dose another nurse set meanwhile is not silently replaced (clinic.concurrency).
+    member of staff must confirm with their own password (dosing.check_dose, dosing.volume_is_unusual; verified here).
+    ``version``: the dose form's version check, so a dose another nurse set meanwhile is not silently replaced
+    (clinic.concurrency).
     """
     session = _locked(session)
     _require(session, "set the dose", SessionStatus.CHECKED_IN)
@@ -249,8 +256,9 @@ def session_set_dose(
             f"The volume ({calc.volume_ml} mL) is 5x or more away from the usual {protocol.usual_volume_ml} mL: "
             "check the vial and preparation."
         )
+    if reasons or second_checker is not None:  # a second checker named is verified, needed or not
+        _check_second(by, second_checker, second_checker_password, " ".join(reasons))
     if reasons:
-        _check_second(by, second_checker, " ".join(reasons), "second_checker")
         session.second_check_by, session.second_check_at = second_checker, timezone.now()
         session.second_check_reason = " ".join(reasons)[:300]
     else:
@@ -357,6 +365,7 @@ def session_titrate(
     reason: str,
     at: dt.datetime | None = None,
     second_checker: User | None = None,
+    second_checker_password: str | None = None,
 ) -> RateChange:
     """Change a continuous infusion's rate: refused above the order or hard maximum; confirmed outside usual."""
     session = _locked(session)
@@ -376,8 +385,9 @@ def session_titrate(
     )
     if not check.allowed:
         raise _refuse(check.message, "rate_mg_per_kg_h")
+    if check.needs_second_check or second_checker is not None:  # a second checker named is verified, needed or not
+        _check_second(by, second_checker, second_checker_password, check.message)
     if check.needs_second_check:
-        _check_second(by, second_checker, check.message, "second_checker")
         reason = f"{reason.strip()} (second check: {second_checker.display_name})"
     calc = calculate(
         mode=protocol.dosing_mode,

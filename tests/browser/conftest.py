@@ -59,6 +59,9 @@ def _plain_http_settings():
         "SECURE_HSTS_SECONDS": 0,
         "SESSION_COOKIE_SECURE": False,
         "CSRF_COOKIE_SECURE": False,
+        # A browser refuses a __Host- cookie without Secure: plain names, as with DJANGO_DEBUG on.
+        "SESSION_COOKIE_NAME": "sessionid",
+        "CSRF_COOKIE_NAME": "csrftoken",
     }
     saved = {name: getattr(settings, name) for name in overrides}
     for name, value in overrides.items():

@@ -121,3 +121,18 @@ def test_the_admin_works_under_the_content_security_policy(page):
     page.get_by_role("button", name="Go").click()
     page.get_by_text("Authenticator reset for 1 account(s).").wait_for()  # is_visible() alone does not wait
     screenshot(page, "admin_reset_authenticator")
+
+
+def test_the_sign_in_security_link_lines_up_with_the_navigation_links(page):
+    UserFactory(username="nurse.kim", first_name="Kim", last_name="Ward", role=roles.NURSE)
+    log_in(page, "nurse.kim", TEST_PASSWORD)
+
+    security = page.get_by_role("link", name="Sign-in security").bounding_box()
+    patients = page.get_by_role("link", name="Patients", exact=True).bounding_box()
+
+    assert abs(security["height"] - patients["height"]) <= 2, (security, patients)
+    centre = lambda box: box["y"] + box["height"] / 2  # noqa: E731 - a one-line measure
+    assert abs(centre(security) - centre(patients)) <= 2, (security, patients)
+    assert security["height"] >= 24  # WCAG 2.5.8 target size
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "navbar_signed_in")

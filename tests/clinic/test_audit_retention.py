@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 
 from clinic.audit import chain
 
@@ -56,3 +56,73 @@ def test_every_audit_table_refuses_delete_in_the_database():
     refusing = {table for table, definition in definitions if "BEFORE" in definition and "DELETE" in definition}
     tables = {table for table, _ in chain.audit_tables()} | {"audit_auditseal"}
     assert tables - refusing == set()
+
+
+# TRUNCATE fires no row trigger, so each of these tables also carries a statement-level BEFORE TRUNCATE trigger
+# (audit migration 0005; security.md G1).
+TRUNCATE_REFUSED = [
+    "audit_patientaccessevent",
+    "audit_authevent",
+    "audit_auditseal",
+    "audit_userroleevent",
+    "patients_patientevent",
+    "infusions_infusionsessionevent",
+    "signatures_electronicsignature",
+    "pghistory_context",
+    "patients_allergy",  # a clinical table: DELETE is refused, so TRUNCATE is too
+]
+
+
+def truncate_guarded_tables() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE t.tgname = 'refuse_truncate' AND t.tgenabled = 'O'"
+        )
+        return {name for (name,) in cursor.fetchall()}
+
+
+@pytest.mark.django_db
+def test_every_table_that_refuses_delete_refuses_truncate_too():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE NOT t.tgisinternal AND t.tgenabled = 'O' AND pg_get_triggerdef(t.oid) ~ 'BEFORE .*DELETE'"
+        )
+        refusing_delete = {name for (name,) in cursor.fetchall()}
+    audit = {table for table, _ in chain.audit_tables()} | {"audit_auditseal", "signatures_electronicsignature"}
+    assert audit <= refusing_delete
+    assert refusing_delete | {"pghistory_context"} <= truncate_guarded_tables()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("table", TRUNCATE_REFUSED)
+def test_truncate_of_an_audit_or_clinical_table_is_refused(table):
+    with (
+        pytest.raises(DatabaseError, match=f"Cannot truncate {table} table"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(f"TRUNCATE {table} CASCADE")
+
+
+@pytest.mark.django_db
+def test_truncating_patients_cascades_into_the_audit_tables_and_is_refused():
+    with pytest.raises(DatabaseError, match="Cannot truncate"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("TRUNCATE patients_patient CASCADE")
+
+
+@pytest.mark.django_db
+def test_the_flush_of_committing_tests_alone_sets_the_setting_that_lets_truncate_through():
+    """The test suite's database flush (tests/conftest.py) is the one caller of the transaction-local setting."""
+    from django.core.management.color import no_style
+
+    from tests.conftest import ALLOW_TRUNCATE_SQL
+
+    statements = connection.ops.sql_flush(no_style(), ["audit_authevent"])
+    assert statements[0] == ALLOW_TRUNCATE_SQL
+    with transaction.atomic(), connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+    offenders = [str(path.relative_to(BASE_DIR)) for path in python_sources() if "allow_truncate" in path.read_text()]
+    assert offenders == []

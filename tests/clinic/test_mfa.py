@@ -6,6 +6,7 @@ import time
 from http import HTTPStatus
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -193,11 +194,11 @@ def test_a_sign_in_ends_after_the_absolute_lifetime_however_active(nurse_client,
 
 
 def test_sign_out_clears_the_browser_and_the_old_cookie_no_longer_works(nurse_client):
-    cookie = nurse_client.cookies["sessionid"].value
+    cookie = nurse_client.cookies[settings.SESSION_COOKIE_NAME].value
     response = nurse_client.post(reverse("logout"))
     assert "cookies" in response["Clear-Site-Data"]
     replay = Client()
-    replay.cookies["sessionid"] = cookie
+    replay.cookies[settings.SESSION_COOKIE_NAME] = cookie
     assert replay.get("/patients/")["Location"].startswith(reverse("login"))
 
 

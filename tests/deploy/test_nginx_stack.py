@@ -55,9 +55,11 @@ def test_https_sends_hsts_and_secure_cookies(stack, nurse):
     page = nurse.get("/accounts/login/")
     assert page.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
     cookies = {cookie.name: cookie for cookie in nurse.http.cookies}
-    assert cookies["sessionid"].secure
-    assert cookies["csrftoken"].secure
-    assert cookies["sessionid"].has_nonstandard_attr("HttpOnly")
+    assert cookies["__Host-sessionid"].secure
+    assert cookies["__Host-csrftoken"].secure
+    assert cookies["__Host-sessionid"].has_nonstandard_attr("HttpOnly")
+    assert {cookies[name].path for name in ("__Host-sessionid", "__Host-csrftoken")} == {"/"}
+    assert not any(cookies[name].domain_specified for name in ("__Host-sessionid", "__Host-csrftoken"))
     static = nurse.get("/static/css/clinic.css")
     assert static.status_code == 200
     assert "Strict-Transport-Security" in static.headers
@@ -107,7 +109,7 @@ def test_with_redis_url_sessions_live_in_redis_and_survive_switching_instance(de
         client = StaffClient(stack.base_url, str(stack.certificate))
         client.login("clinician", DEMO_PASSWORD)
         pages = [client.get("/infusions/today/", allow_redirects=False).status_code for _ in range(4)]
-        key = next(c.value for c in client.http.cookies if c.name == "sessionid")
+        key = next(c.value for c in client.http.cookies if c.name == "__Host-sessionid")
         in_redis = redis.Redis.from_url(env["REDIS_URL"]).exists(f":1:django.contrib.sessions.cache{key}")
         served = set(served_by(stack, "GET", "/infusions/today/"))
     assert pages == [200] * 4

@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from clinic.accounts import roles
 from clinic.models import ClinicSettings
+from clinic.services import SECOND_PERSON_WRONG
 from infusions import services
 from infusions.choices import SessionStatus
 from infusions.models import InfusionSession
-from tests.factories import PatientFactory, UserFactory, signing_proof
+from tests.factories import TEST_PASSWORD, PatientFactory, UserFactory, signing_proof
 from tests.infusions.factories import MIGRAINE_PROTOCOL, CourseFactory, SessionFactory, preparation, protocol
 from tests.patients.factories import BodyMeasurementFactory, ClearedScreeningFactory, ConsentFactory
 
@@ -204,9 +205,25 @@ def test_dose_outside_the_usual_range_needs_a_second_person(nurse):
     with pytest.raises(ValidationError, match=re.escape(services.SECOND_CHECKER_SAME)):
         services.session_set_dose(by=nurse, second_checker=nurse, **kwargs)
     colleague = UserFactory(role=roles.NURSE)
-    session = services.session_set_dose(by=nurse, second_checker=colleague, **kwargs)
+    with pytest.raises(ValidationError, match=re.escape(SECOND_PERSON_WRONG)):
+        services.session_set_dose(by=nurse, second_checker=colleague, second_checker_password="not theirs", **kwargs)
+    session = services.session_set_dose(
+        by=nurse, second_checker=colleague, second_checker_password=TEST_PASSWORD, **kwargs
+    )
     assert session.second_check_by == colleague
     assert "outside the usual" in session.second_check_reason
+
+
+def test_a_second_checker_named_for_a_usual_dose_is_still_verified_but_not_recorded(nurse):
+    session = checked_in(nurse)
+    kwargs = {"session": session, "weight_kg": D(70), "preparation": preparation(1), "dose_per_kg": D("0.5")}
+    colleague = UserFactory(role=roles.NURSE)
+    with pytest.raises(ValidationError, match=re.escape(SECOND_PERSON_WRONG)):
+        services.session_set_dose(by=nurse, second_checker=colleague, second_checker_password="not theirs", **kwargs)
+    session = services.session_set_dose(
+        by=nurse, second_checker=colleague, second_checker_password=TEST_PASSWORD, **kwargs
+    )
+    assert (session.second_check_by, session.second_check_reason) == (None, "")
 
 
 def test_undiluted_vial_volume_is_flagged_against_the_usual_volume(nurse):

@@ -378,6 +378,31 @@ def test_a_wrong_password_on_the_chart_signs_nothing_shows_the_error_next_to_the
     assert f"record=infusions.infusionsession:{session.pk}" in caplog.text
 
 
+def test_wrong_signing_passwords_are_failed_sign_ins_and_lock_the_account(nurse, clinician_client):
+    """A stolen session cannot guess its owner's password through the signing form faster than at sign-in
+    (security.md A8, A9, H3; Part 11 11.300(d))."""
+    from axes.helpers import get_failure_limit
+
+    from clinic.audit.models import AuthEvent, AuthEventKind
+
+    session = discharged(nurse)
+    limit = get_failure_limit(None, None)
+    for attempt in range(limit):
+        clinician_client.post(sign_url(session), {"meaning": "approval", "password": f"wrong-{attempt}"})
+
+    failures = AuthEvent.objects.filter(kind=AuthEventKind.LOGIN_FAILURE).order_by("id")
+    assert failures.count() == limit
+    assert failures[0].username == "t_clinician"
+    assert failures[0].detail.startswith("wrong password (electronic signature); failure 1 of")
+    assert failures[0].path == sign_url(session)
+    assert AuthEvent.objects.filter(kind=AuthEventKind.LOCKOUT, username="t_clinician").count() == 1
+    locked = clinician_client.post(sign_url(session), {"meaning": "approval", "password": TEST_PASSWORD})
+    assert locked.status_code == HTTPStatus.OK, "the chart stays on screen, with the field's error"
+    assert locked.context["forms"]["sign"].errors["password"] == [WRONG_PASSWORD]
+    session.refresh_from_db()
+    assert session.status == SessionStatus.DISCHARGED, "even the right password signs nothing while locked out"
+
+
 def test_signing_on_the_chart_with_the_password_signs_locks_and_shows_the_manifestation(nurse, clinician_client):
     session = discharged(nurse)
     page = clinician_client.get(chart_url(session))

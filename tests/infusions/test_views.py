@@ -142,6 +142,34 @@ def test_second_checker_with_a_wrong_password_is_refused(nurse_client, session):
     assert session.second_check_by.username == "rn2"
 
 
+def test_the_dose_service_checks_the_second_checkers_password_and_a_wrong_one_is_a_failed_sign_in(
+    nurse_client, session
+):
+    """The form only finds the login named; ``session_set_dose`` verifies the password, like a sign-in."""
+    from clinic.accounts import roles
+    from clinic.audit.models import AuthEvent, AuthEventKind
+    from clinic.services import SECOND_PERSON_WRONG
+    from tests.factories import UserFactory
+
+    UserFactory(username="rn3", role=roles.NURSE)
+    services.session_check_in(session=session, by=session.course.prescriber, escort_name="Pat", escort_phone="1",
+                              fasting="confirmed", pregnancy_check="not_applicable")  # fmt: skip
+    data = {"weight_kg": "80", "preparation": preparation(1).pk, "dose_per_kg": "0.05",  # below usual 0.1
+            **version_of(forms.DoseForm, session), "second_username": "rn3", "second_password": "nope"}  # fmt: skip
+    form = forms.DoseForm(data, request=None)
+    assert form.is_valid(), "the form no longer checks the password"
+    assert not AuthEvent.objects.filter(kind=AuthEventKind.LOGIN_FAILURE).exists()
+
+    page = nurse_client.post(action(session, "dose"), data)
+
+    assert page.context["forms"]["dose"].errors["second_password"] == [SECOND_PERSON_WRONG]
+    failure = AuthEvent.objects.get(kind=AuthEventKind.LOGIN_FAILURE)
+    assert (failure.username, failure.path) == ("rn3", action(session, "dose"))
+    assert failure.detail.startswith("wrong password (second person's confirmation); failure 1 of")
+    session.refresh_from_db()
+    assert session.dose_per_kg is None
+
+
 def test_opening_the_chart_logs_the_access(nurse_client, session):
     assert nurse_client.get(chart(session)).status_code == HTTPStatus.OK
     assert PatientAccessEvent.objects.get().category == "session"
@@ -181,7 +209,7 @@ def test_chart_query_count_is_flat(nurse_client, django_assert_max_num_queries, 
 def test_today_board_query_count_is_flat(nurse_client, django_assert_max_num_queries, n_sessions):
     for n in range(n_sessions):
         SessionFactory(chair=str(n % 6 + 1), scheduled_for=timezone.now())
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):  # one INSERT logs every patient shown (security.md F1)
         page = nurse_client.get(reverse("infusions:today_board"))
     assert len(page.context["sessions"]) == n_sessions
 

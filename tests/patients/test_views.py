@@ -40,7 +40,7 @@ def detail(patient: Patient) -> str:
 @pytest.mark.parametrize("n_patients", [1, 50])
 def test_patient_list_query_count_is_flat(nurse_client, django_assert_max_num_queries, n_patients):
     PatientFactory.create_batch(n_patients)
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):  # one INSERT logs every patient shown (security.md F1)
         response = nurse_client.get(reverse("patients:patient_list"))
     assert response.status_code == HTTPStatus.OK
     assert len(response.context["object_list"]) == min(n_patients, 25)

@@ -85,14 +85,43 @@ def test_production_cookies_are_secure_http_only_and_same_site():
     assert project_settings.SESSION_COOKIE_SAMESITE in ("Lax", "Strict")
 
 
+def test_production_cookie_names_carry_the_host_prefix_and_development_ones_do_not():
+    """``__Host-`` needs Secure, Path=/ and no Domain; a browser would refuse it on plain HTTP (DJANGO_DEBUG on)."""
+    assert project_settings.SESSION_COOKIE_NAME == "__Host-sessionid"
+    assert project_settings.CSRF_COOKIE_NAME == "__Host-csrftoken"
+    assert project_settings.SESSION_COOKIE_PATH == project_settings.CSRF_COOKIE_PATH == "/"
+    assert settings.SESSION_COOKIE_DOMAIN is None
+    assert settings.CSRF_COOKIE_DOMAIN is None
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")} | {"DJANGO_DEBUG": "1"}
+    code = "from clinic import settings as s; print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME)"
+    development = subprocess.run(  # noqa: S603 - this interpreter, a fixed program  # nosec
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True, timeout=60
+    )
+    assert development.stdout.split() == ["sessionid", "csrftoken"]
+
+
+@pytest.mark.django_db
+def test_csrf_cookie_is_sent_secure_under_its_host_prefixed_name(client):
+    response = client.get(reverse("login"))
+
+    csrf = response.cookies[settings.CSRF_COOKIE_NAME]
+    assert settings.CSRF_COOKIE_NAME == "__Host-csrftoken"
+    assert csrf["secure"]
+    assert csrf["path"] == "/"
+    assert not csrf["domain"]
+
+
 @pytest.mark.django_db
 def test_session_cookie_is_sent_with_its_flags_and_pages_with_the_browser_protection_headers():
     client, _ = signed_in("nurse")
     response = client.get(reverse("patients:patient_list"))
 
     assert response.status_code == HTTPStatus.OK
+    assert settings.SESSION_COOKIE_NAME.startswith("__Host-")
     session = response.cookies[settings.SESSION_COOKIE_NAME]
     assert session["secure"]
+    assert session["path"] == "/"
+    assert not session["domain"]
     assert session["httponly"]
     assert session["samesite"] == "Lax"
     assert response["X-Frame-Options"] == "DENY"

@@ -10,7 +10,9 @@ which keeps the suite fast; ``guarded_row_changes`` proves that no clinical row,
 
 from __future__ import annotations
 
+import binascii
 import datetime as dt
+import time
 from collections import Counter
 from http import HTTPStatus
 from typing import Any
@@ -22,10 +24,15 @@ from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
 
+from clinic.accounts import mfa
 from tests.conftest import ROLES, make_role_user
+from tests.factories import TEST_PASSWORD
+from tests.mfa import TEST_KEY_HEX, code_for, enrol, password_only_login
 from tests.security.support import accepts_post, guarded_row_changes, signed_in
 from tests.test_url_permissions import FORBIDDEN, MATRIX, OK, POST_ONLY, PUBLIC, make_objects, url_for
 
@@ -328,8 +335,6 @@ def reads_query_string(view_class: type) -> bool:
 
 
 def test_every_page_reading_the_query_string_is_fuzzed(objects):
-    from django.urls import resolve
-
     reading = set()
     for name in PROTECTED:
         view_class = getattr(resolve(url_for(name, objects)).func, "view_class", None)
@@ -371,3 +376,159 @@ def test_session_cookie_replayed_after_logout_is_sent_to_login(objects):
 
     assert not failures, failures
     assert not Session.objects.filter(session_key=key).exists()
+
+
+# The second factor (security.md A5, A6, A7, B4; ASVS 6.3.3, 6.5.1, 6.5.5) ------------------------------------------
+
+# The only pages a session that has passed the password alone may use: the second step itself, enrolment of a first
+# authenticator, and the idle-timeout ping and page. Everything else in the matrix sends it to the code step.
+SECOND_STEP_PAGES = {"mfa_verify", "mfa_setup", "mfa_setup_qr", "session_keepalive", "session_timeout"}
+
+
+def half_signed_in(role: str, *, enrolled: bool = True) -> tuple[Client, Any]:
+    """A client past the password step only (tests.mfa.password_only_login), and its user."""
+    client, user = Client(), make_role_user(role)
+    if enrolled:
+        enrol(user)
+    password_only_login(client, user)
+    return client, user
+
+
+def sent_to_second_step(response: Any, step: str = "mfa_verify") -> bool:
+    return response.status_code == HTTPStatus.FOUND and response["Location"].startswith(f"{reverse(step)}?next=")
+
+
+def went_to(response: Any, url: str) -> bool:
+    return response.status_code == HTTPStatus.FOUND and response["Location"] == url
+
+
+def second_step_post(client: Client, code: str) -> Any:
+    return client.post(reverse("mfa_verify"), {"code": code, "next": reverse("home")})
+
+
+def is_verified(client: Client) -> bool:
+    return DEVICE_ID_SESSION_KEY in client.session
+
+
+def test_reused_totp_code_is_refused():
+    first, user = half_signed_in("nurse")
+    second = Client()
+    password_only_login(second, user)
+    code = code_for(after=user.totpdevice_set.get().last_t)
+    assert went_to(second_step_post(first, code), reverse("home")), "the code works once"
+
+    replay = second_step_post(second, code)
+
+    assert replay.status_code == OK
+    assert not is_verified(second)
+    assert second.get(reverse("patients:patient_list"))["Location"].startswith(reverse("mfa_verify"))
+
+
+def test_totp_code_from_two_steps_ago_is_refused():
+    client, _ = half_signed_in("nurse")
+    totp = TOTP(binascii.unhexlify(TEST_KEY_HEX), step=30, digits=6)
+    totp.time = time.time() - 60  # two 30-second steps ago; the server allows one step of clock drift
+
+    response = second_step_post(client, f"{totp.token():06d}")
+
+    assert response.status_code == OK
+    assert not is_verified(client)
+
+
+def test_used_recovery_code_is_refused():
+    client, user = half_signed_in("nurse")
+    code = mfa.recovery_codes_issue(user=user)[0]
+    assert went_to(second_step_post(client, code), reverse("home")), "a recovery code works once"
+
+    again = Client()
+    password_only_login(again, user)
+    response = second_step_post(again, code)
+
+    assert response.status_code == OK
+    assert not is_verified(again)
+    assert mfa.recovery_codes_left(user) == mfa.RECOVERY_CODE_COUNT - 1
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_password_only_session_is_sent_to_mfa_on_every_url(objects, role):
+    client, _ = half_signed_in(role)
+    urls = [url_for(name, objects) for name in PROTECTED if name not in SECOND_STEP_PAGES]
+    urls += [url for url, _ in admin_changelists()] + [reverse("admin:index")]
+    exempt = {
+        name
+        for name in PROTECTED
+        if getattr(resolve(url_for(name, objects)).func, "mfa_required", True) is False
+        or getattr(resolve(url_for(name, objects)).func, "login_required", True) is False
+    }
+    assert exempt == SECOND_STEP_PAGES, "a page reachable with the password alone must be listed and argued for"
+
+    failures = sweep(client, urls, sent_to_second_step)
+
+    assert not failures, failures
+    assert not is_verified(client)
+
+
+def test_password_only_session_without_an_authenticator_is_sent_to_enrol_on_every_url(objects):
+    client, _ = half_signed_in("clinician", enrolled=False)
+    urls = [url_for(name, objects) for name in PROTECTED if name not in SECOND_STEP_PAGES]
+
+    failures = sweep(client, urls, lambda r: sent_to_second_step(r, "mfa_setup"))
+
+    assert not failures, failures
+
+
+def test_admin_login_cannot_be_completed_without_the_second_factor():
+    user = make_role_user("clinic_admin")
+    enrol(user)
+    client = Client()
+
+    response = client.post(
+        reverse("admin:login") + "?next=/admin/", {"username": user.username, "password": TEST_PASSWORD}
+    )
+    assert sent_to_login(response), "the admin's own password-only form is not there to post to"
+    assert "_auth_user_id" not in client.session
+
+    signed = client.post(LOGIN_URL, {"username": user.username, "password": TEST_PASSWORD, "next": "/admin/"})
+    assert signed.status_code == HTTPStatus.FOUND
+    for url in ("/admin/", reverse("admin:accounts_user_changelist"), reverse("admin:login")):
+        response = client.get(url, follow=True)
+        assert response.redirect_chain, url
+        assert response.redirect_chain[-1][0].startswith(reverse("mfa_verify")), (url, response.redirect_chain)
+    assert not is_verified(client)
+
+
+def test_signing_in_with_a_password_set_by_the_admin_still_asks_for_the_second_factor():
+    """There is no self-service password reset (the clinic admin sets passwords); a new password is only the first
+    factor (security.md A7; ASVS 6.4.3)."""
+    for name in ("password_reset", "password_reset_confirm", "admin_password_reset"):
+        with pytest.raises(NoReverseMatch):
+            reverse(name, kwargs={"uidb64": "x", "token": "y"} if name.endswith("confirm") else None)
+    user = make_role_user("nurse")
+    enrol(user)
+    new_password = "a brand new passphrase set by the admin"
+    user.set_password(new_password)
+    user.save()
+    client = Client()
+
+    response = client.post(LOGIN_URL, {"username": user.username, "password": new_password})
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert sent_to_second_step(client.get(reverse("patients:patient_list")))
+    assert not is_verified(client)
+
+
+def test_session_key_changes_at_the_password_step_and_again_at_the_second_step():
+    user = make_role_user("nurse")
+    enrol(user)
+    client = Client()
+    client.get(LOGIN_URL)
+    client.session.save()
+    anonymous_key = client.session.session_key
+
+    client.post(LOGIN_URL, {"username": user.username, "password": TEST_PASSWORD})
+    password_key = client.session.session_key
+    second_step_post(client, code_for(after=user.totpdevice_set.get().last_t))
+
+    assert is_verified(client)
+    assert len({anonymous_key, password_key, client.session.session_key}) == 3
+    assert not Session.objects.filter(session_key__in=[anonymous_key, password_key]).exists()

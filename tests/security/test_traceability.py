@@ -34,24 +34,14 @@ REQUIREMENTS = [
 ]
 
 STILL_OPEN = {
-    # MFA (issue #7, in progress)
-    "A5", "A6", "A7",
-    # idle timeout, absolute lifetime, client-side logout, rotation, Clear-Site-Data, cookie prefix
-    "B1", "B2", "B3", "B4", "B5", "B7",
-    # break-glass
+    # break-glass (issue #7, another branch)
     "D1", "D2",
-    # list pages' access log
-    "F1",
-    # TRUNCATE of audit tables, retention, off-box copy
-    "G1", "G4", "G5",
-    # e-signature, amendments, disclosures, optimistic concurrency
-    "H2", "H3", "H4", "H5", "H6", "H7",
-    # CSP, no-store on every page with patient data
-    "I3", "I4",
-    # secret scanner, dependency audit
-    "J6", "J7",
-    # electronic copy of a record
-    "K2",
+    # off-box copy of the audit events
+    "G5",
+    # patient-requested amendments, general disclosure log
+    "H5", "H6",
+    # dependency audit
+    "J7",
 }  # fmt: skip
 
 ROW = re.compile(r"^\|\s*([A-K]\d)\s*\|([^|]*)\|([^|]*)\|(.*)\|\s*$")

@@ -1,0 +1,69 @@
+"""The electronic copy of a patient's whole record with its audit trail (security.md K2; 21 CFR 11.10(b))."""
+
+from __future__ import annotations
+
+import json
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+
+from clinic.audit.models import AccessAction, PatientAccessEvent
+from infusions.electronic_copy import record_models
+from tests.test_url_permissions import make_objects
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_copy_holds_every_record_of_the_patient_its_history_and_access_log_and_nothing_of_another(
+    clinician_client,
+):
+    mine, other = make_objects(), make_objects()
+    url = reverse("infusions:patient_export", args=[mine["patient"].pk])
+
+    response = clinician_client.get(url)
+
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Disposition"] == f'attachment; filename="patient-{mine["patient"].pk}-record.json"'
+    assert "no-store" in response["Cache-Control"]
+    copy = json.loads(response.content)
+    records = copy["records"]
+    for label in ("patients.patient", "patients.allergy", "infusions.infusionsession", "infusions.adverseevent"):
+        assert label in records, label
+    assert [row["id"] for row in records["patients.patient"]] == [mine["patient"].pk]
+    assert [row["id"] for row in records["infusions.infusionsession"]] == [mine["session"].pk]
+    assert all(row["patient_id"] == mine["patient"].pk for row in records["patients.allergy"])
+    assert other["patient"].mrn not in response.content.decode()
+    assert copy["change_history"]["patients.patient"][0]["pgh_label"] == "insert"
+    assert copy["access_log"][-1] | {"at_utc": None} == {
+        "at_utc": None,
+        "user": "t_clinician",
+        "category": "electronic_copy",
+        "action": "export",
+        "path": url,
+    }
+
+
+def test_the_copy_is_logged_as_an_export_and_is_for_clinicians_only(nurse_client, clinician_client):
+    patient = make_objects()["patient"]
+    url = reverse("infusions:patient_export", args=[patient.pk])
+
+    assert nurse_client.get(url).status_code == HTTPStatus.FORBIDDEN
+    assert clinician_client.get(url).status_code == HTTPStatus.OK
+
+    event = PatientAccessEvent.objects.get()
+    assert (event.patient, event.action, event.category) == (patient, AccessAction.EXPORT, "electronic_copy")
+
+
+def test_every_model_that_belongs_to_a_patient_is_in_the_copy():
+    labels = {model._meta.label_lower for model, _ in record_models()}
+    assert {
+        "patients.patient",
+        "patients.consent",
+        "patients.screening",
+        "patients.questionnaireresponse",
+        "infusions.treatmentcourse",
+        "infusions.infusionsession",
+        "infusions.vitalsign",
+        "infusions.adverseevent",
+    } <= labels
