@@ -40,7 +40,7 @@ class PatientHistoryView(PatientRecordMixin, TemplateView):
         entries = [e for e in history.timeline if not kind or e.kind == kind]
         page = Paginator(entries, TIMELINE_PAGE).get_page(self.request.GET.get("page"))
         return super().get_context_data(
-            record=patient_record(patient, clinical=True),
+            record=patient_record(patient, clinical=True, header_only=True),
             history=history,
             kinds=KINDS,
             kind=kind,
