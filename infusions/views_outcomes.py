@@ -60,7 +60,7 @@ class PatientSummaryView(PatientRecordMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         patient = self.get_patient()
-        history = patient_history(patient)
+        history = patient_history(patient, session_records=True)
         checks = verified_signatures(history.sessions)  # each infusion's signature, checked (21 CFR 11.50)
         signed = [(session, checks.get(key_of(session), [])) for session in history.sessions]
         return super().get_context_data(
