@@ -91,7 +91,7 @@ def test_make_bench_small_runs_end_to_end(tmp_path):
     env = {**os.environ, "BENCH_OUT": str(tmp_path), "BENCH_DATABASE": f"clinic_bench_smoke_{os.getpid()}",
            "BENCH_DROP": "1"}  # fmt: skip
     run = subprocess.run(["make", "--no-print-directory", "bench", "SCALE=small"], cwd=BASE_DIR, env=env,  # noqa: S607
-                         capture_output=True, text=True, timeout=300, check=False)  # fmt: skip
+                         capture_output=True, text=True, timeout=600, check=False)  # fmt: skip
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     results = json.loads((tmp_path / "small.json").read_text())
     assert [size["patients"] for size in results["sizes"]] == [200, 2_000]
