@@ -2,13 +2,15 @@
 
 - ``SCALE``: ``full`` (default: 10,000 and 100,000 patients) or ``small`` (200 and 2,000; about a minute).
 - ``BENCH_DATABASE``: the database to (re)create, default ``clinic_bench`` / ``clinic_bench_small``; its name must
-  contain "bench". It is kept afterwards for profiling (``BENCH_DROP=1`` drops it).
+  contain "bench". It ends with the largest size; the smaller size is kept as ``<name>_<patients>`` (e.g.
+  ``clinic_bench_10000``). Both are kept afterwards for profiling (``BENCH_DROP=1`` drops them).
 - ``BENCH_OUT``: where the results go (default ``var/bench``). ``BENCH_WORKERS``: gunicorn workers.
 - ``DATABASE_URL``: the server to use (its own database is never touched); unset: the embedded server.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import secrets
@@ -30,7 +32,7 @@ ROW_LABELS = {
 
 
 def log(message: str) -> None:
-    print(f"[bench {dt.datetime.now():%H:%M:%S}] {message}", flush=True)  # noqa: DTZ005 - a progress clock
+    print(f"[bench {dt.datetime.now(dt.UTC):%H:%M:%S}] {message}", flush=True)
 
 
 def setup(scale_name: str) -> tuple[database.Server, str, str, str]:
@@ -76,23 +78,36 @@ def staff() -> tuple[list[int], list[int], Any, Any]:
     return [u.pk for u in nurses], [u.pk for u in clinicians], clinicians[0], admin
 
 
-def measure_size(ctx: Any, *, user: Any, admin: Any, url: str, secret: str, out: Path) -> dict[str, Any]:
+def measure_sizes(ctx: Any, sizes: list[dict[str, Any]], *, server: database.Server, user: Any, admin: Any,
+                  secret: str, out: Path) -> dict[str, Any]:  # fmt: skip
+    """Serve each size's database with its own gunicorn and time them together: the pages in interleaved rounds,
+    then the patient page's throughput in alternating turns (bench/measure.py)."""
     from bench.login import login_session
-    from bench.measure import throughput, time_pages
+    from bench.measure import LoadSampler, Target, throughput, time_pages
     from bench.pages import pages
     from bench.server import AppServer
 
     scale = ctx.scale
-    timed, concurrent = pages(ctx, user=user, admin=admin)
-    requests = {p.key: scale.report_requests if p.kind == "report" else scale.requests for p in timed}
-    cookies = [login_session(user) for _ in range(scale.concurrency)]
-    with AppServer(database_url=url, secret_key=secret, log=out / "gunicorn.log") as server:
-        load = round(os.getloadavg()[0], 2)
-        results = time_pages(timed, server.port, requests=requests, warmup=scale.warmup)
-        rate = throughput(concurrent, server.port, cookies, scale.throughput_seconds)
-        workers = server.workers()
-    return {"pages": results, "throughput": rate, "workers": workers, "load_before": load,
-            "load_after": round(os.getloadavg()[0], 2)}  # fmt: skip
+    with contextlib.ExitStack() as stack:
+        targets = []
+        for size in sizes:
+            with database.using(size["database"]):  # sessions and search counts live in each size's database
+                timed, concurrent = pages(ctx, user=user, admin=admin)
+                cookies = [login_session(user) for _ in range(scale.concurrency)]
+            app = stack.enter_context(AppServer(database_url=server.url(size["database"]), secret_key=secret,
+                                                log=out / f"gunicorn-{size['patients']}.log"))  # fmt: skip
+            targets.append(Target(size["patients"], app.port, timed, concurrent, cookies))
+            size["workers"] = app.workers()
+        requests = {p.key: scale.report_requests if p.kind == "report" else scale.requests for p in targets[0].pages}
+        load = LoadSampler()
+        started = time.monotonic()
+        timed_pages = time_pages(targets, requests=requests, warmup=scale.warmup, load=load)
+        load.sample()
+        rates = throughput(targets, scale.throughput_seconds)
+        seconds = round(time.monotonic() - started)
+    for size, measured, rate in zip(sizes, timed_pages, rates, strict=True):
+        size.update(pages=measured, throughput=rate)
+    return {"interleaved": True, "seconds": seconds, "load_1min": load.summary()}
 
 
 def main() -> int:
@@ -125,6 +140,7 @@ def main() -> int:
     }  # fmt: skip
     rows: dict[str, int] = {}
     already = 0
+    made = [name]
     try:
         for index, patients in enumerate(scale.sizes):
             log(f"size {patients:,}: generating {patients - already:,} patients with COPY")
@@ -136,25 +152,36 @@ def main() -> int:
                 f"({generation['seconds']})")  # fmt: skip
             if index == 0:
                 ctx.picks["term"] = search_term(ctx)
-            log(f"size {patients:,}: timing the pages over HTTP")
-            measured = measure_size(ctx, user=user, admin=admin, url=os.environ["DATABASE_URL"], secret=secret,
-                                    out=out)  # fmt: skip
-            results["sizes"].append({"patients": patients, "generation": generation,
-                                     "rows_total": {ROW_LABELS[t]: n for t, n in rows.items() if t in ROW_LABELS},
-                                     **measured})  # fmt: skip
-            for page in measured["pages"].values():
+            size = {"patients": patients, "database": name, "generation": generation,
+                    "rows_total": {ROW_LABELS[t]: n for t, n in rows.items() if t in ROW_LABELS}}  # fmt: skip
+            if index < len(scale.sizes) - 1:  # keep this size as a copy; the next size's rows go into ``name``
+                size["database"] = f"{name}_{patients}"
+                connection.close()
+                size["generation"]["seconds"]["clone_s"] = round(database.clone(server, name, size["database"]), 1)
+                made.append(size["database"])
+                log(f"size {patients:,}: copied to database {size['database']} in "
+                    f"{size['generation']['seconds']['clone_s']} s")  # fmt: skip
+            results["sizes"].append(size)
+        log(f"timing the pages over HTTP at {scale.label}, interleaved")
+        results["timing"] = measure_sizes(ctx, results["sizes"], server=server, user=user, admin=admin,
+                                          secret=secret, out=out)  # fmt: skip
+        for size in results["sizes"]:
+            log(f"size {size['patients']:,}:")
+            for page in size["pages"].values():
                 log(f"  {page['label']:42} p50 {page['p50_ms']:7.1f} ms  p95 {page['p95_ms']:7.1f} ms  "
                     f"{page['queries']:3d} queries  {page['bytes'] / 1024:6.0f} KB")  # fmt: skip
-            rate = measured["throughput"]
+            rate = size["throughput"]
             log(f"  patient page, {rate['clients']} clients: {rate['per_second']} requests/s "
                 f"(p50 {rate['p50_ms']} ms, p95 {rate['p95_ms']} ms)")  # fmt: skip
+        log(f"load average (1 min) while timing: {results['timing']['load_1min']}")
     except PageError as exc:
         log(f"FAILED: {exc}")
         return 1
     finally:
         connection.close()
         if os.environ.get("BENCH_DROP") == "1":
-            database.drop(server, name)
+            for made_name in made:
+                database.drop(server, made_name)
     results["finished_at"] = dt.datetime.now(dt.UTC).isoformat()
     results["seconds"] = round(time.monotonic() - started)
     report.analyse(results)

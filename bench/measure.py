@@ -1,14 +1,17 @@
 """Timing pages over HTTP: sequential requests for latency, concurrent clients for throughput.
 
 Each request is timed from sending it to having read the whole body, on a new connection (gunicorn's sync workers
-close each one, as they do behind nginx). Every answer must be 200: a redirect to the login page or an error page
-would be fast and wrong, so the run stops instead.
+close each one, as they do behind nginx). The sizes are timed together, each on its own server and database, in the
+same rounds (``time_pages``) and in alternating turns (``throughput``), so that the growth between them is the
+data's and not a change in the machine's load between two measurements. Every answer must be 200: a redirect to the
+login page or an error page would be fast and wrong, so the run stops instead.
 """
 
 from __future__ import annotations
 
 import http.client
 import math
+import os
 import statistics
 import threading
 import time
@@ -85,36 +88,73 @@ def check(page: Page, sample: Sample, path: str) -> None:
         raise PageError(f"{page.label}: GET {path} answered {sample.status}, not 200")
 
 
-def time_pages(pages: list[Page], port: int, *, requests: dict[str, int], warmup: int) -> dict[str, dict[str, Any]]:
-    """Time every page: ``warmup`` untimed requests each, then rounds of one request per page until each has its
-    ``requests[page.key]`` timed ones. Interleaving the pages spreads any change in the machine's load (other
-    processes on a shared machine) over all of them, so their ratios to the floor stay fair."""
-    for page in pages:
-        for n in range(warmup):
-            path = page.paths[n % len(page.paths)]
-            check(page, fetch(port, path, page.cookie), path)
-    samples: dict[str, list[Sample]] = {page.key: [] for page in pages}
+@dataclass
+class Target:
+    """One size's app server and what is timed on it: the same page keys at every size."""
+
+    patients: int
+    port: int
+    pages: list[Page]
+    concurrent: Page
+    cookies: list[str]  # one signed-in session per concurrent client
+
+
+class LoadSampler:
+    """The machine's 1-minute load average, read once per round while timing: a shared machine's other work shows
+    here, and since the sizes are timed in the same rounds it weighs on both alike."""
+
+    def __init__(self) -> None:
+        self.before = os.getloadavg()[0]
+        self.samples: list[float] = []
+
+    def sample(self) -> None:
+        self.samples.append(os.getloadavg()[0])
+
+    def summary(self) -> dict[str, Any]:
+        during = self.samples or [self.before]
+        return {"before": round(self.before, 2), "min": round(min(during), 2),
+                "median": round(statistics.median(during), 2), "max": round(max(during), 2),
+                "after": round(os.getloadavg()[0], 2), "cores": os.cpu_count()}  # fmt: skip
+
+
+def time_pages(
+    targets: list[Target], *, requests: dict[str, int], warmup: int, load: LoadSampler | None = None
+) -> list[dict[str, dict[str, Any]]]:
+    """Time every page at every size, interleaved: ``warmup`` untimed requests each, then rounds in which each page
+    is requested once at each size, until each has its ``requests[page.key]`` timed ones. Interleaving spreads any
+    change in the machine's load (other processes on a shared machine) over all pages and both sizes, so the ratios
+    to the floor and the growth between the sizes stay fair; the order of the sizes alternates from round to round
+    so that neither is always the one requested just after the other."""
+    for target in targets:
+        for page in target.pages:
+            for n in range(warmup):
+                path = page.paths[n % len(page.paths)]
+                check(page, fetch(target.port, path, page.cookie), path)
+    samples: list[dict[str, list[Sample]]] = [{page.key: [] for page in t.pages} for t in targets]
     for n in range(max(requests.values())):
-        for page in pages:
-            if n >= requests[page.key]:
-                continue
-            path = page.paths[n % len(page.paths)]
-            sample = fetch(port, path, page.cookie)
-            check(page, sample, path)
-            samples[page.key].append(sample)
-    return {
-        page.key: {
-            "label": page.label,
-            "kind": page.kind,
-            "note": page.note,
-            **page.extra,
-            **summary(samples[page.key]),
+        if load:
+            load.sample()
+        order = list(enumerate(targets)) if n % 2 == 0 else list(reversed(list(enumerate(targets))))
+        for position in range(len(targets[0].pages)):
+            for index, target in order:
+                page = target.pages[position]
+                if n >= requests[page.key]:
+                    continue
+                path = page.paths[n % len(page.paths)]
+                sample = fetch(target.port, path, page.cookie)
+                check(page, sample, path)
+                samples[index][page.key].append(sample)
+    return [
+        {
+            page.key: {"label": page.label, "kind": page.kind, "note": page.note, **page.extra,
+                       **summary(samples[index][page.key])}
+            for page in target.pages
         }
-        for page in pages
-    }
+        for index, target in enumerate(targets)
+    ]  # fmt: skip
 
 
-def throughput(page: Page, port: int, cookies: list[str], seconds: float) -> dict[str, Any]:
+def _clients(page: Page, port: int, cookies: list[str], seconds: float) -> tuple[list[Sample], float]:
     """``len(cookies)`` clients, each with its own session, requesting the page back to back for ``seconds``."""
     samples: list[Sample] = []
     errors: list[str] = []
@@ -145,13 +185,29 @@ def throughput(page: Page, port: int, cookies: list[str], seconds: float) -> dic
     elapsed = time.perf_counter() - started
     if errors:
         raise PageError(f"throughput of {page.label}: {errors[0]}")
-    times = [s.ms for s in samples]
-    return {
-        "label": page.label,
-        "clients": len(cookies),
-        "seconds": round(elapsed, 1),
-        "requests": len(samples),
-        "per_second": round(len(samples) / elapsed, 1),
-        "p50_ms": round(statistics.median(times), 1),
-        "p95_ms": round(percentile(times, 0.95), 1),
-    }
+    return samples, elapsed
+
+
+def throughput(targets: list[Target], seconds: float, *, slices: int = 2) -> list[dict[str, Any]]:
+    """The concurrent clients at each size for ``seconds`` in all, in ``slices`` turns per size taken in an
+    A B B A order (for two sizes), so that a change in the machine's load during the measurement weighs on both."""
+    turns: list[int] = []
+    for n in range(slices):
+        indexes = list(range(len(targets)))
+        turns += indexes if n % 2 == 0 else indexes[::-1]
+    collected: list[list[Sample]] = [[] for _ in targets]
+    elapsed = [0.0 for _ in targets]
+    for index in turns:
+        target = targets[index]
+        samples, spent = _clients(target.concurrent, target.port, target.cookies, seconds / slices)
+        collected[index] += samples
+        elapsed[index] += spent
+    results = []
+    for index, target in enumerate(targets):
+        times = [s.ms for s in collected[index]]
+        results.append({
+            "label": target.concurrent.label, "clients": len(target.cookies), "seconds": round(elapsed[index], 1),
+            "requests": len(times), "per_second": round(len(times) / elapsed[index], 1),
+            "p50_ms": round(statistics.median(times), 1), "p95_ms": round(percentile(times, 0.95), 1),
+        })  # fmt: skip
+    return results

@@ -78,6 +78,11 @@ def analyse(results: dict[str, Any]) -> None:
     results["targets"] = targets
 
 
+def _load(load: dict[str, Any]) -> str:
+    return (f"median {load['median']:g} (from {load['min']:g} to {load['max']:g}) on {load['cores']} cores, "
+            f"{load['before']:g} before")  # fmt: skip
+
+
 def _ms(page: dict[str, Any]) -> str:
     return f"{page['p50_ms']:g} / {page['p95_ms']:g}"
 
@@ -91,8 +96,9 @@ def markdown(results: dict[str, Any]) -> str:
         f"Run of {results['finished_at'][:16].replace('T', ' ')} UTC, `SCALE={results['scale']}`, commit "
         f"`{m['commit']}`. Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB RAM, {m['os']}; "
         f"{results['database']['version']} ({results['database']['where']}), Python {m['python']}, "
-        f"Django {m['django']}; gunicorn with {last['workers']} sync workers, DEBUG off. Load average "
-        f"(1 min) when each size was measured: {', '.join(str(s['load_before']) for s in sizes)}.",
+        f"Django {m['django']}; gunicorn with {last['workers']} sync workers per size, DEBUG off. The sizes were "
+        f"timed together, in interleaved rounds ({results['timing']['seconds']} s); the machine's load average "
+        f"(1 min) meanwhile: {_load(results['timing']['load_1min'])}.",
         "",
         f"Data at {n1} patients: " + ", ".join(f"{count:,} {label}" for label, count in rows.items()) + ". "
         "Generated with COPY in "

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from infusions.choices import GIVEN_STATUSES
+from infusions.choices import GIVEN_STATUSES, SessionStatus
 from infusions.models import Addendum, AdverseEvent, InfusionSession, TreatmentCourse
 from patients.choices import HEADACHE_INDICATIONS
 from patients.diary import MonthSummary, monthly_summaries
@@ -75,6 +75,39 @@ class DeferredEntry:
         return getattr(self._entry, name)
 
 
+class SessionFacts:
+    """What the history page reads of one session, from one row of values: a model instance per session (with its
+    course and protocol) cost most of the page's time for a 320-session record (make bench, issue #8). Reads like
+    an ``InfusionSession`` for the fields it has; ``course`` is the patient's course, with its protocol."""
+
+    __slots__ = ("cancel_reason", "course", "dose_per_kg", "pain_after", "pain_before", "pk", "planned_dose_mg",
+                 "scheduled_for", "start_rate_ml_h", "started_at", "status", "total_mg")  # fmt: skip
+    FIELDS = ("pk", "status", "scheduled_for", "started_at", "dose_per_kg", "total_mg", "planned_dose_mg",
+              "start_rate_ml_h", "pain_before", "pain_after", "cancel_reason")  # fmt: skip
+
+    def __init__(self, values: tuple, course: TreatmentCourse) -> None:
+        (
+            self.pk,
+            self.status,
+            self.scheduled_for,
+            self.started_at,
+            self.dose_per_kg,
+            self.total_mg,
+            self.planned_dose_mg,
+            self.start_rate_ml_h,
+            self.pain_before,
+            self.pain_after,
+            self.cancel_reason,
+        ) = values
+        self.course = course  # fmt: skip
+
+    def get_status_display(self) -> str:
+        return str(SessionStatus(self.status).label)
+
+    def get_absolute_url(self) -> str:
+        return reverse("infusions:session_chart", kwargs={"pk": self.pk})
+
+
 @dataclass(frozen=True)
 class SessionRow:
     """A given session as the charts' value tables show it, formatted once in Python: through template filters the
@@ -129,7 +162,7 @@ def session_rows(sessions: list[InfusionSession]) -> list[SessionRow]:
 class PatientHistory:
     patient: Patient
     timeline: list[TimelineEntry | DeferredEntry]
-    sessions: list[InfusionSession]  # given sessions, oldest first
+    sessions: list[Any]  # given sessions, oldest first: SessionFacts, or InfusionSession with session_records
     courses: list[TreatmentCourse]
     questionnaires: dict[str, list[QuestionnaireResponse]]  # per instrument, oldest first
     statuses: list[ResponseStatus]
@@ -163,7 +196,7 @@ def _aware(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(12), tzinfo=timezone.get_current_timezone())
 
 
-def _session_entry(session: InfusionSession) -> TimelineEntry:
+def _session_entry(session: SessionFacts) -> TimelineEntry:
     parts = [str(session.course.protocol)]
     if session.dose_per_kg is not None:
         unit = session.course.protocol.unit
@@ -322,18 +355,27 @@ def _chart_data(history: PatientHistory) -> dict[str, Any]:
             }
         )
     sessions = history.sessions
+    zone = timezone.get_current_timezone()
+    labels, before, after, per_kg, mg = [], [], [], [], []
+    for s in sessions:  # one pass, each day converted once
+        labels.append(s.started_at.astimezone(zone).date().isoformat())
+        before.append(s.pain_before)
+        after.append(s.pain_after)
+        per_kg.append(float(s.dose_per_kg) if s.dose_per_kg is not None else None)
+        given = _session_mg(s)
+        mg.append(float(given) if given is not None else None)
     return {
         "scores": scores,
         "pain": {
-            "shown": any(s.pain_before is not None or s.pain_after is not None for s in sessions),
-            "labels": [day(s.started_at) for s in sessions],
-            "before": [s.pain_before for s in sessions],
-            "after": [s.pain_after for s in sessions],
+            "shown": any(b is not None or a is not None for b, a in zip(before, after, strict=True)),
+            "labels": labels,
+            "before": before,
+            "after": after,
         },
         "dose": {
-            "labels": [day(s.started_at) for s in sessions],
-            "per_kg": [float(s.dose_per_kg) if s.dose_per_kg is not None else None for s in sessions],
-            "mg": [float(_session_mg(s)) if _session_mg(s) is not None else None for s in sessions],
+            "labels": list(labels),
+            "per_kg": per_kg,
+            "mg": mg,
             "unit": sessions[0].course.protocol.unit if sessions else "mg/kg",
         },
         "migraine_days": {
@@ -355,26 +397,27 @@ def _by_instrument(rows: Iterable[QuestionnaireResponse]) -> dict[str, list[Ques
     return {code: rows for code, rows in grouped.items() if rows}
 
 
-# What the history page, the summary and the charts read of each session: the rest of a session's ~50 columns
-# (times, checks, discharge, signature) is not loaded (make bench, issue #8: half the load time of 320 sessions).
-HISTORY_SESSION_FIELDS = (
-    "status", "scheduled_for", "started_at", "dose_per_kg", "total_mg", "planned_dose_mg", "start_rate_ml_h",
-    "pain_before", "pain_after", "cancel_reason", "patient", "course", "course__protocol", "course__protocol__name",
-    "course__protocol__dosing_mode",
-)  # fmt: skip
+def patient_history(patient: Patient, *, session_records: bool = False) -> PatientHistory:
+    """Everything the history page and the summary show: seven queries, whatever the number of sessions.
 
-
-def patient_history(patient: Patient) -> PatientHistory:
-    """Everything the history page and the summary show: seven queries, whatever the number of sessions."""
-    all_sessions = list(
-        patient.infusion_sessions.active()
-        .select_related("course__protocol")
-        .only(*HISTORY_SESSION_FIELDS)
-        .order_by("scheduled_for", "pk")
-    )
-    given = [s for s in all_sessions if s.status in GIVEN_STATUSES and s.started_at is not None]
+    Sessions are read as values (``SessionFacts``) in one pass that builds the timeline and picks the given ones.
+    ``session_records``: ``sessions`` holds the given sessions as model instances too (one more query), for the
+    printable summary, which verifies each one's signature."""
+    all_courses = list(patient.courses.select_related("protocol").order_by("started_on", "pk"))
+    course_by_id = {c.pk: c for c in all_courses}
+    courses = [c for c in all_courses if c.voided_at is None]
+    active_sessions = patient.infusion_sessions.active().order_by("scheduled_for", "pk")
+    timeline: list[TimelineEntry | DeferredEntry] = []
+    given: list[Any] = []
+    for values in active_sessions.values_list(*SessionFacts.FIELDS, "course_id"):
+        session = SessionFacts(values[:-1], course_by_id[values[-1]])
+        timeline.append(DeferredEntry(session.started_at or session.scheduled_for, "session", _session_entry, session))
+        if session.status in GIVEN_STATUSES and session.started_at is not None:
+            given.append(session)
     given.sort(key=lambda s: s.started_at)
-    courses = list(patient.courses.active().select_related("protocol").order_by("started_on", "pk"))
+    if session_records:
+        records = active_sessions.filter(pk__in=[s.pk for s in given]).select_related("course__protocol").in_bulk()
+        given = [records[s.pk] for s in given]
     questionnaires = _by_instrument(patient.questionnaires.active().order_by("completed_at", "pk"))
     side_effects = list(patient.adverse_events.active().select_related("term").order_by("onset_at", "pk"))
     addenda = list(Addendum.objects.active().filter(session__patient=patient).select_related("created_by", "session"))
@@ -385,9 +428,6 @@ def patient_history(patient: Patient) -> PatientHistory:
     )
     months = sorted(monthly_summaries(diary), key=lambda m: (m.year, m.month))
 
-    timeline: list[TimelineEntry | DeferredEntry] = [
-        DeferredEntry(s.started_at or s.scheduled_for, "session", _session_entry, s) for s in all_sessions
-    ]
     timeline += [
         DeferredEntry(q.completed_at, "questionnaire", _questionnaire_entry, q)
         for rows in questionnaires.values()

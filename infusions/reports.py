@@ -19,15 +19,13 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 
 from clinic.dates import local_day_bounds
 from infusions.choices import GIVEN_STATUSES
-from infusions.models import Protocol
 from patients.choices import DEPRESSION_INDICATIONS, Indication
 from patients.response import PAIN_MODERATE_DROP, RESPONSE_DROP, in_remission, reduction_at_least
 
@@ -90,51 +88,34 @@ def _rate(part: int, whole: int) -> Decimal | None:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-# Sessions with a side effect: one hash of the sessions that have any (non-voided) event, rather than a probe of the
-# events' index for each of a year's ~100,000 sessions (make bench, issue #8).
-SESSIONS_SQL = """
-SELECT c.protocol_id, p.primary_indication,
-       count(*) AS sessions,
-       count(DISTINCT s.patient_id) AS patients,
-       count(a.session_id) AS with_side_effect
-FROM infusions_infusionsession s
-JOIN infusions_treatmentcourse c ON c.id = s.course_id
-JOIN patients_patient p ON p.id = s.patient_id
-LEFT JOIN (
-    SELECT DISTINCT session_id FROM infusions_adverseevent WHERE voided_at IS NULL AND session_id IS NOT NULL
-) a ON a.session_id = s.id
-WHERE s.voided_at IS NULL AND s.status = ANY(%(given)s) AND s.started_at >= %(start)s AND s.started_at < %(end)s
-GROUP BY 1, 2
-"""
-
-COURSES_SQL = """
-SELECT c.protocol_id, p.primary_indication,
-       count(*) FILTER (WHERE n.given >= c.planned_sessions) AS completed,
-       count(*) FILTER (WHERE n.given < c.planned_sessions AND c.status = 'stopped') AS stopped_early,
-       count(*) FILTER (WHERE n.given < c.planned_sessions AND c.status <> 'stopped') AS under_way
-FROM infusions_treatmentcourse c
-JOIN patients_patient p ON p.id = c.patient_id
-CROSS JOIN LATERAL (
-    SELECT count(*) AS given FROM infusions_infusionsession s
-    WHERE s.course_id = c.id AND s.voided_at IS NULL AND s.status = ANY(%(given)s)
-) n
-WHERE c.voided_at IS NULL AND c.started_on >= %(first_day)s AND c.started_on <= %(last_day)s
-GROUP BY 1, 2
-"""
-
-# One row per (protocol, indication, patient) of the cohort with the baseline and latest of the primary measure.
-OUTCOMES_SQL = """
-WITH cohort AS (
-    SELECT DISTINCT c.protocol_id, p.id AS patient_id, p.primary_indication,
-           CASE WHEN p.primary_indication = ANY(%(depression)s) THEN 'phq9' ELSE 'nrs_pain' END AS measure
+# The report reads two populations: the cohort (the period's given sessions, with their patients' outcomes) and the
+# courses started in the period. Each is read in one statement and one pass (make bench, issue #8).
+#
+# The cohort in one pass over the period's given sessions: one row per (protocol, patient) with the patient's
+# sessions, those of them with a side effect, and the baseline and latest of the primary measure; Python then adds
+# each row to its (protocol, indication) group as it comes. Sessions with a side effect: one hash of the sessions
+# that have any (non-voided) event, rather than a probe of the events' index for each of a year's ~100,000 sessions.
+COHORT_SQL = """
+WITH given AS (
+    SELECT c.protocol_id, s.patient_id, count(*) AS sessions, count(a.session_id) AS with_side_effect
     FROM infusions_infusionsession s
     JOIN infusions_treatmentcourse c ON c.id = s.course_id
-    JOIN patients_patient p ON p.id = s.patient_id
+    LEFT JOIN (
+        SELECT DISTINCT session_id FROM infusions_adverseevent WHERE voided_at IS NULL AND session_id IS NOT NULL
+    ) a ON a.session_id = s.id
     WHERE s.voided_at IS NULL AND s.status = ANY(%(given)s) AND s.started_at >= %(start)s AND s.started_at < %(end)s
+    GROUP BY 1, 2
+), cohort AS (
+    SELECT g.*, p.primary_indication,
+           CASE WHEN p.primary_indication = ANY(%(depression)s) THEN 'phq9' ELSE 'nrs_pain' END AS measure
+    FROM given g
+    JOIN patients_patient p ON p.id = g.patient_id
 )
-SELECT k.protocol_id, k.primary_indication, k.measure, b.total, b.completed_at, l.total, l.completed_at
+SELECT k.protocol_id, pr.name, k.primary_indication, k.measure, k.sessions, k.with_side_effect,
+       b.total, b.completed_at, l.total, l.completed_at
 FROM cohort k
-CROSS JOIN LATERAL (
+JOIN infusions_protocol pr ON pr.id = k.protocol_id
+LEFT JOIN LATERAL (
     SELECT q.total, q.completed_at FROM patients_questionnaireresponse q
     WHERE q.patient_id = k.patient_id AND q.instrument = k.measure AND q.voided_at IS NULL
       AND q.completed_at < %(end)s
@@ -142,7 +123,7 @@ CROSS JOIN LATERAL (
              CASE WHEN q.timepoint = 'baseline' THEN q.completed_at END DESC,
              q.completed_at ASC
     LIMIT 1
-) b
+) b ON true
 LEFT JOIN LATERAL (
     SELECT q.total, q.completed_at FROM patients_questionnaireresponse q
     WHERE q.patient_id = k.patient_id AND q.instrument = k.measure AND q.voided_at IS NULL
@@ -152,9 +133,30 @@ LEFT JOIN LATERAL (
 ) l ON true
 """
 
+COURSES_SQL = """
+SELECT c.protocol_id, pr.name, p.primary_indication,
+       count(*) FILTER (WHERE n.given >= c.planned_sessions) AS completed,
+       count(*) FILTER (WHERE n.given < c.planned_sessions AND c.status = 'stopped') AS stopped_early,
+       count(*) FILTER (WHERE n.given < c.planned_sessions AND c.status <> 'stopped') AS under_way
+FROM infusions_treatmentcourse c
+JOIN infusions_protocol pr ON pr.id = c.protocol_id
+JOIN patients_patient p ON p.id = c.patient_id
+CROSS JOIN LATERAL (
+    SELECT count(*) AS given FROM infusions_infusionsession s
+    WHERE s.course_id = c.id AND s.voided_at IS NULL AND s.status = ANY(%(given)s)
+) n
+WHERE c.voided_at IS NULL AND c.started_on >= %(first_day)s AND c.started_on <= %(last_day)s
+GROUP BY 1, 2, 3
+"""
+
+# PostgreSQL compiles a statement with LLVM (JIT) when its estimated cost is high, as a year's cohort at 100,000
+# patients is: the compilation alone took 2 to 5 s on Debian's PostgreSQL 15, for statements that run in tens of
+# milliseconds (make bench, issue #8). The report turns it off for its own transaction only.
+NO_JIT_SQL = "SET LOCAL jit = off"
+
 
 def cohort_outcomes(first_day: dt.date, last_day: dt.date) -> list[CohortRow]:
-    """The report's rows for the clinic-local days ``first_day`` to ``last_day`` inclusive (four queries)."""
+    """The report's rows for the clinic-local days ``first_day`` to ``last_day`` inclusive (three queries)."""
     start, end = local_day_bounds(first_day, last_day)
     params = {
         "start": start,
@@ -164,44 +166,54 @@ def cohort_outcomes(first_day: dt.date, last_day: dt.date) -> list[CohortRow]:
         "given": [str(s) for s in GIVEN_STATUSES],
         "depression": [str(i) for i in DEPRESSION_INDICATIONS],
     }
-    protocols = dict(Protocol.objects.values_list("pk", "name"))
     rows: dict[tuple[int, str], CohortRow] = {}
 
-    def row(protocol_id: int, indication: str) -> CohortRow:
+    def row(protocol_id: int, protocol: str, indication: str) -> CohortRow:
         key = (protocol_id, indication)
         if key not in rows:
-            rows[key] = CohortRow(protocols[protocol_id], indication, primary_measure(indication))
+            rows[key] = CohortRow(protocol, indication, primary_measure(indication))
         return rows[key]
 
-    with connection.cursor() as cursor:
-        cursor.execute(SESSIONS_SQL, params)
-        for protocol_id, indication, sessions, patients, with_side_effect in cursor.fetchall():
-            r = row(protocol_id, indication)
-            r.sessions, r.patients, r.sessions_with_side_effect = sessions, patients, with_side_effect
+    # savepoint=False: inside the request's transaction (ATOMIC_REQUESTS) this adds no SAVEPOINT statements.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute(NO_JIT_SQL)
+        cursor.execute(COHORT_SQL, params)
+        for protocol_id, protocol, indication, measure, sessions, with_side_effect, *outcome in cursor.fetchall():
+            r = row(protocol_id, protocol, indication)
+            r.patients += 1
+            r.sessions += sessions
+            r.sessions_with_side_effect += with_side_effect
+            _add_outcome(r, measure, *outcome)
         cursor.execute(COURSES_SQL, params)
-        for protocol_id, indication, completed, stopped_early, under_way in cursor.fetchall():
-            r = row(protocol_id, indication)
+        for protocol_id, protocol, indication, completed, stopped_early, under_way in cursor.fetchall():
+            r = row(protocol_id, protocol, indication)
             r.courses_completed, r.courses_stopped_early, r.courses_under_way = completed, stopped_early, under_way
-        cursor.execute(OUTCOMES_SQL, params)
-        outcomes = cursor.fetchall()
-    by_group: dict[tuple[int, str], list[tuple]] = defaultdict(list)
-    for protocol_id, indication, measure, base, base_at, latest, latest_at in outcomes:
-        by_group[(protocol_id, indication)].append((measure, base, base_at, latest, latest_at))
-    for key, patients in by_group.items():
-        r = row(*key)
-        for measure, base, base_at, latest, latest_at in patients:
-            if latest is None:
-                continue
-            if latest_at.date() <= base_at.date() or (measure == "nrs_pain" and base == 0):
-                continue  # a same-day repeat is not a follow-up; a pain-free baseline cannot improve
-            r.evaluable += 1
-            r.changes.append(latest - base)
-            drop = RESPONSE_DROP if measure == "phq9" else PAIN_MODERATE_DROP
-            r.responders += reduction_at_least(base, latest, drop)
-            r.remissions += measure == "phq9" and in_remission(measure, latest) and not in_remission(measure, base)
     return sorted(rows.values(), key=lambda r: (r.protocol, r.indication_label))
 
 
+def _add_outcome(
+    r: CohortRow, measure: str, base: int | None, base_at: dt.datetime | None, latest: int | None,
+    latest_at: dt.datetime | None,
+) -> None:  # fmt: skip
+    """Count one patient's baseline and latest of the primary measure into the row, when they are evaluable."""
+    if base is None or latest is None or base_at is None or latest_at is None:
+        return
+    if latest_at.date() <= base_at.date() or (measure == "nrs_pain" and base == 0):
+        return  # a same-day repeat is not a follow-up; a pain-free baseline cannot improve
+    r.evaluable += 1
+    r.changes.append(latest - base)
+    drop = RESPONSE_DROP if measure == "phq9" else PAIN_MODERATE_DROP
+    r.responders += reduction_at_least(base, latest, drop)
+    r.remissions += measure == "phq9" and in_remission(measure, latest) and not in_remission(measure, base)
+
+
+TOTAL_KEYS = ("patients", "sessions", "sessions_with_side_effect", "courses_completed", "courses_stopped_early")
+
+
 def totals(rows: list[CohortRow]) -> dict[str, int]:
-    keys = ["patients", "sessions", "sessions_with_side_effect", "courses_completed", "courses_stopped_early"]
-    return {key: sum(getattr(r, key) for r in rows) for key in keys}
+    """The report's last line: each count summed over the rows, in one pass."""
+    sums = dict.fromkeys(TOTAL_KEYS, 0)
+    for r in rows:
+        for key in TOTAL_KEYS:
+            sums[key] += getattr(r, key)
+    return sums

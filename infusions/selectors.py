@@ -78,7 +78,7 @@ def session_chart(session: InfusionSession) -> Chart:
     if session.status == SessionStatus.CHECKED_IN:
         chart.start_problems = start_problems(session)
     if session.status == SessionStatus.INFUSING:
-        chart.given_mg = administered_mg(session, until=now)
+        chart.given_mg = administered_mg(session, until=now, changes=chart.rate_changes)  # in time order (Meta)
     return chart
 
 

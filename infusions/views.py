@@ -204,7 +204,7 @@ class SessionChartView(SessionMixin, TemplateView):
         session = self.get_session()
         chart_forms_ = chart_forms(session, self.request)
         chart_forms_.update(kwargs.pop("bound_forms", {}))
-        record = patient_record(session.patient, clinical=True)
+        record = patient_record(session.patient, clinical=True, header_only=True)
         chart = session_chart(session)
         return super().get_context_data(
             chart=chart, session=session, forms=chart_forms_, record=record, **signature_context(session, chart),

@@ -40,7 +40,7 @@ class PatientHistoryView(PatientRecordMixin, TemplateView):
         entries = [e for e in history.timeline if not kind or e.kind == kind]
         page = Paginator(entries, TIMELINE_PAGE).get_page(self.request.GET.get("page"))
         return super().get_context_data(
-            record=patient_record(patient, clinical=True),
+            record=patient_record(patient, clinical=True, header_only=True),
             history=history,
             kinds=KINDS,
             kind=kind,
@@ -60,7 +60,7 @@ class PatientSummaryView(PatientRecordMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         patient = self.get_patient()
-        history = patient_history(patient)
+        history = patient_history(patient, session_records=True)
         checks = verified_signatures(history.sessions)  # each infusion's signature, checked (21 CFR 11.50)
         signed = [(session, checks.get(key_of(session), [])) for session in history.sessions]
         return super().get_context_data(

@@ -12,13 +12,14 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Func, Q, QuerySet, Value
+from django.db.models import F, Func, OrderBy, Q, QuerySet, Value
 
 MRN_PATTERN = re.compile(r"^[A-Za-z]\d{3,}$")
 DATE_SHAPE = re.compile(r"^\d{1,4}[/-]\d{1,2}[/-]\d{1,4}$")
 DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m-%d-%Y", "%d %b %Y", "%d %B %Y")
 MIN_PHONE_DIGITS = 4
 MAX_TERMS = 5
+TRIGRAM = 3  # pg_trgm indexes three-letter pieces: a shorter name term cannot use the trigram index
 
 
 @dataclass(frozen=True)
@@ -83,3 +84,21 @@ def apply_search(queryset: QuerySet[Any], parsed: ParsedSearch) -> QuerySet[Any]
     if parsed.kind == "bad_date":
         return queryset.none()
     return queryset
+
+
+def search_ordering(parsed: ParsedSearch, fields: tuple[str, ...]) -> list[str | OrderBy]:
+    """The list's ORDER BY for ``fields`` (an allow-listed sort, ending with a unique key so the order is
+    deterministic), shaped so that PostgreSQL uses the right index.
+
+    Without a search, the B-tree index of the sort (``patient_name_idx``...) serves ORDER BY ... LIMIT 25 directly.
+    With a selective search it must not: PostgreSQL, expecting many more matches than there are, walks the sort's
+    index and filters each row; for a four-letter name at 100,000 patients that read 44,000 rows (67 ms) to find
+    25 of 144 matches (make bench, issue #8). Asking for the first key with NULLS FIRST (ascending) or NULLS LAST
+    (descending) gives the same order for these NOT NULL columns, but one no index can produce: PostgreSQL then finds
+    the matches with the search's own index (trigram, MRN, date of birth) and sorts them (under 3 ms)."""
+    if parsed.kind == "empty" or (parsed.kind == "name" and any(len(t) < TRIGRAM for t in parsed.terms)):
+        return list(fields)
+    first, *rest = fields
+    if first.startswith("-"):
+        return [F(first[1:]).desc(nulls_last=True), *rest]
+    return [F(first).asc(nulls_first=True), *rest]

@@ -24,7 +24,7 @@ from patients import forms
 from patients.access import PatientListAccessMixin, PatientRecordMixin
 from patients.models import Patient, Screening
 from patients.panels import panels_for
-from patients.search import apply_search, parse_search
+from patients.search import apply_search, parse_search, search_ordering
 from patients.sections import Section
 from patients.selectors import TRD_MIN_FAILED_TRIALS, patient_record
 from patients.services import (
@@ -71,7 +71,7 @@ class PatientListView(PatientListAccessMixin, PermissionRequiredMixin, ListView)
                 queryset = queryset.filter(status=self.filters.cleaned_data["status"])
             if self.filters.cleaned_data["indication"]:
                 queryset = queryset.filter(primary_indication=self.filters.cleaned_data["indication"])
-        return apply_search(queryset, self.parsed).order_by(*self.filters.ordering())
+        return apply_search(queryset, self.parsed).order_by(*search_ordering(self.parsed, self.filters.ordering()))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

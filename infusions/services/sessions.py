@@ -405,9 +405,13 @@ def session_titrate(
     return record_save(record=change, by=by)
 
 
-def administered_mg(session: InfusionSession, until: dt.datetime | None = None) -> Decimal:
-    """Total ketamine given, summed from the rate segments (dosing.total_mg), up to ``until`` or the stop."""
-    changes = list(session.rate_changes.active().order_by("at", "id"))
+def administered_mg(
+    session: InfusionSession, until: dt.datetime | None = None, *, changes: list[Any] | None = None
+) -> Decimal:
+    """Total ketamine given, summed from the rate segments (dosing.total_mg), up to ``until`` or the stop.
+    ``changes``: the session's active rate changes in time order, when the caller has them already (the chart)."""
+    if changes is None:
+        changes = list(session.rate_changes.active().order_by("at", "id"))
     segments = [
         RateSegment(change.at, nxt.at if nxt else session.infusion_ended_at, change.rate_mg_h)
         for change, nxt in zip(changes, [*changes[1:], None], strict=True)

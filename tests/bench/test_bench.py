@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from bench import measure
 from bench.bulk import Table
 from bench.database import RefusedDatabase, check_name
-from bench.measure import percentile
+from bench.measure import LoadSampler, Page, Sample, Target, percentile
 from bench.report import BEGIN, END, update_readme
 from infusions.models import VitalSign
 from patients.models import Patient
@@ -49,6 +50,30 @@ def test_percentile_is_nearest_rank():
     assert percentile([3.0], 0.95) == 3.0
 
 
+def test_both_sizes_are_timed_in_the_same_rounds_in_alternating_order(monkeypatch):
+    """Each round asks every page once at each size, the sizes' order swapping from round to round, so a change in
+    the machine's load between rounds weighs on both sizes alike."""
+    calls = []
+
+    def fake_fetch(port, path, cookie):
+        calls.append((port, path))
+        return Sample(1.0, 200, 3, 100)
+
+    monkeypatch.setattr(measure, "fetch", fake_fetch)
+
+    def target(patients, port):
+        pages = [Page("a", "A", "interactive", ["/a/"], "c"), Page("b", "B", "report", ["/b/"], "c")]
+        return Target(patients, port, pages, pages[0], ["c"])
+
+    load = LoadSampler()
+    results = measure.time_pages([target(10, 1), target(100, 2)], requests={"a": 2, "b": 1}, warmup=0, load=load)
+    assert calls == [(1, "/a/"), (2, "/a/"), (1, "/b/"), (2, "/b/"), (2, "/a/"), (1, "/a/")]
+    assert [r["a"]["requests"] for r in results] == [2, 2]
+    assert [r["b"]["requests"] for r in results] == [1, 1]
+    assert len(load.samples) == 2
+    assert set(load.summary()) >= {"before", "min", "median", "max", "after"}
+
+
 def test_readme_table_is_replaced_between_the_markers(tmp_path):
     readme = tmp_path / "README.md"
     readme.write_text(f"intro\n{BEGIN}\nold table\n{END}\nafter\n")
@@ -60,12 +85,13 @@ def test_readme_table_is_replaced_between_the_markers(tmp_path):
 
 
 def test_make_bench_small_runs_end_to_end(tmp_path):
-    """The smoke run: a bench database, 200 then 2,000 patients with their sessions, every page answered 200 and
-    timed at both sizes, results written. Its numbers depend on the machine, so only their shape is checked."""
+    """The smoke run: a bench database, 200 then 2,000 patients with their sessions (the 200 kept as a copy),
+    every page answered 200 and timed at both sizes together, results written. Its numbers depend on the machine,
+    so only their shape is checked."""
     env = {**os.environ, "BENCH_OUT": str(tmp_path), "BENCH_DATABASE": f"clinic_bench_smoke_{os.getpid()}",
            "BENCH_DROP": "1"}  # fmt: skip
     run = subprocess.run(["make", "--no-print-directory", "bench", "SCALE=small"], cwd=BASE_DIR, env=env,  # noqa: S607
-                         capture_output=True, text=True, timeout=300, check=False)  # fmt: skip
+                         capture_output=True, text=True, timeout=600, check=False)  # fmt: skip
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     results = json.loads((tmp_path / "small.json").read_text())
     assert [size["patients"] for size in results["sizes"]] == [200, 2_000]
@@ -81,4 +107,8 @@ def test_make_bench_small_runs_end_to_end(tmp_path):
         assert size["pages"]["floor"]["queries"] < size["pages"]["patient"]["queries"]
         assert size["throughput"]["requests"] > 0
     assert set(results["growth"]) == PAGES
+    assert results["timing"]["interleaved"]
+    assert results["timing"]["load_1min"]["median"] >= 0
+    assert results["sizes"][0]["database"] == f"{env['BENCH_DATABASE']}_200"  # the smaller size kept as a copy
+    assert "interleaved rounds" in (tmp_path / "small.md").read_text()
     assert "| Patient page" in (tmp_path / "small.md").read_text()

@@ -15,7 +15,7 @@ from django.utils import timezone
 from clinic.audit.models import PatientAccessEvent
 from infusions.history import patient_history
 from infusions.models import InfusionSession
-from infusions.reports import cohort_outcomes
+from infusions.reports import NO_JIT_SQL, cohort_outcomes
 from patients.response import Status
 from tests.factories import PatientFactory
 from tests.infusions.factories import MIGRAINE_PROTOCOL, AdverseEventFactory, CourseFactory, SessionFactory, protocol
@@ -253,6 +253,24 @@ def test_a_session_with_two_side_effects_counts_once_and_voided_ones_not_at_all(
     today = timezone.localdate()
     (row,) = cohort_outcomes(today - dt.timedelta(days=60), today)
     assert (row.sessions, row.sessions_with_side_effect) == (4, 1)
+
+
+def test_cohort_is_read_in_one_pass_with_jit_off(cohort):
+    """One statement for the cohort (a patient without any questionnaire still counts, as a patient who is not
+    evaluable) and one for the courses, after turning PostgreSQL's JIT compilation off for the transaction."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    no_forms = PatientFactory(primary_indication="trd")
+    given_session(CourseFactory(patient=no_forms, started_on=timezone.localdate() - dt.timedelta(days=12)),
+                  days_ago(10))  # fmt: skip
+    today = timezone.localdate()
+    with CaptureQueriesContext(connection) as queries:
+        (row,) = cohort_outcomes(today - dt.timedelta(days=60), today)
+    assert queries.captured_queries[0]["sql"] == NO_JIT_SQL
+    assert len(queries) == 3
+    assert (row.patients, row.sessions, row.evaluable, row.responders) == (4, 5, 2, 1)
+    assert (row.courses_completed, row.courses_stopped_early, row.courses_under_way) == (1, 1, 2)
 
 
 def test_cohort_report_page_and_csv(clinician_client, cohort, django_assert_max_num_queries):

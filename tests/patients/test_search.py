@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 
 from clinic.services import record_void
+from patients.forms import SORTS
 from patients.models import Patient
-from patients.search import apply_search, parse_search
+from patients.search import apply_search, parse_search, search_ordering
 from tests.factories import PatientFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -108,3 +109,25 @@ def test_sort_by_date_of_birth_descending(nurse_client, people):
     page = nurse_client.get(reverse("patients:patient_list"), {"sort": "-dob"})
     births = [p.date_of_birth for p in page.context["object_list"]]
     assert births == sorted(births, reverse=True)
+
+
+@pytest.mark.parametrize("sort", list(SORTS))
+def test_a_search_is_sorted_as_asked_whatever_index_serves_it(sort):
+    """With a search, the first sort key asks for NULLS FIRST/LAST so that PostgreSQL uses the search's index and
+    sorts the matches (issue #8); the order is the same, and every sort ends with a unique key."""
+    for n in range(4):
+        PatientFactory(given_name=f"Ann{n}", family_name="Smith", date_of_birth=dt.date(1980, 1, 1))
+    PatientFactory(given_name="Bea", family_name="Smithson", date_of_birth=dt.date(1970, 5, 5))
+    parsed = parse_search("smith")
+    matches = apply_search(Patient.objects.all(), parsed)
+    shaped = matches.order_by(*search_ordering(parsed, SORTS[sort]))
+    plain = matches.order_by(*SORTS[sort])
+    assert list(shaped.values_list("pk", flat=True)) == list(plain.values_list("pk", flat=True))
+    assert "NULLS" in str(shaped.query)
+    assert SORTS[sort][-1].lstrip("-") in ("id", "mrn")
+
+
+@pytest.mark.parametrize("text", ["", "al", "smith al"])
+def test_the_plain_list_and_short_names_keep_the_sort_index_order(text):
+    """Without a search (or with a name too short for the trigram index) the sort's own index serves the page."""
+    assert search_ordering(parse_search(text), SORTS["name"]) == list(SORTS["name"])
