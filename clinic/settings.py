@@ -147,8 +147,13 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 # ends with the friendly 503 page well before gunicorn's own timeout kills the worker (docs/deploy.md "Timeouts").
 # Off by default so that `migrate` on a big table is never cut short; gunicorn.conf.py turns it on for web workers.
 DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DJANGO_DB_STATEMENT_TIMEOUT_MS", "0"))
+# JIT compilation off: the app's queries are short, and on Debian's PostgreSQL 15 (JIT built in, on by default) the
+# planner's cost estimates at 100,000 patients made it compile some of them, which alone took 2-5 s of a year's cohort
+# report and about half the safety overview's SQL time (make bench, issue #8). Harmless where JIT is not built in.
+DB_SESSION_OPTIONS = ["-c jit=off"]
 if DB_STATEMENT_TIMEOUT_MS:
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
+    DB_SESSION_OPTIONS.append(f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}")
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(DB_SESSION_OPTIONS)
 # Give up on an unreachable database quickly (answer 503) instead of holding a worker for the OS's TCP timeout.
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
