@@ -4,6 +4,7 @@ PostgreSQL database (issue #10). Needs Debian's nginx (`make deploy-deps`); skip
 from __future__ import annotations
 
 import os
+import time
 
 import psycopg
 import pytest
@@ -41,8 +42,15 @@ def infusing_session(demo_database) -> int:
     return row[0]
 
 
-def served_by(stack: Stack, method: str, path: str) -> list[str]:
-    return [upstream for m, p, _, upstream in stack.upstream_log() if (m, p) == (method, path)]
+def served_by(stack: Stack, method: str, path: str, *, at_least: int = 1, timeout: float = 10.0) -> list[str]:
+    """The upstream of each logged request for ``method path``, waiting until ``at_least`` are logged: nginx writes
+    a request's access-log line after sending the response, so on a busy machine the client can get there first."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = [upstream for m, p, _, upstream in stack.upstream_log() if (m, p) == (method, path)]
+        if len(found) >= at_least or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)
 
 
 def test_plain_http_is_redirected_to_https(stack):
@@ -67,26 +75,32 @@ def test_https_sends_hsts_and_secure_cookies(stack, nurse):
 
 
 def test_signed_in_user_stays_signed_in_on_either_instance(stack, nurse):
+    before = len(served_by(stack, "GET", "/infusions/today/", at_least=0))
     for _ in range(6):
         page = nurse.get("/infusions/today/", allow_redirects=False)
         assert page.status_code == 200
-    assert set(served_by(stack, "GET", "/infusions/today/")) == {app.address for app in stack.apps}
+    served = served_by(stack, "GET", "/infusions/today/", at_least=before + 6)[before:]
+    assert set(served) == {app.address for app in stack.apps}
 
 
 def test_record_saved_through_one_instance_is_read_through_the_other(stack, nurse, demo_database):
     pk = infusing_session(demo_database)
     path = f"/infusions/sessions/{pk}/"
+    logged = len(served_by(stack, "GET", path, at_least=0)) + 1  # with the form's GET below
     csrf, token = nurse.form_tokens(nurse.get(path))
     vitals = {"taken_at": "2026-01-02T03:17", "systolic": "127", "diastolic": "79", "heart_rate": "71", "spo2": "97",
               "resp_rate": "14", "sedation": "5", "csrfmiddlewaretoken": csrf, "form_token": token}  # fmt: skip
+    posted = len(served_by(stack, "POST", f"{path}vitals/", at_least=0)) + 1
     saved = nurse.post(f"{path}vitals/", vitals)
     assert saved.status_code == 302
-    writer = served_by(stack, "POST", f"{path}vitals/")[-1]
+    writer = served_by(stack, "POST", f"{path}vitals/", at_least=posted)[-1]
 
+    served_by(stack, "GET", path, at_least=logged)
     readers = []
     for _ in range(4):
         page = nurse.get(path)
-        readers.append(served_by(stack, "GET", path)[-1])
+        logged += 1
+        readers.append(served_by(stack, "GET", path, at_least=logged)[-1])
         if readers[-1] != writer:
             break
     assert readers[-1] != writer
@@ -111,7 +125,7 @@ def test_with_redis_url_sessions_live_in_redis_and_survive_switching_instance(de
         pages = [client.get("/infusions/today/", allow_redirects=False).status_code for _ in range(4)]
         key = next(c.value for c in client.http.cookies if c.name == "__Host-sessionid")
         in_redis = redis.Redis.from_url(env["REDIS_URL"]).exists(f":1:django.contrib.sessions.cache{key}")
-        served = set(served_by(stack, "GET", "/infusions/today/"))
+        served = set(served_by(stack, "GET", "/infusions/today/", at_least=4))
     assert pages == [200] * 4
     assert served == {app.address for app in stack.apps}
     assert in_redis
