@@ -6,13 +6,15 @@ from typing import Any
 
 from django.contrib import admin
 
-from clinic.admin import NoDeleteAdmin
+from clinic.admin import NoDeleteAdmin, PatientLinkedAdmin, ReadOnlyAdmin
 from clinic.audit.services import patient_access_log
 from patients.models import (
     Allergy,
     BodyMeasurement,
+    CareTeamMember,
     Consent,
     ContraindicationItem,
+    EmergencyAccessGrant,
     HeadacheDiaryEntry,
     Medication,
     Patient,
@@ -75,3 +77,26 @@ for model, columns in [
     (Screening, ["patient", "screened_on", "status", "reviewed_by", "expires_on", "voided_at"]),
 ]:
     admin.site.register(model, type(f"{model.__name__}Admin", (PatientChildAdmin,), {"list_display": columns}))
+
+
+@admin.register(EmergencyAccessGrant)
+class EmergencyAccessGrantAdmin(PatientLinkedAdmin, ReadOnlyAdmin):
+    """Emergency accesses, read-only: they are taken and reviewed in the app (security.md D2)."""
+
+    list_display = ["started_at", "user", "patient", "reason_code", "expires_at", "review_outcome", "reviewed_by"]
+    list_filter = ["review_outcome", "reason_code"]
+    search_fields = ["patient__mrn", "user__username"]
+    list_select_related = ["user", "patient", "reviewed_by"]
+    autocomplete_fields = ["patient"]
+    show_full_result_count = False
+
+
+@admin.register(CareTeamMember)
+class CareTeamMemberAdmin(PatientLinkedAdmin, ReadOnlyAdmin):
+    """Care teams of restricted records, read-only: clinicians set them on the record's restriction page."""
+
+    list_display = ["patient", "user", "added_by", "created_at", "removed_at"]
+    search_fields = ["patient__mrn", "user__username"]
+    list_select_related = ["patient", "user", "added_by"]
+    autocomplete_fields = ["patient"]
+    show_full_result_count = False

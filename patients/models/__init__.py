@@ -3,6 +3,7 @@
 from patients.models.background import Allergy, BodyMeasurement, Medication, PriorTreatment
 from patients.models.consent import Consent
 from patients.models.diary import HeadacheDiaryEntry
+from patients.models.emergency import CareTeamMember, EmergencyAccessGrant, EmergencyReason, ReviewOutcome
 from patients.models.patient import Patient, PatientQuerySet, PatientScopedQuerySet
 from patients.models.questionnaire import QuestionnaireResponse, Timepoint
 from patients.models.readiness import Readiness
@@ -11,8 +12,11 @@ from patients.models.screening import ContraindicationItem, Screening, Screening
 __all__ = [
     "Allergy",
     "BodyMeasurement",
+    "CareTeamMember",
     "Consent",
     "ContraindicationItem",
+    "EmergencyAccessGrant",
+    "EmergencyReason",
     "HeadacheDiaryEntry",
     "Medication",
     "Patient",
@@ -21,6 +25,7 @@ __all__ = [
     "PriorTreatment",
     "QuestionnaireResponse",
     "Readiness",
+    "ReviewOutcome",
     "Screening",
     "ScreeningAnswer",
     "Timepoint",
