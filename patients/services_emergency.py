@@ -40,7 +40,8 @@ def patient_restriction_set(
     *, patient: Patient, by: Any, restricted: bool, reason: str, care_team: Iterable[Any] = ()
 ) -> Patient:
     """Mark ``patient``'s record restricted (or lift it) and set its care team. The person restricting stays on the
-    care team, so they do not lock themselves out. Changes are recorded by the tables' history triggers."""
+    care team when they read records, so they do not lock themselves out. The tables' history triggers record every
+    change."""
     patient = Patient.objects.select_for_update().get(pk=patient.pk)
     reason = reason.strip()
     if restricted and not reason:
@@ -49,7 +50,7 @@ def patient_restriction_set(
     patient.updated_by = by
     patient.save(update_fields=["is_restricted", "restricted_reason", "updated_by", "updated_at"])
     wanted = {user.pk: user for user in care_team}
-    if restricted:
+    if restricted and by.has_perm("patients.view_patient"):
         wanted.setdefault(by.pk, by)
     current = {member.user_id: member for member in CareTeamMember.objects.current().filter(patient=patient)}
     now = timezone.now()
