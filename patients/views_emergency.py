@@ -7,13 +7,16 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, ListView
 
-from clinic.audit.services import patient_access_log
+from clinic.audit.models import AccessAction
+from clinic.audit.services import patient_access_log, patient_access_log_many
 from clinic.forms import add_service_errors
 from clinic.models import ClinicSettings
 from patients.access import PatientRecordMixin
@@ -34,6 +37,12 @@ class PatientRestrictView(PatientRecordMixin, FormView):
     access_category = "demographics"
     form_class = PatientRestrictionForm
     template_name = "patients/patient_restrict.html"
+
+    def get_patient_queryset(self) -> Any:
+        """Only the care team changes a restricted record's restriction: an emergency-access holder cannot add
+        themselves to it and so keep the record after the grant expires (404 for them)."""
+        care_team = Q(care_team__user=self.request.user.pk, care_team__removed_at__isnull=True)
+        return super().get_patient_queryset().filter(Q(is_restricted=False) | care_team).distinct()
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "patient": self.get_patient()}
@@ -92,7 +101,8 @@ class EmergencyAccessCreateView(PermissionRequiredMixin, FormView):
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
-        messages.warning(self.request, f"Emergency access granted until {grant.expires_at:%H:%M}. It will be reviewed.")
+        until = timezone.localtime(grant.expires_at)
+        messages.warning(self.request, f"Emergency access granted until {until:%H:%M}. It will be reviewed.")
         return redirect("patients:patient_detail", pk=grant.patient_id)
 
 
@@ -116,6 +126,9 @@ class EmergencyAccessListView(PermissionRequiredMixin, ListView):
         pending = EmergencyAccessGrant.objects.pending()
         context["pending_count"] = context["paginator"].count if context["show"] == "pending" else pending.count()
         context["page_params"] = f"show={context['show']}"
+        # The queue names patients (MRNs): each one shown is a read like any other (security.md F1).
+        patient_access_log_many(request=self.request, patients=[grant.patient for grant in context["object_list"]],
+                                category="emergency review", action=AccessAction.VIEW)  # fmt: skip
         return context
 
 

@@ -278,6 +278,16 @@ def test_restricting_a_record_is_audited_and_keeps_the_restrictor_on_the_care_te
     assert not CareTeamMember.objects.current().exists()
 
 
+def test_an_emergency_access_holder_cannot_change_the_restriction_or_join_the_care_team(restricted, designated):
+    client = signed_in(designated)
+    break_glass(client, restricted)
+    url = reverse("patients:patient_restrict", kwargs={"pk": restricted.pk})
+    assert client.get(url).status_code == HTTPStatus.NOT_FOUND
+    response = client.post(url, {"restricted": "on", "reason": "x", "care_team": [designated.pk]})
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert not CareTeamMember.objects.filter(user=designated).exists()
+
+
 def test_emergency_access_seen_as_an_access_log_entry_for_the_reviewer(restricted):
     grant = EmergencyGrantFactory(patient=restricted)
     admin_client = signed_in(make_role_user("clinic_admin"))
@@ -289,6 +299,6 @@ def test_emergency_access_seen_as_an_access_log_entry_for_the_reviewer(restricte
 def test_review_queue_query_count_is_flat(django_assert_max_num_queries, n_grants):
     EmergencyGrantFactory.create_batch(n_grants)
     client = signed_in(make_role_user("clinic_admin"))
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("patients:emergency_access_list"))
     assert len(response.context["object_list"]) == n_grants
