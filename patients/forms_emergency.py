@@ -50,11 +50,9 @@ class PatientRestrictionForm(CrispyFormMixin, forms.Form):
 
     def __init__(self, *args: Any, patient: Any = None, **kwargs: Any) -> None:
         if patient is not None:
-            current = CareTeamMember.objects.current().filter(patient=patient).values_list("user_id", flat=True)
-            kwargs.setdefault(
-                "initial",
-                {"restricted": patient.is_restricted, "reason": patient.restricted_reason, "care_team": list(current)},
-            )
+            current = list(CareTeamMember.objects.current().filter(patient=patient).values_list("user_id", flat=True))
+            state = {"restricted": patient.is_restricted, "reason": patient.restricted_reason, "care_team": current}
+            kwargs["initial"] = {**state, **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
         self.fields["care_team"].queryset = staff_who_read_records()
 

@@ -29,7 +29,12 @@ class PatientQuerySet(VoidableQuerySet):
         here.
         """
         if user.is_authenticated and user.is_active and user.has_perm("patients.view_patient"):
-            return self.exclude(pk__in=hidden_from(user))
+            scoped = self.exclude(pk__in=hidden_from(user))
+            # Marks "the whole clinic but the restricted records hidden from the user": the patient-scoped querysets
+            # then exclude those few instead of joining every patient. Any later filter makes a new queryset
+            # without the mark (so a site filter added here must come before this line or drop the mark).
+            scoped.clinic_wide_query = scoped.query
+            return scoped
         return self.none()
 
     def restricted_hidden_from(self, user: Any) -> PatientQuerySet:
@@ -64,10 +69,13 @@ class PatientScopedQuerySet(VoidableQuerySet):
         patients = Patient.objects.visible_to(user)
         if patients.query.is_empty():
             return self.none()
-        # Only the restricted patients out of scope are excluded, never ``patient IN (SELECT id FROM
-        # patients_patient)``: that would filter nothing for almost every row yet make PostgreSQL join all patients
-        # into every count; at 100,000 patients it took most of the side-effect queue's time (make bench, issue #8).
-        return self.exclude(patient__in=hidden_from(user))
+        if getattr(patients, "clinic_wide_query", None) is patients.query:
+            # Every patient but the restricted ones hidden from the user: exclude those few (a partial index finds
+            # them) rather than ``patient IN (SELECT id FROM patients_patient ...)``, which would filter almost
+            # nothing yet make PostgreSQL join all patients into every count; at 100,000 patients that took most of
+            # the side-effect queue's time (make bench, issue #8).
+            return self.exclude(patient__in=hidden_from(user))
+        return self.filter(patient__in=patients)
 
 
 @track_changes(exclude=["search_name", "phone_digits"])

@@ -270,6 +270,9 @@ def test_restricting_a_record_is_audited_and_keeps_the_restrictor_on_the_care_te
     }  # fmt: skip
     assert Events.objects.filter(pgh_obj_model="patients.Patient", pgh_label="update").exists()
     assert Events.objects.filter(pgh_obj_model="patients.CareTeamMember", pgh_label="insert").count() == 2
+    form = client.get(url).context["form"]  # the page shows the current restriction and team
+    assert (form["restricted"].value(), form["reason"].value()) == (True, "Member of staff")
+    assert set(form["care_team"].value()) == {clinician.pk, nurse.pk}
     # Lifting it keeps the rows; taking someone off the team dates their removal.
     client.post(url, {"reason": "", "care_team": []})
     patient.refresh_from_db()
