@@ -128,6 +128,12 @@ class ClinicSettings(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(92)],
         help_text="Days between physical counts of each ketamine product before a count is shown as due. Default 7.",
     )
+    # Emergency access to a restricted record (security.md D1): how long one "break the glass" lasts.
+    emergency_access_minutes = models.PositiveSmallIntegerField(
+        default=60,
+        validators=[MinValueValidator(5), MaxValueValidator(480)],
+        help_text="How long emergency access to a restricted record lasts (minutes). Default 60.",
+    )
     dea_registration_number = models.CharField(
         "DEA registration number", max_length=20, blank=True, help_text="Printed on the inventory reports."
     )

@@ -25,6 +25,7 @@ NAV_ITEMS = [
     NavItem("Stock", "infusions:stock_dashboard", "infusions.view_stockmovement", "safe"),
     NavItem("Reports", "infusions:report_index", "infusions.view_reports", "file-earmark-bar-graph"),
     NavItem("Audit", "audit:access_log", "clinic.view_audit_reports", "journal-text"),
+    NavItem("Emergency access", "patients:emergency_access_list", "patients.review_emergencyaccessgrant", "shield"),
 ]
 
 

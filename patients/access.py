@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from clinic.audit.models import AccessAction
 from clinic.audit.services import patient_access_log, patient_access_log_many
 from patients.models import Patient
+from patients.services_emergency import active_grant
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -41,6 +42,9 @@ class PatientRecordMixin(PermissionRequiredMixin):
     def get_patient(self) -> Patient:
         if not hasattr(self, "_patient"):
             patient = self.resolve_patient()
+            if patient.is_restricted:
+                # The banner of base.html while an emergency-access grant opens this record (security.md D2).
+                self.request.emergency_grant = active_grant(user=self.request.user, patient=patient)
             patient_access_log(
                 request=self.request, patient=patient, category=self.access_category, action=self.access_action
             )

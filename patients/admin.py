@@ -12,9 +12,11 @@ from patients.models import (
     Allergy,
     AmendmentRequest,
     BodyMeasurement,
+    CareTeamMember,
     Consent,
     ContraindicationItem,
     Disclosure,
+    EmergencyAccessGrant,
     HeadacheDiaryEntry,
     Medication,
     Patient,
@@ -97,4 +99,27 @@ class AmendmentRequestAdmin(PatientLinkedAdmin, ReadOnlyAdmin):
     list_display = ["received_on", "patient", "status", "decided_on", "decided_by"]
     list_filter = ["status", "denial_basis"]
     list_select_related = ["patient", "decided_by"]
+    show_full_result_count = False
+
+
+@admin.register(EmergencyAccessGrant)
+class EmergencyAccessGrantAdmin(PatientLinkedAdmin, ReadOnlyAdmin):
+    """Emergency accesses, read-only: they are taken and reviewed in the app (security.md D2)."""
+
+    list_display = ["started_at", "user", "patient", "reason_code", "expires_at", "review_outcome", "reviewed_by"]
+    list_filter = ["review_outcome", "reason_code"]
+    search_fields = ["patient__mrn", "user__username"]
+    list_select_related = ["user", "patient", "reviewed_by"]
+    autocomplete_fields = ["patient"]
+    show_full_result_count = False
+
+
+@admin.register(CareTeamMember)
+class CareTeamMemberAdmin(PatientLinkedAdmin, ReadOnlyAdmin):
+    """Care teams of restricted records, read-only: clinicians set them on the record's restriction page."""
+
+    list_display = ["patient", "user", "added_by", "created_at", "removed_at"]
+    search_fields = ["patient__mrn", "user__username"]
+    list_select_related = ["patient", "user", "added_by"]
+    autocomplete_fields = ["patient"]
     show_full_result_count = False

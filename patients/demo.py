@@ -145,6 +145,7 @@ class DemoClinic:
         self.items = list(ContraindicationItem.objects.filter(is_active=True))
         self.counts: Counter[str] = Counter()
         self.proof: Reauthentication | None = None
+        self.restricted_mrn = ""
 
     def deal(self, mix: dict[Any, int]) -> list[Any]:
         cards = [key for key, n in mix.items() for _ in range(n)]
@@ -168,19 +169,26 @@ class DemoClinic:
             self.consents(patient, consent)
         self.disclosure()
         self.amendment_requests()
+        self.emergency_access()
         c = self.counts + Counter(f"screening {s}" for s in screenings) + Counter(f"consent {s}" for s in consents)
         return (
             f"Demo patients: {DEMO_PATIENT_COUNT} ({c['allergies']} with allergies, {c['flagged']} on flagged "
             f"medications, {c['diaries']} keeping a headache diary; screenings: {c['screening cleared']} cleared, "
             f"{c['screening expired']} expired, {c['screening pending']} pending, {c['screening not_cleared']} not "
             f"cleared, {c['screening none']} none; treatment consents: {c['consent missing']} missing, "
-            f"{c['consent expired']} expired, {c['consent withdrawn']} withdrawn)"
+            f"{c['consent expired']} expired, {c['consent withdrawn']} withdrawn); one restricted record "
+            f"(MRN {self.restricted_mrn}) with one past emergency access pending review"
         )
+
+    def open_records(self) -> list[Patient]:
+        """Patients in order of registration, without the one emergency_access() restricts."""
+        restricted = Patient.objects.order_by("family_name", "id").first()
+        return list(Patient.objects.exclude(pk=restricted.pk).order_by("pk")[:4])
 
     def disclosure(self) -> None:
         """Records released at a patient's written request (side-effect reports add theirs when marked sent)."""
         disclosure_record(
-            patient=Patient.objects.order_by("pk").first(), by=self.clinician,
+            patient=self.open_records()[0], by=self.clinician,
             disclosed_on=self.today - dt.timedelta(days=40),
             recipient="Dr. Ada Example, Lakeside Neurology, 12 Example Road, Springfield",
             purpose=DisclosurePurpose.AUTHORIZED,
@@ -190,7 +198,7 @@ class DemoClinic:
 
     def amendment_requests(self) -> None:
         """One request of each outcome: accepted, denied with the patient's statement of disagreement, pending."""
-        first, second, third = Patient.objects.order_by("pk")[1:4]
+        first, second, third = self.open_records()[1:4]
         accepted = amendment_request_receive(
             patient=first, by=self.clinician, received_on=self.today - dt.timedelta(days=20),
             record_concerned="Intake: prior treatments",
@@ -213,6 +221,48 @@ class DemoClinic:
             patient=third, by=self.clinician, received_on=self.today - dt.timedelta(days=5),
             record_concerned="Contact details", requested_change="My emergency contact is now my brother.",
         )  # fmt: skip
+
+    def emergency_access(self) -> None:
+        """One restricted record (a member of staff treated here; the nurse is its care team), the clinician
+        designated for emergency access, and one past emergency access by the clinician waiting for review, with
+        the pages it opened (README "Emergency access")."""
+        from django.contrib.auth.models import Permission
+        from django.urls import reverse
+
+        from clinic.audit.models import AuthEvent, AuthEventKind, PatientAccessEvent
+        from patients.models import EmergencyAccessGrant
+        from patients.services_emergency import patient_restriction_set
+
+        admin = User.objects.get(username="clinicadmin")
+        self.clinician.user_permissions.add(Permission.objects.get(content_type__app_label="patients",
+                                                                   codename="break_glass"))  # fmt: skip
+        patient = Patient.objects.order_by("family_name", "id").first()
+        patient_restriction_set(patient=patient, by=admin, restricted=True, care_team=[self.nurse],
+                                reason="Member of staff treated at the clinic")  # fmt: skip
+        started = timezone.now() - dt.timedelta(days=2, hours=3)
+        grant = EmergencyAccessGrant.objects.create(
+            user=self.clinician,
+            patient=patient,
+            reason_code="covering",
+            reason="Covering the evening clinic: the patient phoned with chest tightness after the last infusion.",
+            started_at=started,
+            expires_at=started + dt.timedelta(minutes=60),
+        )
+        AuthEvent.objects.create(
+            kind=AuthEventKind.EMERGENCY_ACCESS, user=self.clinician, username=self.clinician.username,
+            ip_address="192.0.2.10", path=f"/patients/{patient.pk}/emergency-access/",
+            route="patients:emergency_access_create", target_patient_id=patient.pk, occurred_at=started,
+            detail=f"EMERGENCY: break-the-glass access to restricted patient {patient.pk} for 60 minutes "
+            f"(grant {grant.pk}, reason: {grant.get_reason_code_display()}); pending review",
+        )  # fmt: skip
+        pages = [(1, "summary", "patients:patient_detail"), (4, "courses", "infusions:course_list"),
+                 (6, "history", "infusions:patient_history")]  # fmt: skip
+        for minutes, category, name in pages:
+            url = reverse(name, kwargs={"pk": patient.pk})
+            PatientAccessEvent.objects.create(user=self.clinician, patient=patient, category=category, path=url,
+                                              ip_address="192.0.2.10",
+                                              occurred_at=started + dt.timedelta(minutes=minutes))  # fmt: skip
+        self.restricted_mrn = patient.mrn
 
     def patient(self, indication: str, accented: tuple[str, str, str] | None) -> Patient:
         fake, rng, phone = self.fake, self.rng, "(555) 01#-####"

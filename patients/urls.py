@@ -1,6 +1,6 @@
 from django.urls import path
 
-from patients import views, views_amendments, views_disclosures, views_questionnaires
+from patients import views, views_amendments, views_disclosures, views_emergency, views_questionnaires
 from patients.sections import SECTIONS
 
 app_name = "patients"
@@ -14,6 +14,18 @@ urlpatterns = [
     path("<int:pk>/migraine-triggers/", views.MigraineTriggersView.as_view(), name="migraine_triggers_update"),
     path("<int:pk>/screenings/new/", views.ScreeningCreateView.as_view(), name="screening_create"),
     path("<int:pk>/screenings/<int:item_pk>/review/", views.ScreeningReviewView.as_view(), name="screening_review"),
+    path("<int:pk>/restriction/", views_emergency.PatientRestrictView.as_view(), name="patient_restrict"),
+    path(
+        "<int:pk>/emergency-access/",
+        views_emergency.EmergencyAccessCreateView.as_view(),
+        name="emergency_access_create",
+    ),
+    path("emergency-access/", views_emergency.EmergencyAccessListView.as_view(), name="emergency_access_list"),
+    path(
+        "emergency-access/<int:pk>/",
+        views_emergency.EmergencyAccessReviewView.as_view(),
+        name="emergency_access_review",
+    ),
     path("alerts/", views_questionnaires.ClinicianQueueView.as_view(), name="clinician_queue"),
     path("<int:pk>/disclosures/", views_disclosures.DisclosureListView.as_view(), name="disclosure_list"),
     path("<int:pk>/disclosures/print/", views_disclosures.DisclosurePrintView.as_view(), name="disclosure_print"),

@@ -83,11 +83,20 @@ class PatientListView(PatientListAccessMixin, PermissionRequiredMixin, ListView)
             filter_params=urlencode(params),
             page_params=self.filter_query(),
             current_sort=self.request.GET.get("sort", "name"),
+            restricted_match=self.restricted_match(),
         )
         return context
 
     def patients_shown(self, context: dict[str, Any]) -> list[Patient]:
         return list(context["object_list"])
+
+    def restricted_match(self) -> int | None:
+        """The id of a restricted record out of the user's scope whose MRN is exactly the one searched: the entry
+        point of emergency access (security.md D1). Only an exact MRN finds it, and nothing about the patient shows."""
+        if self.parsed.kind != "mrn":
+            return None
+        hidden = Patient.objects.active().restricted_hidden_from(self.request.user)
+        return hidden.filter(mrn=self.parsed.terms[0]).values_list("pk", flat=True).first()
 
 
 class PatientCreateView(PermissionRequiredMixin, CreateView):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from infusions.models import ExternalReport
 from infusions.services import stock_loss
 from patients.models import AmendmentRequest
+from patients.services_emergency import emergency_access_review
 from tests.conftest import ROLES
 from tests.factories import PatientFactory, UserFactory
 from tests.infusions.factories import AdverseEventFactory, CourseFactory, SessionFactory, receive
@@ -24,6 +25,7 @@ from tests.patients.factories import (
     BodyMeasurementFactory,
     ConsentFactory,
     DiaryEntryFactory,
+    EmergencyGrantFactory,
     MedicationFactory,
     PriorTreatmentFactory,
     QuestionnaireFactory,
@@ -115,6 +117,12 @@ MATRIX: dict[str, tuple[str | HTTPStatus, dict[str, HTTPStatus]]] = {
     },
     **{f"patients:consent_{action}": (FOUND, PATIENT_READERS) for action in ("create", "update", "void")},
     "patients:clinician_queue": (FOUND, CLINICIAN_ONLY),
+    # Restricted records and emergency access (security.md D1, D2). Breaking the glass is given to named people,
+    # never to a role, so no role opens it (tests/patients/test_emergency_access.py covers designated users).
+    "patients:patient_restrict": (FOUND, CLINICIAN_ONLY),
+    "patients:emergency_access_create": (FOUND, dict.fromkeys(ROLES, FORBIDDEN)),
+    "patients:emergency_access_list": (FOUND, AUDITORS),
+    "patients:emergency_access_review": (FOUND, AUDITORS),
     "patients:questionnaire_create": (FOUND, CHARTING),
     "patients:questionnaire_detail": (FOUND, CHARTING),
     "patients:questionnaire_done": (FOUND, CHARTING),
@@ -208,8 +216,12 @@ def url_kwargs(name: str, objs: dict) -> dict | None:
         return {"pk": objs["session"].pk} if name.startswith("infusions:session_") else None
     if not name.startswith("patients:") or name in ("patients:patient_list", "patients:patient_create"):
         return None
-    if name == "patients:clinician_queue":
+    if name in ("patients:clinician_queue", "patients:emergency_access_list"):
         return None
+    if name == "patients:emergency_access_review":
+        return {"pk": objs["emergency_access"].pk}
+    if name == "patients:emergency_access_create":
+        return {"pk": objs["emergency_access"].patient_id}
     kwargs = {"pk": objs["patient"].pk}
     if name == "patients:questionnaire_create":
         return {**kwargs, "instrument": "phq9"}
@@ -270,6 +282,7 @@ def make_objects() -> dict:
         "external_report": ExternalReport.objects.create(event=event, destination="medwatch"),
         "vial": (vial := receive(UserFactory(), vial_count=1).vials.get()),
         "movement": vial.movements.get(),
+        "emergency_access": reviewed_emergency_access(),
         "loss": stock_loss(
             vial=receive(UserFactory(), vial_count=1).vials.get(),
             volume_ml=None,
@@ -278,6 +291,12 @@ def make_objects() -> dict:
             by=UserFactory(),
         ),
     }
+
+
+def reviewed_emergency_access():
+    """An emergency access to another, restricted patient, reviewed (so its review page shows every field)."""
+    grant = EmergencyGrantFactory()
+    return emergency_access_review(grant=grant, by=UserFactory(), outcome="appropriate", note="Confirmed on the ward")
 
 
 @pytest.fixture

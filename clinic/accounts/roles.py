@@ -98,6 +98,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "patients.change_patient",
         "patients.change_screening",
         "patients.review_screening",
+        # Restricted records (security.md D1): clinicians restrict a record and name its care team. Emergency
+        # access itself (patients.break_glass) is given to named people by the clinic admin, never to a role.
+        "patients.restrict_patient",
         "patients.acknowledge_risk_alert",
         "patients.rate_clinician_instrument",
         *_SESSION_CHARTING,
@@ -126,6 +129,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "auth.view_group",
         "audit.view_patientaccessevent",
         "audit.view_authevent",
+        # The emergency-access review queue (security.md D2) and the care teams of restricted records.
+        "patients.view_emergencyaccessgrant",
+        "patients.review_emergencyaccessgrant",
+        "patients.view_careteammember",
         # Sign-in lockouts (django-axes): see them, and lift one by removing its attempt row (audited).
         "axes.view_accessattempt",
         "axes.delete_accessattempt",

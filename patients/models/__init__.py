@@ -5,6 +5,7 @@ from patients.models.background import Allergy, BodyMeasurement, Medication, Pri
 from patients.models.consent import Consent
 from patients.models.diary import HeadacheDiaryEntry
 from patients.models.disclosure import Disclosure, DisclosurePurpose, DisclosureSource
+from patients.models.emergency import CareTeamMember, EmergencyAccessGrant, EmergencyReason, ReviewOutcome
 from patients.models.patient import Patient, PatientQuerySet, PatientScopedQuerySet
 from patients.models.questionnaire import QuestionnaireResponse, Timepoint
 from patients.models.readiness import Readiness
@@ -15,12 +16,15 @@ __all__ = [
     "AmendmentRequest",
     "AmendmentStatus",
     "BodyMeasurement",
+    "CareTeamMember",
     "Consent",
     "ContraindicationItem",
     "DenialBasis",
     "Disclosure",
     "DisclosurePurpose",
     "DisclosureSource",
+    "EmergencyAccessGrant",
+    "EmergencyReason",
     "HeadacheDiaryEntry",
     "Medication",
     "Patient",
@@ -29,6 +33,7 @@ __all__ = [
     "PriorTreatment",
     "QuestionnaireResponse",
     "Readiness",
+    "ReviewOutcome",
     "Screening",
     "ScreeningAnswer",
     "Timepoint",

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models import F, Func, Value
+from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet, Value
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,13 +22,38 @@ if TYPE_CHECKING:
 
 class PatientQuerySet(VoidableQuerySet):
     def visible_to(self, user: Any) -> PatientQuerySet:
-        """The patients ``user`` may see: the whole clinic for roles that read records, nobody otherwise.
+        """The patients ``user`` may see: the whole clinic for roles that read records, nobody otherwise, and of the
+        restricted records only those of the user's care teams and active emergency-access grants.
 
-        This is the single place that scopes patient rows (security.md C2); a clinic chain adds its site filter here.
+        This is the single place that scopes patient rows (security.md C2, D1); a clinic chain adds its site filter
+        here.
         """
         if user.is_authenticated and user.is_active and user.has_perm("patients.view_patient"):
-            return self.all()
+            scoped = self.exclude(pk__in=hidden_from(user))
+            # Marks "the whole clinic but the restricted records hidden from the user": the patient-scoped querysets
+            # then exclude those few instead of joining every patient. Any later filter makes a new queryset
+            # without the mark (so a site filter added here must come before this line or drop the mark).
+            scoped.clinic_wide_query = scoped.query
+            return scoped
         return self.none()
+
+    def restricted_hidden_from(self, user: Any) -> PatientQuerySet:
+        """Restricted patients out of ``user``'s scope (for the "restricted record" entry point of the search)."""
+        return self.filter(pk__in=hidden_from(user))
+
+
+def hidden_from(user: Any) -> QuerySet[Any]:
+    """Ids of the restricted patients ``user`` may not open now: neither on the care team nor holding a grant.
+
+    A subquery, so scoping stays one SQL statement: ``NOT (id IN (...))`` over the few restricted rows (a partial
+    index finds them), which PostgreSQL hashes once per query; with no restricted patient it costs next to nothing
+    at 100,000 patients (make bench, issue #8). The clock is Python's, so a grant's expiry is testable.
+    """
+    from patients.models.emergency import CareTeamMember, EmergencyAccessGrant
+
+    care_team = CareTeamMember.objects.current().filter(patient=OuterRef("pk"), user=user.pk)
+    grants = EmergencyAccessGrant.objects.active().filter(patient=OuterRef("pk"), user=user.pk)
+    return Patient.objects.filter(is_restricted=True).exclude(Exists(care_team)).exclude(Exists(grants)).values("pk")
 
 
 class PatientScopedQuerySet(VoidableQuerySet):
@@ -44,11 +69,12 @@ class PatientScopedQuerySet(VoidableQuerySet):
         patients = Patient.objects.visible_to(user)
         if patients.query.is_empty():
             return self.none()
-        if not patients.query.where:
-            # Every patient is in scope: ``patient IN (SELECT id FROM patients_patient)`` would filter nothing (the
-            # key is never null) yet make PostgreSQL join all patients into every count; at 100,000 patients it
-            # took most of the side-effect queue's time (make bench, issue #8).
-            return self.all()
+        if getattr(patients, "clinic_wide_query", None) is patients.query:
+            # Every patient but the restricted ones hidden from the user: exclude those few (a partial index finds
+            # them) rather than ``patient IN (SELECT id FROM patients_patient ...)``, which would filter almost
+            # nothing yet make PostgreSQL join all patients into every count; at 100,000 patients that took most of
+            # the side-effect queue's time (make bench, issue #8).
+            return self.exclude(patient__in=hidden_from(user))
         return self.filter(patient__in=patients)
 
 
@@ -76,6 +102,9 @@ class Patient(ClinicalRecord):
     icd10_code = models.CharField("ICD-10 code", max_length=10, blank=True, validators=[icd10_validator])
     referring_clinician = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=20, choices=PatientStatus.choices, default=PatientStatus.ACTIVE)
+    # A restricted record is out of everyone's scope but its care team's and emergency-access holders' (D1, D2).
+    is_restricted = models.BooleanField("restricted record", default=False, editable=False)
+    restricted_reason = models.TextField(blank=True, editable=False)
     clinic_notes = models.TextField(blank=True, help_text="Administrative notes (scheduling, preferences).")
     migraine_triggers = models.JSONField(default=list, blank=True)
     # Search columns kept by the database itself (patients/migrations/0004): names folded to lower case without
@@ -102,11 +131,14 @@ class Patient(ClinicalRecord):
             models.Index(fields=["-created_at"], name="patient_created_idx"),
             GinIndex(OpClass(F("search_name"), name="gin_trgm_ops"), name="patient_search_name_trgm"),
             GinIndex(OpClass(F("phone_digits"), name="gin_trgm_ops"), name="patient_phone_digits_trgm"),
+            # Scoping reads only the few restricted rows (visible_to).
+            models.Index(fields=["id"], condition=Q(is_restricted=True), name="patient_restricted_idx"),
         ]
         permissions = [
             ("view_clinical_background", "Can read medications, history, screening answers and the diary"),
             ("change_clinical_background", "Can edit migraine triggers and other clinical background"),
             ("review_screening", "Can clear or decline a contraindication screening"),
+            ("restrict_patient", "Can mark a patient's record restricted and name its care team"),
         ]
 
     def __str__(self) -> str:

@@ -25,7 +25,7 @@ from infusions.choices import SessionStatus
 from infusions.models import AdverseEvent, InfusionSession, StockCount, StockMovement, Vial, VialStatus
 from infusions.selectors_stock import unreconciled_sessions
 from patients.demo import DEMO_PATIENT_COUNT
-from patients.models import Patient, Screening
+from patients.models import EmergencyAccessGrant, Patient, Screening
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -75,6 +75,16 @@ def test_seed_creates_every_role_patients_and_sessions_in_every_state_once(setti
     kinds = set(AuthEvent.objects.values_list("kind", flat=True))
     assert {AuthEventKind.LOGIN_FAILURE, AuthEventKind.LOCKOUT, AuthEventKind.UNLOCK} <= kinds
     assert AuthEvent.objects.get(kind=AuthEventKind.UNLOCK).user.username == "clinicadmin"
+    # Emergency access (security.md D1, D2): a restricted record the nurse's care team holds, the clinician designated
+    # to break the glass (the nurse is not), and one past emergency access waiting for review.
+    clinician, nurse = User.objects.get(username="clinician"), User.objects.get(username="nurse")
+    assert clinician.has_perm("patients.break_glass")
+    assert not nurse.has_perm("patients.break_glass")
+    restricted = Patient.objects.get(is_restricted=True)
+    assert not Patient.objects.visible_to(clinician).filter(pk=restricted.pk).exists()
+    assert Patient.objects.visible_to(nurse).filter(pk=restricted.pk).exists()
+    grant = EmergencyAccessGrant.objects.pending().get()
+    assert (grant.user, grant.patient, grant.is_active) == (clinician, restricted, False)
 
     counts = (User.objects.count(), Patient.objects.count(), InfusionSession.objects.count())
     started = time.perf_counter()

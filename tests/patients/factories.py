@@ -158,3 +158,17 @@ class QuestionnaireFactory(DjangoModelFactory):
     answers = factory.LazyAttribute(lambda o: answers_for_total(o.instrument, o.total, item9=o.item9))
     band = factory.LazyAttribute(lambda o: scoring.band_for(scoring.INSTRUMENTS[o.instrument], o.total).code)
     suicide_risk = factory.LazyAttribute(lambda o: o.instrument == "phq9" and o.item9 > 0)
+
+
+class EmergencyGrantFactory(DjangoModelFactory):
+    """A grant in force for an hour, pending review (restricted patient and a user of its own by default)."""
+
+    class Meta:
+        model = "patients.EmergencyAccessGrant"
+
+    user = factory.SubFactory(UserFactory)
+    patient = factory.SubFactory(PatientFactory, is_restricted=True, restricted_reason="Member of staff")
+    reason_code = "clinical_emergency"
+    reason = "Patient collapsed in the chair; allergies and current medications needed now."
+    started_at = factory.LazyFunction(timezone.now)
+    expires_at = factory.LazyAttribute(lambda o: o.started_at + dt.timedelta(hours=1))

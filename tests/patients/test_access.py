@@ -94,8 +94,13 @@ def test_records_of_a_patient_are_out_of_scope_when_no_patient_is_in_scope(monke
 
 
 def test_records_of_a_patient_need_no_join_with_patients_when_every_patient_is_in_scope():
-    """The whole clinic in scope: no ``IN (SELECT ... FROM patients_patient)`` in the records' queries (issue #8)."""
+    """The whole clinic in scope: the records' queries read only the few restricted patients hidden from the user
+    (``NOT (patient_id IN (... WHERE is_restricted ...))``, served by a partial index), never every patient (issue
+    #8; security.md D1)."""
     record = QuestionnaireFactory()
     scoped = QuestionnaireResponse.objects.visible_to(make_role_user("nurse"))
     assert list(scoped) == [record]
-    assert "patients_patient" not in str(scoped.query)
+    sql = str(scoped.query)
+    assert sql.count("patients_patient") == 1
+    assert '"patient_id" IN (SELECT V0."id" AS "pk" FROM "patients_patient" V0 WHERE (V0."is_restricted"' in sql
+    assert "NOT (" in sql

@@ -293,6 +293,8 @@ QUERY_PARAMS: dict[str, tuple[str, ...]] = {
     # Audit reports: the sort key from an allow-list (filters are posted and kept in the session); "page" too.
     **{f"audit:{report}": ("sort", "page") for report in ("change_history", "access_log", "auth_events")},
     **{f"audit:{report}_export": ("sort",) for report in ("change_history", "access_log", "auth_events")},
+    # The emergency-access review queue: which tab ("pending" or "reviewed"), and "page".
+    "patients:emergency_access_list": ("show", "page"),
     # The second sign-in step: only where to go next, checked against this host.
     "mfa_verify": ("next",),
     "mfa_setup": ("next",),
