@@ -34,8 +34,6 @@ REQUIREMENTS = [
 ]
 
 STILL_OPEN = {
-    # break-glass (issue #7, another branch)
-    "D1", "D2",
     # dependency audit
     "J7",
 }  # fmt: skip
