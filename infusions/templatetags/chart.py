@@ -6,6 +6,8 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
 register = template.Library()
 
@@ -27,3 +29,17 @@ def trim(value: Any) -> str:
 def field_of(forms: dict[str, Any], key: str) -> Any:
     """``forms|field_of:"dose"``: a chart form by its key (None when the state does not offer it)."""
     return forms.get(key)
+
+
+@register.simple_tag
+def table_rows(rows: Any, *fields: str) -> SafeString:
+    """``{% table_rows history.session_rows "day" "dose" "total" %}``: one ``<tr>`` of ``<td>`` cells per row, each
+    value escaped. The same HTML as a ``{% for %}`` loop of ``{{ row.field }}`` cells, built in one call: the
+    charts' value tables (their text alternative) hold every session, and with 320 sessions the template loop took
+    about a third of the history page's time (make bench, issue #8)."""
+    row_html = "<tr>" + "<td>{}</td>" * len(fields) + "</tr>"
+
+    def cells(row: Any) -> list[Any]:
+        return [row[f] for f in fields] if isinstance(row, dict) else [getattr(row, f) for f in fields]
+
+    return format_html_join("", row_html, (cells(row) for row in rows))

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from clinic.audit.models import AccessAction, PatientAccessEvent
 from infusions.electronic_copy import record_models
+from tests.factories import PatientFactory
 from tests.test_url_permissions import make_objects
 
 pytestmark = pytest.mark.django_db
@@ -67,3 +68,9 @@ def test_every_model_that_belongs_to_a_patient_is_in_the_copy():
         "infusions.vitalsign",
         "infusions.adverseevent",
     } <= labels
+
+
+def test_the_history_page_offers_the_electronic_copy(clinician_client):
+    patient = PatientFactory()
+    page = clinician_client.get(reverse("infusions:patient_history", args=[patient.pk])).content.decode()
+    assert f'href="{reverse("infusions:patient_export", args=[patient.pk])}" download' in page
