@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import secrets
 import statistics
 import sys
 import time
@@ -47,7 +48,7 @@ def setup() -> None:
     name = database.check_name(os.environ.get("BENCH_DATABASE") or "clinic_bench")
     server = database.current_server()
     os.environ.update(
-        DATABASE_URL=server.url(name), DJANGO_DEBUG="0", DJANGO_SECRET_KEY="bench-profile-" + "x" * 40,
+        DATABASE_URL=server.url(name), DJANGO_DEBUG="0", DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="testserver", DJANGO_SECURE_SSL_REDIRECT="0", CLINIC_BENCHMARK="1",
         DJANGO_SETTINGS_MODULE="clinic.settings",
     )  # fmt: skip

@@ -15,11 +15,10 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, ListView
 
-from clinic.audit.models import AccessAction
-from clinic.audit.services import patient_access_log, patient_access_log_many
+from clinic.audit.services import patient_access_log
 from clinic.forms import add_service_errors
 from clinic.models import ClinicSettings
-from patients.access import PatientRecordMixin
+from patients.access import PatientListAccessMixin, PatientRecordMixin
 from patients.forms_emergency import EmergencyAccessForm, EmergencyReviewForm, PatientRestrictionForm
 from patients.models import EmergencyAccessGrant, Patient, ReviewOutcome
 from patients.services_emergency import (
@@ -107,12 +106,14 @@ class EmergencyAccessCreateView(PermissionRequiredMixin, FormView):
 
 
 @method_decorator(never_cache, name="dispatch")
-class EmergencyAccessListView(PermissionRequiredMixin, ListView):
-    """The review queue: pending emergency accesses first, then the reviewed ones."""
+class EmergencyAccessListView(PatientListAccessMixin, PermissionRequiredMixin, ListView):
+    """The review queue: pending emergency accesses first, then the reviewed ones. It names patients (MRNs): each one
+    shown is a read like any other (security.md F1)."""
 
     permission_required = "patients.review_emergencyaccessgrant"
     template_name = "patients/emergency_access_list.html"
     paginate_by = 25
+    list_access_category = "emergency review"
 
     def get_queryset(self) -> Any:
         grants = EmergencyAccessGrant.objects.for_queue()
@@ -126,10 +127,10 @@ class EmergencyAccessListView(PermissionRequiredMixin, ListView):
         pending = EmergencyAccessGrant.objects.pending()
         context["pending_count"] = context["paginator"].count if context["show"] == "pending" else pending.count()
         context["page_params"] = f"show={context['show']}"
-        # The queue names patients (MRNs): each one shown is a read like any other (security.md F1).
-        patient_access_log_many(request=self.request, patients=[grant.patient for grant in context["object_list"]],
-                                category="emergency review", action=AccessAction.VIEW)  # fmt: skip
         return context
+
+    def patients_shown(self, context: dict[str, Any]) -> list[Any]:
+        return [grant.patient for grant in context["object_list"]]
 
 
 @method_decorator(never_cache, name="dispatch")

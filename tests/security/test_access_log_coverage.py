@@ -20,7 +20,7 @@ from django.urls import reverse
 from clinic.audit.models import PatientAccessEvent
 from tests.factories import PatientFactory
 from tests.infusions.factories import AdverseEventFactory, SessionFactory
-from tests.patients.factories import QuestionnaireFactory
+from tests.patients.factories import EmergencyGrantFactory, QuestionnaireFactory
 from tests.security.support import signed_in
 from tests.test_url_permissions import MATRIX, OK, make_objects, url_for, url_kwargs
 
@@ -74,6 +74,7 @@ LIST_PAGES: dict[str, tuple[str, Callable[[], object]]] = {
         lambda: AdverseEventFactory(serious=True, seriousness_criteria=["important_medical_event"]).patient,
     ),
     "patients:clinician_queue": ("risk_alert_queue", lambda: QuestionnaireFactory(total=14, item9=1).patient),
+    "patients:emergency_access_list": ("emergency review", lambda: EmergencyGrantFactory().patient),
 }
 
 
@@ -84,7 +85,7 @@ def access_log_inserts(captured: CaptureQueriesContext) -> int:
 @pytest.mark.parametrize("name", sorted(LIST_PAGES))
 def test_a_list_page_logs_each_patient_it_shows_once_in_one_insert(name):
     category, put_on_list = LIST_PAGES[name]
-    role = next(role for role in ("clinician", "nurse", "front_desk") if MATRIX[name][1][role] == OK)
+    role = next(role for role in ("clinician", "nurse", "front_desk", "clinic_admin") if MATRIX[name][1][role] == OK)
     shown = {put_on_list().pk for _ in range(3)}
     client, user = signed_in(role)
     url = reverse(name)
