@@ -10,6 +10,9 @@ from clinic.accounts import roles
 from tests.factories import UserFactory
 from tests.mfa import force_login_with_second_factor
 
+# --clock and @pytest.mark.clock: the suite at chosen instants of the calendar (issue #24).
+pytest_plugins = ["tests.clock"]
+
 # Every sign-in passes the second factor; force_login in tests does too (tests/mfa.py; the refusals are tested with
 # tests.mfa.password_only_login).
 Client.force_login = force_login_with_second_factor
@@ -27,6 +30,16 @@ def _sql_flush_past_the_truncate_guard(self, style, tables, **kwargs):
 
 
 DatabaseOperations.sql_flush = _sql_flush_past_the_truncate_guard
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, with a clock that follows the tests' (tests/clock.py)."""
+    from tests.clock import install_database_clock  # the plugin module, imported once by pytest_plugins
+
+    with django_db_blocker.unblock():
+        install_database_clock()
+
 
 ROLE_USERNAMES = {
     "front_desk": ("t_frontdesk", roles.FRONT_DESK),
