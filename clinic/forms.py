@@ -13,10 +13,13 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Model
+from django.forms.fields import BaseTemporalField
 from django.utils import formats, timezone
+from django.utils.dateparse import parse_datetime
 
 from clinic.canonical import canonical_value, sha256_hex
 from clinic.concurrency import RecordChanged, VersionCheck, field_values, read_payload, version_payload
+from clinic.dates import NonexistentLocalTime, wall_clock_instant
 from clinic.services import SECOND_PERSON_WRONG
 
 
@@ -50,6 +53,42 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+class WallClockDateTimeField(forms.DateTimeField):
+    """A date and time typed as the clinic's clocks show it, to the minute.
+
+    Django refuses the times that happen twice when the clocks go back and those skipped when they go forward;
+    here the repeated hour reads as the moment just past and only the skipped hour is refused, with the reason
+    (``clinic.dates.wall_clock_instant``), so the chart can be kept through the night the clocks change.
+    """
+
+    widget = DateTimeInput
+    default_error_messages = {"invalid": "Enter a date and time, for example 2026-03-14 09:30."}
+
+    def to_python(self, value: Any) -> dt.datetime | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.datetime) and timezone.is_aware(value):
+            return value
+        naive = value if isinstance(value, dt.datetime) else self._parse(value)
+        if timezone.is_aware(naive):  # typed with its UTC offset: that moment exactly
+            return naive
+        try:
+            return wall_clock_instant(naive, zone=timezone.get_current_timezone(), now=timezone.now())
+        except NonexistentLocalTime as exc:
+            raise ValidationError(str(exc), code="nonexistent_time") from exc
+
+    def _parse(self, value: Any) -> dt.datetime:
+        if isinstance(value, dt.date):
+            return dt.datetime.combine(value, dt.time.min)
+        try:
+            parsed = parse_datetime(str(value).strip())
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            parsed = BaseTemporalField.to_python(self, value)  # the site's other input formats, or "invalid"
+        return parsed
 
 
 class DecimalInput(forms.NumberInput):

@@ -18,6 +18,7 @@ from clinic.forms import (
     DateTimeInput,
     DecimalInput,
     SecondPersonMixin,
+    WallClockDateTimeField,
 )
 from clinic.signatures.forms import SignatureFormMixin
 from clinic.signatures.models import meaning_text
@@ -80,7 +81,7 @@ class CourseForm(CrispyFormMixin, forms.ModelForm):
 
 
 class ScheduleForm(CrispyFormMixin, forms.Form):
-    scheduled_for = forms.DateTimeField(label="Date and time", widget=DateTimeInput())
+    scheduled_for = WallClockDateTimeField(label="Date and time")
     chair = forms.CharField(max_length=20, initial="1")
     layout = Layout(Row(Column("scheduled_for"), Column("chair")))
 
@@ -136,6 +137,7 @@ class VitalsForm(CrispyFormMixin, forms.ModelForm):
             "dissociation",
             "pain",
         ]
+        field_classes = {"taken_at": WallClockDateTimeField}
         widgets = {
             "taken_at": DateTimeInput(),
             **{
@@ -188,6 +190,7 @@ class MedicationGivenForm(CrispyFormMixin, forms.ModelForm):
     class Meta:
         model = SessionMedication
         fields = ["drug", "drug_other", "dose", "unit", "route", "given_at", "reason"]
+        field_classes = {"given_at": WallClockDateTimeField}
         widgets = {"given_at": DateTimeInput(), "dose": DecimalInput()}
 
     layout = Layout(
@@ -287,6 +290,7 @@ class AdverseEventForm(ConcurrencyFormMixin, CrispyFormMixin, forms.ModelForm):
             "resolved_at",
             "narrative",
         ]
+        field_classes = {"onset_at": WallClockDateTimeField, "resolved_at": WallClockDateTimeField}
         widgets = {
             "onset_at": DateTimeInput(),
             "resolved_at": DateTimeInput(),

@@ -10,7 +10,14 @@ from crispy_forms.layout import Column, Div, Field, Fieldset, Layout, Row
 from django import forms
 from django.utils.html import escape
 
-from clinic.forms import ConcurrencyFormMixin, CrispyFormMixin, DateInput, DateTimeInput, DecimalInput
+from clinic.forms import (
+    ConcurrencyFormMixin,
+    CrispyFormMixin,
+    DateInput,
+    DateTimeInput,
+    DecimalInput,
+    WallClockDateTimeField,
+)
 from clinic.signatures.forms import SignatureFormMixin
 from patients import scoring
 from patients.choices import Indication, MigraineTrigger, PatientStatus
@@ -436,7 +443,7 @@ class QuestionnaireForm(forms.Form):
     Every scored question must be answered: an incomplete form is refused with each unanswered question marked and
     a count at the top, and nothing typed is lost (patients/scoring.py scores only complete forms)."""
 
-    completed_at = forms.DateTimeField(label="Completed", widget=DateTimeInput(attrs={"class": "form-control"}))
+    completed_at = WallClockDateTimeField(label="Completed", widget=DateTimeInput(attrs={"class": "form-control"}))
     timepoint = forms.ChoiceField(
         label="When", choices=Timepoint.choices, widget=forms.Select(attrs={"class": "form-select"})
     )
