@@ -112,6 +112,8 @@ class DemoInfusions:
             visit["high_baseline"] = True
         for visit in visits:
             visit["nausea"] = self.rng.random() < 0.12
+        if not any(visit["nausea"] for visit in signed):  # the demo always shows a medication given, whatever the day
+            signed[-1]["nausea"] = True
         charted = [self.visit(**visit) for visit in visits]
         first_signed = InfusionSession.objects.get(pk=charted[0].pk)
         text = "Called the next morning: slept well, no nausea, did not drive. No further action."

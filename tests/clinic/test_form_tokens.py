@@ -76,6 +76,7 @@ def test_a_new_page_render_gives_new_tokens(client_, infusing):
     ("action", "make_data", "model"),
     [("vitals", vitals_data, VitalSign), ("medication", medication_data, SessionMedication)],
 )
+@pytest.mark.clock
 def test_chart_form_sent_twice_is_recorded_once(client_, infusing, action, make_data, model):
     url = reverse(f"infusions:session_{action}", kwargs={"pk": infusing.pk})
     before = model.objects.filter(session=infusing).count()
@@ -91,6 +92,7 @@ def test_chart_form_sent_twice_is_recorded_once(client_, infusing, action, make_
     assert ALREADY_SAVED in page.text
 
 
+@pytest.mark.clock
 def test_side_effect_sent_twice_is_recorded_once_and_the_retry_lands_on_it(client_, infusing):
     url = reverse("infusions:session_adverse_event_create", kwargs={"pk": infusing.pk})
     data = {**report_data(), "form_token": uuid.uuid4().hex}
@@ -102,6 +104,7 @@ def test_side_effect_sent_twice_is_recorded_once_and_the_retry_lands_on_it(clien
     assert first["Location"] == second["Location"] == event.get_absolute_url()
 
 
+@pytest.mark.clock
 def test_a_refused_form_can_be_corrected_and_sent_with_the_same_token(client_, infusing):
     url = reverse("infusions:session_vitals", kwargs={"pk": infusing.pk})
     data = vitals_data(uuid.uuid4().hex)
@@ -113,6 +116,7 @@ def test_a_refused_form_can_be_corrected_and_sent_with_the_same_token(client_, i
     assert FormSubmission.objects.get().redirect_to == infusing.get_absolute_url()
 
 
+@pytest.mark.clock
 def test_another_users_token_is_refused(client_, infusing):
     url = reverse("infusions:session_vitals", kwargs={"pk": infusing.pk})
     data = vitals_data(uuid.uuid4().hex)

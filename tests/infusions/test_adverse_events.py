@@ -32,6 +32,7 @@ def clinician():
     return UserFactory(username="md", role=roles.CLINICIAN)
 
 
+@pytest.mark.clock
 def test_reporting_from_a_running_session_fills_category_and_suspect_drug(nurse):
     session = started(nurse)
     event = services.adverse_event_report(

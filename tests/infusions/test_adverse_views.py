@@ -28,6 +28,7 @@ def report_data(**changes):
     return {**data, **changes}
 
 
+@pytest.mark.clock
 def test_nurse_reports_from_the_session_and_the_event_is_tied_to_it(nurse_client):
     session = SessionFactory()
     url = reverse("infusions:session_adverse_event_create", kwargs={"pk": session.pk})

@@ -17,17 +17,16 @@ from infusions.history import patient_history
 from infusions.models import InfusionSession
 from infusions.reports import NO_JIT_SQL, cohort_outcomes
 from patients.response import Status
+from tests.clock import t0
 from tests.factories import PatientFactory
 from tests.infusions.factories import MIGRAINE_PROTOCOL, AdverseEventFactory, CourseFactory, SessionFactory, protocol
 from tests.patients.factories import DiaryEntryFactory, QuestionnaireFactory
 
 pytestmark = pytest.mark.django_db
 
-NOW = timezone.now()
-
 
 def days_ago(n: float) -> dt.datetime:
-    return NOW - dt.timedelta(days=n)
+    return t0() - dt.timedelta(days=n)
 
 
 def given_session(course, at: dt.datetime, **fields) -> InfusionSession:
@@ -66,7 +65,7 @@ def test_a_later_form_marked_baseline_resets_the_baseline():
 def test_voided_questionnaires_do_not_count():
     patient = depression_patient_with_phq9(20, 4)
     latest = patient.questionnaires.order_by("-completed_at").first()
-    latest.voided_at = NOW
+    latest.voided_at = t0()
     latest.save()
     status = next(s for s in patient_history(patient).statuses if s.measure == "PHQ-9")
     assert status.status == Status.NOT_EVALUABLE
@@ -231,6 +230,7 @@ def cohort():
     return a, b, c, d
 
 
+@pytest.mark.clock
 def test_cohort_figures_on_a_known_data_set(cohort):
     today = timezone.localdate()
     (row,) = cohort_outcomes(today - dt.timedelta(days=60), today)
@@ -244,11 +244,12 @@ def test_cohort_figures_on_a_known_data_set(cohort):
     assert (row.sessions_with_side_effect, row.side_effect_rate) == (1, Decimal("25.0"))
 
 
+@pytest.mark.clock
 def test_a_session_with_two_side_effects_counts_once_and_voided_ones_not_at_all(cohort):
     a, b, _, _ = cohort
     first = a.infusion_sessions.order_by("started_at").first()
     AdverseEventFactory(patient=a, session=first, onset_at=first.started_at)
-    AdverseEventFactory(patient=b, session=b.infusion_sessions.get(), onset_at=days_ago(25), voided_at=NOW,
+    AdverseEventFactory(patient=b, session=b.infusion_sessions.get(), onset_at=days_ago(25), voided_at=t0(),
                         void_reason="Entered for the wrong patient")  # fmt: skip
     today = timezone.localdate()
     (row,) = cohort_outcomes(today - dt.timedelta(days=60), today)

@@ -20,7 +20,6 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, models, transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from clinic.accounts import roles
 from clinic.audit.models import PatientAccessEvent
@@ -54,16 +53,20 @@ from infusions.signing import (
     session_sign_meanings,
     session_signed_content,
 )
+from tests.clock import t0
 from tests.factories import TEST_PASSWORD, PatientFactory, UserFactory, signing_proof
 from tests.infusions.factories import CourseFactory, SessionFactory, preparation
 
 pytestmark = pytest.mark.django_db
 
-T0 = timezone.now().replace(microsecond=0) - dt.timedelta(hours=3)
+
+def start_of_session() -> dt.datetime:
+    """The session under test was checked in three hours before the test started."""
+    return t0() - dt.timedelta(hours=3)
 
 
 def minutes(n: int) -> dt.datetime:
-    return T0 + dt.timedelta(minutes=n)
+    return start_of_session() + dt.timedelta(minutes=n)
 
 
 @pytest.fixture
@@ -78,8 +81,9 @@ def clinician():
 
 def discharged(nurse) -> InfusionSession:
     """A discharged session with every signed field filled in, one row of each timeline kind."""
+    start = start_of_session()
     session = SessionFactory(
-        status=SessionStatus.DISCHARGED, nurse=nurse, scheduled_for=T0, checked_in_at=T0, escort_name="Pat Doe",
+        status=SessionStatus.DISCHARGED, nurse=nurse, scheduled_for=start, checked_in_at=start, escort_name="Pat Doe",
         escort_phone="(555) 010-1111", fasting="confirmed", pregnancy_check="not_applicable",
         baseline_override_reason="Known treated hypertension.", baseline_override_by=nurse, weight_kg=D("72.5"),
         preparation=preparation(1), dose_per_kg=D("0.5"), planned_dose_mg=D("36.25"), start_rate_mg_h=D("54.4"),
@@ -332,6 +336,7 @@ def test_a_meaning_not_offered_to_the_signer_is_refused(nurse, clinician):
         services.session_sign(session=session, by=clinician, reauth=signing_proof(clinician), meaning="authorship")
 
 
+@pytest.mark.clock
 def test_a_nurse_allowed_to_sign_signs_her_session_as_its_author(nurse):
     ClinicSettings.objects.update_or_create(pk=1, defaults={"nurses_may_sign_sessions": True})
     session = services.session_sign(session=discharged(nurse), by=nurse, reauth=signing_proof(nurse))
@@ -403,6 +408,7 @@ def test_wrong_signing_passwords_are_failed_sign_ins_and_lock_the_account(nurse,
     assert session.status == SessionStatus.DISCHARGED, "even the right password signs nothing while locked out"
 
 
+@pytest.mark.clock
 def test_signing_on_the_chart_with_the_password_signs_locks_and_shows_the_manifestation(nurse, clinician_client):
     session = discharged(nurse)
     page = clinician_client.get(chart_url(session))

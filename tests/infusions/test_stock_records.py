@@ -19,13 +19,18 @@ from clinic.models import ClinicSettings
 from infusions import services
 from infusions.models import Form106Filing, MovementKind, StockMovement
 from infusions.selectors_stock import discrepancies_report
+from tests.clock import t0
 from tests.conftest import ROLE_USERNAMES
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.infusions.factories import receive
 from tests.infusions.test_stock_services import dosed, stopped
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+
+
+def today() -> dt.date:
+    """The clinic's date when the test started."""
+    return timezone.localdate(t0())
 
 
 def staff(role: str):
@@ -42,8 +47,9 @@ def clinician():
     return UserFactory(username="md", role=roles.CLINICIAN)
 
 
-def lose(by, discovered_on=TODAY, receipt=None):
+def lose(by, discovered_on=None, receipt=None):
     vial = (receipt or receive(by, vial_count=1)).vials.order_by("label").first()
+    discovered_on = discovered_on or today()
     return services.stock_loss(vial=vial, volume_ml=None, discovered_on=discovered_on, reason="Vial missing", by=by)
 
 
@@ -64,9 +70,9 @@ def logged(patients, category="stock_ledger") -> list[int]:
 
 def test_receiving_a_box_leads_to_its_receipt_page_with_every_vial(nurse_client):
     product = receive(staff("nurse"), vial_count=1).product
-    data = {"product": product.pk, "received_on": TODAY, "supplier_name": "Example Wholesale", "vial_count": 3,
+    data = {"product": product.pk, "received_on": today(), "supplier_name": "Example Wholesale", "vial_count": 3,
             "supplier_address": "1 Test Way", "supplier_dea_number": "rx1234563", "lot_number": "L-77",
-            "invoice_number": "INV-9", "expires_on": TODAY + dt.timedelta(days=300)}  # fmt: skip
+            "invoice_number": "INV-9", "expires_on": today() + dt.timedelta(days=300)}  # fmt: skip
     response = nurse_client.post(reverse("infusions:stock_receipt_create"), data, follow=True)
     receipt = response.context["receipt"]
     assert response.redirect_chain[-1][0] == receipt.get_absolute_url()
@@ -113,6 +119,7 @@ def test_labels_print_one_per_vial_without_patient_data_and_without_an_access_lo
 # DEA Form 106 ----------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.clock
 def test_recording_form_106_as_filed_clears_the_dashboard_flag(clinician_client, nurse):
     loss = lose(nurse)
     dashboard = reverse("infusions:stock_dashboard")
@@ -121,7 +128,7 @@ def test_recording_form_106_as_filed_clears_the_dashboard_flag(clinician_client,
     url = reverse("infusions:stock_form_106_file", kwargs={"pk": loss.pk})
     form_page = clinician_client.get(url)
     assert form_page.context["form"]["filed_by"].initial == form_page.context["user"].pk
-    data = {"filed_on": TODAY, "reference": "DEA-TLR-20251", "filed_by": form_page.context["user"].pk}
+    data = {"filed_on": today(), "reference": "DEA-TLR-20251", "filed_by": form_page.context["user"].pk}
     response = clinician_client.post(url, data, follow=True)
 
     assert response.redirect_chain[-1][0] == dashboard
@@ -136,8 +143,9 @@ def test_recording_form_106_as_filed_clears_the_dashboard_flag(clinician_client,
     assert not filing.filed_late
 
 
+@pytest.mark.clock
 def test_an_unfiled_form_106_past_its_business_day_is_flagged_loudly(nurse_client, nurse):
-    discovered = TODAY - dt.timedelta(days=7)
+    discovered = today() - dt.timedelta(days=7)
     loss = lose(nurse, discovered_on=discovered)
     recent = lose(nurse)
     response = nurse_client.get(reverse("infusions:stock_dashboard"))
@@ -150,28 +158,32 @@ def test_an_unfiled_form_106_past_its_business_day_is_flagged_loudly(nurse_clien
     assert loss.form_106_state() == "overdue"
 
 
+@pytest.mark.clock
 def test_a_late_filing_stays_marked_late_in_the_discrepancies_log(nurse, clinician):
-    loss = lose(nurse, discovered_on=TODAY - dt.timedelta(days=7))
-    unfiled = lose(nurse, discovered_on=TODAY - dt.timedelta(days=7))
-    services.form_106_file(loss=loss, filed_on=TODAY, reference="CASE-1", filed_by=clinician, by=clinician)
-    rows = {row[3]: row[7] for row in discrepancies_report(TODAY - dt.timedelta(days=1), TODAY).rows}
-    assert rows[loss.vial.label] == f"Filed {TODAY:%-d %b %Y} (late), ref. CASE-1, by {clinician.display_name}"
+    loss = lose(nurse, discovered_on=today() - dt.timedelta(days=7))
+    unfiled = lose(nurse, discovered_on=today() - dt.timedelta(days=7))
+    services.form_106_file(loss=loss, filed_on=today(), reference="CASE-1", filed_by=clinician, by=clinician)
+    rows = {row[3]: row[7] for row in discrepancies_report(today() - dt.timedelta(days=1), today()).rows}
+    assert rows[loss.vial.label] == f"Filed {today():%-d %b %Y} (late), ref. CASE-1, by {clinician.display_name}"
     assert rows[unfiled.vial.label] == f"OVERDUE: was due {unfiled.form_106_due_on:%-d %b %Y}"
 
 
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"filed_on": TODAY + dt.timedelta(days=1)}, "cannot be in the future"),
-        ({"filed_on": TODAY - dt.timedelta(days=30)}, "before the loss was discovered"),
+        ({"filed_on": dt.timedelta(days=1)}, "cannot be in the future"),  # days from today, when the test runs
+        ({"filed_on": dt.timedelta(days=-30)}, "before the loss was discovered"),
         ({"reference": " x "}, "confirmation or case number"),
         ({"filed_by": "nurse"}, "clinician or clinic admin who filed it"),
     ],
 )
+@pytest.mark.clock
 def test_a_form_106_filing_is_refused_with_a_reason(nurse, clinician, change, message):
-    kwargs = {"loss": lose(nurse), "filed_on": TODAY, "reference": "CASE-1", "filed_by": clinician, "by": clinician}
+    kwargs = {"loss": lose(nurse), "filed_on": today(), "reference": "CASE-1", "filed_by": clinician, "by": clinician}
     if change.get("filed_by") == "nurse":
         change = {"filed_by": nurse}
+    if "filed_on" in change:
+        change = {"filed_on": today() + change["filed_on"]}
     with pytest.raises(ValidationError, match=message):
         services.form_106_file(**(kwargs | change))
     assert not Form106Filing.objects.exists()
@@ -179,7 +191,7 @@ def test_a_form_106_filing_is_refused_with_a_reason(nurse, clinician, change, me
 
 def test_form_106_is_filed_once_for_a_loss_that_stands(nurse, clinician):
     loss = lose(nurse)
-    kwargs = {"filed_on": TODAY, "reference": "CASE-1", "filed_by": clinician, "by": clinician}
+    kwargs = {"filed_on": today(), "reference": "CASE-1", "filed_by": clinician, "by": clinician}
     services.form_106_file(loss=loss, **kwargs)
     with pytest.raises(ValidationError, match="already recorded as filed"):
         services.form_106_file(loss=loss, **kwargs)
@@ -194,11 +206,11 @@ def test_form_106_is_filed_once_for_a_loss_that_stands(nurse, clinician):
 
 
 def test_the_database_keeps_form_106_filings_append_only_and_for_losses(nurse, clinician):
-    filing = services.form_106_file(loss=lose(nurse), filed_on=TODAY, reference="CASE-1", filed_by=clinician,
+    filing = services.form_106_file(loss=lose(nurse), filed_on=today(), reference="CASE-1", filed_by=clinician,
                                     by=clinician)  # fmt: skip
     receipt_entry = StockMovement.objects.filter(kind=MovementKind.RECEIPT).first()
     with pytest.raises(DatabaseError, match="a DEA Form 106 is filed for a loss or theft entry"), transaction.atomic():
-        Form106Filing.objects.create(loss=receipt_entry, filed_on=TODAY, reference="X-1", filed_by=clinician,
+        Form106Filing.objects.create(loss=receipt_entry, filed_on=today(), reference="X-1", filed_by=clinician,
                                      recorded_by=clinician)  # fmt: skip
     for sql in ["UPDATE infusions_form106filing SET reference = 'changed'", "DELETE FROM infusions_form106filing"]:
         with pytest.raises(DatabaseError, match="Cannot update or delete"), transaction.atomic():
@@ -211,7 +223,7 @@ def test_the_form_106_page_shows_the_refusal_next_to_the_field(clinician_client,
     loss = lose(nurse)
     url = reverse("infusions:stock_form_106_file", kwargs={"pk": loss.pk})
     user_pk = clinician_client.get(url).context["user"].pk
-    response = clinician_client.post(url, {"filed_on": TODAY + dt.timedelta(days=2), "reference": "CASE-1",
+    response = clinician_client.post(url, {"filed_on": today() + dt.timedelta(days=2), "reference": "CASE-1",
                                            "filed_by": user_pk})  # fmt: skip
     assert response.status_code == HTTPStatus.OK
     assert "cannot be in the future" in response.context["form"].errors["filed_on"][0]
@@ -228,9 +240,9 @@ def test_the_vial_history_shows_where_its_form_106_stands(clinician_client, nurs
     loss = lose(nurse)
     url = reverse("infusions:stock_vial_detail", kwargs={"pk": loss.vial_id})
     assert "Record as filed" in clinician_client.get(url).content.decode()
-    services.form_106_file(loss=loss, filed_on=TODAY, reference="CASE-1", filed_by=clinician, by=clinician)
+    services.form_106_file(loss=loss, filed_on=today(), reference="CASE-1", filed_by=clinician, by=clinician)
     page = clinician_client.get(url).content.decode()
-    assert f"Form 106 filed {TODAY:%-d %b %Y}" in page
+    assert f"Form 106 filed {today():%-d %b %Y}" in page
     assert "Record as filed" not in page
 
 
@@ -259,7 +271,7 @@ def test_the_dashboard_logs_each_patient_of_an_unreconciled_draw(nurse_client, n
                                                                   n):  # fmt: skip
     vials = list(receive(nurse, vial_count=n).vials.order_by("label"))
     sessions = [unreconciled(nurse, vial) for vial in vials]
-    lose(nurse, discovered_on=TODAY - dt.timedelta(days=7))
+    lose(nurse, discovered_on=today() - dt.timedelta(days=7))
     with django_assert_max_num_queries(25):
         response = nurse_client.get(reverse("infusions:stock_dashboard"))
     assert len(response.context["board"].unreconciled) == n
@@ -280,7 +292,7 @@ def test_the_waste_log_is_logged_per_patient_it_names(clinician_client, nurse):
     services.stock_administer(session=session, by=nurse)
     services.stock_waste_session_rest(session=session, reason="Rest of bag", by=nurse, witness=witness,
                                       witness_password=TEST_PASSWORD)  # fmt: skip
-    response = clinician_client.get(reverse("infusions:stock_report_waste"), {"start": TODAY, "end": TODAY})
+    response = clinician_client.get(reverse("infusions:stock_report_waste"), {"start": today(), "end": today()})
     assert session.patient.mrn in response.content.decode()
     assert logged([session.patient]) == [session.patient_id]
 
@@ -319,7 +331,7 @@ def test_form_106_pages_query_counts_are_flat(clinician_client, nurse, django_as
     receipt = receive(nurse, vial_count=n)
     losses = [
         services.stock_loss(
-            vial=vial, volume_ml=None, discovered_on=TODAY - dt.timedelta(days=7), reason="Missing", by=nurse
+            vial=vial, volume_ml=None, discovered_on=today() - dt.timedelta(days=7), reason="Missing", by=nurse
         )
         for vial in receipt.vials.all()
     ]

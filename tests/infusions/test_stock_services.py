@@ -15,9 +15,10 @@ from clinic.models import ClinicSettings
 from infusions import services
 from infusions.models import MovementKind, StockCount, StockMovement, StockReceipt, Vial, VialStatus
 from infusions.stock import next_business_day
+from tests.clock import t0
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.infusions.factories import StockProductFactory, preparation, receive
-from tests.infusions.test_services import GOOD_VITALS, T0, checked_in
+from tests.infusions.test_services import GOOD_VITALS, checked_in
 
 pytestmark = pytest.mark.django_db
 
@@ -47,10 +48,10 @@ def dosed(nurse, prep=None):
 def stopped(nurse, vial, volume_ml=D(2)):
     """A depression session (36.25 mg planned) that drew ``volume_ml`` of 50 mg/mL and ran to the end."""
     session = dosed(nurse)
-    services.stock_draw(session=session, vial=vial, volume_ml=volume_ml, by=nurse, at=T0)
-    services.session_record_vitals(session=session, by=nurse, taken_at=T0, **GOOD_VITALS)
-    services.session_start(session=session, by=nurse, at=T0 + dt.timedelta(minutes=5))
-    return services.session_end_infusion(session=session, by=nurse, at=T0 + dt.timedelta(minutes=50))
+    services.stock_draw(session=session, vial=vial, volume_ml=volume_ml, by=nurse, at=t0())
+    services.session_record_vitals(session=session, by=nurse, taken_at=t0(), **GOOD_VITALS)
+    services.session_start(session=session, by=nurse, at=t0() + dt.timedelta(minutes=5))
+    return services.session_end_infusion(session=session, by=nurse, at=t0() + dt.timedelta(minutes=50))
 
 
 # Receipts ---------------------------------------------------------------------------------------------------------
@@ -78,12 +79,12 @@ def test_an_expired_lot_or_a_future_delivery_is_refused(nurse):
 
 def test_a_draw_opens_the_vial_and_starts_its_beyond_use_time(nurse, vials):
     session = dosed(nurse)
-    movement = services.stock_draw(session=session, vial=vials[0], volume_ml=D(2), by=nurse, at=T0)
+    movement = services.stock_draw(session=session, vial=vials[0], volume_ml=D(2), by=nurse, at=t0())
     vial = Vial.objects.get(pk=vials[0].pk)
     assert (movement.quantity_mg, movement.vial_balance_mg, movement.product_balance_mg) == (D(100), D(400), D(900))
     assert movement.patient == session.patient
     assert (vial.status, vial.remaining_mg, vial.opened_by) == (VialStatus.IN_USE, D(400), nurse)
-    assert vial.beyond_use_at == T0 + dt.timedelta(days=28)
+    assert vial.beyond_use_at == t0() + dt.timedelta(days=28)
 
 
 def test_no_draw_beyond_what_the_vial_holds(nurse, vials):
@@ -115,14 +116,14 @@ def test_a_draw_needs_the_dose_and_a_live_session(nurse, vials):
 
 def test_no_draw_from_a_vial_past_its_beyond_use_time_or_expiry(nurse, vials):
     session = dosed(nurse)
-    services.stock_draw(session=session, vial=vials[0], volume_ml=D(1), by=nurse, at=T0)
-    later = T0 + dt.timedelta(days=29)
+    services.stock_draw(session=session, vial=vials[0], volume_ml=D(1), by=nurse, at=t0())
+    later = t0() + dt.timedelta(days=29)
     with pytest.raises(ValidationError, match=r"beyond-use time .* waste the rest"):
         services.stock_draw(session=session, vial=vials[0], volume_ml=D(1), by=nurse, at=later)
     old = receive(nurse, received_on=timezone.localdate() - dt.timedelta(days=30), expires_on=timezone.localdate())
     old = old.vials.first()
     with pytest.raises(ValidationError, match=r"expired on"):
-        services.stock_draw(session=session, vial=old, volume_ml=D(1), by=nurse, at=T0 + dt.timedelta(days=2))
+        services.stock_draw(session=session, vial=old, volume_ml=D(1), by=nurse, at=t0() + dt.timedelta(days=2))
 
 
 # Administer, waste, return -----------------------------------------------------------------------------------------
@@ -147,7 +148,7 @@ def test_administered_is_the_sessions_computed_total_and_the_rest_is_wasted_with
 
 def test_administered_is_refused_before_the_infusion_stops_and_beyond_what_was_drawn(nurse, vials):
     session = dosed(nurse)
-    services.stock_draw(session=session, vial=vials[0], volume_ml=D("0.5"), by=nurse, at=T0)
+    services.stock_draw(session=session, vial=vials[0], volume_ml=D("0.5"), by=nurse, at=t0())
     with pytest.raises(ValidationError, match=r"Stop the infusion first"):
         services.stock_administer(session=session, by=nurse)
     session = stopped(nurse, vials[1], volume_ml=D("0.5"))  # 25 mg drawn, 36.25 mg given
@@ -187,7 +188,7 @@ def test_the_clinic_may_turn_the_witness_off(nurse, vials):
 
 def test_an_unused_draw_returns_to_the_vial(nurse, vials):
     session = dosed(nurse)
-    services.stock_draw(session=session, vial=vials[0], volume_ml=D(2), by=nurse, at=T0)
+    services.stock_draw(session=session, vial=vials[0], volume_ml=D(2), by=nurse, at=t0())
     with pytest.raises(ValidationError, match=r"return no more than that"):
         services.stock_return(session=session, vial=vials[0], volume_ml=D(3), reason="Cancelled", by=nurse)
     services.stock_return(session=session, vial=vials[0], volume_ml=D(2), reason="Cancelled", by=nurse)
@@ -199,7 +200,7 @@ def test_an_unused_draw_returns_to_the_vial(nurse, vials):
 
 
 def test_a_correction_reverses_an_entry_once_and_keeps_the_original(nurse, vials):
-    draw = services.stock_draw(session=dosed(nurse), vial=vials[0], volume_ml=D(2), by=nurse, at=T0)
+    draw = services.stock_draw(session=dosed(nurse), vial=vials[0], volume_ml=D(2), by=nurse, at=t0())
     correction = services.movement_correct(movement=draw, reason="Drawn for the wrong session", by=nurse)
     assert (correction.vial_change_mg, correction.session_change_mg, correction.reverses) == (D(100), D(-100), draw)
     assert Vial.objects.get(pk=vials[0].pk).remaining_mg == D(500)
@@ -212,7 +213,7 @@ def test_a_correction_reverses_an_entry_once_and_keeps_the_original(nurse, vials
 
 def test_a_draw_is_corrected_only_while_nothing_of_it_was_used(nurse, vials):
     session = dosed(nurse)
-    draw = services.stock_draw(session=session, vial=vials[0], volume_ml=D(2), by=nurse, at=T0)
+    draw = services.stock_draw(session=session, vial=vials[0], volume_ml=D(2), by=nurse, at=t0())
     services.stock_return(session=session, vial=vials[0], volume_ml=D(1), reason="Cancelled", by=nurse)
     with pytest.raises(ValidationError, match=r"correct those entries first"):
         services.movement_correct(movement=draw, reason="Wrong session", by=nurse)
@@ -252,7 +253,7 @@ def test_a_loss_flags_form_106_for_the_next_business_day(nurse, vials):
 
 def test_a_count_records_the_variance_and_needs_a_reason_and_a_second_signature(nurse, witness, vials):
     product = vials[0].product
-    services.stock_draw(session=dosed(nurse), vial=vials[0], volume_ml=D(2), by=nurse, at=T0)
+    services.stock_draw(session=dosed(nurse), vial=vials[0], volume_ml=D(2), by=nurse, at=t0())
     common = {"product": product, "by": nurse, "witness": witness, "witness_password": TEST_PASSWORD}
     with pytest.raises(ValidationError, match=r"differs from the ledger by -5 mg"):
         services.stock_count(sealed_vials=1, open_volume_ml=D("7.9"), **common)

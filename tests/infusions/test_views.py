@@ -42,6 +42,7 @@ def session():
     return SessionFactory(course=course)
 
 
+@pytest.mark.clock
 def test_nurse_charts_a_session_through_the_pages_and_a_clinician_signs(nurse_client, clinician_client, session):
     checkin = {
         "escort_name": "Pat Doe",

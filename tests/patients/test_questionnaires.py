@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from http import HTTPStatus
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection
 from django.urls import reverse
+from django.utils import timezone
 
 from clinic.audit.models import PatientAccessEvent
 from patients.models import QuestionnaireResponse
 from patients.services import questionnaire_acknowledge_risk, questionnaire_record
+from tests.clock import t0
 from tests.conftest import make_role_user
 from tests.factories import PatientFactory
 from tests.patients.factories import QuestionnaireFactory, answers_for_total
@@ -21,7 +24,8 @@ pytestmark = pytest.mark.django_db
 
 def form_data(instrument: str, answers: dict[str, int], **extra: str) -> dict[str, str]:
     data = {f"item_{key}": str(value) for key, value in answers.items()}
-    return {"completed_at": "2026-11-20T09:30", "timepoint": "pre_session", "note": "", **data, **extra}
+    completed = timezone.localtime(t0() - dt.timedelta(minutes=20))  # filled in at check-in, before the test
+    return {"completed_at": f"{completed:%Y-%m-%dT%H:%M}", "timepoint": "pre_session", "note": "", **data, **extra}
 
 
 def create_url(patient, instrument="phq9") -> str:
@@ -93,6 +97,7 @@ def test_database_refuses_a_total_outside_the_instrument_range():
 # Views ---------------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.clock
 def test_nurse_enters_a_phq9_item_by_item_and_the_patient_sees_only_thanks(nurse_client):
     patient = PatientFactory()
     response = nurse_client.post(create_url(patient), form_data("phq9", answers_for_total("phq9", 16)))
