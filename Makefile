@@ -11,11 +11,13 @@ PORT ?= 8000
 PROD_ENV := DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=') DJANGO_ALLOWED_HOSTS=clinic.example.org
 
 .PHONY: help run serve test lint security fmt browser browser-deps deploy-deps install install-dev migrate seed deploy-check \
-	deploy-test loadtest faults bench backup restore db-stop clean
+	deploy-test loadtest faults bench backup restore db-stop clean test-clock
 
 help:
 	@echo "make run      install, migrate, seed demo data and serve on http://$(HOST):$(PORT) (development)"
-	@echo "make test     lint, checks, migrations check and the whole pytest suite (unit, view, browser)"
+	@echo "make test     lint, checks, migrations check and the whole pytest suite (unit, view, browser, deploy,"
+	@echo "              a short load test, the fault tests; day-dependent tests at each instant of tests/clock.py)"
+	@echo "make test-clock  the whole suite started at each instant of tests/clock.py (CLOCK=sunday: one); ~1 h"
 	@echo "make serve    serve with gunicorn as in production (DEBUG off)"
 	@echo "make browser  only the Playwright browser tests"
 	@echo "make deploy-test  nginx + 2 gunicorn check, backup/restore and migration checks (also in make test)"
@@ -107,6 +109,13 @@ test: install-dev browser-deps deploy-deps lint security
 browser: install-dev browser-deps
 	$(PY) -m pytest -m browser
 
+# The whole suite with every test starting at one instant of tests/clock.py (a Sunday, a Saturday, a month end, both
+# daylight-saving nights, either side of midnight), the database's clock moved with Python's (issue #24). `make test`
+# already runs the tests marked `clock` at every instant; this is the wider net, for a change to dates or times.
+CLOCKS := sunday saturday month-end dst-fall-back dst-spring-forward before-midnight after-midnight
+test-clock: install-dev browser-deps
+	@set -e; for clock in $(or $(CLOCK),$(CLOCKS)); do echo "== clock: $$clock"; $(PY) -m pytest -q --clock=$$clock; done
+
 # Backups (docs/deploy.md "Backups"): pg_dump custom format into var/backups/, and its restore into the configured
 # database, which must be empty (or CLEAN=1 to replace what is there).
 backup: install
@@ -125,7 +134,7 @@ deploy-test: install-dev deploy-deps
 loadtest: install-dev deploy-deps
 	$(PY) -m loadtest
 
-# Fault tests (docs/deploy.md "Faults"), a few minutes; not part of `make test`.
+# Fault tests (docs/deploy.md "Faults"), about a minute and a half; `make test` runs them too.
 faults: install-dev deploy-deps
 	$(PY) -m pytest -m faults -rP tests/faults
 

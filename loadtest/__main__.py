@@ -7,8 +7,9 @@
 3. locust, headless, for LOADTEST_SECONDS (default 120): 20 nurses charting and 5 clinicians reading.
 4. Every write acknowledged with a redirect is looked up in the database: it must be there exactly once.
 
-Prints throughput, latency percentiles and errors, writes var/loadtest/result.json, and exits non-zero on any server
-error, failed request, or lost or duplicated write.
+Prints throughput, latency percentiles and errors, writes var/loadtest/result.json (LOADTEST_OUT: another folder),
+and exits non-zero on any server error, failed request, lost or duplicated write, or a restricted record that was
+not refused.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from tests.deploy.support import BASE_DIR, PYTHON, database_url, manage, scratch
 SECONDS = int(os.environ.get("LOADTEST_SECONDS", "120"))
 INSTANCES = int(os.environ.get("LOADTEST_INSTANCES", "2"))
 WORKERS = int(os.environ.get("LOADTEST_WORKERS", "3"))
-OUT = BASE_DIR / "var" / "loadtest"
+OUT = Path(os.environ.get("LOADTEST_OUT") or BASE_DIR / "var" / "loadtest")
 CPU: dict[str, float] = {}  # cores used on average during the run, per part of the setup
 
 
@@ -158,8 +159,10 @@ def main() -> int:
             stats = read_stats(run_locust(stack, plan, acks))
             server_errors = sum(1 for _, _, status, _ in stack.upstream_log() if status >= 500)
         writes = check_writes(name, acks)
+    refused = stats["by_name"].get("restricted record (refused)", {}).get("requests", 0)
     result = {"seconds": SECONDS, "instances": INSTANCES, "workers_per_instance": WORKERS, **stats,
-              "server_errors": server_errors, "writes": writes, "cpu_cores_used": CPU}  # fmt: skip
+              "refused_reads": refused, "server_errors": server_errors, "writes": writes,
+              "cpu_cores_used": CPU}  # fmt: skip
     (OUT / "result.json").write_text(json.dumps(result, indent=2))
     print(f"\nRequests {stats['requests']:.0f} in {SECONDS}s: {stats['rps']:.1f}/s; "
           f"latency p50 {stats['p50_ms']:.0f} ms, "
@@ -172,8 +175,9 @@ def main() -> int:
           f"lost {writes['lost']}, duplicated {writes['duplicated']}; load rows in the database "
           f"{writes['saved_in_db']}")  # fmt: skip
     print(f"CPU cores used on average: {CPU} (the machine has {os.cpu_count()})")
+    print(f"Refused reads of a restricted record out of scope (404 expected): {refused:.0f}")
     ok = (stats["failures"] == 0 and server_errors == 0 and writes["lost"] == 0 and writes["duplicated"] == 0
-          and writes["acknowledged"] > 0)  # fmt: skip
+          and writes["acknowledged"] > 0 and refused > 0)  # fmt: skip
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 

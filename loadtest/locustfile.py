@@ -20,6 +20,7 @@ import random
 import re
 import threading
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 import gevent
 from django_otp.oath import TOTP
@@ -35,6 +36,15 @@ _nurse_numbers = itertools.count()
 _lock = threading.Lock()
 # Vitals carry no free text: each set gets its own minute, counted from this origin, to be found again.
 ORIGIN = dt.datetime(2026, 1, 1, 0, 0)
+
+
+# The clinic's zone (clinic.settings.TIME_ZONE; not imported: this module runs without Django set up). The forms
+# read the times typed in it, as a browser at the clinic sends them; the machine's own zone may be another (#24).
+CLINIC_ZONE = ZoneInfo(os.environ.get("CLINIC_TIME_ZONE", "America/New_York"))
+
+
+def clinic_time_now() -> str:
+    return dt.datetime.now(CLINIC_ZONE).strftime("%Y-%m-%dT%H:%M")
 
 
 def acknowledge(**record: object) -> None:
@@ -129,14 +139,14 @@ class Nurse(Staff):
             "unit": "mg",
             "route": "iv",
             "reason": marker,
-            "given_at": dt.datetime.now().strftime("%Y-%m-%dT%H:%M"),
+            "given_at": clinic_time_now(),
         }
         self.send(f"{self.chart}medication/", data, "medication", {"kind": "medication", "marker": marker})
 
     @task(1)
     def side_effect(self) -> None:
         marker = f"load {self.username} {next(self.sequence)}"
-        data = {"onset_at": dt.datetime.now().strftime("%Y-%m-%dT%H:%M"),
+        data = {"onset_at": clinic_time_now(),
                 "term": str(PLAN["term"]), "grade": "1", "expected": "on", "causality": "probable",
                 "action_taken": "none", "outcome": "recovering", "narrative": marker}  # fmt: skip
         self.send(f"{self.chart}side-effect/", data, "side effect", {"kind": "side_effect", "marker": marker})
@@ -155,6 +165,7 @@ class Clinician(Staff):
     def on_start(self) -> None:
         self.username = PLAN["clinicians"][next(_clinician_numbers) % len(PLAN["clinicians"])]
         super().on_start()
+        self.restricted_record()  # every clinician tries once, so even a short run checks the refusal
 
     @task(3)
     def patient_record(self) -> None:
@@ -171,3 +182,18 @@ class Clinician(Staff):
     @task(1)
     def side_effect_queue(self) -> None:
         self.client.get("/infusions/side-effects/", name="side-effect queue")
+
+    @task(1)
+    def restricted_record(self) -> None:
+        """A restricted record outside the clinician's care teams: refused with 404, as the app must (#24)."""
+        refused = PLAN["refused"]
+        if not refused:  # a plan without the demo data (the fault tests') holds no restricted record
+            return
+        paths = [f"/patients/{refused['patient']}/"]
+        if refused["course"]:
+            paths.append(f"/infusions/courses/{refused['course']}/")
+        with self.client.get(random.choice(paths), name="restricted record (refused)", catch_response=True) as page:
+            if page.status_code == 404:
+                page.success()
+            else:
+                page.failure(f"a restricted record out of scope answered {page.status_code}, not 404")

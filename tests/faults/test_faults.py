@@ -1,5 +1,5 @@
 """Fault tests (issue #10), against the production setup on loopback: nginx + gunicorn + the fault tests' own
-PostgreSQL server. Run with `make faults`; minutes long, so not part of `make test`.
+PostgreSQL server. `make faults` runs them alone; `make test` runs them too, last (about a minute and a half).
 
 - PostgreSQL stopped for a few seconds in the middle of load: /healthz answers 503 during the outage and 200 after,
   without restarting the app; requests during the outage get the friendly 503 page; no acknowledged write is lost.
