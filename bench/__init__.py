@@ -8,7 +8,8 @@
    measurements and medications; courses; sessions with about 8 sets of vitals each, rate changes and medications
    given; side effects; questionnaires; a few patients with 300+ sessions; today's sessions in every state.
 3. The app served as in production, gunicorn with DEBUG off (bench/server.py), in benchmark mode: each response
-   says how many SQL statements it ran (clinic/benchmark.py) and a floor page answers.
+   says how many SQL statements it ran (bench/middleware.py) and a floor page answers (bench/urls.py); neither
+   exists outside benchmark mode.
 4. Each main page timed over HTTP with a signed-in session (bench/measure.py), plus the floor, the Django admin's
    patient search and the patient page's throughput with 8 concurrent clients.
 5. Two sizes (10,000 and 100,000 patients; SCALE=small: 200 and 2,000): step 2 makes the smaller one, copies it

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 
-from clinic.benchmark import QUERY_COUNT_HEADER
+from bench.middleware import QUERY_COUNT_HEADER
 
 
 class PageError(RuntimeError):

@@ -21,6 +21,12 @@ from patients.models import Patient
 from patients.search import apply_search, parse_search
 from patients.views import SEARCH_SESSION_KEY
 
+
+def floor_path() -> str:
+    """The floor page exists only in benchmark mode (bench/urls.py), so it is reversed in that URL conf."""
+    return reverse("bench_floor", urlconf="bench.urls")
+
+
 INTERACTIVE, REPORT, REFERENCE = "interactive", "report", "reference"
 
 
@@ -67,7 +73,7 @@ def pages(ctx: Context, *, user: Any, admin: Any) -> tuple[list[Page], Page]:
         Page("queue", "Side-effect queue", INTERACTIVE, [reverse("infusions:adverse_event_queue")], cookie),
         Page("safety", "Safety overview, 90 days", REPORT, [reverse("infusions:safety_overview")], cookie),
         Page("cohort", "Cohort report, one year", REPORT, [f"{reverse('infusions:cohort_report')}?{year}"], cookie),
-        Page("floor", "Floor: signed-in page, one query", REFERENCE, [reverse("bench_floor")], cookie),
+        Page("floor", "Floor: signed-in page, one query", REFERENCE, [floor_path()], cookie),
         Page("admin", "Django admin: patient search, same term", REFERENCE,
              [f"{reverse('admin:patients_patient_changelist')}?{urlencode({'q': term})}"], login_session(admin),
              note=f"{matches['admin']} patients", extra={"matches": matches["admin"]}),

@@ -83,7 +83,7 @@ def paths() -> dict[str, list[str]]:
         "queue": [reverse("infusions:adverse_event_queue")],
         "safety": [reverse("infusions:safety_overview")],
         "cohort": [f"{reverse('infusions:cohort_report')}?{year}"],
-        "floor": [reverse("bench_floor")],
+        "floor": [reverse("bench_floor", urlconf="bench.urls")],
     }
 
 

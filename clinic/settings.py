@@ -113,13 +113,13 @@ MIDDLEWARE = [
 ]
 
 # Benchmark mode, for `make bench` only (bench/, issue #8): the outermost middleware counts each request's SQL
-# statements into a response header and the floor page (/bench/floor/) answers. Off unless set; `check --deploy`
-# warns when it is on (clinic/checks.py).
+# statements into a response header and the floor page (/bench/floor/) answers. Both live in bench/ and exist only
+# in this mode. Off unless set; `check --deploy` warns when it is on (clinic/checks.py).
 CLINIC_BENCHMARK = env_bool("CLINIC_BENCHMARK", False)
 if CLINIC_BENCHMARK:
-    MIDDLEWARE.insert(0, "clinic.benchmark.QueryCountMiddleware")
+    MIDDLEWARE.insert(0, "bench.middleware.QueryCountMiddleware")
 
-ROOT_URLCONF = "clinic.urls"
+ROOT_URLCONF = "bench.urls" if CLINIC_BENCHMARK else "clinic.urls"
 WSGI_APPLICATION = "clinic.wsgi.application"
 
 TEMPLATES = [

@@ -10,7 +10,6 @@ from clinic.accounts import views as accounts
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("bench/floor/", views.BenchmarkFloorView.as_view(), name="bench_floor"),  # 404 unless CLINIC_BENCHMARK
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),
     path("accounts/signed-out/", accounts.session_timeout, name="session_timeout"),

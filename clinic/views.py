@@ -5,15 +5,12 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import DatabaseError, connection, transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
-from django.utils.decorators import method_decorator
-from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
@@ -47,22 +44,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
-
-
-@method_decorator(never_cache, name="dispatch")
-class BenchmarkFloorView(PermissionRequiredMixin, View):
-    """The benchmark's floor (bench/, issue #8): the cheapest page a signed-in user can get from this stack, i.e.
-    session, user, permission check and one query. It answers only in benchmark mode (``CLINIC_BENCHMARK``)."""
-
-    permission_required = "clinic.view_dashboard"
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        if not settings.CLINIC_BENCHMARK:
-            raise Http404
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-        return HttpResponse("ok", content_type="text/plain")
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> Any:

@@ -86,9 +86,6 @@ CLINICAL_SECTIONS = {
 MATRIX: dict[str, tuple[str | HTTPStatus, dict[str, HTTPStatus]]] = {
     "home": (FOUND, ALL),
     "healthz": (PUBLIC, ALL),
-    # The benchmark's floor page answers only in benchmark mode (CLINIC_BENCHMARK, set by `make bench`); then every
-    # role gets 200 (tests/clinic/test_benchmark.py).
-    "bench_floor": (FOUND, dict.fromkeys(ROLES, NOT_FOUND)),
     "login": (PUBLIC, dict.fromkeys(ROLES, FOUND)),  # signed-in users are sent on to the dashboard
     # Sign-in security: the second step sends a verified session on; the timeout page signs out and goes to login.
     "mfa_verify": (FOUND, dict.fromkeys(ROLES, FOUND)),

@@ -1,4 +1,5 @@
-"""Benchmark mode (``CLINIC_BENCHMARK``): the floor page and the query-count header, and both off by default."""
+"""Benchmark mode (``CLINIC_BENCHMARK``): the floor page and the query-count header, both in bench/ and both absent
+unless the benchmark runs."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ import pytest
 from django.core.exceptions import MiddlewareNotUsed
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
-from clinic.benchmark import QUERY_COUNT_HEADER, QueryCountMiddleware
+from bench.middleware import QUERY_COUNT_HEADER, QueryCountMiddleware
 from clinic.checks import benchmark_mode_off
 from tests.conftest import ROLES, make_role_user
 
@@ -21,8 +22,10 @@ FLOOR_QUERIES_IN_TESTS = 11  # + the second-factor device
 
 @pytest.fixture
 def benchmark_mode(settings):
+    """What clinic/settings.py does when CLINIC_BENCHMARK is set."""
     settings.CLINIC_BENCHMARK = True
-    settings.MIDDLEWARE = ["clinic.benchmark.QueryCountMiddleware", *settings.MIDDLEWARE]
+    settings.MIDDLEWARE = ["bench.middleware.QueryCountMiddleware", *settings.MIDDLEWARE]
+    settings.ROOT_URLCONF = "bench.urls"
 
 
 def signed_in(role: str) -> Client:
@@ -40,8 +43,10 @@ def test_floor_page_answers_every_role_in_benchmark_mode(benchmark_mode, role):
 
 
 @pytest.mark.django_db
-def test_floor_page_is_not_found_outside_benchmark_mode():
-    assert signed_in("nurse").get(reverse("bench_floor")).status_code == HTTPStatus.NOT_FOUND
+def test_floor_page_does_not_exist_outside_benchmark_mode():
+    with pytest.raises(NoReverseMatch):
+        reverse("bench_floor")
+    assert signed_in("nurse").get("/bench/floor/").status_code == HTTPStatus.NOT_FOUND
 
 
 @pytest.mark.django_db
@@ -79,7 +84,8 @@ def test_benchmark_mode_is_off_unless_set(settings):
     from clinic import settings as project_settings
 
     assert project_settings.CLINIC_BENCHMARK is False
-    assert "clinic.benchmark.QueryCountMiddleware" not in project_settings.MIDDLEWARE
+    assert "bench.middleware.QueryCountMiddleware" not in project_settings.MIDDLEWARE
+    assert project_settings.ROOT_URLCONF == "clinic.urls"
 
 
 def test_deploy_check_warns_when_benchmark_mode_is_on(settings):

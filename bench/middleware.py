@@ -3,7 +3,8 @@
 The benchmark (bench/, issue #8) serves the app with DEBUG off, as in production, where Django keeps no query log.
 This middleware, first in ``MIDDLEWARE`` so that it also sees the session and user reads and the session save,
 counts every statement run through Django's connection and returns the count in the ``X-Bench-Queries`` header.
-Outside benchmark mode Django drops it at start-up (``MiddlewareNotUsed``), so production never runs it.
+Only benchmark mode lists it (clinic/settings.py); should it be listed otherwise, Django drops it at start-up
+(``MiddlewareNotUsed``).
 """
 
 from __future__ import annotations
