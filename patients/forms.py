@@ -339,8 +339,9 @@ class ConsentForm(ConcurrencyFormMixin, CrispyFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.instance.pk is None:
+        if self.instance.pk is None:  # a new consent cannot already be withdrawn: the field is offered on edit only
             self.fields.pop("withdrawn_on")
+            self.helper.layout = Layout(*self.layout.fields[:2], Row(Column("expires_on")))
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

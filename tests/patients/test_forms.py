@@ -132,3 +132,21 @@ def test_consent_expiring_before_it_was_signed_is_refused():
         }
     )
     assert form.errors["expires_on"] == ["The expiry date must be after the signing date."]
+
+
+def test_a_new_consent_offers_no_withdrawal_date_and_renders_every_field_it_lays_out(caplog):
+    from crispy_forms.utils import render_crispy_form
+
+    html = render_crispy_form(ConsentForm())
+    assert 'name="withdrawn_on"' not in html
+    assert 'name="expires_on"' in html
+    assert "Could not resolve form field" not in caplog.text  # the layout names only fields the form has
+
+
+@pytest.mark.django_db
+def test_an_existing_consent_offers_its_withdrawal_date():
+    from crispy_forms.utils import render_crispy_form
+
+    from tests.patients.factories import ConsentFactory
+
+    assert 'name="withdrawn_on"' in render_crispy_form(ConsentForm(instance=ConsentFactory()))
