@@ -1,4 +1,10 @@
-"""The top navigation: each entry shows only to users holding its permission, and only once its page exists."""
+"""The top navigation and the home dashboard's shortcuts: each entry shows only to users holding its permission, and
+only once its page exists.
+
+``clinic`` names no feature app (STYLE.md 1): each app contributes its own entries from its ``AppConfig.ready()``
+with ``register_nav`` and ``register_shortcut`` (patients/navigation.py, infusions/navigation.py...). ``order``
+places an entry among the others, whichever app registered it first.
+"""
 
 from __future__ import annotations
 
@@ -14,25 +20,47 @@ class NavItem:
     url_name: str
     permission: str
     icon: str
+    order: int
 
 
-NAV_ITEMS = [
-    NavItem("Patients", "patients:patient_list", "patients.view_patient", "people"),
-    NavItem("Today", "infusions:today_board", "infusions.view_infusionsession", "calendar-day"),
-    NavItem("Side effects", "infusions:adverse_event_queue", "infusions.view_adverseevent", "exclamation-triangle"),
-    NavItem("Safety", "infusions:safety_overview", "infusions.view_adverseevent", "graph-up"),
-    NavItem("Alerts", "patients:clinician_queue", "patients.acknowledge_risk_alert", "bell"),
-    NavItem("Stock", "infusions:stock_dashboard", "infusions.view_stockmovement", "safe"),
-    NavItem("Reports", "infusions:report_index", "infusions.view_reports", "file-earmark-bar-graph"),
-    NavItem("Audit", "audit:access_log", "clinic.view_audit_reports", "journal-text"),
-    NavItem("Emergency access", "patients:emergency_access_list", "patients.review_emergencyaccessgrant", "shield"),
-]
+@dataclass(frozen=True)
+class Shortcut:
+    label: str
+    description: str
+    url_name: str
+    permission: str
+    icon: str
+    order: int
+
+
+_nav_items: list[NavItem] = []
+_shortcuts: list[Shortcut] = []
+
+
+def register_nav(*items: NavItem) -> None:
+    """Add top-navigation entries (an app's ``ready()``); registering the same entry again changes nothing."""
+    _nav_items.extend(item for item in items if item not in _nav_items)
+    _nav_items.sort(key=lambda item: item.order)
+
+
+def register_shortcut(*shortcuts: Shortcut) -> None:
+    """Add home-dashboard shortcuts (an app's ``ready()``); registering the same one again changes nothing."""
+    _shortcuts.extend(shortcut for shortcut in shortcuts if shortcut not in _shortcuts)
+    _shortcuts.sort(key=lambda shortcut: shortcut.order)
+
+
+def nav_items() -> list[NavItem]:
+    return list(_nav_items)
+
+
+def shortcuts() -> list[Shortcut]:
+    return list(_shortcuts)
 
 
 def nav_for(user: Any, current_path: str) -> list[dict[str, Any]]:
     """The entries ``user`` may open, each with its URL and whether it is the current section."""
     items = []
-    for item in NAV_ITEMS:
+    for item in _nav_items:
         if not user.has_perm(item.permission):
             continue
         try:
@@ -43,86 +71,10 @@ def nav_for(user: Any, current_path: str) -> list[dict[str, Any]]:
     return items
 
 
-@dataclass(frozen=True)
-class Shortcut:
-    label: str
-    description: str
-    url_name: str
-    permission: str
-    icon: str
-
-
-SHORTCUTS = [
-    Shortcut(
-        "Find a patient",
-        "Search by name, MRN, date of birth or phone.",
-        "patients:patient_list",
-        "patients.view_patient",
-        "search",
-    ),
-    Shortcut(
-        "Register a patient",
-        "New patient: identity, contact and indication.",
-        "patients:patient_create",
-        "patients.add_patient",
-        "person-plus",
-    ),
-    Shortcut(
-        "Today's chairs",
-        "Every session of the day, vitals due and alerts.",
-        "infusions:today_board",
-        "infusions.view_infusionsession",
-        "calendar-day",
-    ),
-    Shortcut(
-        "Side-effect review",
-        "Unreviewed and serious side effects first.",
-        "infusions:adverse_event_queue",
-        "infusions.view_adverseevent",
-        "exclamation-triangle",
-    ),
-    Shortcut(
-        "Ketamine stock",
-        "Stock on hand, receive a delivery, counts and DEA logs.",
-        "infusions:stock_dashboard",
-        "infusions.view_stockmovement",
-        "safe",
-    ),
-    Shortcut(
-        "Staff and roles",
-        "Add staff, assign roles, deactivate accounts.",
-        "admin:accounts_user_changelist",
-        "accounts.change_user",
-        "person-gear",
-    ),
-    Shortcut(
-        "Access log",
-        "Who opened which patient's record, and when; filter and export.",
-        "audit:access_log",
-        "clinic.view_audit_reports",
-        "journal-text",
-    ),
-    Shortcut(
-        "Change history",
-        "Every change to clinical data, before and after.",
-        "audit:change_history",
-        "clinic.view_audit_reports",
-        "clock-history",
-    ),
-    Shortcut(
-        "Sign-ins and refusals",
-        "Failed sign-ins, lockouts, refused pages.",
-        "audit:auth_events",
-        "clinic.view_audit_reports",
-        "shield-lock",
-    ),
-]
-
-
 def shortcuts_for(user: Any) -> list[dict[str, Any]]:
     """The home dashboard's shortcuts that ``user`` may open and that exist in this version."""
     cards = []
-    for shortcut in SHORTCUTS:
+    for shortcut in _shortcuts:
         if not user.has_perm(shortcut.permission):
             continue
         if shortcut.url_name.startswith("admin:") and not user.is_staff:

@@ -23,3 +23,9 @@ class InfusionsConfig(AppConfig):
 
         signing.register()
         register_panel(unreconciled_stock_panel)
+
+        from clinic.navigation import register_nav, register_shortcut
+        from infusions import navigation
+
+        register_nav(*navigation.NAV)
+        register_shortcut(*navigation.SHORTCUTS)

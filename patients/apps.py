@@ -17,3 +17,9 @@ class PatientsConfig(AppConfig):
         from patients import signing
 
         signing.register()
+
+        from clinic.navigation import register_nav, register_shortcut
+        from patients import navigation
+
+        register_nav(*navigation.NAV)
+        register_shortcut(*navigation.SHORTCUTS)

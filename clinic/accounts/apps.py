@@ -15,3 +15,8 @@ class AccountsConfig(AppConfig):
         # Roles are code-defined; after every migrate each role holds at least its listed permissions, so a
         # permission added by a later migration reaches its roles without a hand-written data migration.
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="clinic.accounts.sync_roles")
+
+        from clinic.accounts import navigation
+        from clinic.navigation import register_shortcut
+
+        register_shortcut(*navigation.SHORTCUTS)

@@ -36,6 +36,12 @@ class AuditConfig(AppConfig):
         post_delete.connect(receivers.on_attempt_deleted, sender=AccessAttempt, dispatch_uid="clinic.audit.unlock")
         post_migrate.connect(install_seals_after_migrate, sender=self, dispatch_uid="clinic.audit.install_seals")
 
+        from clinic.audit import navigation
+        from clinic.navigation import register_nav, register_shortcut
+
+        register_nav(*navigation.NAV)
+        register_shortcut(*navigation.SHORTCUTS)
+
 
 class LockoutsConfig(AxesAppConfig):
     """django-axes under a name a clinic admin recognises in the admin's menu."""

@@ -1,0 +1,32 @@
+"""The top navigation and the dashboard's shortcuts are contributed by each app (clinic/navigation.py), in one order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from clinic import navigation
+
+CLINIC_DIR = Path(navigation.__file__).parent
+
+
+def test_every_app_contributes_its_entries_in_the_clinics_order():
+    assert [item.label for item in navigation.nav_items()] == [
+        "Patients", "Today", "Side effects", "Safety", "Alerts", "Stock", "Reports", "Audit", "Emergency access",
+    ]  # fmt: skip
+    assert [shortcut.label for shortcut in navigation.shortcuts()] == [
+        "Find a patient", "Register a patient", "Today's chairs", "Side-effect review", "Ketamine stock",
+        "Staff and roles", "Access log", "Change history", "Sign-ins and refusals",
+    ]  # fmt: skip
+
+
+def test_registering_an_entry_twice_lists_it_once():
+    first = navigation.nav_items()[0]
+    navigation.register_nav(first)
+    assert [item.label for item in navigation.nav_items()].count(first.label) == 1
+
+
+def test_the_core_navigation_names_no_feature_app():
+    source = (CLINIC_DIR / "navigation.py").read_text()
+    for app in ("patients", "infusions", "side_effects", "stock"):
+        assert f'"{app}:' not in source
+        assert f'"{app}.' not in source
