@@ -24,6 +24,11 @@ class InfusionsConfig(AppConfig):
         signing.register()
         register_panel(unreconciled_stock_panel)
 
+        from clinic.accounts.roles import grant
+        from infusions.roles import PERMISSIONS
+
+        grant(PERMISSIONS)
+
         from clinic.navigation import register_nav, register_shortcut
         from infusions import navigation
 

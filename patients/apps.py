@@ -18,6 +18,11 @@ class PatientsConfig(AppConfig):
 
         signing.register()
 
+        from clinic.accounts.roles import grant
+        from patients.roles import PERMISSIONS
+
+        grant(PERMISSIONS)
+
         from clinic.navigation import register_nav, register_shortcut
         from patients import navigation
 

@@ -1,8 +1,10 @@
-"""The top navigation and the dashboard's shortcuts are contributed by each app (clinic/navigation.py), in one order."""
+"""The top navigation, the dashboard's shortcuts and the roles' permissions are contributed by each app."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+import pytest
 
 from clinic import navigation
 
@@ -25,8 +27,11 @@ def test_registering_an_entry_twice_lists_it_once():
     assert [item.label for item in navigation.nav_items()].count(first.label) == 1
 
 
-def test_the_core_navigation_names_no_feature_app():
-    source = (CLINIC_DIR / "navigation.py").read_text()
+@pytest.mark.parametrize("module", ["navigation.py", "accounts/roles.py"])
+def test_the_core_registries_name_no_feature_app(module):
+    """Feature apps contribute their entries and role permissions; the core lists none of them (STYLE.md 1)."""
+    source = (CLINIC_DIR / module).read_text()
     for app in ("patients", "infusions", "side_effects", "stock"):
         assert f'"{app}:' not in source
         assert f'"{app}.' not in source
+        assert f"from {app}" not in source
