@@ -69,13 +69,11 @@ class WallClockDateTimeField(forms.DateTimeField):
     def to_python(self, value: Any) -> dt.datetime | None:
         if value in self.empty_values:
             return None
-        if isinstance(value, dt.datetime) and timezone.is_aware(value):
-            return value
-        naive = value if isinstance(value, dt.datetime) else self._parse(value)
-        if timezone.is_aware(naive):  # typed with its UTC offset: that moment exactly
-            return naive
+        moment = value if isinstance(value, dt.datetime) else self._parse(value)
+        if timezone.is_aware(moment):  # given with its UTC offset: that moment exactly
+            return moment
         try:
-            return wall_clock_instant(naive, zone=timezone.get_current_timezone(), now=timezone.now())
+            return wall_clock_instant(moment, zone=timezone.get_current_timezone(), now=timezone.now())
         except NonexistentLocalTime as exc:
             raise ValidationError(str(exc), code="nonexistent_time") from exc
 

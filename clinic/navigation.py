@@ -2,12 +2,13 @@
 only once its page exists.
 
 ``clinic`` names no feature app (STYLE.md 1): each app contributes its own entries from its ``AppConfig.ready()``
-with ``register_nav`` and ``register_shortcut`` (patients/navigation.py, infusions/navigation.py...). ``order``
+with ``register`` (patients/navigation.py, infusions/navigation.py...). ``order``
 places an entry among the others, whichever app registered it first.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,20 +34,16 @@ class Shortcut:
     order: int
 
 
-_nav_items: list[NavItem] = []
-_shortcuts: list[Shortcut] = []
+_nav_items: list[NavItem] = []  # kept in order
+_shortcuts: list[Shortcut] = []  # kept in order
 
 
-def register_nav(*items: NavItem) -> None:
-    """Add top-navigation entries (an app's ``ready()``); registering the same entry again changes nothing."""
-    _nav_items.extend(item for item in items if item not in _nav_items)
-    _nav_items.sort(key=lambda item: item.order)
-
-
-def register_shortcut(*shortcuts: Shortcut) -> None:
-    """Add home-dashboard shortcuts (an app's ``ready()``); registering the same one again changes nothing."""
-    _shortcuts.extend(shortcut for shortcut in shortcuts if shortcut not in _shortcuts)
-    _shortcuts.sort(key=lambda shortcut: shortcut.order)
+def register(*, nav: Iterable[NavItem] = (), shortcuts: Iterable[Shortcut] = ()) -> None:
+    """Add an app's navigation entries and dashboard shortcuts (from its ``ready()``); registering the same entry
+    again changes nothing."""
+    for registry, entries in ((_nav_items, nav), (_shortcuts, shortcuts)):
+        registry.extend(entry for entry in entries if entry not in registry)
+        registry.sort(key=lambda entry: entry.order)
 
 
 def nav_items() -> list[NavItem]:

@@ -29,8 +29,7 @@ class InfusionsConfig(AppConfig):
 
         grant(PERMISSIONS)
 
-        from clinic.navigation import register_nav, register_shortcut
+        from clinic.navigation import register
         from infusions import navigation
 
-        register_nav(*navigation.NAV)
-        register_shortcut(*navigation.SHORTCUTS)
+        register(nav=navigation.NAV, shortcuts=navigation.SHORTCUTS)

@@ -23,8 +23,7 @@ class PatientsConfig(AppConfig):
 
         grant(PERMISSIONS)
 
-        from clinic.navigation import register_nav, register_shortcut
+        from clinic.navigation import register
         from patients import navigation
 
-        register_nav(*navigation.NAV)
-        register_shortcut(*navigation.SHORTCUTS)
+        register(nav=navigation.NAV, shortcuts=navigation.SHORTCUTS)

@@ -5,20 +5,20 @@ clinicians screen, restrict records, answer risk alerts, disclosures and amendme
 the reference data, reviews emergency access and reads the accountings in the admin.
 """
 
-from clinic.accounts.roles import CLINIC_ADMIN, CLINICIAN, FRONT_DESK, NURSE
+from clinic.accounts.roles import CLINIC_ADMIN, CLINICIAN, FRONT_DESK, NURSE, codenames
 
 _CLINICAL_RECORDS = ["allergy", "medication", "priortreatment", "bodymeasurement", "headachediaryentry"]
 
 
 def _crud(model: str, *actions: str) -> list[str]:
-    return [f"patients.{action}_{model}" for action in actions]
+    return codenames("patients", [model], *actions)
 
 
 _NURSE_CHARTING = [
     "patients.view_patient",
     "patients.view_clinical_background",
     "patients.change_clinical_background",
-    *[perm for model in _CLINICAL_RECORDS for perm in _crud(model, "view", "add", "change")],
+    *codenames("patients", _CLINICAL_RECORDS, "view", "add", "change"),
     *_crud("consent", "view", "add", "change"),
     *_crud("screening", "view", "add"),
     *_crud("questionnaireresponse", "view", "add", "change"),

@@ -90,7 +90,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("clock_instant", list(INSTANTS), indirect=True)
 
 
-_started_at: dt.datetime | None = None
+_started_at: dt.datetime | None = None  # the running test's start (t0)
+_offset: dt.timedelta | None = None  # how far the database's clock is moved, while it is
 
 
 def t0() -> dt.datetime:
@@ -101,7 +102,7 @@ def t0() -> dt.datetime:
     runs across midnight would otherwise see two different days. Outside a test (the load test's seeding script
     builds sessions with the tests' helpers) it is simply now.
     """
-    return _started_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    return _started_at or _now_to_the_second()
 
 
 @pytest.fixture(autouse=True)
@@ -110,37 +111,33 @@ def clock_instant(request: pytest.FixtureRequest) -> Iterator[dt.datetime | None
     global _started_at
     name = getattr(request, "param", None) or request.config.getoption("--clock")
     if not name:
-        _started_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        _started_at = _now_to_the_second()
         yield None
         _started_at = None
         return
-    when = resolve(name)
-    offset = when - _real_now()
-    with time_machine.travel(when, tick=True):
-        _started_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
-        _database_offset(offset)
-        try:
-            yield when
-        finally:
-            _database_offset(None)
-            _started_at = None
+    with travel(name) as when:
+        yield when
 
 
 @contextlib.contextmanager
 def travel(when: dt.datetime | str) -> Iterator[dt.datetime]:
-    """Inside a test: move both clocks to ``when`` (a name of ``INSTANTS`` or an aware time) and let them tick; back
-    to the test's own clock after. For a test about one moment, whatever instant the run is at."""
+    """Move both clocks to ``when`` (a name of ``INSTANTS`` or an aware time) and let them tick; back to the outer
+    clock after. The fixture above runs each test in one; a test about one moment opens its own."""
     global _started_at
     target = resolve(when) if isinstance(when, str) else when
     outer_offset, outer_start = _offset, _started_at
     with time_machine.travel(target, tick=True):
-        _started_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        _started_at = _now_to_the_second()
         _database_offset(target - _real_now())
         try:
             yield target
         finally:
             _database_offset(outer_offset)
             _started_at = outer_start
+
+
+def _now_to_the_second() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
 def _real_now() -> dt.datetime:
@@ -173,11 +170,9 @@ STAMPED_COLUMNS_SQL = """
     JOIN unnest(%s::text[]) AS f(name) ON e.expr = f.name || '()'
 """.replace("{schema}", SCHEMA)
 
-_offset: dt.timedelta | None = None
 
-
-def install_database_clock() -> int:
-    """Add the clock schema to the test database and point its stamping column defaults at it; return how many."""
+def install_database_clock() -> None:
+    """Add the clock schema to the test database and point its stamping column defaults at it."""
     with connections["default"].cursor() as cursor:
         for sql in INSTALL_SQL:
             cursor.execute(sql)
@@ -185,7 +180,6 @@ def install_database_clock() -> int:
         statements = [row[0] for row in cursor.fetchall()]
         for sql in statements:
             cursor.execute(sql)
-    return len(statements)
 
 
 def _apply(raw_connection, offset: dt.timedelta | None) -> None:

@@ -17,6 +17,6 @@ class AccountsConfig(AppConfig):
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="clinic.accounts.sync_roles")
 
         from clinic.accounts import navigation
-        from clinic.navigation import register_shortcut
+        from clinic.navigation import register
 
-        register_shortcut(*navigation.SHORTCUTS)
+        register(shortcuts=navigation.SHORTCUTS)

@@ -7,6 +7,7 @@ scheduling but no clinical notes; the clinic admin manages users, reference data
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 FRONT_DESK = "Front desk"
@@ -46,6 +47,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "pghistory.view_context",
     ],
 }
+
+
+def codenames(app: str, models: Iterable[str], *actions: str) -> list[str]:
+    """``"app.action_model"`` for each model and action: ``codenames("infusions", ["vitalsign"], "view", "add")``."""
+    return [f"{app}.{action}_{model}" for model in models for action in actions]
 
 
 def grant(permissions: dict[str, list[str]]) -> None:

@@ -37,10 +37,9 @@ class AuditConfig(AppConfig):
         post_migrate.connect(install_seals_after_migrate, sender=self, dispatch_uid="clinic.audit.install_seals")
 
         from clinic.audit import navigation
-        from clinic.navigation import register_nav, register_shortcut
+        from clinic.navigation import register
 
-        register_nav(*navigation.NAV)
-        register_shortcut(*navigation.SHORTCUTS)
+        register(nav=navigation.NAV, shortcuts=navigation.SHORTCUTS)
 
 
 class LockoutsConfig(AxesAppConfig):

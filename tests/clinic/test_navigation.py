@@ -23,7 +23,7 @@ def test_every_app_contributes_its_entries_in_the_clinics_order():
 
 def test_registering_an_entry_twice_lists_it_once():
     first = navigation.nav_items()[0]
-    navigation.register_nav(first)
+    navigation.register(nav=[first])
     assert [item.label for item in navigation.nav_items()].count(first.label) == 1
 
 

@@ -44,61 +44,66 @@ def seed() -> str:
 CLINIC_MORNING = "2026-12-08T10:30:00-05:00"  # a Tuesday
 
 
-def test_seed_creates_every_role_patients_and_sessions_in_every_state_once(settings):
-    settings.DEBUG = True
+@pytest.fixture
+def clinic_morning():
     with travel(CLINIC_MORNING):
-        seed()
+        yield
 
-        for username, _first, _last, role, is_staff in DEMO_USERS:
-            request = RequestFactory().post("/accounts/login/")  # django-axes checks every sign-in against its request
-            user = authenticate(request, username=username, password=settings.DEMO_PASSWORD)
-            assert user is not None, username
-            assert list(user.groups.values_list("name", flat=True)) == [role]
-            assert user.is_staff is is_staff
-        assert Patient.objects.count() == DEMO_PATIENT_COUNT
-        states = set(InfusionSession.objects.values_list("status", flat=True))
-        assert states == set(SessionStatus.values)
-        events = AdverseEvent.objects.all()
-        assert set(events.values_list("grade", flat=True)) >= {1, 2, 3, 4}
-        assert events.filter(serious=True, reviewed_at__isnull=True).exists()
-        assert any(event.overdue_reports() for event in events.prefetch_related("reports"))
-        assert set(Vial.objects.values_list("status", flat=True)) == set(VialStatus.values)
-        signed = InfusionSession.objects.filter(status=SessionStatus.SIGNED)
-        assert signed.filter(stock_movements__kind="draw").distinct().count() == signed.count()
-        # Every signed demo session carries a valid electronic signature, made through the password check (#7).
-        signatures = ElectronicSignature.objects.filter(content_type__model="infusionsession")
-        assert sorted(signatures.values_list("object_id", flat=True)) == sorted(signed.values_list("pk", flat=True))
-        assert ElectronicSignature.objects.filter(content_type__model="addendum").count() == 1
-        reviewed = Screening.objects.exclude(status="pending")
-        assert ElectronicSignature.objects.filter(content_type__model="screening").count() == reviewed.count() > 0
-        assert all(result.ok for result in signatures_verify(list(ElectronicSignature.objects.all())))
-        call_command("verify_signatures", stdout=io.StringIO())
-        assert StockMovement.objects.filter(kind="waste", witness__isnull=False).count() > 10
-        assert StockCount.objects.filter(kind="routine").exclude(variance_mg=0).count() == 1
-        assert len(unreconciled_sessions()) == 1
-        losses = StockMovement.objects.filter(kind="loss").select_related("form_106", "reversal")
-        assert sorted(loss.form_106_state() for loss in losses) == ["due", "filed"]
-        insert = pghistory.models.Events.objects.tracks(Patient.objects.first()).get(pgh_label="insert")
-        assert insert.pgh_context["command"] == "seed_demo"
-        kinds = set(AuthEvent.objects.values_list("kind", flat=True))
-        assert {AuthEventKind.LOGIN_FAILURE, AuthEventKind.LOCKOUT, AuthEventKind.UNLOCK} <= kinds
-        assert AuthEvent.objects.get(kind=AuthEventKind.UNLOCK).user.username == "clinicadmin"
-        # Emergency access (security.md D1, D2): a restricted record the nurse's care team holds, the clinician
-        # designated to break the glass (the nurse is not), and one past emergency access waiting for review.
-        clinician, nurse = User.objects.get(username="clinician"), User.objects.get(username="nurse")
-        assert clinician.has_perm("patients.break_glass")
-        assert not nurse.has_perm("patients.break_glass")
-        restricted = Patient.objects.get(is_restricted=True)
-        assert not Patient.objects.visible_to(clinician).filter(pk=restricted.pk).exists()
-        assert Patient.objects.visible_to(nurse).filter(pk=restricted.pk).exists()
-        grant = EmergencyAccessGrant.objects.pending().get()
-        assert (grant.user, grant.patient, grant.is_active) == (clinician, restricted, False)
 
-        counts = (User.objects.count(), Patient.objects.count(), InfusionSession.objects.count())
-        started = time.perf_counter()
-        seed()
-        assert (User.objects.count(), Patient.objects.count(), InfusionSession.objects.count()) == counts
-        assert time.perf_counter() - started < 5
+def test_seed_creates_every_role_patients_and_sessions_in_every_state_once(settings, clinic_morning):
+    settings.DEBUG = True
+    seed()
+
+    for username, _first, _last, role, is_staff in DEMO_USERS:
+        request = RequestFactory().post("/accounts/login/")  # django-axes checks every sign-in against its request
+        user = authenticate(request, username=username, password=settings.DEMO_PASSWORD)
+        assert user is not None, username
+        assert list(user.groups.values_list("name", flat=True)) == [role]
+        assert user.is_staff is is_staff
+    assert Patient.objects.count() == DEMO_PATIENT_COUNT
+    states = set(InfusionSession.objects.values_list("status", flat=True))
+    assert states == set(SessionStatus.values)
+    events = AdverseEvent.objects.all()
+    assert set(events.values_list("grade", flat=True)) >= {1, 2, 3, 4}
+    assert events.filter(serious=True, reviewed_at__isnull=True).exists()
+    assert any(event.overdue_reports() for event in events.prefetch_related("reports"))
+    assert set(Vial.objects.values_list("status", flat=True)) == set(VialStatus.values)
+    signed = InfusionSession.objects.filter(status=SessionStatus.SIGNED)
+    assert signed.filter(stock_movements__kind="draw").distinct().count() == signed.count()
+    # Every signed demo session carries a valid electronic signature, made through the password check (#7).
+    signatures = ElectronicSignature.objects.filter(content_type__model="infusionsession")
+    assert sorted(signatures.values_list("object_id", flat=True)) == sorted(signed.values_list("pk", flat=True))
+    assert ElectronicSignature.objects.filter(content_type__model="addendum").count() == 1
+    reviewed = Screening.objects.exclude(status="pending")
+    assert ElectronicSignature.objects.filter(content_type__model="screening").count() == reviewed.count() > 0
+    assert all(result.ok for result in signatures_verify(list(ElectronicSignature.objects.all())))
+    call_command("verify_signatures", stdout=io.StringIO())
+    assert StockMovement.objects.filter(kind="waste", witness__isnull=False).count() > 10
+    assert StockCount.objects.filter(kind="routine").exclude(variance_mg=0).count() == 1
+    assert len(unreconciled_sessions()) == 1
+    losses = StockMovement.objects.filter(kind="loss").select_related("form_106", "reversal")
+    assert sorted(loss.form_106_state() for loss in losses) == ["due", "filed"]
+    insert = pghistory.models.Events.objects.tracks(Patient.objects.first()).get(pgh_label="insert")
+    assert insert.pgh_context["command"] == "seed_demo"
+    kinds = set(AuthEvent.objects.values_list("kind", flat=True))
+    assert {AuthEventKind.LOGIN_FAILURE, AuthEventKind.LOCKOUT, AuthEventKind.UNLOCK} <= kinds
+    assert AuthEvent.objects.get(kind=AuthEventKind.UNLOCK).user.username == "clinicadmin"
+    # Emergency access (security.md D1, D2): a restricted record the nurse's care team holds, the clinician designated
+    # to break the glass (the nurse is not), and one past emergency access waiting for review.
+    clinician, nurse = User.objects.get(username="clinician"), User.objects.get(username="nurse")
+    assert clinician.has_perm("patients.break_glass")
+    assert not nurse.has_perm("patients.break_glass")
+    restricted = Patient.objects.get(is_restricted=True)
+    assert not Patient.objects.visible_to(clinician).filter(pk=restricted.pk).exists()
+    assert Patient.objects.visible_to(nurse).filter(pk=restricted.pk).exists()
+    grant = EmergencyAccessGrant.objects.pending().get()
+    assert (grant.user, grant.patient, grant.is_active) == (clinician, restricted, False)
+
+    counts = (User.objects.count(), Patient.objects.count(), InfusionSession.objects.count())
+    started = time.perf_counter()
+    seed()
+    assert (User.objects.count(), Patient.objects.count(), InfusionSession.objects.count()) == counts
+    assert time.perf_counter() - started < 5
 
 
 def test_seed_refuses_with_debug_off(settings):
