@@ -32,6 +32,7 @@ from infusions.choices import CourseStatus
 from infusions.signing import SESSION_STATEMENTS
 from patients import models as pm
 from patients.choices import DEPRESSION_INDICATIONS, INDICATION_ICD10, Indication
+from side_effects import models as sm
 
 BATCH = 500  # patients per round of COPYs
 # The words a clinician's signature carries (infusions/signing.py); bench sessions get no signature record.
@@ -105,11 +106,11 @@ def tables() -> dict[str, Table]:
                                       "reason", *authored]),
         "given": Table(im.SessionMedication, ["id", "session_id", "drug", "dose", "unit", "route", "given_at",
                                               "reason", *authored]),
-        "event": Table(im.AdverseEvent, [
+        "event": Table(sm.SideEffect, [
             "id", "patient_id", "session_id", "onset_at", "term_id", "category", "grade", "serious",
             "seriousness_criteria", "expected", "causality", "action_taken", "outcome", "resolved_at",
             "suspect_drug", "reviewed_by_id", "reviewed_at", *authored]),
-        "report": Table(im.ExternalReport, ["id", "event_id", "destination", "due_on", "submitted_on", "reference",
+        "report": Table(sm.ExternalReport, ["id", "event_id", "destination", "due_on", "submitted_on", "reference",
                                             *authored]),
         "questionnaire": Table(pm.QuestionnaireResponse, [
             "id", "patient_id", "instrument", "completed_at", "timepoint", "answers", "total", "band",
@@ -139,7 +140,7 @@ class Context:
         self.protocols = {p.name: p for p in im.Protocol.objects.all()}
         self.preparation = im.DrugPreparation.objects.get(name=PREPARATION)
         self.doses = {name: pools.doses(p, self.preparation.final_mg_ml) for name, p in self.protocols.items()}
-        terms = {t.name: t for t in im.AdverseEventTerm.objects.all()}
+        terms = {t.name: t for t in sm.SideEffectTerm.objects.all()}
         self.terms = [terms[name] for name in TERM_WEIGHTS]
         self.items = list(pm.ContraindicationItem.objects.filter(is_active=True).values_list("id", flat=True))
         self.picks.setdefault("patients", [])

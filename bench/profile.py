@@ -80,8 +80,8 @@ def paths() -> dict[str, list[str]]:
         "history": [reverse("infusions:patient_history", args=[heavy])],
         "chart": [reverse("infusions:session_chart", args=[pk]) for pk in chair],
         "board": [reverse("infusions:today_board")],
-        "queue": [reverse("infusions:adverse_event_queue")],
-        "safety": [reverse("infusions:safety_overview")],
+        "queue": [reverse("side_effects:side_effect_queue")],
+        "safety": [reverse("side_effects:safety_overview")],
         "cohort": [f"{reverse('infusions:cohort_report')}?{year}"],
         "floor": [reverse("bench_floor", urlconf="bench.urls")],
     }

@@ -12,6 +12,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Model
 from django.forms.fields import BaseTemporalField
 from django.utils import formats, timezone
@@ -328,3 +329,29 @@ class SecondPersonMixin(forms.Form):
             kwargs[prefix] = self.second_people.get(prefix)
             kwargs[f"{prefix}_password"] = self.cleaned_data.get(f"{prefix}_password")
         return kwargs
+
+
+# A report's dates stay within these years, so the period arithmetic (a default start, the day after the end) can
+# never leave Python's date range: ``?end=0001-01-01`` was a 500 (security.md C5; tests/security/test_deny_paths.py).
+REPORT_DATE_VALIDATORS = [MinValueValidator(dt.date(2000, 1, 1)), MaxValueValidator(dt.date(2099, 12, 31))]
+
+
+class PeriodForm(forms.Form):
+    """A reporting period from the query string (dates are not identifying); by default the last ``default_days``."""
+
+    start = forms.DateField(required=False, widget=DateInput(), validators=REPORT_DATE_VALIDATORS)
+    end = forms.DateField(required=False, widget=DateInput(), validators=REPORT_DATE_VALIDATORS)
+
+    def __init__(self, *args: Any, default_days: int = 90, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.default_days = default_days
+
+    def period(self) -> tuple[Any, Any]:
+        today = timezone.localdate()
+        data = self.cleaned_data if self.is_valid() else {}
+        end = data.get("end") or today
+        start = data.get("start") or self.default_start(end)
+        return (start, end) if start <= end else (end, start)
+
+    def default_start(self, end: dt.date) -> dt.date:
+        return end - dt.timedelta(days=self.default_days)

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "clinic.signatures",
     "patients",
     "infusions",
+    "side_effects",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,7 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("patients/", include("patients.urls")),
     path("infusions/", include("infusions.urls")),
+    path("infusions/", include("side_effects.urls")),
     path("audit/", include("clinic.audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -21,7 +21,7 @@ from clinic.canonical import canonical_value
 from clinic.signatures.models import ElectronicSignature
 from patients.models import Patient
 
-SCHEMA = "clinic.patient-record/1"
+SCHEMA = "clinic.patient-record/2"  # 2: side effects are keyed side_effects.sideeffect (issue #15)
 SIGNATURE_FIELDS = (
     "content_type__app_label",
     "content_type__model",
@@ -34,7 +34,6 @@ SIGNATURE_FIELDS = (
     "content_schema",
     "content_sha256",
 )
-APPS = ("patients", "infusions")
 
 
 def patient_path(model: type[Model]) -> str | None:
@@ -55,8 +54,10 @@ def patient_path(model: type[Model]) -> str | None:
 def record_models() -> list[tuple[type[Model], str]]:
     """(model, lookup to the patient) of every clinical model of the record, by label."""
     found = []
-    for label in APPS:
-        for model in apps.get_app_config(label).get_models():
+    for app_config in apps.get_app_configs():
+        if not getattr(app_config, "patient_record", False):  # each app that keeps part of the record says so
+            continue
+        for model in app_config.get_models():
             if issubclass(model, pghistory.models.Event):
                 continue
             path = patient_path(model)

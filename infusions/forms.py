@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
 from clinic.forms import (
@@ -22,11 +20,8 @@ from clinic.forms import (
 )
 from clinic.signatures.forms import SignatureFormMixin
 from clinic.signatures.models import meaning_text
-from infusions.adverse import GRADE_DEFINITIONS, SERIOUSNESS_CRITERIA, seriousness_problems
 from infusions.choices import Fasting, PregnancyCheck
 from infusions.models import (
-    AdverseEvent,
-    AdverseEventTerm,
     DrugPreparation,
     Protocol,
     SessionMedication,
@@ -263,103 +258,3 @@ class SignForm(CrispyFormMixin, SignatureFormMixin):
         super().__init__(*args, **kwargs)
         self.fields["meaning"].choices = [(m, meaning_text(m, SESSION_STATEMENTS[m])) for m in meanings]
         self.fields["meaning"].initial = meanings[0]
-
-
-class AdverseEventForm(ConcurrencyFormMixin, CrispyFormMixin, forms.ModelForm):
-    """A side effect. Grade definitions are shown with the choice; seriousness is asked separately (clinical.md 4)."""
-
-    seriousness_criteria = forms.MultipleChoiceField(
-        choices=list(SERIOUSNESS_CRITERIA.items()), widget=forms.CheckboxSelectMultiple, required=False
-    )
-
-    class Meta:
-        model = AdverseEvent
-        fields = [
-            "onset_at",
-            "term",
-            "term_detail",
-            "category",
-            "grade",
-            "serious",
-            "seriousness_criteria",
-            "expected",
-            "causality",
-            "action_taken",
-            "rescue_medication",
-            "outcome",
-            "resolved_at",
-            "narrative",
-        ]
-        field_classes = {"onset_at": WallClockDateTimeField, "resolved_at": WallClockDateTimeField}
-        widgets = {
-            "onset_at": DateTimeInput(),
-            "resolved_at": DateTimeInput(),
-            "grade": forms.RadioSelect,
-            "narrative": forms.Textarea(attrs={"rows": 3}),
-        }
-        help_texts = {"category": "Left empty, the term's usual category is used."}
-
-    def __init__(self, *args: Any, session: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["term"].queryset = AdverseEventTerm.objects.filter(is_active=True)
-        self.fields["category"].required = False
-        self.fields["grade"].choices = [(g, f"Grade {g}: {text}") for g, text in GRADE_DEFINITIONS.items()]
-        medications = SessionMedication.objects.filter(session=session) if session else SessionMedication.objects.none()
-        self.fields["rescue_medication"].queryset = medications.active()
-        if session is None:
-            self.fields.pop("rescue_medication")
-        self.helper.layout = Layout(
-            Row(Column("onset_at"), Column("term"), Column("term_detail"), Column("category")),
-            "grade",
-            Row(Column("serious", "seriousness_criteria"), Column("expected", "causality")),
-            Row(
-                Column("action_taken"),
-                *([Column("rescue_medication")] if session else []),
-                Column("outcome"),
-                Column("resolved_at"),
-            ),
-            "narrative",
-        )
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        if "grade" in cleaned:
-            problems = seriousness_problems(
-                grade=cleaned["grade"],
-                serious=cleaned.get("serious", False),
-                criteria=cleaned.get("seriousness_criteria") or [],
-                fatal=cleaned.get("outcome") == "fatal",
-            )
-            for field, message in problems.items():
-                self.add_error(field if field in self.fields else None, message)
-        return cleaned
-
-
-class ReviewForm(CrispyFormMixin, forms.Form):
-    comment = forms.CharField(label="Review comment", widget=forms.Textarea(attrs={"rows": 2}), required=False)
-
-
-# A report's dates stay within these years, so the period arithmetic (a default start, the day after the end) can
-# never leave Python's date range: ``?end=0001-01-01`` was a 500 (security.md C5; tests/security/test_deny_paths.py).
-REPORT_DATE_VALIDATORS = [MinValueValidator(dt.date(2000, 1, 1)), MaxValueValidator(dt.date(2099, 12, 31))]
-
-
-class PeriodForm(forms.Form):
-    """A reporting period from the query string (dates are not identifying); by default the last ``default_days``."""
-
-    start = forms.DateField(required=False, widget=DateInput(), validators=REPORT_DATE_VALIDATORS)
-    end = forms.DateField(required=False, widget=DateInput(), validators=REPORT_DATE_VALIDATORS)
-
-    def __init__(self, *args: Any, default_days: int = 90, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.default_days = default_days
-
-    def period(self) -> tuple[Any, Any]:
-        today = timezone.localdate()
-        data = self.cleaned_data if self.is_valid() else {}
-        end = data.get("end") or today
-        start = data.get("start") or self.default_start(end)
-        return (start, end) if start <= end else (end, start)
-
-    def default_start(self, end: dt.date) -> dt.date:
-        return end - dt.timedelta(days=self.default_days)

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from clinic.forms import CrispyFormMixin, DateInput, DecimalInput, SecondPersonMixin
-from infusions.forms import PeriodForm as ReportPeriodForm
+from clinic.forms import PeriodForm as ReportPeriodForm
 from infusions.models import Form106Filing, InfusionSession, StockProduct, StockReceipt, Vial
 from infusions.models.stock import BusinessTime, CountKind
 from infusions.services.stock import FILE_FORM_106

@@ -17,8 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from infusions import hooks
 from infusions.choices import GIVEN_STATUSES, SessionStatus
-from infusions.models import Addendum, AdverseEvent, InfusionSession, TreatmentCourse
+from infusions.models import Addendum, InfusionSession, TreatmentCourse
 from patients.choices import HEADACHE_INDICATIONS
 from patients.diary import MonthSummary, monthly_summaries
 from patients.models import Patient, QuestionnaireResponse, Timepoint
@@ -33,15 +34,31 @@ from patients.response import (
 )
 from patients.scoring import INSTRUMENTS
 
-KINDS = {
-    "session": "Sessions",
-    "side_effect": "Side effects",
-    "questionnaire": "Questionnaires",
-    "screening": "Screening",
-    "consent": "Consent",
-    "note": "Addenda",
-    "course": "Courses",
+# The timeline's own kinds: (tab label, order, shows the time of day). Apps above add theirs through
+# ``hooks.register_history_source`` (side effects come second, at 20).
+CORE_KINDS: dict[str, tuple[str, int, bool]] = {
+    "session": ("Sessions", 10, True),
+    "questionnaire": ("Questionnaires", 30, True),
+    "screening": ("Screening", 40, False),
+    "consent": ("Consent", 50, False),
+    "note": ("Addenda", 60, True),
+    "course": ("Courses", 70, False),
 }
+
+
+def _kinds() -> list[tuple[str, str, int, bool]]:
+    found = [(kind, label, order, timed) for kind, (label, order, timed) in CORE_KINDS.items()]
+    found += [(s.kind, s.label, s.order, s.shows_time) for s in hooks.history_sources()]
+    return sorted(found, key=lambda k: k[2])
+
+
+def timeline_kinds() -> dict[str, str]:
+    """Each kind of timeline entry and its tab label, in tab order."""
+    return {kind: label for kind, label, _, _ in _kinds()}
+
+
+def _timed_kinds() -> set[str]:
+    return {kind for kind, _, _, timed in _kinds() if timed}
 
 
 @dataclass(frozen=True)
@@ -55,7 +72,12 @@ class TimelineEntry:
 
     @property
     def kind_label(self) -> str:
-        return KINDS[self.kind]
+        return timeline_kinds()[self.kind]
+
+    @property
+    def shows_time(self) -> bool:
+        """Whether the time of day means something (a session, a form); screening and consent have dates only."""
+        return self.kind in _timed_kinds()
 
 
 class DeferredEntry:
@@ -168,7 +190,7 @@ class PatientHistory:
     statuses: list[ResponseStatus]
     diary_months: list[MonthSummary]  # oldest first
     acute_headache: tuple[int, int] | None  # (responders, scored sessions) for headache patients
-    side_effects: list[AdverseEvent]
+    sources: dict[str, list[Any]] = field(default_factory=dict)  # each registered history source's records
     charts: dict[str, Any] = field(default_factory=dict)
     session_rows: list[SessionRow] = field(default_factory=list)  # the given sessions, oldest first
 
@@ -182,14 +204,13 @@ class PatientHistory:
         return (min(doses), max(doses)) if doses else None
 
     @property
-    def side_effect_counts(self) -> list[dict[str, Any]]:
-        """Each side effect once, with how often it happened and its highest grade, most frequent first."""
-        counts: dict[str, dict[str, Any]] = {}
-        for event in self.side_effects:
-            entry = counts.setdefault(event.term.name, {"name": event.term.name, "count": 0, "grade": 0})
-            entry["count"] += 1
-            entry["grade"] = max(entry["grade"], event.grade)
-        return sorted(counts.values(), key=lambda e: -e["count"])
+    def summaries(self) -> list[dict[str, Any]]:
+        """The registered sources' parts of the printable summary: ``template`` and its ``context``."""
+        return [
+            {"template": s.summary_template, "context": s.summary(self.sources.get(s.kind, [])) if s.summary else {}}
+            for s in hooks.history_sources()
+            if s.summary_template
+        ]
 
 
 def _aware(day: dt.date) -> dt.datetime:
@@ -229,18 +250,6 @@ def _questionnaire_entry(row: QuestionnaireResponse) -> TimelineEntry:
         detail=f"{row.band_label} · {row.get_timepoint_display()}",
         url=reverse("patients:questionnaire_detail", args=[row.patient_id, row.pk]),
         flag=flag,
-    )
-
-
-def _side_effect_entry(event: AdverseEvent) -> TimelineEntry:
-    name = event.term.name + (f": {event.term_detail}" if event.term_detail else "")
-    return TimelineEntry(
-        at=event.onset_at,
-        kind="side_effect",
-        title=f"Side effect: {name}",
-        detail=f"{event.get_outcome_display()}" + (" · serious" if event.serious else ""),
-        url=reverse("infusions:adverse_event_detail", args=[event.pk]),
-        flag=f"Grade {event.grade}",
     )
 
 
@@ -419,7 +428,7 @@ def patient_history(patient: Patient, *, session_records: bool = False) -> Patie
         records = active_sessions.filter(pk__in=[s.pk for s in given]).select_related("course__protocol").in_bulk()
         given = [records[s.pk] for s in given]
     questionnaires = _by_instrument(patient.questionnaires.active().order_by("completed_at", "pk"))
-    side_effects = list(patient.adverse_events.active().select_related("term").order_by("onset_at", "pk"))
+    sources = {source.kind: source.records(patient) for source in hooks.history_sources()}
     addenda = list(Addendum.objects.active().filter(session__patient=patient).select_related("created_by", "session"))
     screenings = list(patient.screenings.active().order_by("screened_on", "pk"))
     consents = list(patient.consents.active().order_by("signed_on", "pk"))
@@ -433,7 +442,8 @@ def patient_history(patient: Patient, *, session_records: bool = False) -> Patie
         for rows in questionnaires.values()
         for q in rows
     ]
-    timeline += [DeferredEntry(e.onset_at, "side_effect", _side_effect_entry, e) for e in side_effects]
+    for source in hooks.history_sources():
+        timeline += [DeferredEntry(source.at(r), source.kind, source.entry, r) for r in sources[source.kind]]
     timeline += [
         TimelineEntry(
             at=a.created_at,
@@ -496,7 +506,7 @@ def patient_history(patient: Patient, *, session_records: bool = False) -> Patie
         statuses=response_statuses(patient, questionnaires, given, months),
         diary_months=months,
         acute_headache=scored_headache,
-        side_effects=side_effects,
+        sources=sources,
     )
     history.charts = _chart_data(history)
     history.session_rows = session_rows(given)

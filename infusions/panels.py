@@ -1,22 +1,16 @@
-"""Sections infusions adds to the patient page (registered in InfusionsConfig.ready)."""
+"""What infusions adds to the patient page, and the stock ledger to the chart (registered in InfusionsConfig.ready)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
+
+from infusions.hooks import ChartLink
 from infusions.selectors_stock import unreconciled_sessions
-from patients.panels import Panel
+from patients.panels import Panel, PatientAction
 
-SIDE_EFFECTS_SHOWN = 10
 UNRECONCILED_SHOWN = 10
-
-
-def side_effects_panel(patient: Any, user: Any) -> Panel | None:
-    """The patient's latest side effects, for roles that may read them (front desk may not)."""
-    if not user.has_perm("infusions.view_adverseevent"):
-        return None
-    events = list(patient.adverse_events.active().select_related("term").order_by("-onset_at")[:SIDE_EFFECTS_SHOWN])
-    return Panel("infusions/_patient_side_effects.html", {"events": events, "patient": patient})
 
 
 def unreconciled_stock_panel(patient: Any, user: Any) -> Panel | None:
@@ -29,3 +23,25 @@ def unreconciled_stock_panel(patient: Any, user: Any) -> Panel | None:
     if not sessions:
         return None
     return Panel("infusions/stock/_patient_unreconciled.html", {"sessions": sessions}, placement="alert")
+
+
+def history_action(patient: Any, user: Any) -> PatientAction | None:
+    if not user.has_perm("infusions.view_patient_history"):
+        return None
+    url = reverse("infusions:patient_history", args=[patient.pk])
+    return PatientAction("History and outcomes", url, icon="bi-graph-down", style="btn-primary")
+
+
+def courses_action(patient: Any, user: Any) -> PatientAction | None:
+    if not user.has_perm("infusions.view_treatmentcourse"):
+        return None
+    return PatientAction("Courses and sessions", reverse("infusions:course_list", args=[patient.pk]), icon="bi-droplet")
+
+
+def session_stock_link(session: Any, user: Any, chart: Any) -> ChartLink | None:
+    """Under the dose: the session's page of the stock ledger (draw, given, waste), for the staff who record it."""
+    if not user.has_perm("infusions.record_stock"):
+        return None
+    url = reverse("infusions:session_stock", args=[session.pk])
+    return ChartLink("Ketamine stock: draw, given, waste", url, "dose", icon="bi-safe", style="btn-outline-primary",
+                     testid="session-stock-link")  # fmt: skip

@@ -71,25 +71,6 @@ PREPARATIONS = [
 ]  # fmt: skip
 
 
-# Side-effect pick-list: the ketamine-specific terms of issue #5 (clinical.md 4.3: Spravato trials, community IV
-# cohort, consent-form lists, label), each with the category it usually belongs to.
-ADVERSE_EVENT_TERMS = [
-    ("Dissociation", "psychiatric"), ("Sedation", "neurological"), ("Nausea", "gastrointestinal"),
-    ("Vomiting", "gastrointestinal"), ("Dizziness", "neurological"), ("Drowsiness", "neurological"),
-    ("Hypertension", "cardiovascular"), ("Tachycardia", "cardiovascular"),
-    ("Hallucinations or emergence reaction", "psychiatric"), ("Anxiety", "psychiatric"),
-    ("Headache", "neurological"), ("Blurred vision", "neurological"), ("Hypersalivation", "gastrointestinal"),
-    ("Respiratory depression", "respiratory"), ("Suicidal ideation", "psychiatric"),
-    ("Bladder symptoms", "urological"), ("Other", "other"),
-]  # fmt: skip
-
-
-def ensure_adverse_event_terms(apps: Any) -> None:
-    term_model = apps.get_model("infusions", "AdverseEventTerm")
-    for order, (name, category) in enumerate(ADVERSE_EVENT_TERMS, start=1):
-        term_model.objects.get_or_create(name=name, defaults={"category": category, "display_order": order})
-
-
 def ensure_reference_data(apps: Any) -> None:
     protocol_model = apps.get_model("infusions", "Protocol")
     for row in PROTOCOLS:
@@ -106,4 +87,3 @@ def ensure_reference_data_after_migrate(sender: Any, **kwargs: Any) -> None:
     if sender.name == "infusions":
         apps = kwargs.get("apps") or global_apps
         ensure_reference_data(apps)
-        ensure_adverse_event_terms(apps)

@@ -26,6 +26,7 @@ from django.db import connection, transaction
 
 from clinic.dates import local_day_bounds
 from infusions.choices import GIVEN_STATUSES
+from infusions.hooks import cohort_flag_sql
 from patients.choices import DEPRESSION_INDICATIONS, Indication
 from patients.response import PAIN_MODERATE_DROP, RESPONSE_DROP, in_remission, reduction_at_least
 
@@ -94,15 +95,14 @@ def _rate(part: int, whole: int) -> Decimal | None:
 # The cohort in one pass over the period's given sessions: one row per (protocol, patient) with the patient's
 # sessions, those of them with a side effect, and the baseline and latest of the primary measure; Python then adds
 # each row to its (protocol, indication) group as it comes. Sessions with a side effect: one hash of the sessions
-# that have any (non-voided) event, rather than a probe of the events' index for each of a year's ~100,000 sessions.
+# that have any (non-voided) event (the subquery side effects register with ``hooks.register_cohort_flag``), rather
+# than a probe of the events' index for each of a year's ~100,000 sessions.
 COHORT_SQL = """
 WITH given AS (
     SELECT c.protocol_id, s.patient_id, count(*) AS sessions, count(a.session_id) AS with_side_effect
     FROM infusions_infusionsession s
     JOIN infusions_treatmentcourse c ON c.id = s.course_id
-    LEFT JOIN (
-        SELECT DISTINCT session_id FROM infusions_adverseevent WHERE voided_at IS NULL AND session_id IS NOT NULL
-    ) a ON a.session_id = s.id
+    LEFT JOIN ({side_effect_sessions}) a ON a.session_id = s.id
     WHERE s.voided_at IS NULL AND s.status = ANY(%(given)s) AND s.started_at >= %(start)s AND s.started_at < %(end)s
     GROUP BY 1, 2
 ), cohort AS (
@@ -177,7 +177,7 @@ def cohort_outcomes(first_day: dt.date, last_day: dt.date) -> list[CohortRow]:
     # savepoint=False: inside the request's transaction (ATOMIC_REQUESTS) this adds no SAVEPOINT statements.
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         cursor.execute(NO_JIT_SQL)
-        cursor.execute(COHORT_SQL, params)
+        cursor.execute(COHORT_SQL.replace("{side_effect_sessions}", cohort_flag_sql("side_effect")), params)
         for protocol_id, protocol, indication, measure, sessions, with_side_effect, *outcome in cursor.fetchall():
             r = row(protocol_id, protocol, indication)
             r.patients += 1

@@ -1,6 +1,5 @@
-"""What each role may do with courses, sessions, side effects and the ketamine stock ledger (granted from apps.py
-through ``clinic.accounts.roles.grant``). (Side effects and stock take theirs along when they become apps of their
-own: issue #15.)"""
+"""What each role may do with courses, sessions and the ketamine stock ledger (granted from apps.py through
+``clinic.accounts.roles.grant``). (Stock takes its own along when it becomes an app of its own: issue #15.)"""
 
 from clinic.accounts.roles import CLINIC_ADMIN, CLINICIAN, FRONT_DESK, NURSE, codenames
 
@@ -12,7 +11,6 @@ _SESSION_CHARTING = [
     *codenames("infusions", ["vitalsign", "ratechange", "sessionmedication"], "view", "add"),
     "infusions.view_addendum",
     "infusions.add_addendum",
-    *codenames("infusions", ["adverseevent", "externalreport"], "view", "add", "change"),
 ]
 
 # The ketamine stock ledger (issue #9): nurses and clinicians receive, draw, waste, count; clinicians and the clinic
@@ -41,7 +39,6 @@ PERMISSIONS: dict[str, list[str]] = {
         "infusions.change_treatmentcourse",
         "infusions.sign_session",
         "infusions.override_baseline",
-        "infusions.review_adverseevent",
         "infusions.view_patient_history",
         "infusions.view_reports",
         *_STOCK_RECORDING,
@@ -53,7 +50,6 @@ PERMISSIONS: dict[str, list[str]] = {
         *codenames("infusions", ["protocol", "drugpreparation", "vitalthresholdsettings"], "view", "change"),
         "infusions.add_protocol",
         "infusions.add_drugpreparation",
-        *codenames("infusions", ["adverseeventterm"], "view", "add", "change"),
         *_STOCK_READ,
         "infusions.add_stockproduct",
         "infusions.change_stockproduct",

@@ -10,7 +10,6 @@ from typing import Any
 from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from clinic.dates import local_day_bounds
 from infusions.choices import IN_CHAIR_STATUSES, SessionStatus
 from infusions.models import InfusionSession, VitalSign
 
@@ -98,30 +97,3 @@ def board_sessions(day: dt.date, queryset: Any) -> list[InfusionSession]:
         session.next_due = next_vitals_due(session, session.last_vitals_at)
         session.board_alerts = (session.latest_alerts or []) if session.status in OPEN_FOR_VITALS else []
     return sessions
-
-
-def safety_overview(user: Any, start: dt.date, end: dt.date) -> dict[str, Any]:
-    """Side-effect counts and rates per 100 sessions for a period (inclusive), by term, grade and protocol."""
-    from django.db.models import Count
-
-    from infusions.adverse import safety_table
-    from infusions.models import AdverseEvent
-
-    begin, finish = local_day_bounds(start, end)
-    events = AdverseEvent.objects.visible_to(user).active().onset_between(start, end)
-    sessions = InfusionSession.objects.visible_to(user).active().filter(started_at__gte=begin, started_at__lt=finish)
-    total_sessions = sessions.count()
-    by_protocol_sessions = dict(sessions.values_list("course__protocol__name").annotate(n=Count("id")))
-    by_term = dict(events.values_list("term__name").annotate(n=Count("id")))
-    by_grade = {f"Grade {g}": n for g, n in events.values_list("grade").annotate(n=Count("id")).order_by("grade")}
-    by_protocol = dict(
-        events.filter(session__isnull=False).values_list("session__course__protocol__name").annotate(n=Count("id"))
-    )
-    return {
-        "sessions": total_sessions,
-        "events": sum(by_term.values()),
-        "by_term": safety_table(by_term, total_sessions),
-        "by_grade": safety_table(by_grade, total_sessions),
-        "by_protocol": safety_table(by_protocol, by_protocol_sessions),
-        "serious": list(events.filter(serious=True).select_related("patient", "term").order_by("-onset_at")),
-    }

@@ -30,6 +30,23 @@ def _name(user: Any) -> str:
     return user.display_name if user else ""
 
 
+def drawn_strength_problem(session: InfusionSession, preparation: Any) -> str | None:
+    """The dose guard the ledger adds to the dose step: a preparation follows the vial already drawn for the session,
+    never the other way round (issue #9). Registered with ``infusions.hooks.register_dose_guard``."""
+    drawn = (
+        StockMovement.objects.filter(session=session, kind=MovementKind.DRAW, reversal__isnull=True)
+        .exclude(concentration_mg_ml=preparation.vial_mg_ml)
+        .values_list("concentration_mg_ml", flat=True)
+        .first()
+    )
+    if drawn is None:
+        return None
+    return (
+        f"Ketamine was already drawn for this session from a {drawn.normalize():f} mg/mL "
+        "vial: pick a preparation made from that vial, or correct the draw first."
+    )
+
+
 def products_with_balance() -> Any:
     """Active products with their ledger balance (mg) and the time of their last count, in one query."""
     last = StockMovement.objects.filter(product=OuterRef("pk")).order_by("-id").values("product_balance_mg")[:1]

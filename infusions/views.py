@@ -23,6 +23,7 @@ from clinic.signatures.forms import SignatureFormMixin
 from clinic.signatures.services import key_of, verified_signatures
 from infusions import forms, services
 from infusions.choices import SessionStatus
+from infusions.hooks import chart_links
 from infusions.models import InfusionSession, TreatmentCourse
 from infusions.selectors import board_sessions, session_chart
 from infusions.signing import session_sign_meanings
@@ -208,6 +209,7 @@ class SessionChartView(SessionMixin, TemplateView):
         chart = session_chart(session)
         return super().get_context_data(
             chart=chart, session=session, forms=chart_forms_, record=record, **signature_context(session, chart),
+            links=chart_links(session, self.request.user, chart),
             **kwargs,
         )  # fmt: skip
 

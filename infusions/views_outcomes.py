@@ -14,9 +14,10 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from clinic.exports import csv_response
+from clinic.forms import PeriodForm
 from clinic.signatures.services import key_of, verified_signatures
-from infusions.forms import PeriodForm
-from infusions.history import KINDS, patient_history
+from infusions.history import patient_history, timeline_kinds
+from infusions.hooks import report_cards
 from infusions.reports import cohort_outcomes, totals
 from patients.access import PatientRecordMixin
 from patients.selectors import patient_record
@@ -35,14 +36,15 @@ class PatientHistoryView(PatientRecordMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         patient = self.get_patient()
         history = patient_history(patient)
+        kinds = timeline_kinds()
         kind = self.request.GET.get("kind", "")
-        kind = kind if kind in KINDS else ""  # an allow-list: anything else shows everything
+        kind = kind if kind in kinds else ""  # an allow-list: anything else shows everything
         entries = [e for e in history.timeline if not kind or e.kind == kind]
         page = Paginator(entries, TIMELINE_PAGE).get_page(self.request.GET.get("page"))
         return super().get_context_data(
             record=patient_record(patient, clinical=True, header_only=True),
             history=history,
-            kinds=KINDS,
+            kinds=kinds,
             kind=kind,
             page_obj=page,
             page_params=f"kind={kind}" if kind else "",
@@ -76,6 +78,9 @@ class PatientSummaryView(PatientRecordMixin, TemplateView):
 class ReportIndexView(PermissionRequiredMixin, TemplateView):
     permission_required = "infusions.view_reports"
     template_name = "infusions/report_index.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(cards=report_cards(self.request.user), **kwargs)
 
 
 @method_decorator(never_cache, name="dispatch")

@@ -10,8 +10,9 @@ import json
 from pathlib import Path
 
 from clinic.accounts import mfa, roles
-from infusions.models import AdverseEventTerm, InfusionSession, TreatmentCourse
+from infusions.models import InfusionSession, TreatmentCourse
 from patients.models import Patient
+from side_effects.models import SideEffectTerm
 from tests.factories import UserFactory
 from tests.infusions.test_services import started
 
@@ -31,7 +32,7 @@ def run(plan_path: str, nurses: int, clinicians: int) -> None:
         mfa.enrol_demo(clinician)
         plan["clinicians"].append(clinician.username)
         load_clinicians.append(clinician)
-    plan["term"] = AdverseEventTerm.objects.get(name="Dissociation").pk
+    plan["term"] = SideEffectTerm.objects.get(name="Dissociation").pk
     # The records every load-test clinician may open (they are on no care team, so restricted records are left
     # out: issue #24), and one each may not, which must answer 404 (never a 5xx and never the record).
     scope = load_clinicians[0]

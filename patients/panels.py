@@ -31,3 +31,29 @@ def register_panel(provider: PanelProvider) -> PanelProvider:
 def panels_for(patient: Any, user: Any) -> list[Panel]:
     """The extra sections ``user`` may see on ``patient``'s page (each provider checks its own permission)."""
     return [panel for provider in _providers if (panel := provider(patient, user)) is not None]
+
+
+@dataclass(frozen=True)
+class PatientAction:
+    """A button in the patient page's action row that another app adds (history, courses, report a side effect)."""
+
+    label: str
+    url: str
+    icon: str = ""
+    style: str = "btn-outline-primary"
+
+
+ActionProvider = Callable[[Any, Any], "PatientAction | None"]
+_action_providers: list[ActionProvider] = []
+
+
+def register_patient_action(provider: ActionProvider) -> ActionProvider:
+    """``provider(patient, user) -> PatientAction | None``; it checks its own permission. Buttons show in the order
+    the apps register them (INSTALLED_APPS), before the patient page's own."""
+    if provider not in _action_providers:
+        _action_providers.append(provider)
+    return provider
+
+
+def patient_actions_for(patient: Any, user: Any) -> list[PatientAction]:
+    return [action for provider in _action_providers if (action := provider(patient, user)) is not None]

@@ -23,7 +23,7 @@ from clinic.signatures.services import key_of, verified_signatures
 from patients import forms
 from patients.access import PatientListAccessMixin, PatientRecordMixin
 from patients.models import Patient, Screening
-from patients.panels import panels_for
+from patients.panels import panels_for, patient_actions_for
 from patients.search import apply_search, parse_search, search_ordering
 from patients.sections import Section
 from patients.selectors import TRD_MIN_FAILED_TRIALS, patient_record
@@ -154,6 +154,7 @@ class PatientDetailView(PatientRecordMixin, DetailView):
         for screening in context["record"].screenings:
             screening.signature_checks = checks.get(key_of(screening), [])
         context["panels"] = panels_for(self.object, self.request.user)
+        context["actions"] = patient_actions_for(self.object, self.request.user)
         context["trd_min_failed_trials"] = TRD_MIN_FAILED_TRIALS
         context["instruments"] = instruments_for(self.request.user)
         return context

@@ -18,10 +18,11 @@ from django import forms
 from django.urls import reverse
 
 from infusions import services
-from infusions.models import AdverseEvent, InfusionSession
+from infusions.models import InfusionSession
 from patients.models import Allergy, BodyMeasurement, Consent, HeadacheDiaryEntry, Medication, Patient, PriorTreatment
+from side_effects.models import SideEffect
 from tests.factories import PatientFactory
-from tests.infusions.factories import AdverseEventFactory, preparation
+from tests.infusions.factories import preparation
 from tests.infusions.test_services import checked_in
 from tests.patients.factories import (
     AllergyFactory,
@@ -31,6 +32,7 @@ from tests.patients.factories import (
     MedicationFactory,
     PriorTreatmentFactory,
 )
+from tests.side_effects.factories import SideEffectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -119,12 +121,12 @@ PAGES = {
     "diary entry": section("diary_entry", DiaryEntryFactory, "worst_pain", "7", "8"),
     "consent": section("consent", ConsentFactory, "witness_name", "Sam Okafor", "Casey Morgan"),
     "side-effect correction": EditPage(
-        make=AdverseEventFactory,
-        url=lambda e: reverse("infusions:adverse_event_update", kwargs={"pk": e.pk}),
+        make=SideEffectFactory,
+        url=lambda e: reverse("side_effects:side_effect_update", kwargs={"pk": e.pk}),
         field="narrative",
         first="Settled within 20 minutes.",
         second="Settled after the rate was halved.",
-        read=lambda e: AdverseEvent.objects.get(pk=e.pk).narrative,
+        read=lambda e: SideEffect.objects.get(pk=e.pk).narrative,
     ),
     "session notes": EditPage(
         make=checked_in_session,

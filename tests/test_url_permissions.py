@@ -13,13 +13,13 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from infusions.models import ExternalReport
 from infusions.services import stock_loss
 from patients.models import AmendmentRequest
 from patients.services_emergency import emergency_access_review
+from side_effects.models import ExternalReport
 from tests.conftest import ROLES
 from tests.factories import PatientFactory, UserFactory
-from tests.infusions.factories import AdverseEventFactory, CourseFactory, SessionFactory, receive
+from tests.infusions.factories import CourseFactory, SessionFactory, receive
 from tests.patients.factories import (
     AllergyFactory,
     BodyMeasurementFactory,
@@ -31,6 +31,7 @@ from tests.patients.factories import (
     QuestionnaireFactory,
     ScreeningFactory,
 )
+from tests.side_effects.factories import SideEffectFactory
 
 OK, FOUND, FORBIDDEN, NOT_ALLOWED = HTTPStatus.OK, HTTPStatus.FOUND, HTTPStatus.FORBIDDEN, HTTPStatus.METHOD_NOT_ALLOWED
 NOT_FOUND = HTTPStatus.NOT_FOUND
@@ -143,16 +144,16 @@ MATRIX: dict[str, tuple[str | HTTPStatus, dict[str, HTTPStatus]]] = {
     "infusions:session_export": (FOUND, CHART),
     **{f"infusions:session_{action}": (FOUND, CHART_ACTION) for action in SESSION_ACTIONS},
     "infusions:session_override": (FOUND, CLINICIAN_ACTION),
-    "infusions:adverse_event_queue": (FOUND, CHART),
-    "infusions:safety_overview": (FOUND, CHART),
-    "infusions:adverse_event_export": (FOUND, CHART),
-    "infusions:adverse_event_detail": (FOUND, CHART),
-    "infusions:adverse_event_update": (FOUND, CHART),
-    "infusions:adverse_event_print": (FOUND, CHART),
-    "infusions:external_report_submit": (FOUND, CHART_ACTION),
-    "infusions:adverse_event_review": (FOUND, CLINICIAN_ACTION),
-    "infusions:session_adverse_event_create": (FOUND, CHART),
-    "infusions:patient_adverse_event_create": (FOUND, CHART),
+    "side_effects:side_effect_queue": (FOUND, CHART),
+    "side_effects:safety_overview": (FOUND, CHART),
+    "side_effects:side_effect_export": (FOUND, CHART),
+    "side_effects:side_effect_detail": (FOUND, CHART),
+    "side_effects:side_effect_update": (FOUND, CHART),
+    "side_effects:side_effect_print": (FOUND, CHART),
+    "side_effects:external_report_submit": (FOUND, CHART_ACTION),
+    "side_effects:side_effect_review": (FOUND, CLINICIAN_ACTION),
+    "side_effects:session_side_effect_create": (FOUND, CHART),
+    "side_effects:patient_side_effect_create": (FOUND, CHART),
     "infusions:stock_dashboard": (FOUND, STOCK_READERS),
     "infusions:stock_vial_list": (FOUND, STOCK_READERS),
     "infusions:stock_vial_detail": (FOUND, STOCK_READERS),
@@ -185,24 +186,24 @@ def url_kwargs(name: str, objs: dict) -> dict | None:
         if name == "infusions:stock_form_106_file":
             return {"pk": objs["loss"].pk}
         return {"pk": objs["movement"].pk} if name == "infusions:stock_movement_correct" else None
-    if name.startswith("infusions:"):
+    if name.startswith(("infusions:", "side_effects:")):
         if name in (
-            "infusions:adverse_event_queue",
-            "infusions:adverse_event_export",
-            "infusions:safety_overview",
+            "side_effects:side_effect_queue",
+            "side_effects:side_effect_export",
+            "side_effects:safety_overview",
             "infusions:report_index",
             "infusions:cohort_report",
             "infusions:cohort_export",
         ):
             return None
-        if name == "infusions:external_report_submit":
+        if name == "side_effects:external_report_submit":
             return {"pk": objs["external_report"].pk}
-        if name.startswith("infusions:adverse_event_"):
-            return {"pk": objs["adverse_event"].pk}
+        if name.startswith("side_effects:side_effect_"):
+            return {"pk": objs["side_effect"].pk}
         if name in (
             "infusions:course_list",
             "infusions:course_create",
-            "infusions:patient_adverse_event_create",
+            "side_effects:patient_side_effect_create",
             "infusions:patient_history",
             "infusions:patient_summary",
             "infusions:patient_export",
@@ -210,7 +211,7 @@ def url_kwargs(name: str, objs: dict) -> dict | None:
             return {"pk": objs["patient"].pk}
         if name in ("infusions:course_detail", "infusions:session_schedule"):
             return {"pk": objs["course"].pk}
-        return {"pk": objs["session"].pk} if name.startswith("infusions:session_") else None
+        return {"pk": objs["session"].pk} if name.startswith(("infusions:session_", "side_effects:session_")) else None
     if not name.startswith("patients:") or name in ("patients:patient_list", "patients:patient_create"):
         return None
     if name in ("patients:clinician_queue", "patients:emergency_access_list"):
@@ -275,7 +276,7 @@ def make_objects() -> dict:
         ),
         "course": (course := CourseFactory(patient=patient)),
         "session": SessionFactory(course=course),
-        "adverse_event": (event := AdverseEventFactory(patient=patient)),
+        "side_effect": (event := SideEffectFactory(patient=patient)),
         "external_report": ExternalReport.objects.create(event=event, destination="medwatch"),
         "vial": (vial := receive(UserFactory(), vial_count=1).vials.get()),
         "movement": vial.movements.get(),

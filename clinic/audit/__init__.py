@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pghistory
+import pgtrigger
 
 
 def track_changes(*, exclude: list[str] | None = None) -> Callable[[Any], Any]:
@@ -15,10 +16,29 @@ def track_changes(*, exclude: list[str] | None = None) -> Callable[[Any], Any]:
 
     Triggers capture ORM saves, bulk updates and raw SQL alike; the request context (user, URL, client address)
     comes from ``clinic.audit.middleware.AuditContextMiddleware`` (security.md 6, requirement E1/E2).
+
+    A model that moved from another app names its old label in ``pgid_label`` (``clinic.triggers``): its event
+    table and every trigger keep their names.
     """
-    return pghistory.track(
-        pghistory.InsertEvent(),
-        pghistory.UpdateEvent(),
-        pghistory.DeleteEvent(),
-        exclude=exclude,
-    )
+    from clinic import triggers
+
+    def track(model: Any) -> Any:
+        label = getattr(model, "pgid_label", None)
+        meta: dict[str, Any] = {
+            "triggers": [triggers.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+        }
+        if label is not None:
+            app_label, model_name = label.split(".")
+            meta["db_table"] = f"{app_label}_{model_name.lower()}event"
+            triggers.pin(model._meta.label, label)
+            triggers.pin(f"{model._meta.label}Event", f"{label}Event")
+        return pghistory.track(
+            triggers.InsertEvent(),
+            triggers.UpdateEvent(),
+            triggers.DeleteEvent(),
+            exclude=exclude,
+            append_only=False,  # the same trigger pghistory would add (PGHISTORY_APPEND_ONLY), pinned as above
+            meta=meta,
+        )(model)
+
+    return track

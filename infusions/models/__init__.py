@@ -1,6 +1,5 @@
 """Infusion courses and sessions: protocols, preparations, thresholds, the session chart and its timeline."""
 
-from infusions.models.adverse import AdverseEvent, AdverseEventTerm, ExternalReport
 from infusions.models.charting import Addendum, RateChange, SessionMedication, VitalSign
 from infusions.models.course import TreatmentCourse
 from infusions.models.reference import DrugPreparation, Protocol, VitalThresholdSettings
@@ -19,11 +18,8 @@ from infusions.models.stock import (
 
 __all__ = [
     "Addendum",
-    "AdverseEvent",
-    "AdverseEventTerm",
     "CountKind",
     "DrugPreparation",
-    "ExternalReport",
     "Form106Filing",
     "InfusionSession",
     "MovementKind",

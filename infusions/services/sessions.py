@@ -21,6 +21,7 @@ from clinic.models import ClinicSettings
 from clinic.services import record_save, second_person_check
 from clinic.signatures.models import meaning_text
 from clinic.signatures.services import Reauthentication, require_reauthentication, signature_create
+from infusions import hooks
 from infusions.choices import CourseStatus, Fasting, PregnancyCheck, SessionStatus
 from infusions.dosing import RateSegment, calculate, check_dose, total_mg, volume_is_unusual
 from infusions.models import (
@@ -224,15 +225,8 @@ def session_set_dose(
         raise _refuse(f"Weight must be between {WEIGHT_KG_MIN} and {WEIGHT_KG_MAX} kg (weigh in kg).", "weight_kg")
     if not preparation.is_active:
         raise _refuse("This preparation is no longer in use.", "preparation")
-    drawn = session.stock_movements.filter(kind="draw", reversal__isnull=True).exclude(
-        concentration_mg_ml=preparation.vial_mg_ml
-    )
-    if drawn.exists():  # the preparation follows the vial drawn, never the other way (issue #9)
-        raise _refuse(
-            f"Ketamine was already drawn for this session from a {drawn[0].concentration_mg_ml.normalize():f} mg/mL "
-            "vial: pick a preparation made from that vial, or correct the draw first.",
-            "preparation",
-        )
+    if (problem := hooks.dose_problem(session, preparation)) is not None:
+        raise _refuse(problem, "preparation")
     check = check_dose(
         dose_per_kg,
         unit=protocol.unit,

@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 
 from clinic.accounts import roles
-from infusions import services
-from infusions.models import AdverseEventTerm, ExternalReport
 from patients.models import Disclosure
+from side_effects import services as side_effect_services
+from side_effects.models import ExternalReport, SideEffectTerm
 from tests.browser.conftest import log_in, screenshot, serious_accessibility_violations
 from tests.factories import TEST_PASSWORD, PatientFactory, UserFactory
 
@@ -21,12 +21,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_accounting_of_disclosures(page):
     clinician = UserFactory(username="md", first_name="Jordan", role=roles.CLINICIAN)
     patient = PatientFactory()
-    event = services.adverse_event_report(
-        patient=patient, by=clinician, term=AdverseEventTerm.objects.get(name="Hypertension"), grade=3,
+    event = side_effect_services.side_effect_report(
+        patient=patient, by=clinician, term=SideEffectTerm.objects.get(name="Hypertension"), grade=3,
         serious=True, seriousness_criteria=["hospitalisation"], onset_at=timezone.now() - dt.timedelta(days=3),
     )  # fmt: skip
     report = ExternalReport.objects.get(event=event, destination="medwatch")
-    services.external_report_submit(report=report, by=clinician, submitted_on=timezone.localdate(), reference="MW-9")
+    side_effect_services.external_report_submit(
+        report=report, by=clinician, submitted_on=timezone.localdate(), reference="MW-9"
+    )
 
     log_in(page, "md", TEST_PASSWORD)
     page.goto(patient.get_absolute_url())

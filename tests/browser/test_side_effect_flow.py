@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from clinic.accounts import roles
 from infusions import services
-from infusions.models import AdverseEvent
+from side_effects.models import SideEffect
 from tests.browser.conftest import log_in, screenshot, serious_accessibility_violations
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.infusions.factories import preparation
@@ -43,7 +43,7 @@ def test_report_review_and_overview(page):
     page.get_by_role("button", name="Save side effect").click()
     page.wait_for_load_state("networkidle")
     assert page.get_by_text("Side effect recorded: Dissociation (Felt far away, calm), grade 2.").is_visible()
-    assert "rate at onset" in page.get_by_test_id("adverse-event").inner_text()
+    assert "rate at onset" in page.get_by_test_id("side-effect").inner_text()
     page.get_by_role("button", name="Sign out").click()
 
     log_in(page, "md", TEST_PASSWORD)
@@ -53,7 +53,7 @@ def test_report_review_and_overview(page):
     page.get_by_role("button", name="Mark reviewed").click()
     page.wait_for_load_state("networkidle")
     assert page.get_by_text("Review recorded.").is_visible()
-    assert AdverseEvent.objects.get().reviewed_by.username == "md"
+    assert SideEffect.objects.get().reviewed_by.username == "md"
 
     page.goto(session.patient.get_absolute_url())
     row = page.get_by_test_id("patient-side-effects").get_by_role("row", name=re.compile("Dissociation"))

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from clinic.accounts.models import User
-from tests.factories import UserFactory
+from tests.factories import PatientFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +19,7 @@ REFERENCE_DATA = [
     "admin:infusions_protocol_changelist",
     "admin:infusions_drugpreparation_changelist",
     "admin:infusions_vitalthresholdsettings_changelist",
+    "admin:side_effects_sideeffectterm_changelist",
     "admin:patients_contraindicationitem_changelist",
     "admin:clinic_clinicsettings_changelist",
 ]
@@ -72,3 +73,17 @@ def test_clinic_admin_tunes_a_vital_sign_threshold(clinic_admin_client):
     response = clinic_admin_client.post(url, {**form, "systolic_high": 160})
     assert response.status_code == HTTPStatus.FOUND
     assert VitalThresholdSettings.current().systolic_high == 160
+
+
+def test_clinic_admin_adds_a_side_effect_term_that_the_report_form_then_offers(clinic_admin_client, nurse_client):
+    from side_effects.models import SideEffectTerm
+
+    response = clinic_admin_client.post(
+        reverse("admin:side_effects_sideeffectterm_add"),
+        {"name": "Paraesthesia", "category": "neurological", "display_order": 30, "is_active": "on"},
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    term = SideEffectTerm.objects.get(name="Paraesthesia")
+    patient = PatientFactory()
+    form = nurse_client.get(reverse("side_effects:patient_side_effect_create", args=[patient.pk])).context["form"]
+    assert term in form.fields["term"].queryset

@@ -11,9 +11,10 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from clinic.audit import chain
+from tests.project import project_packages
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-CODE_DIRS = ["clinic", "patients", "infusions", "loadtest"]
+CODE_DIRS = [*project_packages(), "loadtest"]
 AUDIT_NAMES = r"(PatientAccessEvent|AuthEvent|AuditSeal|Events?\b|\w+Event\b|pgh_event_models|audit_\w+|\w+event\b)"
 # A .delete() on a queryset or row named after an audit model, or SQL that deletes or truncates an audit table.
 ORM_DELETE = re.compile(AUDIT_NAMES + r"[^\n]*\.delete\(")

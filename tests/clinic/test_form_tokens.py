@@ -14,10 +14,11 @@ from django.utils import timezone
 from clinic.accounts import roles
 from clinic.form_tokens import ALREADY_SAVED
 from clinic.models import FormSubmission
-from infusions.models import AdverseEvent, InfusionSession, SessionMedication, VitalSign
+from infusions.models import InfusionSession, SessionMedication, VitalSign
+from side_effects.models import SideEffect
 from tests.factories import UserFactory
-from tests.infusions.test_adverse_views import report_data
 from tests.infusions.test_services import GOOD_VITALS, started
+from tests.side_effects.test_views import report_data
 
 pytestmark = pytest.mark.django_db
 
@@ -94,13 +95,13 @@ def test_chart_form_sent_twice_is_recorded_once(client_, infusing, action, make_
 
 @pytest.mark.clock
 def test_side_effect_sent_twice_is_recorded_once_and_the_retry_lands_on_it(client_, infusing):
-    url = reverse("infusions:session_adverse_event_create", kwargs={"pk": infusing.pk})
+    url = reverse("side_effects:session_side_effect_create", kwargs={"pk": infusing.pk})
     data = {**report_data(), "form_token": uuid.uuid4().hex}
 
     first = client_.post(url, data)
     second = client_.post(url, data)
 
-    event = AdverseEvent.objects.get()
+    event = SideEffect.objects.get()
     assert first["Location"] == second["Location"] == event.get_absolute_url()
 
 

@@ -22,10 +22,11 @@ from clinic.management.commands.seed_demo import REFUSE_PRODUCTION, REFUSE_REAL_
 from clinic.signatures.models import ElectronicSignature
 from clinic.signatures.services import signatures_verify
 from infusions.choices import SessionStatus
-from infusions.models import AdverseEvent, InfusionSession, StockCount, StockMovement, Vial, VialStatus
+from infusions.models import InfusionSession, StockCount, StockMovement, Vial, VialStatus
 from infusions.selectors_stock import unreconciled_sessions
 from patients.demo import DEMO_PATIENT_COUNT
 from patients.models import EmergencyAccessGrant, Patient, Screening
+from side_effects.models import SideEffect
 from tests.clock import travel
 from tests.factories import UserFactory
 
@@ -63,7 +64,7 @@ def test_seed_creates_every_role_patients_and_sessions_in_every_state_once(setti
     assert Patient.objects.count() == DEMO_PATIENT_COUNT
     states = set(InfusionSession.objects.values_list("status", flat=True))
     assert states == set(SessionStatus.values)
-    events = AdverseEvent.objects.all()
+    events = SideEffect.objects.all()
     assert set(events.values_list("grade", flat=True)) >= {1, 2, 3, 4}
     assert events.filter(serious=True, reviewed_at__isnull=True).exists()
     assert any(event.overdue_reports() for event in events.prefetch_related("reports"))

@@ -98,3 +98,105 @@ def check(pks: dict[str, list[int]]) -> None:
         found[label] = sorted(row.pk for row in rows)
     patients = current_apps.get_model("patients.patient")._base_manager.filter(pk__in=pks["patients.patient"])
     print(json.dumps({"pks": found, "patients_with_search_name": patients.exclude(search_name="").count()}))
+
+
+# Issue #15: side effects left ``infusions`` for their own app by state only. ``populate_before_split`` builds a
+# database as it stood before (infusions at 0009, with the content types, permissions and grants the old code made)
+# and writes side effects through the historical models; ``check_after_split`` runs after a plain ``migrate``.
+BEFORE_SPLIT = ("infusions", "0009_merge_20261130_0915")
+MOVED_TABLES = ["infusions_adverseeventterm", "infusions_adverseevent", "infusions_externalreport"]
+EVENT_TABLES = [f"{table}event" for table in MOVED_TABLES]
+SPLIT_MODELS = [*MODELS, "infusions.adverseeventterm", "infusions.adverseevent", "infusions.externalreport"]
+OLD_TO_NEW = {"infusions.adverseeventterm": "side_effects.sideeffectterm",
+              "infusions.adverseevent": "side_effects.sideeffect",
+              "infusions.externalreport": "side_effects.externalreport"}  # fmt: skip
+OLD_GRANTS = {"Nurse": ["view_adverseevent", "add_adverseevent", "change_externalreport"],
+              "Clinician": ["view_adverseevent", "review_adverseevent"],
+              "Clinic admin": ["change_adverseeventterm"]}  # fmt: skip
+SPLIT_GIVEN = {"infusions.adverseevent": {"grade": 1}, "infusions.externalreport": {"destination": "medwatch"}}
+
+
+def trigger_names() -> dict[str, list[str]]:
+    """The django-pgtrigger triggers on each moved table (the audit seal's own are added after every migrate), and
+    the row count of each event table."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgrelid::regclass::text, tgname FROM pg_trigger WHERE NOT tgisinternal "
+            "AND tgname LIKE 'pgtrigger%%' AND tgrelid::regclass::text = ANY(%s) ORDER BY 1, 2",
+            [MOVED_TABLES + EVENT_TABLES],
+        )
+        found: dict[str, list[str]] = {}
+        for table, name in cursor.fetchall():
+            found.setdefault(table, []).append(name)
+        for table in EVENT_TABLES:
+            cursor.execute(f'SELECT count(*) FROM "{table}"')  # noqa: S608 - a table name of the list above  # nosec
+            found.setdefault("event_rows", []).append(cursor.fetchone()[0])
+    return found
+
+
+def populate_before_split() -> None:
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.contenttypes.management import create_contenttypes
+
+    executor = MigrationExecutor(connection)
+    targets = [node for node in executor.loader.graph.leaf_nodes() if node[0] not in ("side_effects", "infusions")]
+    targets.append(BEFORE_SPLIT)
+    executor.migrate(targets)
+    state_apps = executor.loader.project_state(targets).apps
+    for label in ("infusions", "accounts", "auth"):  # what the old code's post_migrate made
+        create_contenttypes(current_apps.get_app_config(label), verbosity=0, apps=state_apps)
+        create_permissions(current_apps.get_app_config(label), verbosity=0, apps=state_apps)
+    permission = state_apps.get_model("auth", "Permission")
+    grants = {}
+    for role, codenames in OLD_GRANTS.items():
+        group = state_apps.get_model("auth", "Group").objects.get_or_create(name=role)[0]
+        perms = list(permission.objects.filter(content_type__app_label="infusions", codename__in=codenames))
+        group.permissions.add(*perms)
+        grants[role] = {p.codename: p.pk for p in perms}
+    made: dict[str, list] = {}
+    for label in SPLIT_MODELS:
+        model = state_apps.get_model(label)
+        GIVEN.setdefault(label, {}).update(SPLIT_GIVEN.get(label, {}))
+        made[label] = [fill(model, n, made) for n in range(ROWS)]
+    user = made["accounts.user"][0]
+    user.user_permissions.add(
+        permission.objects.get(content_type__app_label="infusions", codename="review_adverseevent")
+    )
+    print(json.dumps({
+        "pks": {label: [row.pk for row in made[label]] for label in OLD_TO_NEW},
+        "grants": grants, "user": user.pk, "triggers": trigger_names(),
+    }))  # fmt: skip
+
+
+def check_after_split(before: dict[str, Any]) -> None:
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import DatabaseError, transaction
+
+    from clinic.audit import chain
+
+    found = {}
+    for old, new in OLD_TO_NEW.items():
+        rows = current_apps.get_model(new)._base_manager.filter(pk__in=before["pks"][old])
+        found[new] = sorted(row.pk for row in rows)  # every column of today's model loads
+    held = Permission.objects.filter(content_type__app_label="side_effects")
+    grants = {role: {p.codename: p.pk for p in held.filter(group__name=role)} for role in OLD_GRANTS}
+    moved_models = [old.split(".")[1] for old in OLD_TO_NEW]
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("UPDATE infusions_adverseeventevent SET narrative = 'changed'")
+        append_only = False
+    except DatabaseError:
+        append_only = True
+    user = current_apps.get_model("accounts.user").objects.get(pk=before["user"])
+    print(json.dumps({
+        "pks": found,
+        "grants": grants,
+        "user_may_review": user.has_perm("side_effects.review_sideeffect"),
+        "old_content_types": list(ContentType.objects.filter(app_label="infusions", model__in=moved_models)
+                                  .values_list("model", flat=True)),
+        "old_permissions": Permission.objects.filter(codename__contains="adverseevent").count(),
+        "triggers": trigger_names(),
+        "events_append_only": append_only,
+        "audit_intact": chain.verify().ok,
+    }))  # fmt: skip

@@ -23,3 +23,37 @@ def test_populated_database_migrates_from_the_first_migration_to_the_last():
     assert all(len(pks) == 3 for pks in after["pks"].values())
     assert after["patients_with_search_name"] == 3
     assert "No planned migration operations." in plan
+
+
+def test_populated_database_keeps_side_effects_their_triggers_and_grants_through_the_split():
+    """Issue #15: side effects left ``infusions`` by state only; rows, trigger names, event rows, the roles' and a
+    user's grants (renamed), and the audit chain all come through a plain ``migrate``."""
+    with scratch_database("split") as name:
+        url = database_url(name)
+        shell = "from tests.deploy import migration_data as m; m.{}"
+        before = json.loads(
+            manage("shell", "-c", shell.format("populate_before_split()"), url=url).stdout.splitlines()[-1]
+        )
+        manage("migrate", "--no-input", url=url)
+        check = shell.format(f"check_after_split({before!r})")
+        after = json.loads(manage("shell", "-c", check, url=url).stdout.splitlines()[-1])
+
+    new_label = {"infusions.adverseeventterm": "side_effects.sideeffectterm",
+                 "infusions.adverseevent": "side_effects.sideeffect",
+                 "infusions.externalreport": "side_effects.externalreport"}  # fmt: skip
+    assert after["pks"] == {new_label[old]: sorted(pks) for old, pks in before["pks"].items()}
+    assert all(len(pks) == 3 for pks in after["pks"].values())
+    assert after["triggers"] == before["triggers"]  # the same trigger names on the same tables, and event rows
+    assert len(before["triggers"]) == 7  # six tables and the event row counts
+    assert before["triggers"]["event_rows"] != [0, 0, 0]
+    assert after["events_append_only"] is True
+    renamed = {
+        role: {codename.replace("adverseevent", "sideeffect"): pk for codename, pk in grants.items()}
+        for role, grants in before["grants"].items()
+    }
+    for role, grants in renamed.items():  # the same permission rows, renamed, still held (the sync may add more)
+        assert grants.items() <= after["grants"][role].items(), role
+    assert after["user_may_review"] is True
+    assert after["old_content_types"] == []
+    assert after["old_permissions"] == 0
+    assert after["audit_intact"] is True

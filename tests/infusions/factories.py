@@ -10,8 +10,6 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from infusions.models import (
-    AdverseEvent,
-    AdverseEventTerm,
     DrugPreparation,
     InfusionSession,
     Protocol,
@@ -52,16 +50,6 @@ class SessionFactory(DjangoModelFactory):
     patient = factory.SelfAttribute("course.patient")
     scheduled_for = factory.LazyFunction(timezone.now)
     chair = "1"
-
-
-class AdverseEventFactory(DjangoModelFactory):
-    class Meta:
-        model = AdverseEvent
-
-    patient = factory.SubFactory(PatientFactory)
-    term = factory.LazyFunction(lambda: AdverseEventTerm.objects.get(name="Dissociation"))
-    category = "psychiatric"
-    grade = 1
 
 
 # Ketamine stock ledger (issue #9) --------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ def test_the_copy_holds_every_record_of_the_patient_its_history_and_access_log_a
     assert "no-store" in response["Cache-Control"]
     copy = json.loads(response.content)
     records = copy["records"]
-    for label in ("patients.patient", "patients.allergy", "infusions.infusionsession", "infusions.adverseevent"):
+    for label in ("patients.patient", "patients.allergy", "infusions.infusionsession", "side_effects.sideeffect"):
         assert label in records, label
     assert [row["id"] for row in records["patients.patient"]] == [mine["patient"].pk]
     assert [row["id"] for row in records["infusions.infusionsession"]] == [mine["session"].pk]
@@ -66,7 +66,7 @@ def test_every_model_that_belongs_to_a_patient_is_in_the_copy():
         "infusions.treatmentcourse",
         "infusions.infusionsession",
         "infusions.vitalsign",
-        "infusions.adverseevent",
+        "side_effects.sideeffect",
     } <= labels
 
 

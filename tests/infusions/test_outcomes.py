@@ -19,8 +19,9 @@ from infusions.reports import NO_JIT_SQL, cohort_outcomes
 from patients.response import Status
 from tests.clock import t0
 from tests.factories import PatientFactory
-from tests.infusions.factories import MIGRAINE_PROTOCOL, AdverseEventFactory, CourseFactory, SessionFactory, protocol
+from tests.infusions.factories import MIGRAINE_PROTOCOL, CourseFactory, SessionFactory, protocol
 from tests.patients.factories import DiaryEntryFactory, QuestionnaireFactory
+from tests.side_effects.factories import SideEffectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +116,7 @@ def build_patient_with_sessions(n: int):
         for i in range(n)
     ]  # fmt: skip
     InfusionSession.objects.bulk_create(sessions)
-    AdverseEventFactory(patient=patient, session=sessions[0], onset_at=days_ago(n))
+    SideEffectFactory(patient=patient, session=sessions[0], onset_at=days_ago(n))
     return patient
 
 
@@ -218,7 +219,7 @@ def cohort():
     course_a = CourseFactory(patient=a, planned_sessions=2, started_on=timezone.localdate() - dt.timedelta(days=30))
     first = given_session(course_a, days_ago(30))
     given_session(course_a, days_ago(20))
-    AdverseEventFactory(patient=a, session=first, onset_at=days_ago(30))
+    SideEffectFactory(patient=a, session=first, onset_at=days_ago(30))
     b = depression_patient_with_phq9(18, 12, days=(40, 5))
     course_b = CourseFactory(patient=b, status="stopped", stop_reason="Moved away",
                              started_on=timezone.localdate() - dt.timedelta(days=30))  # fmt: skip
@@ -248,8 +249,8 @@ def test_cohort_figures_on_a_known_data_set(cohort):
 def test_a_session_with_two_side_effects_counts_once_and_voided_ones_not_at_all(cohort):
     a, b, _, _ = cohort
     first = a.infusion_sessions.order_by("started_at").first()
-    AdverseEventFactory(patient=a, session=first, onset_at=first.started_at)
-    AdverseEventFactory(patient=b, session=b.infusion_sessions.get(), onset_at=days_ago(25), voided_at=t0(),
+    SideEffectFactory(patient=a, session=first, onset_at=first.started_at)
+    SideEffectFactory(patient=b, session=b.infusion_sessions.get(), onset_at=days_ago(25), voided_at=t0(),
                         void_reason="Entered for the wrong patient")  # fmt: skip
     today = timezone.localdate()
     (row,) = cohort_outcomes(today - dt.timedelta(days=60), today)

@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from clinic.accounts.models import User
 from clinic.audit.models import PatientAccessEvent
-from infusions import services as infusion_services
-from infusions.models import AdverseEventTerm, ExternalReport
 from patients.models import Disclosure, DisclosurePurpose, DisclosureSource
 from patients.services import disclosure_record
+from side_effects import services as side_effect_services
+from side_effects.models import ExternalReport, SideEffectTerm
 from tests.conftest import make_role_user
 from tests.factories import PatientFactory
 
@@ -35,8 +35,8 @@ def record(patient, by: User, **changes) -> Disclosure:
 
 
 def serious_event(patient, nurse):
-    return infusion_services.adverse_event_report(
-        patient=patient, by=nurse, term=AdverseEventTerm.objects.get(name="Hypertension"), grade=3, serious=True,
+    return side_effect_services.side_effect_report(
+        patient=patient, by=nurse, term=SideEffectTerm.objects.get(name="Hypertension"), grade=3, serious=True,
         seriousness_criteria=["hospitalisation"], onset_at=timezone.now() - dt.timedelta(days=2),
     )  # fmt: skip
 
@@ -83,7 +83,7 @@ def test_a_side_effect_report_marked_sent_enters_the_accounting(destination, pur
     report = ExternalReport.objects.get(event=event, destination=destination)
     assert not Disclosure.objects.exists()  # listing a report as due discloses nothing yet
 
-    infusion_services.external_report_submit(report=report, by=nurse, submitted_on=timezone.localdate(),
+    side_effect_services.external_report_submit(report=report, by=nurse, submitted_on=timezone.localdate(),
                                              reference="MW-77")  # fmt: skip
 
     disclosure = Disclosure.objects.get()
@@ -99,7 +99,7 @@ def test_a_report_whose_disclosure_is_refused_is_not_marked_sent_either():
     patient, nurse = PatientFactory(), make_role_user("nurse")
     report = ExternalReport.objects.get(event=serious_event(patient, nurse), destination="medwatch")
     with pytest.raises(ValidationError):
-        infusion_services.external_report_submit(report=report, by=nurse, submitted_on=timezone.localdate(),
+        side_effect_services.external_report_submit(report=report, by=nurse, submitted_on=timezone.localdate(),
                                                  reference="x" * 101)  # fmt: skip
     report.refresh_from_db()
     assert report.submitted_on is None

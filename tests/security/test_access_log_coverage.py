@@ -19,9 +19,10 @@ from django.urls import reverse
 
 from clinic.audit.models import PatientAccessEvent
 from tests.factories import PatientFactory
-from tests.infusions.factories import AdverseEventFactory, SessionFactory
+from tests.infusions.factories import SessionFactory
 from tests.patients.factories import EmergencyGrantFactory, QuestionnaireFactory
 from tests.security.support import signed_in
+from tests.side_effects.factories import SideEffectFactory
 from tests.test_url_permissions import MATRIX, OK, make_objects, url_for, url_kwargs
 
 pytestmark = pytest.mark.django_db
@@ -68,10 +69,10 @@ def test_every_page_about_one_patient_logs_exactly_one_access_for_that_patient(r
 LIST_PAGES: dict[str, tuple[str, Callable[[], object]]] = {
     "patients:patient_list": ("patient_list", PatientFactory),
     "infusions:today_board": ("today_board", lambda: SessionFactory().patient),
-    "infusions:adverse_event_queue": ("side_effect_queue", lambda: AdverseEventFactory().patient),
-    "infusions:safety_overview": (
+    "side_effects:side_effect_queue": ("side_effect_queue", lambda: SideEffectFactory().patient),
+    "side_effects:safety_overview": (
         "safety_overview",
-        lambda: AdverseEventFactory(serious=True, seriousness_criteria=["important_medical_event"]).patient,
+        lambda: SideEffectFactory(serious=True, seriousness_criteria=["important_medical_event"]).patient,
     ),
     "patients:clinician_queue": ("risk_alert_queue", lambda: QuestionnaireFactory(total=14, item9=1).patient),
     "patients:emergency_access_list": ("emergency review", lambda: EmergencyGrantFactory().patient),
@@ -140,12 +141,12 @@ def test_every_page_listing_patients_is_checked():
         except NoReverseMatch:  # the path names a record: a page about one patient, checked above
             return object
 
-    names = [name for name in MATRIX if name.startswith(("patients:", "infusions:", "audit:", "home"))]
+    names = [name for name in MATRIX if name.startswith(("patients:", "infusions:", "side_effects:", "audit:", "home"))]
     logging = {name for name in names if issubclass(view_class(name), PatientListAccessMixin)}
     lists = {
         name
         for name in names
-        if name.startswith(("patients:", "infusions:"))
+        if name.startswith(("patients:", "infusions:", "side_effects:"))
         and not name.startswith("infusions:stock_")
         and issubclass(view_class(name), MultipleObjectMixin)
     }

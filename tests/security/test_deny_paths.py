@@ -33,6 +33,7 @@ from clinic.accounts import mfa
 from tests.conftest import ROLES, make_role_user
 from tests.factories import TEST_PASSWORD
 from tests.mfa import TEST_KEY_HEX, code_for, enrol, password_only_login
+from tests.project import project_packages
 from tests.security.support import accepts_post, guarded_row_changes, signed_in
 from tests.test_url_permissions import FORBIDDEN, MATRIX, OK, POST_ONLY, PUBLIC, make_objects, url_for
 
@@ -281,11 +282,11 @@ QUERY_PARAMS: dict[str, tuple[str, ...]] = {
     "infusions:patient_history": ("kind", "page"),
     "infusions:cohort_report": ("start", "end"),
     "infusions:cohort_export": ("start", "end"),
-    "infusions:safety_overview": ("start", "end"),
-    "infusions:adverse_event_export": ("start", "end"),
-    "infusions:adverse_event_queue": ("page",),
-    "infusions:session_adverse_event_create": ("alert",),
-    "infusions:patient_adverse_event_create": ("alert",),
+    "side_effects:safety_overview": ("start", "end"),
+    "side_effects:side_effect_export": ("start", "end"),
+    "side_effects:side_effect_queue": ("page",),
+    "side_effects:session_side_effect_create": ("alert",),
+    "side_effects:patient_side_effect_create": ("alert",),
     "infusions:stock_vial_list": ("status", "receipt", "page"),
     "infusions:stock_count_create": ("product",),
     **{f"infusions:stock_report_{key}": ("start", "end", "format") for key in STOCK_REPORTS},
@@ -332,7 +333,7 @@ def reads_query_string(view_class: type) -> bool:
 
     from django.views.generic.list import MultipleObjectMixin
 
-    own = [k for k in view_class.__mro__ if k.__module__.split(".")[0] in ("clinic", "patients", "infusions")]
+    own = [k for k in view_class.__mro__ if k.__module__.split(".")[0] in project_packages()]
     return issubclass(view_class, MultipleObjectMixin) or any("request.GET" in inspect.getsource(k) for k in own)
 
 

@@ -14,8 +14,10 @@ from pathlib import Path
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.converters import IntConverter
 
+from tests.project import project_packages
+
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("clinic", "patients", "infusions")
+APPS = project_packages()
 
 
 def app_python() -> dict[str, str]:

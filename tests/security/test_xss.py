@@ -27,17 +27,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from infusions.choices import SessionDrug, SessionStatus
-from infusions.models import (
-    Addendum,
-    AdverseEvent,
-    ExternalReport,
-    InfusionSession,
-    RateChange,
-    SessionMedication,
-    Vial,
-    VitalSign,
-)
+from infusions.models import Addendum, InfusionSession, RateChange, SessionMedication, Vial, VitalSign
 from patients.models import AmendmentRequest, Disclosure, Patient, QuestionnaireResponse
+from side_effects.models import ExternalReport, SideEffect
 from tests.conftest import ROLES, make_role_user
 from tests.security.support import signed_in
 from tests.test_url_permissions import MATRIX, OK, make_objects, url_kwargs
@@ -48,6 +40,7 @@ pytestmark = pytest.mark.django_db
 MODELS_WITH_TEXT = [
     *apps.get_app_config("patients").get_models(),
     *apps.get_app_config("infusions").get_models(),
+    *apps.get_app_config("side_effects").get_models(),
     apps.get_model("accounts", "User"),
     apps.get_model("clinic", "ClinicSettings"),
 ]
@@ -142,10 +135,10 @@ def record_pages(clinician: Any) -> list[tuple[str, dict[str, Any]]]:
         pages += [("infusions:session_chart", {"pk": session.pk}), ("infusions:session_stock", {"pk": session.pk})]
         pages += [("infusions:course_detail", {"pk": session.course_id})]
         pages += [(f"{name}", {"pk": pid}) for name in PATIENT_PAGES]
-    for event in AdverseEvent.objects.visible_to(clinician).order_by("pk"):
+    for event in SideEffect.objects.visible_to(clinician).order_by("pk"):
         pages += [
-            ("infusions:adverse_event_detail", {"pk": event.pk}),
-            ("infusions:adverse_event_print", {"pk": event.pk}),
+            ("side_effects:side_effect_detail", {"pk": event.pk}),
+            ("side_effects:side_effect_print", {"pk": event.pk}),
         ]
         pages += [("patients:patient_detail", {"pk": event.patient_id})]
     visible = Patient.objects.visible_to(clinician).values("pk")

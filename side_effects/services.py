@@ -12,18 +12,19 @@ from django.utils import timezone
 from clinic.accounts.models import User
 from clinic.concurrency import VersionCheck, check_version
 from clinic.services import record_save
-from infusions.adverse import IND, IRB, MANUFACTURER, MEDWATCH, REMS, report_due, seriousness_problems
-from infusions.choices import ActionTaken, AdverseEventOutcome
-from infusions.models import AdverseEvent, ExternalReport, InfusionSession
+from infusions.models import InfusionSession
 from patients.models import DisclosurePurpose, DisclosureSource, Patient
 from patients.services import disclosure_record
+from side_effects.choices import ActionTaken, SideEffectOutcome
+from side_effects.models import ExternalReport, SideEffect
+from side_effects.rules import IND, IRB, MANUFACTURER, MEDWATCH, REMS, report_due, seriousness_problems
 
 __all__ = [
-    "adverse_event_report",
-    "adverse_event_review",
-    "adverse_event_update",
     "external_report_add",
     "external_report_submit",
+    "side_effect_report",
+    "side_effect_review",
+    "side_effect_update",
     "suspect_drug_text",
 ]
 
@@ -61,12 +62,12 @@ def suspect_drug_text(session: InfusionSession, at: dt.datetime) -> str:
     return "; ".join(parts)[:300]
 
 
-def _check(event: AdverseEvent) -> None:
+def _check(event: SideEffect) -> None:
     problems = seriousness_problems(
         grade=event.grade,
         serious=event.serious,
         criteria=list(event.seriousness_criteria),
-        fatal=event.outcome == AdverseEventOutcome.FATAL,
+        fatal=event.outcome == SideEffectOutcome.FATAL,
     )
     if event.session_id and event.session.patient_id != event.patient_id:
         problems["session"] = "This session belongs to another patient."
@@ -74,13 +75,13 @@ def _check(event: AdverseEvent) -> None:
         problems["rescue_medication"] = "Link the rescue medication given (chart it on the session first)."
     if event.rescue_medication_id and event.rescue_medication.session_id != event.session_id:
         problems["rescue_medication"] = "The rescue medication must be one given in this session."
-    if event.outcome in (AdverseEventOutcome.RECOVERED, AdverseEventOutcome.SEQUELAE) and event.resolved_at is None:
+    if event.outcome in (SideEffectOutcome.RECOVERED, SideEffectOutcome.SEQUELAE) and event.resolved_at is None:
         problems["resolved_at"] = "Give the time the event resolved."
     if problems:
         raise ValidationError(problems)
 
 
-def _sync_reports(event: AdverseEvent, by: User) -> None:
+def _sync_reports(event: SideEffect, by: User) -> None:
     """Serious events get their default destinations; every open report's due date follows the current facts."""
     aware_on = timezone.localdate(event.created_at) if event.created_at else timezone.localdate()
     if event.serious:
@@ -101,12 +102,12 @@ def _sync_reports(event: AdverseEvent, by: User) -> None:
 
 
 @transaction.atomic
-def adverse_event_report(
+def side_effect_report(
     *, patient: Patient, by: User, session: InfusionSession | None = None, **fields: Any
-) -> AdverseEvent:
+) -> SideEffect:
     """Record a side effect, during a session or between sessions. Category and suspect drug default from the term
     and the session; serious events get their external reports and due dates."""
-    event = AdverseEvent(patient=patient, session=session, **fields)
+    event = SideEffect(patient=patient, session=session, **fields)
     if not event.category:
         event.category = event.term.category
     if session is not None and not event.suspect_drug:
@@ -119,14 +120,14 @@ def adverse_event_report(
 
 
 @transaction.atomic
-def adverse_event_update(
-    *, event: AdverseEvent, by: User, version: VersionCheck | None = None, **fields: Any
-) -> AdverseEvent:
+def side_effect_update(
+    *, event: SideEffect, by: User, version: VersionCheck | None = None, **fields: Any
+) -> SideEffect:
     """Correct or complete an event (outcome, resolution, grade...). The change history keeps every version.
 
     ``version``: the correction form's version check; a correction someone else saved meanwhile refuses this one
     (clinic.concurrency, security.md H7)."""
-    event = AdverseEvent.objects.select_for_update().get(pk=event.pk)
+    event = SideEffect.objects.select_for_update().get(pk=event.pk)
     check_version(event, version)
     clinical_change = any(getattr(event, name) != value for name, value in fields.items() if name in REVIEWED_FIELDS)
     for name, value in fields.items():
@@ -142,19 +143,19 @@ def adverse_event_update(
 
 
 @transaction.atomic
-def adverse_event_review(*, event: AdverseEvent, by: User, comment: str = "") -> AdverseEvent:
+def side_effect_review(*, event: SideEffect, by: User, comment: str = "") -> SideEffect:
     """A clinician's review: who, when, and a comment. Reviewing twice is refused (correct, then comment anew)."""
-    event = AdverseEvent.objects.select_for_update().get(pk=event.pk)
+    event = SideEffect.objects.select_for_update().get(pk=event.pk)
     if event.is_reviewed:
         raise ValidationError("This side effect was already reviewed.")
-    if not by.has_perm("infusions.review_adverseevent"):
+    if not by.has_perm("side_effects.review_sideeffect"):
         raise ValidationError("Only clinicians review side effects.")
     event.reviewed_by, event.reviewed_at, event.review_comment = by, timezone.now(), comment.strip()
     return record_save(record=event, by=by)
 
 
 @transaction.atomic
-def external_report_add(*, event: AdverseEvent, by: User, destination: str) -> ExternalReport:
+def external_report_add(*, event: SideEffect, by: User, destination: str) -> ExternalReport:
     if event.reports.filter(destination=destination).exists():
         raise ValidationError({"destination": "A report to this destination is already listed."})
     report = record_save(record=ExternalReport(event=event, destination=destination), by=by)

@@ -1,4 +1,7 @@
-"""Side effects recorded as adverse events, the way regulators and trials record them (clinical.md 4)."""
+"""Side effects, recorded the way regulators and trials record adverse events (clinical.md 4).
+
+These models lived in ``infusions`` until issue #15 and moved by state only: each keeps its table
+(``db_table``) and, through ``pgid_label`` (clinic.triggers), the names of its triggers and its event table."""
 
 from __future__ import annotations
 
@@ -15,36 +18,39 @@ from django.utils import timezone
 from clinic.audit import track_changes
 from clinic.dates import local_day_bounds
 from clinic.models import ClinicalRecord
-from infusions.adverse import DESTINATIONS, GRADE_DEFINITIONS, SERIOUSNESS_CRITERIA
-from infusions.choices import ActionTaken, AdverseEventCategory, AdverseEventOutcome, Causality
 from patients.models.patient import PatientScopedQuerySet
+from side_effects.choices import ActionTaken, Causality, SideEffectCategory, SideEffectOutcome
+from side_effects.rules import DESTINATIONS, GRADE_DEFINITIONS, SERIOUSNESS_CRITERIA
 
 
 @track_changes()
-class AdverseEventTerm(models.Model):
+class SideEffectTerm(models.Model):
     """A side-effect term of the pick-list (reference data), with the category it usually belongs to."""
 
+    pgid_label = "infusions.AdverseEventTerm"
+
     name = models.CharField(max_length=100, unique=True)
-    category = models.CharField(max_length=20, choices=AdverseEventCategory.choices)
+    category = models.CharField(max_length=20, choices=SideEffectCategory.choices)
     display_order = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(default=True)
 
     class Meta:
+        db_table = "infusions_adverseeventterm"
         ordering = ["display_order", "name"]
 
     def __str__(self) -> str:
         return self.name
 
 
-class AdverseEventQuerySet(PatientScopedQuerySet):
-    scope_permission = "infusions.view_adverseevent"  # front desk reads no side effects
+class SideEffectQuerySet(PatientScopedQuerySet):
+    scope_permission = "side_effects.view_sideeffect"  # front desk reads no side effects
 
-    def onset_between(self, first: dt.date, last: dt.date) -> AdverseEventQuerySet:
+    def onset_between(self, first: dt.date, last: dt.date) -> SideEffectQuerySet:
         """Events whose onset falls on the clinic-local days ``first`` to ``last`` inclusive."""
         start, end = local_day_bounds(first, last)
         return self.filter(onset_at__gte=start, onset_at__lt=end)
 
-    def for_queue(self) -> AdverseEventQuerySet:
+    def for_queue(self) -> SideEffectQuerySet:
         """Unreviewed first, serious on top, then the oldest onset (the review queue's order)."""
         return (
             self.active()
@@ -55,18 +61,20 @@ class AdverseEventQuerySet(PatientScopedQuerySet):
 
 
 @track_changes()
-class AdverseEvent(ClinicalRecord):
+class SideEffect(ClinicalRecord):
     """One side effect: what, when, how bad (CTCAE grade), whether serious (criteria), expected, causality, action,
     outcome, and the clinician's review. Corrections are edits recorded in the change history; nothing is deleted."""
 
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="adverse_events")
+    pgid_label = "infusions.AdverseEvent"
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="side_effects")
     session = models.ForeignKey(
-        "infusions.InfusionSession", on_delete=models.PROTECT, null=True, blank=True, related_name="adverse_events"
+        "infusions.InfusionSession", on_delete=models.PROTECT, null=True, blank=True, related_name="side_effects"
     )
     onset_at = models.DateTimeField(default=timezone.now)
-    term = models.ForeignKey(AdverseEventTerm, on_delete=models.PROTECT, related_name="+")
+    term = models.ForeignKey(SideEffectTerm, on_delete=models.PROTECT, related_name="+")
     term_detail = models.CharField("description", max_length=200, blank=True)
-    category = models.CharField(max_length=20, choices=AdverseEventCategory.choices)
+    category = models.CharField(max_length=20, choices=SideEffectCategory.choices)
     grade = models.PositiveSmallIntegerField(
         "CTCAE grade", choices=[(g, f"Grade {g}") for g in GRADE_DEFINITIONS],
         validators=[MinValueValidator(1), MaxValueValidator(5)],
@@ -82,7 +90,7 @@ class AdverseEvent(ClinicalRecord):
     rescue_medication = models.ForeignKey(
         "infusions.SessionMedication", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    outcome = models.CharField(max_length=20, choices=AdverseEventOutcome.choices, default=AdverseEventOutcome.UNKNOWN)
+    outcome = models.CharField(max_length=20, choices=SideEffectOutcome.choices, default=SideEffectOutcome.UNKNOWN)
     resolved_at = models.DateTimeField(null=True, blank=True)
     narrative = models.TextField(blank=True)
     suspect_drug = models.CharField(
@@ -94,13 +102,14 @@ class AdverseEvent(ClinicalRecord):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_comment = models.TextField(blank=True)
 
-    objects = AdverseEventQuerySet.as_manager()
+    objects = SideEffectQuerySet.as_manager()
 
     class Meta(ClinicalRecord.Meta):
+        db_table = "infusions_adverseevent"
         ordering = ["-onset_at", "-id"]
         indexes = [
             models.Index(fields=["patient", "-onset_at"], name="ae_patient_onset_idx"),
-            # The review queue's order exactly (AdverseEventQuerySet.for_queue), over the events not voided: its
+            # The review queue's order exactly (SideEffectQuerySet.for_queue), over the events not voided: its
             # first page is read off the index and its count is an index-only scan (make bench, issue #8).
             models.Index(
                 F("reviewed_at").asc(nulls_first=True),
@@ -113,7 +122,7 @@ class AdverseEvent(ClinicalRecord):
             ),
             models.Index(fields=["onset_at"], name="ae_onset_idx"),
         ]
-        permissions = [("review_adverseevent", "Can review side effects")]
+        permissions = [("review_sideeffect", "Can review side effects")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(serious=False, seriousness_criteria=[]) | Q(serious=True) & ~Q(seriousness_criteria=[]),
@@ -131,7 +140,7 @@ class AdverseEvent(ClinicalRecord):
         return f"{self.term}{f' ({self.term_detail})' if self.term_detail else ''}, grade {self.grade}"
 
     def get_absolute_url(self) -> str:
-        return reverse("infusions:adverse_event_detail", kwargs={"pk": self.pk})
+        return reverse("side_effects:side_effect_detail", kwargs={"pk": self.pk})
 
     @property
     def is_reviewed(self) -> bool:
@@ -152,15 +161,18 @@ class AdverseEvent(ClinicalRecord):
 
 @track_changes()
 class ExternalReport(ClinicalRecord):
-    """Where an event must be reported, by when (infusions.adverse.report_due), and when it was submitted."""
+    """Where an event must be reported, by when (side_effects.rules.report_due), and when it was submitted."""
 
-    event = models.ForeignKey(AdverseEvent, on_delete=models.PROTECT, related_name="reports")
+    pgid_label = "infusions.ExternalReport"
+
+    event = models.ForeignKey(SideEffect, on_delete=models.PROTECT, related_name="reports")
     destination = models.CharField(max_length=20, choices=list(DESTINATIONS.items()))
     due_on = models.DateField(null=True, blank=True)
     submitted_on = models.DateField(null=True, blank=True)
     reference = models.CharField(max_length=100, blank=True, help_text="Report or case number given on submission.")
 
     class Meta(ClinicalRecord.Meta):
+        db_table = "infusions_externalreport"
         ordering = ["due_on", "id"]
         constraints = [models.UniqueConstraint(fields=["event", "destination"], name="externalreport_one_per_dest")]
 

@@ -1,4 +1,4 @@
-"""Side-effect rules: grade and seriousness are independent but consistent; report due dates (infusions/adverse.py)."""
+"""Side-effect rules: grade and seriousness are independent but consistent; report due dates (side_effects/rules.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from infusions.adverse import (
+from side_effects.rules import (
     CRITERIA_NEED_SERIOUS,
     GRADE_5_IS_DEATH,
     IND,
@@ -87,14 +87,14 @@ def test_unknown_destination_is_an_error():
 
 def test_rates_per_100_sessions_on_a_known_data_set():
     """12 dissociation and 3 nausea events in 80 sessions: 15.0 and 3.8 per 100 sessions."""
-    from infusions.adverse import safety_table
+    from side_effects.rules import safety_table
 
     rows = safety_table({"Nausea": 3, "Dissociation": 12}, 80)
     assert [(r["label"], r["events"], r["rate"]) for r in rows] == [("Dissociation", 12, 15.0), ("Nausea", 3, 3.8)]
 
 
 def test_rates_by_protocol_use_each_protocols_sessions_and_survive_zero():
-    from infusions.adverse import rate_per_100, safety_table
+    from side_effects.rules import rate_per_100, safety_table
 
     rows = safety_table({"Depression": 2, "CRPS": 1}, {"Depression": 40, "CRPS": 0})
     assert [(r["label"], r["rate"]) for r in rows] == [("Depression", 5.0), ("CRPS", None)]

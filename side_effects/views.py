@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
@@ -17,12 +16,12 @@ from django.views.generic import CreateView, FormView, ListView, TemplateView, U
 
 from clinic.audit.services import patient_access_log_many
 from clinic.exports import csv_response
-from clinic.forms import DateInput, add_service_errors
-from infusions import forms, services
-from infusions.models import AdverseEvent, AdverseEventTerm, ExternalReport
-from infusions.selectors import safety_overview
+from clinic.forms import PeriodForm, add_service_errors
 from infusions.views import SessionMixin
 from patients.access import PatientListAccessMixin, PatientRecordMixin
+from side_effects import forms, services
+from side_effects.models import ExternalReport, SideEffect, SideEffectTerm
+from side_effects.selectors import safety_overview
 
 ALERT_TERMS = {
     "systolic": "Hypertension",
@@ -35,16 +34,16 @@ ALERT_TERMS = {
 
 
 @method_decorator(never_cache, name="dispatch")
-class AdverseEventQueueView(PatientListAccessMixin, PermissionRequiredMixin, ListView):
+class SideEffectQueueView(PatientListAccessMixin, PermissionRequiredMixin, ListView):
     """Clinicians' review queue: unreviewed first, serious on top; overdue reports highlighted."""
 
-    permission_required = "infusions.view_adverseevent"
+    permission_required = "side_effects.view_sideeffect"
     list_access_category = "side_effect_queue"
     paginate_by = 25
-    template_name = "infusions/adverse_event_queue.html"
+    template_name = "side_effects/side_effect_queue.html"
 
     def get_queryset(self) -> Any:
-        return AdverseEvent.objects.visible_to(self.request.user).for_queue()
+        return SideEffect.objects.visible_to(self.request.user).for_queue()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(today=timezone.localdate(), **kwargs)
@@ -53,11 +52,11 @@ class AdverseEventQueueView(PatientListAccessMixin, PermissionRequiredMixin, Lis
         return [event.patient for event in context["object_list"]]
 
 
-class AdverseEventCreateMixin(CreateView):
-    permission_required = "infusions.add_adverseevent"
+class SideEffectCreateMixin(CreateView):
+    permission_required = "side_effects.add_sideeffect"
     access_category = "side_effects"
-    form_class = forms.AdverseEventForm
-    template_name = "infusions/adverse_event_form.html"
+    form_class = forms.SideEffectForm
+    template_name = "side_effects/side_effect_form.html"
 
     def session(self) -> Any:
         return None
@@ -69,13 +68,13 @@ class AdverseEventCreateMixin(CreateView):
         initial = {"onset_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}
         alert_field = self.request.GET.get("alert")
         if alert_field in ALERT_TERMS:  # offered from an out-of-range reading on the chart
-            initial["term"] = AdverseEventTerm.objects.filter(name=ALERT_TERMS[alert_field]).first()
+            initial["term"] = SideEffectTerm.objects.filter(name=ALERT_TERMS[alert_field]).first()
         return initial
 
-    def form_valid(self, form: forms.AdverseEventForm) -> HttpResponse:
+    def form_valid(self, form: forms.SideEffectForm) -> HttpResponse:
         data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "") or k in ("serious", "expected")}
         try:
-            event = services.adverse_event_report(
+            event = services.side_effect_report(
                 patient=self.get_patient(), session=self.session(), by=self.request.user, **data
             )
         except ValidationError as exc:
@@ -85,29 +84,29 @@ class AdverseEventCreateMixin(CreateView):
         return redirect(event)
 
 
-class SessionAdverseEventCreateView(SessionMixin, AdverseEventCreateMixin):
+class SessionSideEffectCreateView(SessionMixin, SideEffectCreateMixin):
     """One click from the chart: patient, session, time and the suspect drug are filled in."""
 
-    permission_required = "infusions.add_adverseevent"
+    permission_required = "side_effects.add_sideeffect"
     access_category = "side_effects"
 
     def session(self) -> Any:
         return self.get_session()
 
 
-class PatientAdverseEventCreateView(PatientRecordMixin, AdverseEventCreateMixin):
+class PatientSideEffectCreateView(PatientRecordMixin, SideEffectCreateMixin):
     """A side effect reported between sessions (by phone, at a follow-up)."""
 
-    permission_required = "infusions.add_adverseevent"
+    permission_required = "side_effects.add_sideeffect"
     access_category = "side_effects"
 
 
-class AdverseEventMixin(PatientRecordMixin):
+class SideEffectMixin(PatientRecordMixin):
     access_category = "side_effects"
 
-    def get_event(self) -> AdverseEvent:
+    def get_event(self) -> SideEffect:
         if not hasattr(self, "_event"):
-            events = AdverseEvent.objects.visible_to(self.request.user).select_related(
+            events = SideEffect.objects.visible_to(self.request.user).select_related(
                 "patient", "term", "session", "reviewed_by", "created_by", "rescue_medication"
             )
             self._event = get_object_or_404(events, pk=self.kwargs["pk"])
@@ -117,9 +116,9 @@ class AdverseEventMixin(PatientRecordMixin):
         return self.get_event().patient
 
 
-class AdverseEventDetailView(AdverseEventMixin, TemplateView):
-    permission_required = "infusions.view_adverseevent"
-    template_name = "infusions/adverse_event_detail.html"
+class SideEffectDetailView(SideEffectMixin, TemplateView):
+    permission_required = "side_effects.view_sideeffect"
+    template_name = "side_effects/side_effect_detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         event = self.get_event()
@@ -129,23 +128,23 @@ class AdverseEventDetailView(AdverseEventMixin, TemplateView):
         )
 
 
-class AdverseEventUpdateView(AdverseEventMixin, UpdateView):
+class SideEffectUpdateView(SideEffectMixin, UpdateView):
     """Correct or complete an event; every version stays in the change history."""
 
-    permission_required = "infusions.change_adverseevent"
-    form_class = forms.AdverseEventForm
-    template_name = "infusions/adverse_event_form.html"
+    permission_required = "side_effects.change_sideeffect"
+    form_class = forms.SideEffectForm
+    template_name = "side_effects/side_effect_form.html"
 
-    def get_object(self, queryset: Any = None) -> AdverseEvent:
+    def get_object(self, queryset: Any = None) -> SideEffect:
         return self.get_event()
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "session": self.get_event().session}
 
-    def form_valid(self, form: forms.AdverseEventForm) -> HttpResponse:
+    def form_valid(self, form: forms.SideEffectForm) -> HttpResponse:
         fields = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
         try:
-            services.adverse_event_update(
+            services.side_effect_update(
                 event=self.get_event(), by=self.request.user, version=form.version_check(), **fields
             )
         except ValidationError as exc:
@@ -155,31 +154,31 @@ class AdverseEventUpdateView(AdverseEventMixin, UpdateView):
         return redirect(self.get_event())
 
 
-class AdverseEventReviewView(AdverseEventMixin, FormView):
-    permission_required = "infusions.review_adverseevent"
+class SideEffectReviewView(SideEffectMixin, FormView):
+    permission_required = "side_effects.review_sideeffect"
     form_class = forms.ReviewForm
     http_method_names = ["post"]
 
     def form_valid(self, form: forms.ReviewForm) -> HttpResponse:
         try:
-            services.adverse_event_review(event=self.get_event(), by=self.request.user, **form.cleaned_data)
+            services.side_effect_review(event=self.get_event(), by=self.request.user, **form.cleaned_data)
         except ValidationError as exc:
             messages.error(self.request, " ".join(exc.messages))
         else:
             messages.success(self.request, "Review recorded.")
-        return redirect("infusions:adverse_event_queue")
+        return redirect("side_effects:side_effect_queue")
 
 
 @method_decorator(never_cache, name="dispatch")
 class SafetyOverviewView(PatientListAccessMixin, PermissionRequiredMixin, TemplateView):
     """Counts and rates per 100 sessions by term, grade and protocol, with a chart; the serious events listed."""
 
-    permission_required = "infusions.view_adverseevent"
+    permission_required = "side_effects.view_sideeffect"
     list_access_category = "safety_overview"
-    template_name = "infusions/safety_overview.html"
+    template_name = "side_effects/safety_overview.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        period_form = forms.PeriodForm(self.request.GET)
+        period_form = PeriodForm(self.request.GET)
         start, end = period_form.period()
         overview = safety_overview(self.request.user, start, end)
         chart = {"labels": [r["label"] for r in overview["by_term"]], "rates": [r["rate"] for r in overview["by_term"]]}
@@ -192,15 +191,15 @@ class SafetyOverviewView(PatientListAccessMixin, PermissionRequiredMixin, Templa
 
 
 @method_decorator(never_cache, name="dispatch")
-class AdverseEventExportView(PermissionRequiredMixin, View):
+class SideEffectExportView(PermissionRequiredMixin, View):
     """CSV of the side effects of a period. An export is a read of each patient's record: one log row each (F2)."""
 
-    permission_required = "infusions.view_adverseevent"
+    permission_required = "side_effects.view_sideeffect"
 
     def get(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
-        start, end = forms.PeriodForm(request.GET).period()
+        start, end = PeriodForm(request.GET).period()
         events = (
-            AdverseEvent.objects.visible_to(request.user)
+            SideEffect.objects.visible_to(request.user)
             .active()
             .onset_between(start, end)
             .select_related("patient", "term", "reviewed_by")
@@ -253,11 +252,11 @@ EXPORT_COLUMNS = [
 ]
 
 
-class AdverseEventPrintView(AdverseEventMixin, TemplateView):
+class SideEffectPrintView(SideEffectMixin, TemplateView):
     """One event laid out like the patient, event and suspect-product sections of FDA form 3500, for print."""
 
-    permission_required = "infusions.view_adverseevent"
-    template_name = "infusions/adverse_event_print.html"
+    permission_required = "side_effects.view_sideeffect"
+    template_name = "side_effects/side_effect_print.html"
     access_action = "print"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -266,28 +265,23 @@ class AdverseEventPrintView(AdverseEventMixin, TemplateView):
         return super().get_context_data(event=event, weight=weight, printed_at=timezone.now(), **kwargs)
 
 
-class ExternalReportSubmitForm(django_forms.Form):
-    submitted_on = django_forms.DateField(widget=DateInput())
-    reference = django_forms.CharField(max_length=100, required=False)
-
-
-class ExternalReportSubmitView(AdverseEventMixin, FormView):
+class ExternalReportSubmitView(SideEffectMixin, FormView):
     """Record that a MedWatch, REMS, IRB, IND or manufacturer report was sent, with its case number."""
 
-    permission_required = "infusions.change_externalreport"
-    form_class = ExternalReportSubmitForm
+    permission_required = "side_effects.change_externalreport"
+    form_class = forms.ExternalReportSubmitForm
     http_method_names = ["post"]
 
-    def get_event(self) -> AdverseEvent:
+    def get_event(self) -> SideEffect:
         if not hasattr(self, "_event"):
-            events = AdverseEvent.objects.visible_to(self.request.user).select_related("patient")
+            events = SideEffect.objects.visible_to(self.request.user).select_related("patient")
             self._report = get_object_or_404(
                 ExternalReport.objects.filter(event__in=events).select_related("event__patient"), pk=self.kwargs["pk"]
             )
             self._event = self._report.event
         return self._event
 
-    def form_valid(self, form: ExternalReportSubmitForm) -> HttpResponse:
+    def form_valid(self, form: forms.ExternalReportSubmitForm) -> HttpResponse:
         self.get_event()
         try:
             services.external_report_submit(report=self._report, by=self.request.user, **form.cleaned_data)
@@ -297,6 +291,6 @@ class ExternalReportSubmitView(AdverseEventMixin, FormView):
             messages.success(self.request, f"{self._report.get_destination_display()} report recorded as sent.")
         return redirect(self.get_event())
 
-    def form_invalid(self, form: ExternalReportSubmitForm) -> HttpResponse:
+    def form_invalid(self, form: forms.ExternalReportSubmitForm) -> HttpResponse:
         messages.error(self.request, "Give the date the report was sent.")
         return redirect(self.get_event())

@@ -1,0 +1,135 @@
+"""What the apps above ``infusions`` add to its pages and rules, without ``infusions`` importing them.
+
+Dependencies point one way (stock, side_effects → infusions → patients → clinic). Where an infusion page shows a
+link into the stock ledger, or the history shows side effects, the higher app registers a function here from its
+``AppConfig.ready()``; ``infusions`` calls whatever is registered and names no app above it. With nothing
+registered, each page simply shows nothing extra.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Placement = Literal["header", "alert", "dose"]
+
+
+@dataclass(frozen=True)
+class ChartLink:
+    """A button on the session chart. ``placement``: "header" (the status line), "alert" (inside the open-alert
+    box), "dose" (under the dose panel)."""
+
+    label: str
+    url: str
+    placement: Placement = "header"
+    icon: str = ""
+    style: str = "btn-outline-secondary"
+    testid: str = ""
+
+
+@dataclass(frozen=True)
+class HistorySource:
+    """A kind of entry on the patient's timeline that another app keeps (side effects).
+
+    ``records(patient)`` reads the app's rows for the patient in one query; ``at(record)`` is when each happened and
+    ``entry(record)`` makes its timeline entry (a ``TimelineEntry``), only for the entries a page shows.
+    ``summary_template`` renders the source's part of the printable summary from ``summary(records)``. ``order``
+    places the kind among the timeline's tabs (sessions are 10, questionnaires 30)."""
+
+    kind: str
+    label: str
+    order: int
+    records: Callable[[Any], list[Any]]
+    at: Callable[[Any], Any]
+    entry: Callable[[Any], Any]
+    summary_template: str = ""
+    summary: Callable[[list[Any]], dict[str, Any]] | None = None
+    shows_time: bool = True
+
+
+@dataclass(frozen=True)
+class ReportCard:
+    """A card on the reports page."""
+
+    title: str
+    text: str
+    url_name: str
+    permission: str
+    icon: str = "bi-graph-up"
+    order: int = 50
+
+
+ChartLinkProvider = Callable[[Any, Any, Any], "ChartLink | None"]
+DoseGuard = Callable[[Any, Any], "str | None"]
+
+_chart_links: list[ChartLinkProvider] = []
+_dose_guards: list[DoseGuard] = []
+_history_sources: dict[str, HistorySource] = {}
+_report_cards: list[ReportCard] = []
+_cohort_flags: dict[str, str] = {}
+
+# The cohort report's side-effect column reads the sessions one of these subqueries returns; with none registered,
+# no session has one.
+NO_SESSIONS_SQL = "SELECT NULL::bigint AS session_id WHERE false"
+
+
+def _add(registry: list[Any], item: Any) -> Any:
+    if item not in registry:
+        registry.append(item)
+    return item
+
+
+def register_chart_link(provider: ChartLinkProvider) -> ChartLinkProvider:
+    """``provider(session, user, chart) -> ChartLink | None``; it checks its own permission."""
+    return _add(_chart_links, provider)
+
+
+def chart_links(session: Any, user: Any, chart: Any) -> dict[str, list[ChartLink]]:
+    """The chart's extra buttons for ``user``, by placement."""
+    found: dict[str, list[ChartLink]] = {"header": [], "alert": [], "dose": []}
+    for provider in _chart_links:
+        if (link := provider(session, user, chart)) is not None:
+            found[link.placement].append(link)
+    return found
+
+
+def register_dose_guard(guard: DoseGuard) -> DoseGuard:
+    """``guard(session, preparation) -> message | None``: a reason the preparation may not be used for the
+    session's dose (the stock ledger: ketamine already drawn from a vial of another strength)."""
+    return _add(_dose_guards, guard)
+
+
+def dose_problem(session: Any, preparation: Any) -> str | None:
+    """The first registered guard's refusal of ``preparation`` for ``session``, or None."""
+    for guard in _dose_guards:
+        if (message := guard(session, preparation)) is not None:
+            return message
+    return None
+
+
+def register_history_source(source: HistorySource) -> HistorySource:
+    _history_sources[source.kind] = source
+    return source
+
+
+def history_sources() -> list[HistorySource]:
+    return sorted(_history_sources.values(), key=lambda s: s.order)
+
+
+def register_report(card: ReportCard) -> ReportCard:
+    return _add(_report_cards, card)
+
+
+def report_cards(user: Any) -> list[ReportCard]:
+    """The registered report cards ``user`` may open, in order."""
+    return sorted((c for c in _report_cards if user.has_perm(c.permission)), key=lambda c: c.order)
+
+
+def register_cohort_flag(name: str, sessions_sql: str) -> None:
+    """``sessions_sql`` selects the distinct ``session_id`` of the sessions that have ``name`` (one statement)."""
+    _cohort_flags[name] = sessions_sql
+
+
+def cohort_flag_sql(name: str) -> str:
+    return _cohort_flags.get(name, NO_SESSIONS_SQL)

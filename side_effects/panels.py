@@ -1,0 +1,47 @@
+"""What side effects add to other apps' pages (registered in SideEffectsConfig.ready): the patient page's section
+and button, and the chart's "Report a side effect" buttons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from infusions.choices import SessionStatus
+from infusions.hooks import ChartLink
+from patients.panels import Panel, PatientAction
+
+SIDE_EFFECTS_SHOWN = 10
+REPORT = "side_effects.add_sideeffect"
+
+
+def side_effects_panel(patient: Any, user: Any) -> Panel | None:
+    """The patient's latest side effects, for roles that may read them (front desk may not)."""
+    if not user.has_perm("side_effects.view_sideeffect"):
+        return None
+    events = list(patient.side_effects.active().select_related("term").order_by("-onset_at")[:SIDE_EFFECTS_SHOWN])
+    return Panel("side_effects/_patient_side_effects.html", {"events": events, "patient": patient})
+
+
+def report_from_patient(patient: Any, user: Any) -> PatientAction | None:
+    if not user.has_perm(REPORT):
+        return None
+    url = reverse("side_effects:patient_side_effect_create", args=[patient.pk])
+    return PatientAction("Report a side effect", url, icon="bi-exclamation-triangle")
+
+
+def report_from_chart(session: Any, user: Any, chart: Any) -> ChartLink | None:
+    """Once the patient is in the clinic, the chart's status line offers to report a side effect."""
+    if session.status == SessionStatus.SCHEDULED or not user.has_perm(REPORT):
+        return None
+    url = reverse("side_effects:session_side_effect_create", args=[session.pk])
+    return ChartLink("Report a side effect", url, icon="bi-exclamation-triangle")
+
+
+def report_open_alert(session: Any, user: Any, chart: Any) -> ChartLink | None:
+    """In the open-alert box: report the first out-of-range reading as a side effect, its term filled in."""
+    if not chart.open_alerts or not user.has_perm(REPORT):
+        return None
+    url = reverse("side_effects:session_side_effect_create", args=[session.pk])
+    return ChartLink("Report as a side effect", f"{url}?alert={chart.open_alerts[0]['field']}", "alert",
+                     style="btn-danger")  # fmt: skip
