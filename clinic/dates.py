@@ -35,7 +35,7 @@ def wall_clock_instant(naive: dt.datetime, *, zone: dt.tzinfo, now: dt.datetime)
     twice) a time names two moments: the later of them that is not after ``now`` is taken, since a time charted is
     one that has just passed (a nurse at 01:40 the second time round who types 01:30 means ten minutes ago); when
     both are ahead (a booking) the first is. When the clocks go forward (the second Sunday of March: 02:00-02:59
-    never happen) the time is refused: no event happened then. Ref: docs/clinical.md "Times".
+    never happen) the time is refused: no event happened then. Ref: docs/clinical.md §12.
 
     Returned in UTC: a moment of the repeated hour kept in the clinic's zone compares unequal to every other zone's
     (PEP 495), which would make it a trap for the code that reads it.

@@ -118,8 +118,8 @@ class ClinicSettings(models.Model):
     nurses_may_sign_sessions = models.BooleanField(
         default=False, help_text="Let nurses sign infusion sessions (by default only clinicians sign)."
     )
-    # Ketamine stock ledger (issue #9; clinical.md 6). A witnessed waste is standard practice and required by some
-    # states; the federal rule is unverified (clinical.md 6 [R58]), so it is a clinic policy, on by default.
+    # Ketamine stock ledger (issue #9; docs/clinical.md §11.5). A witnessed waste is standard practice and required
+    # by some states; the federal rule is unverified [R58], so it is a clinic policy, on by default.
     waste_needs_witness_password = models.BooleanField(
         default=True,
         help_text="A second member of staff confirms every ketamine waste with their own password. Default on.",
@@ -139,7 +139,8 @@ class ClinicSettings(models.Model):
         "DEA registration number", max_length=20, blank=True, help_text="Printed on the inventory reports."
     )
     registered_address = models.TextField(
-        blank=True, help_text="The registered location, printed on the inventory reports (clinical.md 6 [R53])."
+        blank=True,
+        help_text="The registered location, printed on the inventory reports (docs/clinical.md §11.9 [R53]).",
     )
     updated_at = models.DateTimeField(auto_now=True)
 

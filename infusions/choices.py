@@ -59,7 +59,7 @@ class Dissociation(models.IntegerChoices):
 
 
 class SessionDrug(models.TextChoices):
-    """Adjunct and rescue medications charted during sessions (clinical.md 2.7)."""
+    """Adjunct and rescue medications charted during sessions (docs/clinical.md §6.1)."""
 
     ONDANSETRON = "ondansetron", "Ondansetron"
     MIDAZOLAM = "midazolam", "Midazolam"

@@ -139,7 +139,7 @@ class DemoStock:
         return f"ketamine stock: {Vial.objects.count()} vials ({', '.join(statuses)})"
 
     def losses(self) -> None:
-        """A loss whose Form 106 was filed when due, and one discovered today (clinical.md 6 [R57])."""
+        """A loss whose Form 106 was filed when due, and one discovered today (docs/clinical.md §11.7 [R57])."""
         earlier, today = Vial.objects.filter(product=self.products[D(100)]).order_by("label")[:2]
         discovered = timezone.localdate() - dt.timedelta(days=21)
         at = dt.datetime.combine(discovered, dt.time(17, 40), tzinfo=timezone.get_current_timezone())

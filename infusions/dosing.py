@@ -1,6 +1,6 @@
 """Ketamine dose and pump-rate arithmetic: pure functions, Decimal in and out.
 
-Formulas (clinical.md 2.1): dose_mg = mg/kg x weight; rate_mg_h = dose_mg / hours; rate_mL_h = rate_mg_h / final
+Formulas (docs/clinical.md §3.1): dose_mg = mg/kg x weight; rate_mg_h = dose_mg / hours; rate_mL_h = rate_mg_h / final
 concentration (mg/mL). Continuous protocols give mg/kg/h directly: rate_mg_h = mg/kg/h x weight. The total given is
 summed from the rate segments actually run, never typed.
 
@@ -12,7 +12,7 @@ Safety rules encoded here:
 - Outside the protocol's usual range: allowed only with a second staff member's confirmation.
 - Concentration guard: a computed volume 5x or more away from the clinic's usual volume for the protocol asks for a
   double check; 10-fold errors come from vial mix-ups (950 mg given instead of 95 mg with 100 mg/mL vials,
-  clinical.md 2.1 [R60], [R61]; ISMP on custom concentrations [R62]).
+  docs/clinical.md §3.5 [R60], [R61]; ISMP on custom concentrations [R62]).
 - "Low-dose" ceiling: infusion <= 1 mg/kg/h (Pennsylvania low-dose ketamine guideline, 2020 [R18]) is the default hard
   maximum of the continuous protocols seeded in the reference data.
 """

@@ -39,7 +39,7 @@ def witness_row(prefix: str = "witness") -> Row:
 
 
 class ReceiptForm(CrispyFormMixin, forms.ModelForm):
-    """A delivery as the DEA receipt record needs it (clinical.md 6 [R52])."""
+    """A delivery as the DEA receipt record needs it (docs/clinical.md §11.2 [R52])."""
 
     class Meta:
         model = StockReceipt
@@ -117,7 +117,7 @@ class VialWasteForm(CrispyFormMixin, SecondPersonMixin):
 
 
 class DestroyForm(CrispyFormMixin, SecondPersonMixin):
-    """DEA Form 41: the method and two authorised employee witnesses (clinical.md 6 [R56])."""
+    """DEA Form 41: the method and two authorised employee witnesses (docs/clinical.md §11.6 [R56])."""
 
     second_persons = (("witness", "Witness"), ("second_witness", "Second witness"))
     method = forms.CharField(max_length=200, help_text="e.g. Returned to reverse distributor; chemical digestion kit.")
@@ -144,7 +144,8 @@ class StaffChoiceField(forms.ModelChoiceField):
 
 
 class Form106Form(CrispyFormMixin, forms.ModelForm):
-    """DEA Form 106 filed for a loss or theft (clinical.md 6 [R57]): when, the DEA's reference, who filed it."""
+    """DEA Form 106 filed for a loss or theft: when, the DEA's reference, who filed it (docs/clinical.md §11.7
+    [R57])."""
 
     filed_by = StaffChoiceField(queryset=get_user_model().objects.none(), empty_label=None, label="Filed by")
 
@@ -179,7 +180,7 @@ class ReasonForm(CrispyFormMixin, forms.Form):
 
 
 class CountForm(CrispyFormMixin, SecondPersonMixin):
-    """A count of one product: sealed vials counted, open vials estimated (C-III, clinical.md 6 [R54b])."""
+    """A count of one product: sealed vials counted, open vials estimated (C-III, docs/clinical.md §11.8 [R54b])."""
 
     product = forms.ModelChoiceField(queryset=StockProduct.objects.filter(is_active=True), empty_label=None)
     kind = forms.ChoiceField(choices=CountKind.choices, initial=CountKind.ROUTINE)

@@ -15,7 +15,7 @@ UNRECONCILED_SHOWN = 10
 
 def unreconciled_stock_panel(patient: Any, user: Any) -> Panel | None:
     """A flag under the header when a session of this patient drew ketamine that is not yet recorded as given,
-    wasted or returned (drawn ≠ administered + wasted + returned, clinical.md 6 [R63]); for the staff who
+    wasted or returned (drawn ≠ administered + wasted + returned, docs/clinical.md §11.4 [R63]); for the staff who
     reconcile it. Nothing is shown when every draw is accounted for."""
     if not user.has_perm("infusions.record_stock"):
         return None

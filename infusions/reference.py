@@ -1,4 +1,4 @@
-"""Reference data infusions ships with: protocols and drug preparations (clinical.md 2.1, 2.4, 2.6).
+"""Reference data infusions ships with: protocols and drug preparations (docs/clinical.md §3.3, §4.1, §5.2).
 
 ``ensure_reference_data`` creates whatever is missing by name and never overwrites a row, so the clinic admin's
 edits stand. It runs from the data migration and after every migrate (also after a test flush).

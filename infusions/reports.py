@@ -8,7 +8,7 @@ Definitions (shown on the report page too, so a reader knows what each figure me
 - **Response and remission**: on the indication's primary measure (PHQ-9 for depression indications, the NRS pain
   questionnaire otherwise), baseline = the latest form marked baseline, else the first one recorded, up to the end
   of the period; latest = the newest form after it within the period. The rules are those of patients/response.py
-  (clinical.md 5): response is a drop of at least 50 % (PHQ-9) or 30 % (pain, IMMPACT moderate); remission is
+  (docs/clinical.md §9.6): response is a drop of at least 50 % (PHQ-9) or 30 % (pain, IMMPACT moderate); remission is
   PHQ-9 below 5 from a baseline of 5 or more, and counts whether or not the drop reached 50 %. A patient needs a
   follow-up on a later day than the baseline to be evaluable. Pain has no remission figure.
 - **Median change**: latest minus baseline, points, among evaluable patients.

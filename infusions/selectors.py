@@ -55,7 +55,7 @@ OPEN_FOR_VITALS = {SessionStatus.CHECKED_IN, *IN_CHAIR_STATUSES}
 
 
 def next_vitals_due(session: InfusionSession, last_taken: dt.datetime | None) -> dt.datetime | None:
-    """While in the chair, the next set is due one protocol interval after the last one (clinical.md 2.4)."""
+    """While in the chair, the next set is due one protocol interval after the last one (docs/clinical.md §4.1)."""
     if session.status not in IN_CHAIR_STATUSES:
         return None
     interval = dt.timedelta(minutes=session.course.protocol.vitals_interval_minutes)

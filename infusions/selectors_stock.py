@@ -1,7 +1,7 @@
-"""Reads for the ketamine stock ledger: the dashboard and the DEA reports (issue #9; clinical.md 6).
+"""Reads for the ketamine stock ledger: the dashboard and the DEA reports (issue #9; docs/clinical.md §11).
 
 Each report is a list of rows built from one queryset with its joins, so a page or a CSV costs the same few queries
-whatever the period holds. Reports are "readily retrievable" (clinical.md 6 [R50, R51]): printable and CSV.
+whatever the period holds. Reports are "readily retrievable" (docs/clinical.md §11.10 [R50, R51]): printable and CSV.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def products_with_balance() -> Any:
 
 def unreconciled_sessions() -> Any:
     """Sessions still holding drawn ketamine after their infusion (or before today): drawn ≠ given + wasted +
-    returned (clinical.md 6 [R63])."""
+    returned (docs/clinical.md §11.4 [R63])."""
     today = timezone.localdate()
     start_of_today, _ = local_day_bounds(today, today)
     return (
@@ -172,7 +172,7 @@ def _kind_label(m: StockMovement) -> str:
 
 def dispensing_report(first: dt.date, last: dt.date) -> Report:
     """Every draw, administration, waste and return for a patient: patient name and address, date, quantity, who
-    (clinical.md 6 [R52])."""
+    (docs/clinical.md §11.2 [R52])."""
     movements = (
         StockMovement.objects.between(first, last).filter(session__isnull=False).for_log().select_related("reverses")
     )
@@ -185,7 +185,8 @@ def dispensing_report(first: dt.date, last: dt.date) -> Report:
                      m.vial.label, m.vial.receipt.lot_number, *_qty(m), _name(m.by), _name(m.witness)])  # fmt: skip
     return Report(
         title="Dispensing and administration log",
-        source="21 CFR 1304.22(c): patient name and address, date, quantity, who administered (clinical.md 6 [R52]).",
+        source="21 CFR 1304.22(c): patient name and address, date, quantity, who administered "
+        "(docs/clinical.md §11.2 [R52]).",
         columns=[
             "Date",
             "Patient",
@@ -220,7 +221,7 @@ def receipts_report(first: dt.date, last: dt.date) -> Report:
     return Report(
         title="Receipts log",
         source="21 CFR 1304.22(c): substance, finished form and units per container, number of containers, date, "
-        "supplier name, address and DEA number (clinical.md 6 [R52]).",
+        "supplier name, address and DEA number (docs/clinical.md §11.2 [R52]).",
         columns=[
             "Received",
             "Supplier",
@@ -255,7 +256,8 @@ def waste_report(first: dt.date, last: dt.date) -> Report:
     ]  # fmt: skip
     return Report(
         title="Waste and destruction log",
-        source="Wastage recorded and kept in custody until destroyed (clinical.md 6 [R55]); witness as clinic policy "
+        source="Wastage recorded and kept in custody until destroyed (docs/clinical.md §11.5 [R55]); "
+        "witness as clinic policy "
         "[R58]; destruction with two witnesses as on DEA Form 41 [R56].",
         columns=[
             "Date",
@@ -311,7 +313,7 @@ def discrepancies_report(first: dt.date, last: dt.date) -> Report:
     return Report(
         title="Discrepancies",
         source="Minor discrepancies are noted in the records; theft or significant loss goes on DEA Form 106 within "
-        "one business day (clinical.md 6 [R57]).",
+        "one business day (docs/clinical.md §11.7 [R57]).",
         columns=["Date", "What", "Product", "Vial", "mg", "mL (vial)", "Reason", "Form 106", "By", "Witness"],
         rows=[row for _, row in rows],
     )

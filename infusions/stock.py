@@ -1,8 +1,8 @@
-"""Ketamine stock arithmetic: pure functions, Decimal in and out (issue #9; clinical.md 6).
+"""Ketamine stock arithmetic: pure functions, Decimal in and out (issue #9; docs/clinical.md §11).
 
 The ledger counts milligrams: a draw of 2 mL from a 50 mg/mL vial is 100 mg, exactly. Millilitres are shown beside
 every quantity as the vial-equivalent volume (mg / vial concentration, to 0.0001 mL), because nurses measure draws
-and estimate open vials in mL (C-III opened containers may be estimated, clinical.md 6 [R54b]).
+and estimate open vials in mL (C-III opened containers may be estimated, docs/clinical.md §11.8 [R54b]).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 MG = Decimal("0.001")
 ML = Decimal("0.0001")
 NEAR_EXPIRY_DAYS = 60  # the dashboard's "near expiry" window (clinic practice; not a DEA rule)
-BIENNIAL_YEARS = 2  # initial inventory, then every 2 years (21 CFR 1304.11; clinical.md 6 [R53, R54])
+BIENNIAL_YEARS = 2  # initial inventory, then every 2 years (21 CFR 1304.11; docs/clinical.md §11.9 [R53, R54])
 
 
 def ml_to_mg(volume_ml: Decimal, concentration_mg_ml: Decimal) -> Decimal:
@@ -40,7 +40,7 @@ def next_business_day(day: dt.date) -> dt.date:
     """The business day after ``day`` (Monday to Friday; public holidays are the clinic's to observe).
 
     DEA Form 106 is due within one business day of discovering a theft or significant loss (21 CFR 1301.76(b);
-    clinical.md 6 [R57]).
+    docs/clinical.md §11.7 [R57]).
     """
     following = day + dt.timedelta(days=1)
     while following.weekday() >= 5:

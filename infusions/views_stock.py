@@ -444,7 +444,7 @@ class StockReportView(PermissionRequiredMixin, TemplateView):
 
 
 class InventoryReportView(PermissionRequiredMixin, TemplateView):
-    """The initial or biennial inventory as DEA expects it (clinical.md 6 [R53, R54])."""
+    """The initial or biennial inventory as DEA expects it (docs/clinical.md §11.9 [R53, R54])."""
 
     permission_required = "infusions.view_stock_reports"
     template_name = "infusions/stock/inventory_report.html"

@@ -3,7 +3,7 @@
 These are pure functions: no models and no database. Vitals are whole numbers (mmHg, beats/min, %, breaths/min,
 MOAA/S points), so this module uses ``int`` rather than the ``Decimal`` that STYLE.md 2 asks for in dosing maths.
 
-The defaults in ``Thresholds`` come from clinical.md 2.5 (sources in clinical.md 10). A clinic admin can change
+The defaults in ``Thresholds`` come from docs/clinical.md §4.2 (sources: §13). A clinic admin can change
 them. The model that will store a clinic's values does not exist yet; when it does, it will build a ``Thresholds``.
 
 - Treatment-emergent hypertension is BP >=165/100 (Rodrigues 2022 [R31]). Both limits are inclusive.
@@ -13,13 +13,13 @@ them. The model that will store a clinic's values does not exist yet; when it do
 - A notable BP rise from baseline is SBP >=40 or DBP >=25 mmHg (Spravato label [R10]).
 - Before dosing, BP >140/90 means "consider delaying" (Spravato label [R9]). This is a strict ">".
 - Deep sedation is MOAA/S <=2, where the patient responds only to mild prodding or shaking, or not at all
-  (Chernik et al. 1990, J Clin Psychopharmacol 10(4):244-51). This source is not in clinical.md. The MOAA/S
+  (Chernik et al. 1990, J Clin Psychopharmacol 10(4):244-51). See docs/clinical.md §4.5. The MOAA/S
   scale itself is the one the Spravato label uses [R12d].
 
 The SBP >180 and >200 ceilings in [R30] and [R30b] are not used: the 165/100 limit [R31] already fires first.
 
 The Sanacora 2017 APA consensus thresholds (commonly quoted as BP >180/100 or HR >110) are NOT used. Their full
-text was not retrieved (clinical.md 2.5 and 9, marked ❓ [R22]). Check that source before adopting them as
+text was not retrieved (docs/clinical.md §4.6 [R22]). Check that source before adopting them as
 defaults.
 """
 

@@ -62,8 +62,8 @@ class AllergySeverity(models.TextChoices):
 
 class MedicationClass(models.TextChoices):
     """Classes that matter around ketamine (Spravato REMS Patient Monitoring Form concomitant-medication items:
-    benzodiazepines, non-benzodiazepine sleep medicines, psychostimulants, MAOIs, opioids; clinical.md 2.2, [R12]).
-    Lamotrigine is listed because it may blunt ketamine's effect (clinical.md 2.2 and issue #3)."""
+    benzodiazepines, non-benzodiazepine sleep medicines, psychostimulants, MAOIs, opioids; docs/clinical.md §1.5 [R12]).
+    Lamotrigine is listed because it may blunt ketamine's effect (docs/clinical.md §1.5 and issue #3)."""
 
     BENZODIAZEPINE = "benzodiazepine", "Benzodiazepine"
     HYPNOTIC = "hypnotic", "Non-benzodiazepine hypnotic"

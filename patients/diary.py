@@ -1,6 +1,6 @@
 """Headache diary arithmetic: monthly headache days and monthly migraine days.
 
-Definitions (clinical.md section 5): a headache day is a calendar day with any headache; a migraine day is a day
+Definitions (docs/clinical.md §10.1): a headache day is a calendar day with any headache; a migraine day is a day
 with a headache with migraine features (IHS clinical-trial guidelines for chronic migraine [R92, R93]; a day
 treated with a migraine-specific acute medication also counts, per the proposed definition in [R94]). Chronic
 migraine is 15 or more headache days a month, of which 8 or more are migraine days (ICHD-3 1.3).

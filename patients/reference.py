@@ -1,4 +1,4 @@
-"""Reference data the patients app ships with: the contraindication checklist (clinical.md 2.2).
+"""Reference data the patients app ships with: the contraindication checklist (docs/clinical.md §1.1).
 
 ``ensure_contraindication_items`` creates any missing item by code and never overwrites one, so a clinic admin's
 edits (wording, order, retiring an item) survive; it runs from the data migration and after every migrate.
@@ -68,7 +68,7 @@ ITEMS = [
         "Bipolar disorder without a mood stabiliser",
         "relative",
         "Risk of switching to mania; a mood stabiliser should be in place.",
-        "Osmind ketamine intake guide (clinical.md R17)",
+        "Osmind ketamine intake guide (docs/clinical.md §1.1 [R17])",
     ),
 ]
 

@@ -1,6 +1,6 @@
 """Treatment response from a baseline and a later value: pure functions, no database.
 
-Rules (``../shared/reference/clinical.md`` section 5):
+Rules (docs/clinical.md §9):
 - Depression: **response** is a drop of at least 50 % from baseline; **remission** is PHQ-9 below 5 (real-world
   ketamine, ORKA-1 [R26]) or MADRS 12 or less (ketamine RCTs [R86]; ≤10 is also used, marked ❓ there, so the
   stricter-to-reach ≤12 of the cited trials is used here).
@@ -8,7 +8,7 @@ Rules (``../shared/reference/clinical.md`` section 5):
   substantial; about 2 points is the clinically important difference (Farrar 2001 [R91]).
 - Acute headache: a drop of at least 2 points from before to after the infusion makes a responder (Schwenk 2018,
   Pomeroy 2017 [R23, R23b]).
-- Monthly migraine days: at least 50 % fewer than at baseline. clinical.md marks the exact IHS responder wording
+- Monthly migraine days: at least 50 % fewer than at baseline. docs/clinical.md §9.5: the exact IHS wording is
   ❓; 50 % is the primary responder threshold of the IHS guidelines for controlled trials of preventive treatment
   of chronic migraine (Tassorelli 2018 [R93]), used here.
 Lower is better for every measure here.
@@ -159,7 +159,7 @@ RULES = {
 
 def questionnaire_status(instrument: str, baseline: Observation | None, latest: Observation | None) -> str | None:
     """The status for instruments that have a responder rule in the reference; None for the others (GAD-7,
-    HIT-6, MIDAS have change scores only: clinical.md gives them no responder rule)."""
+    HIT-6, MIDAS have change scores only: docs/clinical.md §9.1 gives no responder rule)."""
     if instrument in ("phq9", "madrs"):
         return depression_status(instrument, baseline, latest)
     if instrument == "nrs_pain":

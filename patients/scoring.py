@@ -1,7 +1,7 @@
 """Outcome questionnaires as data, and their scoring: pure functions, no database.
 
 Each instrument lists its items, the points of each answer, its score range, its severity bands and its source.
-The rules and sources are those of ``../shared/reference/clinical.md`` section 5; where that reference marks a value
+The rules and sources are those of docs/clinical.md §8; where the source material left a value
 unverified (❓), the value chosen here is the one in the instrument's own published scoring guide, and the
 docstring says so.
 
@@ -134,7 +134,7 @@ def score(instrument: Instrument, answers: Mapping[str, int | None]) -> Score:
 
 def suicide_risk(instrument: Instrument, answers: Mapping[str, int | None]) -> bool:
     """PHQ-9 item 9 ("thoughts that you would be better off dead, or of hurting yourself") above 0 needs a
-    clinician's assessment the same day, whatever the total (Kroenke 2001 [R80]; clinical.md 5)."""
+    clinician's assessment the same day, whatever the total (Kroenke 2001 [R80]; docs/clinical.md §8.3)."""
     return instrument.code == PHQ9.code and (answers.get("9") or 0) > 0
 
 
@@ -152,7 +152,7 @@ DIFFICULTY = (
     Option(2, "Very difficult"),
     Option(3, "Extremely difficult"),
 )
-# HIT-6 per-answer values 6/8/10/11/13 (clinical.md marks them ❓): these are the values of the HIT-6 scoring
+# HIT-6 per-answer values 6/8/10/11/13 (docs/clinical.md §8.6): these are the values of the HIT-6 scoring
 # guide (Kosinski 2003, QualityMetric HIT-6 v1.1 scoring), which give the published 36-78 range.
 HIT6_SCALE = (
     Option(6, "Never"),
@@ -338,9 +338,9 @@ NRS_PAIN = Instrument(
     instructions="On a scale of 0 (no pain) to 10 (worst pain imaginable), how bad has your pain been on average "
     "over the last 24 hours?",
     items=(Item("1", "Average pain over the last 24 hours (0-10)", low=0, high=10),),
-    # clinical.md gives no bands for the NRS (only the 30 % / 50 % / 2-point change rules [R90, R91]). The usual
-    # cut-points 1-3 mild, 4-6 moderate, 7-10 severe are those of Serlin 1995 (Pain 61:277-84), adopted by
-    # Boonstra 2016 and most pain services.
+    # The sources give no NRS bands (docs/clinical.md §8.8; only the 30 % / 50 % / 2-point change rules [R90, R91]).
+    # The usual cut-points 1-3 mild, 4-6 moderate, 7-10 severe are those of Serlin 1995 (Pain 61:277-84), adopted
+    # by Boonstra 2016 and most pain services.
     bands=(
         Band(0, 0, "none", "No pain"),
         Band(1, 3, "mild", "Mild"),

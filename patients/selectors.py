@@ -52,7 +52,7 @@ def adequate_failed_medication_trials(treatments: list[Any]) -> int:
     """Adequate medication trials that did not bring a response (no or partial response).
 
     Treatment-resistant depression is commonly defined as failure of at least two adequate antidepressant trials
-    (clinical.md 2.2, [R8c]); the page shows the count so a clinician can read it off the record.
+    (docs/clinical.md §1.6, [R8c]); the page shows the count so a clinician can read it off the record.
     """
     return sum(
         1

@@ -1,4 +1,4 @@
-"""Coded values of a side-effect record (docs/clinical.md)."""
+"""Coded values of a side-effect record (docs/clinical.md §7)."""
 
 from django.db import models
 
@@ -14,7 +14,7 @@ class SideEffectCategory(models.TextChoices):
 
 
 class Causality(models.TextChoices):
-    """WHO-UMC causality categories (clinical.md 4.1 [R44])."""
+    """WHO-UMC causality categories (docs/clinical.md §7.4 [R44])."""
 
     CERTAIN = "certain", "Certain"
     PROBABLE = "probable", "Probable / likely"

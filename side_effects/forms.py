@@ -14,7 +14,8 @@ from side_effects.rules import GRADE_DEFINITIONS, SERIOUSNESS_CRITERIA, seriousn
 
 
 class SideEffectForm(ConcurrencyFormMixin, CrispyFormMixin, forms.ModelForm):
-    """A side effect. Grade definitions are shown with the choice; seriousness is asked separately (clinical.md 4)."""
+    """A side effect. Grade definitions are shown with the choice; seriousness is asked separately
+    (docs/clinical.md §7)."""
 
     seriousness_criteria = forms.MultipleChoiceField(
         choices=list(SERIOUSNESS_CRITERIA.items()), widget=forms.CheckboxSelectMultiple, required=False

@@ -1,4 +1,4 @@
-"""Side effects, recorded the way regulators and trials record adverse events (clinical.md 4).
+"""Side effects, recorded the way regulators and trials record adverse events (docs/clinical.md §7).
 
 These models lived in ``infusions`` until issue #15 and moved by state only: each keeps its table
 (``db_table``) and, through ``pgid_label`` (clinic.triggers), the names of its triggers and its event table."""

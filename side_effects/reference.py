@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-# Side-effect pick-list: the ketamine-specific terms of issue #5 (clinical.md 4.3: Spravato trials, community IV
+# Side-effect pick-list: the ketamine-specific terms of issue #5 (docs/clinical.md §7.6: Spravato trials, community IV
 # cohort, consent-form lists, label), each with the category it usually belongs to.
 SIDE_EFFECT_TERMS = [
     ("Dissociation", "psychiatric"), ("Sedation", "neurological"), ("Nausea", "gastrointestinal"),

@@ -1,6 +1,6 @@
 """Side-effect (adverse event) rules: severity grades, seriousness, and when an external report is due.
 
-Sources (clinical.md 4.1):
+Sources (docs/clinical.md §7):
 - Severity: NCI CTCAE v5.0 (27 Nov 2017) general grade definitions [R43].
 - Seriousness (21 CFR 312.32(a); ICH E2A [R40-R42]): death, life-threatening, hospitalisation (new or prolonged),
   persistent or significant disability, congenital anomaly, or an important medical event. Seriousness is

@@ -87,7 +87,7 @@ class RateChange(ClinicalRecord):
 
 @track_changes()
 class SessionMedication(ClinicalRecord):
-    """An adjunct or rescue medication given during the session (clinical.md 2.7)."""
+    """An adjunct or rescue medication given during the session (docs/clinical.md §6.1)."""
 
     session = models.ForeignKey("infusions.InfusionSession", on_delete=models.PROTECT, related_name="medications")
     drug = models.CharField(max_length=20, choices=SessionDrug.choices)

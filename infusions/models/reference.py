@@ -77,7 +77,7 @@ class Protocol(models.Model):
 class DrugPreparation(models.Model):
     """A ketamine preparation the nurse picks: the vial's concentration and the final bag's or syringe's.
 
-    Concentrations are never typed at the chair; 10-fold errors come from vial mix-ups (clinical.md 2.1 [R60]).
+    Concentrations are never typed at the chair; 10-fold errors come from vial mix-ups (docs/clinical.md §3.5 [R60]).
     """
 
     VIAL_CONCENTRATIONS = [(Decimal(10), "10 mg/mL"), (Decimal(50), "50 mg/mL"), (Decimal(100), "100 mg/mL")]
@@ -124,7 +124,7 @@ class VitalThresholdSettings(models.Model):
     predose_diastolic_max = models.PositiveSmallIntegerField(default=90)
     source_note = models.TextField(
         default="Defaults: Rodrigues 2022 (≥165/100), ED low-dose protocol (SBP<90, HR<50/>150, RR<10/>30), "
-        "headache-trial exclusions (SpO2<92%), Spravato label (rise ≥40/25, pre-dose >140/90). clinical.md 2.5."
+        "headache-trial exclusions (SpO2<92%), Spravato label (rise ≥40/25, pre-dose >140/90). docs/clinical.md §4.2."
     )
 
     class Meta:

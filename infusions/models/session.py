@@ -24,7 +24,7 @@ from infusions.choices import IN_CHAIR_STATUSES, Fasting, PregnancyCheck, Sessio
 from patients.models.patient import PatientScopedQuerySet
 
 PADSS_ITEMS = ["padss_vitals", "padss_activity", "padss_nausea", "padss_pain", "padss_bleeding"]
-PADSS_FIT = 9  # modified PADSS, 5 items x 0-2, fit for discharge at 9 or more (Chung 1995; clinical.md 2.6 [R33])
+PADSS_FIT = 9  # modified PADSS, 5 items x 0-2, fit for discharge at 9 or more (Chung 1995; docs/clinical.md §5.1)
 ZERO_TO_TWO = [MinValueValidator(0), MaxValueValidator(2)]
 ZERO_TO_TEN = [MinValueValidator(0), MaxValueValidator(10)]
 
@@ -55,7 +55,7 @@ class InfusionSession(ClinicalRecord):
     status = models.CharField(max_length=20, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED)
     cancel_reason = models.TextField(blank=True)
 
-    # Check-in and pre-infusion checks (clinical.md 2.3)
+    # Check-in and pre-infusion checks (docs/clinical.md §2.1)
     checked_in_at = models.DateTimeField(null=True, blank=True)
     escort_name = models.CharField("escort or driver", max_length=200, blank=True)
     escort_phone = models.CharField(max_length=30, blank=True)

@@ -1,6 +1,7 @@
 """The ketamine stock ledger: products, receipts, vials, append-only movements and physical counts (issue #9).
 
-Ketamine is DEA Schedule III. The records follow clinical.md 6: receipts with the supplier's name, address and DEA
+Ketamine is DEA Schedule III. The records follow docs/clinical.md §11:
+receipts with the supplier's name, address and DEA
 number [R52]; administration with patient, date, quantity and who [R52]; wastage recorded and witnessed as clinic
 policy [R55, R58]; destruction of stock with two witnesses as on DEA Form 41 [R56]; theft or significant loss flagged
 for DEA Form 106 within one business day [R57]; initial and biennial inventories [R53, R54].
@@ -123,7 +124,8 @@ class ReceiptQuerySet(models.QuerySet):
 
 
 class StockReceipt(models.Model):
-    """A delivery of one product and lot: what the DEA receipt record needs (clinical.md 6 [R52]). Append-only."""
+    """A delivery of one product and lot: what the DEA receipt record needs (docs/clinical.md §11.2 [R52]).
+    Append-only."""
 
     product = models.ForeignKey(StockProduct, on_delete=models.PROTECT, related_name="receipts")
     received_on = models.DateField()
@@ -523,7 +525,8 @@ class StockMovement(models.Model):
             ),
         ]
         triggers = [
-            # The ledger is evidence: nothing is edited or deleted, not even from a shell (clinical.md 6 [R63]).
+            # The ledger is evidence: nothing is edited or deleted, not even from a shell
+            # (docs/clinical.md §11.10 [R63]).
             pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete),
             pgtrigger.Trigger(
                 name="check_balances",
@@ -559,7 +562,8 @@ class StockMovement(models.Model):
             return False
 
     def form_106_state(self, today: dt.date | None = None) -> str:
-        """For a loss or theft: "filed", "overdue" (past the business day after discovery, clinical.md 6 [R57]),
+        """For a loss or theft: "filed", "overdue" (past the business day after discovery,
+        docs/clinical.md §11.7 [R57]),
         "due", or "" when none is needed (not a loss, or a loss reversed as entered in error)."""
         if self.kind != MovementKind.LOSS or self.form_106_due_on is None or self.is_reversed:
             return ""
@@ -570,7 +574,8 @@ class StockMovement(models.Model):
 
 class Form106Filing(models.Model):
     """The DEA Form 106 filed for one loss or theft: the date filed, the DEA or case reference, who filed it
-    (clinical.md 6 [R57]: within one business day of discovery). Append-only evidence, like the ledger; the database
+    (docs/clinical.md §11.7 [R57]: within one business day of discovery). Append-only evidence, like the ledger;
+    the database
     accepts it only for a loss entry."""
 
     loss = models.OneToOneField(StockMovement, on_delete=models.PROTECT, related_name="form_106")
@@ -636,7 +641,7 @@ class SessionStock:
 
     @property
     def reconciled(self) -> bool:
-        """Drawn = administered + wasted + returned, and something was drawn (clinical.md 6 [R63])."""
+        """Drawn = administered + wasted + returned, and something was drawn (docs/clinical.md §11.4 [R63])."""
         return self.drawn_mg > 0 and self.in_hand_mg == 0
 
     @property
@@ -685,7 +690,8 @@ class StockCountQuerySet(models.QuerySet):
 class StockCount(models.Model):
     """A physical count of one product, signed by the counter and a witness; append-only.
 
-    Sealed vials are counted; opened vials may be estimated (C-III, clinical.md 6 [R54b]). The variance against the
+    Sealed vials are counted; opened vials may be estimated (C-III, docs/clinical.md §11.8 [R54b]).
+    The variance against the
     ledger is stored with its reason; a count never changes the ledger (a loss or a correction does).
     """
 

@@ -151,7 +151,8 @@ def session_check_in(
     pregnancy_check: str,
     at: dt.datetime | None = None,
 ) -> InfusionSession:
-    """The patient is in the clinic: escort with a phone number, fasting and pregnancy questions (clinical.md 2.3)."""
+    """The patient is in the clinic: escort with a phone number, fasting and pregnancy questions
+    (docs/clinical.md §2.2, §2.3)."""
     session = _locked(session)
     _require(session, "check in", SessionStatus.SCHEDULED)
     _require_open_course(session, "check in")

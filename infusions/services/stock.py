@@ -1,4 +1,5 @@
-"""The ketamine stock ledger's writes (issue #9; clinical.md 6). Every entry goes through ``_post``, which computes
+"""The ketamine stock ledger's writes (issue #9; docs/clinical.md §11). Every entry goes through ``_post``,
+which computes
 the running balances under the product's lock; the database re-checks each of them (infusions.models.stock).
 
 Rules, each refused here with a sentence and again by the database:
@@ -8,8 +9,8 @@ Rules, each refused here with a sentence and again by the database:
 - administered is the session's computed total (``InfusionSession.total_mg``), never typed;
 - administered + wasted + returned = drawn for every session (``session_reconciliation``);
 - a waste is confirmed by a second member of staff with their own password (``ClinicSettings``, on by default);
-- destruction of stock has two witnesses (DEA Form 41, clinical.md 6 [R56]);
-- a loss or theft flags DEA Form 106, due one business day after discovery (clinical.md 6 [R57]); the filing is
+- destruction of stock has two witnesses (DEA Form 41, docs/clinical.md §11.6 [R56]);
+- a loss or theft flags DEA Form 106, due one business day after discovery (docs/clinical.md §11.7 [R57]); the filing is
   recorded with its date, DEA or case reference and who filed it (``form_106_file``);
 - nothing is edited or deleted: a correction is a reversing entry with a reason.
 """
@@ -154,7 +155,8 @@ def stock_receive(
     invoice_number: str = "",
     at: dt.datetime | None = None,
 ) -> StockReceipt:
-    """A delivery: the receipt record (clinical.md 6 [R52]), one labelled vial per container, one entry per vial."""
+    """A delivery: the receipt record (docs/clinical.md §11.2 [R52]), one labelled vial per container, one entry
+    per vial."""
     if not product.is_active:
         raise _refuse("This product is no longer stocked.", "product")
     if received_on > timezone.localdate():
@@ -304,7 +306,8 @@ def stock_waste_session_rest(
     *, session: InfusionSession, reason: str, by: User, witness: User | None, witness_password: str | None,
     at: dt.datetime | None = None,
 ) -> list[StockMovement]:  # fmt: skip
-    """Waste what the session drew and did not give (left in the bag, syringe or line), witnessed (clinical.md 6
+    """Waste what the session drew and did not give (left in the bag, syringe or line), witnessed
+    (docs/clinical.md §11.5
     [R55]: wastage is recorded and stays in the registrant's custody until destroyed; [R62b] leftover volume is a
     known diversion route)."""
     session = _locked_session(session)
@@ -390,7 +393,7 @@ def vial_quarantine(*, vial: Vial, reason: str, by: User) -> Vial:
 
 @transaction.atomic
 def vial_mark_expired(*, vial: Vial, by: User) -> Vial:
-    """A vial past its lot's expiry waits for destruction; it stays in the inventory until then (clinical.md 6
+    """A vial past its lot's expiry waits for destruction; it stays in the inventory until then (docs/clinical.md §11.9
     [R53]: inventories include expired stock awaiting destruction)."""
     vial = _locked_vial(vial)
     if not vial.is_expired:
@@ -406,7 +409,8 @@ def vial_destroy(
     *, vial: Vial, method: str, reason: str, by: User, witness: User | None, witness_password: str | None,
     second_witness: User | None, second_witness_password: str | None, at: dt.datetime | None = None,
 ) -> StockMovement:  # fmt: skip
-    """Destroy expired or quarantined stock with two authorised witnesses, as recorded on DEA Form 41 (clinical.md 6
+    """Destroy expired or quarantined stock with two authorised witnesses, as recorded on DEA Form 41
+    (docs/clinical.md §11.6
     [R56]: NDC, batch, name, strength, form, quantity, date, method, location, two witnesses)."""
     vial = _locked_vial(vial)
     witness_check(by=by, witness=witness, password=witness_password, field="witness_password")
@@ -433,7 +437,7 @@ def stock_loss(
     at: dt.datetime | None = None,
 ) -> StockMovement:  # fmt: skip
     """A theft or loss: taken off the stock at once and flagged for DEA Form 106, due within one business day of
-    discovery (clinical.md 6 [R57]); the whole remainder when ``volume_ml`` is None."""
+    discovery (docs/clinical.md §11.7 [R57]); the whole remainder when ``volume_ml`` is None."""
     vial = _locked_vial(vial)
     if len(reason.strip()) < 5:
         raise _refuse("Describe what happened and how it was discovered.", "reason")
@@ -457,7 +461,7 @@ def form_106_file(
 ) -> Form106Filing:
     """Record that DEA Form 106 was filed for a loss or theft: the date, the DEA or case reference, who filed it.
 
-    The dashboard's "Form 106 due" flag clears; a filing after the due date stays marked as late (clinical.md 6
+    The dashboard's "Form 106 due" flag clears; a filing after the due date stays marked as late (docs/clinical.md §11.7
     [R57]). A filing is evidence: it is not edited or deleted.
     """
     loss = StockMovement.objects.select_for_update(of=("self",)).get(pk=loss.pk)
@@ -525,8 +529,8 @@ def stock_count(
 ) -> StockCount:  # fmt: skip
     """A physical count of one product against the ledger, with the variance, its reason and two signatures.
 
-    Sealed vials are counted exactly; open vials are estimated in mL (C-III, clinical.md 6 [R54b]). Expired and
-    quarantined vials still in custody are counted too (clinical.md 6 [R53]).
+    Sealed vials are counted exactly; open vials are estimated in mL (C-III, docs/clinical.md §11.8 [R54b]). Expired and
+    quarantined vials still in custody are counted too (docs/clinical.md §11.9 [R53]).
     """
     product = _locked_product(product.pk)
     witness_check(by=by, witness=witness, password=witness_password)

@@ -187,7 +187,7 @@ class Patient(ClinicalRecord):
     def infusion_readiness(self, on: dt.date | None = None) -> Readiness:
         """Whether an infusion may start on ``on`` (default today): screening cleared and consent valid.
 
-        The gate later issues call before "start infusion" (clinical.md 2.3). Each problem is a sentence that says
+        The gate later issues call before "start infusion" (docs/clinical.md §2.1). Each problem is a sentence that says
         what is missing and what to do.
         """
         from patients.models.readiness import readiness_for

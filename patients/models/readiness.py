@@ -1,4 +1,5 @@
-"""The gate before an infusion: contraindication screening cleared and treatment consent valid (clinical.md 2.3)."""
+"""The gate before an infusion: contraindication screening cleared and treatment consent valid
+(docs/clinical.md §2.1)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The night the clocks go forward, at the chair (docs/clinical.md "Times"): a vitals time in the skipped hour is
+"""The night the clocks go forward, at the chair (docs/clinical.md §12): a vitals time in the skipped hour is
 refused next to its field and nothing is saved; the nurse corrects it and the set is charted. Tablet size."""
 
 from __future__ import annotations

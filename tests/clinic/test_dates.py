@@ -1,7 +1,7 @@
 """Times typed as the clinic's clocks show them, through the nights the clocks change (clinic.dates, clinic.forms).
 
 America/New_York: on 1 Nov 2026 the clocks go back at 02:00 EDT (01:00-01:59 happen twice, first at UTC-4 then at
-UTC-5); on 14 Mar 2027 they go forward at 02:00 EST (02:00-02:59 never happen). Ref: docs/clinical.md "Times".
+UTC-5); on 14 Mar 2027 they go forward at 02:00 EST (02:00-02:59 never happen). Ref: docs/clinical.md §12.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Dose and pump-rate arithmetic against hand-worked examples (infusions/dosing.py, clinical.md 2.1)."""
+"""Dose and pump-rate arithmetic against hand-worked examples (infusions/dosing.py, docs/clinical.md §3.1)."""
 
 from __future__ import annotations
 

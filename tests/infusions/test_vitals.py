@@ -1,4 +1,4 @@
-"""Vital-sign alert thresholds (infusions/vitals.py; clinical.md 2.5 [R9, R10, R30, R30b, R31], Chernik 1990)."""
+"""Vital-sign alert thresholds (infusions/vitals.py; docs/clinical.md §4.2 [R9, R10, R30, R30b, R31], Chernik 1990)."""
 
 from __future__ import annotations
 

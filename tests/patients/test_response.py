@@ -1,4 +1,4 @@
-"""Response and remission rules on crafted baselines and follow-ups (clinical.md 5)."""
+"""Response and remission rules on crafted baselines and follow-ups (docs/clinical.md §9)."""
 
 from __future__ import annotations
 

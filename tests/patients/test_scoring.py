@@ -1,4 +1,4 @@
-"""Questionnaire scoring against the published ranges and bands, at every band boundary (clinical.md 5)."""
+"""Questionnaire scoring against the published ranges and bands, at every band boundary (docs/clinical.md §8)."""
 
 from __future__ import annotations
 
