@@ -91,7 +91,7 @@ lint: install-dev
 
 # bandit on the app code (not tests, not migrations); configuration and skips with reasons in pyproject.toml.
 security: install-dev
-	$(VENV)/bin/bandit -c pyproject.toml -r clinic patients infusions side_effects -q
+	$(VENV)/bin/bandit -c pyproject.toml -r clinic patients infusions side_effects stock -q
 
 fmt: install-dev
 	$(VENV)/bin/ruff check --fix .

@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models.functions import Now
 from django.utils import timezone
 
-from clinic import triggers
+from clinic import triggers as pinned
 from clinic.audit import track_changes
 
 
@@ -64,7 +64,7 @@ class ClinicalRecord(TimeStampedModel):
         abstract = True
         triggers = [
             # Nothing clinical is ever hard-deleted, not even from a shell or raw SQL (DEVELOPERS.md "What done means").
-            triggers.Protect(name="protect_delete", operation=pgtrigger.Delete),
+            pinned.Protect(name="protect_delete", operation=pgtrigger.Delete),
         ]
 
     @property

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "patients",
     "infusions",
     "side_effects",
+    "stock",
 ]
 
 MIDDLEWARE = [

@@ -2,9 +2,9 @@
 
 django-pgtrigger names each trigger ``pgtrigger_<name>_<hash>`` with the hash taken from the model's label
 (``app.Model``), so moving a model to another app (issue #15: side effects and the stock ledger left ``infusions``)
-would rename every trigger on its table. A model that moved keeps its old label in ``pgid_label``; the triggers here
-hash that label instead, so the database keeps the same trigger names and no DDL runs. A model without
-``pgid_label`` gets exactly the names pgtrigger would give it.
+would rename every trigger on its table. A model that moved says so with ``@moved_from("old_app.Model")``; the
+triggers here hash that label instead, so the database keeps the same trigger names and no DDL runs. Any other model
+gets exactly the names pgtrigger would give it.
 """
 
 from __future__ import annotations
@@ -31,6 +31,18 @@ _PINNED: dict[str, str] = {}
 def pin(label: str, old_label: str) -> None:
     """Name the triggers of the model ``label`` as if it were still ``old_label``."""
     _PINNED[label] = old_label
+
+
+def moved_from(old_label: str) -> Any:
+    """Class decorator for a model that moved from another app (put it under ``track_changes``): its triggers keep
+    the names they had under ``old_label``, and ``track_changes`` keeps its event table's name and triggers too."""
+
+    def mark(model: Any) -> Any:
+        model.pgid_label = old_label
+        pin(model._meta.label, old_label)
+        return model
+
+    return mark
 
 
 class PinnedPgid:

@@ -24,6 +24,7 @@ urlpatterns = [
     path("patients/", include("patients.urls")),
     path("infusions/", include("infusions.urls")),
     path("infusions/", include("side_effects.urls")),
+    path("infusions/", include("stock.urls")),
     path("audit/", include("clinic.audit.urls")),
     path("admin/", admin.site.urls),
 ]

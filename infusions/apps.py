@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class InfusionsConfig(AppConfig):
-    """Treatment courses, infusion sessions and the ketamine stock ledger (issues #4, #9)."""
+    """Treatment courses and infusion sessions: dosing, the chart at the chair, signing, history and outcomes
+    (issue #4)."""
 
     name = "infusions"
     verbose_name = "Infusions"
@@ -15,16 +16,12 @@ class InfusionsConfig(AppConfig):
 
         post_migrate.connect(ensure_reference_data_after_migrate, sender=self, dispatch_uid="infusions.reference")
 
-        from infusions import hooks, panels, signing
-        from infusions.selectors_stock import drawn_strength_problem
-        from patients.panels import register_panel, register_patient_action
+        from infusions import panels, signing
+        from patients.panels import register_patient_action
 
         signing.register()
         register_patient_action(panels.history_action)
         register_patient_action(panels.courses_action)
-        register_panel(panels.unreconciled_stock_panel)
-        hooks.register_chart_link(panels.session_stock_link)
-        hooks.register_dose_guard(drawn_strength_problem)
 
         from clinic.accounts.roles import grant
         from infusions.roles import PERMISSIONS

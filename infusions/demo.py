@@ -5,7 +5,7 @@ is made up. Each session is charted through ``infusions.services`` exactly as th
 would (so the state machine, dose checks and vitals alerts all apply), with explicit times: a few weeks of signed
 sessions per course, a few left to sign, a cancellation and a no-show, today's board in every live state, and
 bookings for the next days. Each session draws its ketamine from a labelled vial and reconciles it
-(``infusions.demo_stock``).
+(``stock.demo``, through ``VisitCompanions``).
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from django.utils import timezone
 from faker import Faker
 
 from clinic.accounts.models import User
+from clinic.management.commands.seed_demo import demo_modules
 from clinic.signatures.services import REAUTH_VALID_SECONDS, Reauthentication, reauthenticate
 from infusions import services
 from infusions.demo_outcomes import seed_outcomes
-from infusions.demo_stock import DemoStock
 from infusions.models import DrugPreparation, InfusionSession, Protocol, TreatmentCourse, VitalSign
 from patients.choices import Indication, PatientStatus, Sex
 from patients.models import Patient
@@ -79,6 +79,29 @@ def minutes(n: float) -> dt.timedelta:
     return dt.timedelta(minutes=n)
 
 
+class VisitCompanions:
+    """The other apps' parts of each demo visit (the stock ledger draws at check-in and reconciles when the infusion
+    ends): every demo module with a ``visit_companion(nurse=, clinician=, start=)``, found without importing it."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.companions = [m.visit_companion(**kwargs) for m in demo_modules() if hasattr(m, "visit_companion")]
+
+    def receive(self) -> None:
+        for companion in self.companions:
+            companion.receive()
+
+    def draw(self, session: InfusionSession, at: dt.datetime) -> None:
+        for companion in self.companions:
+            companion.draw(session, at)
+
+    def close(self, session: InfusionSession, at: dt.datetime) -> None:
+        for companion in self.companions:
+            companion.close(session, at)
+
+    def finish(self) -> str:
+        return ", ".join(companion.finish() for companion in self.companions)
+
+
 class DemoInfusions:
     """Courses for ready patients, and their sessions charted through the services with realistic times."""
 
@@ -96,7 +119,7 @@ class DemoInfusions:
         self.escorts: dict[int, dict[str, str]] = {}  # course -> the same escort each visit
         self.slots: Counter[dt.date] = Counter()  # sessions booked per day, to share out chairs and times
         first_day = dt.datetime.combine(self.today - dt.timedelta(days=36), dt.time(7, 30), tzinfo=self.tz)
-        self.stock = DemoStock(nurse=self.nurse, clinician=self.clinician, start=first_day)
+        self.stock = VisitCompanions(nurse=self.nurse, clinician=self.clinician, start=first_day)
         self.proofs: dict[int, Reauthentication] = {}
 
     def run(self) -> str:

@@ -1,7 +1,6 @@
 from django.urls import path
 
-from infusions import views, views_outcomes, views_records, views_stock
-from infusions.views_stock import SessionStockView, VialDetailView, action_view
+from infusions import views, views_outcomes, views_records
 
 app_name = "infusions"
 
@@ -23,29 +22,5 @@ urlpatterns = [
     *[
         path(f"sessions/<int:pk>/{segment}/", view.as_view(), name=name)
         for segment, (name, view) in views.SESSION_ACTIONS.items()
-    ],
-    # Ketamine stock ledger (issue #9)
-    path("stock/", views_stock.StockDashboardView.as_view(), name="stock_dashboard"),
-    path("stock/receipts/new/", views_stock.ReceiptCreateView.as_view(), name="stock_receipt_create"),
-    path("stock/receipts/<int:pk>/", views_stock.ReceiptDetailView.as_view(), name="stock_receipt_detail"),
-    path("stock/receipts/<int:pk>/labels/", views_stock.ReceiptLabelsView.as_view(), name="stock_receipt_labels"),
-    path("stock/vials/", views_stock.VialListView.as_view(), name="stock_vial_list"),
-    path("stock/vials/<int:pk>/", views_stock.VialDetailView.as_view(), name="stock_vial_detail"),
-    *[
-        path(f"stock/vials/<int:pk>/{key}/", action_view(VialDetailView, key), name=f"stock_vial_{key}")
-        for key in VialDetailView.action_forms
-    ],
-    path("stock/entries/<int:pk>/correct/", views_stock.MovementCorrectView.as_view(), name="stock_movement_correct"),
-    path("stock/entries/<int:pk>/form-106/", views_stock.Form106FileView.as_view(), name="stock_form_106_file"),
-    path("stock/counts/new/", views_stock.CountCreateView.as_view(), name="stock_count_create"),
-    path("stock/reports/inventory/", views_stock.InventoryReportView.as_view(), name="stock_report_inventory"),
-    *[
-        path(f"stock/reports/{key}/", views_stock.StockReportView.as_view(report=key), name=f"stock_report_{key}")
-        for key in ("dispensing", "receipts", "waste", "discrepancies")
-    ],
-    path("sessions/<int:pk>/stock/", views_stock.SessionStockView.as_view(), name="session_stock"),
-    *[
-        path(f"sessions/<int:pk>/stock/{key}/", action_view(SessionStockView, key), name=f"session_stock_{key}")
-        for key in SessionStockView.action_forms
     ],
 ]

@@ -1,7 +1,7 @@
 """Side effects, recorded the way regulators and trials record adverse events (docs/clinical.md §7).
 
 These models lived in ``infusions`` until issue #15 and moved by state only: each keeps its table
-(``db_table``) and, through ``pgid_label`` (clinic.triggers), the names of its triggers and its event table."""
+(``db_table``) and, through ``moved_from`` (clinic.triggers), the names of its triggers and its event table."""
 
 from __future__ import annotations
 
@@ -18,16 +18,16 @@ from django.utils import timezone
 from clinic.audit import track_changes
 from clinic.dates import local_day_bounds
 from clinic.models import ClinicalRecord
+from clinic.triggers import moved_from
 from patients.models.patient import PatientScopedQuerySet
 from side_effects.choices import ActionTaken, Causality, SideEffectCategory, SideEffectOutcome
 from side_effects.rules import DESTINATIONS, GRADE_DEFINITIONS, SERIOUSNESS_CRITERIA
 
 
 @track_changes()
+@moved_from("infusions.AdverseEventTerm")
 class SideEffectTerm(models.Model):
     """A side-effect term of the pick-list (reference data), with the category it usually belongs to."""
-
-    pgid_label = "infusions.AdverseEventTerm"
 
     name = models.CharField(max_length=100, unique=True)
     category = models.CharField(max_length=20, choices=SideEffectCategory.choices)
@@ -61,11 +61,10 @@ class SideEffectQuerySet(PatientScopedQuerySet):
 
 
 @track_changes()
+@moved_from("infusions.AdverseEvent")
 class SideEffect(ClinicalRecord):
     """One side effect: what, when, how bad (CTCAE grade), whether serious (criteria), expected, causality, action,
     outcome, and the clinician's review. Corrections are edits recorded in the change history; nothing is deleted."""
-
-    pgid_label = "infusions.AdverseEvent"
 
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="side_effects")
     session = models.ForeignKey(
@@ -160,10 +159,9 @@ class SideEffect(ClinicalRecord):
 
 
 @track_changes()
+@moved_from("infusions.ExternalReport")
 class ExternalReport(ClinicalRecord):
     """Where an event must be reported, by when (side_effects.rules.report_due), and when it was submitted."""
-
-    pgid_label = "infusions.ExternalReport"
 
     event = models.ForeignKey(SideEffect, on_delete=models.PROTECT, related_name="reports")
     destination = models.CharField(max_length=20, choices=list(DESTINATIONS.items()))

@@ -13,13 +13,13 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from infusions.services import stock_loss
 from patients.models import AmendmentRequest
 from patients.services_emergency import emergency_access_review
 from side_effects.models import ExternalReport
+from stock.services import stock_loss
 from tests.conftest import ROLES
 from tests.factories import PatientFactory, UserFactory
-from tests.infusions.factories import CourseFactory, SessionFactory, receive
+from tests.infusions.factories import CourseFactory, SessionFactory
 from tests.patients.factories import (
     AllergyFactory,
     BodyMeasurementFactory,
@@ -32,6 +32,7 @@ from tests.patients.factories import (
     ScreeningFactory,
 )
 from tests.side_effects.factories import SideEffectFactory
+from tests.stock.factories import receive
 
 OK, FOUND, FORBIDDEN, NOT_ALLOWED = HTTPStatus.OK, HTTPStatus.FOUND, HTTPStatus.FORBIDDEN, HTTPStatus.METHOD_NOT_ALLOWED
 NOT_FOUND = HTTPStatus.NOT_FOUND
@@ -154,38 +155,43 @@ MATRIX: dict[str, tuple[str | HTTPStatus, dict[str, HTTPStatus]]] = {
     "side_effects:side_effect_review": (FOUND, CLINICIAN_ACTION),
     "side_effects:session_side_effect_create": (FOUND, CHART),
     "side_effects:patient_side_effect_create": (FOUND, CHART),
-    "infusions:stock_dashboard": (FOUND, STOCK_READERS),
-    "infusions:stock_vial_list": (FOUND, STOCK_READERS),
-    "infusions:stock_vial_detail": (FOUND, STOCK_READERS),
-    "infusions:stock_receipt_create": (FOUND, STOCK_RECORDERS),
-    "infusions:stock_receipt_detail": (FOUND, STOCK_READERS),
-    "infusions:stock_receipt_labels": (FOUND, STOCK_READERS),
-    "infusions:stock_form_106_file": (FOUND, FORM_106_FILERS),
-    "infusions:stock_count_create": (FOUND, STOCK_RECORDERS),
-    "infusions:stock_movement_correct": (FOUND, STOCK_RECORDERS),
-    "infusions:session_stock": (FOUND, STOCK_RECORDERS),
-    **{f"infusions:stock_vial_{action}": (FOUND, STOCK_ACTION) for action in STOCK_VIAL_ACTIONS},
-    **{
-        f"infusions:session_stock_{action}": (FOUND, STOCK_ACTION)
-        for action in ("draw", "administer", "waste", "return")
-    },
-    **{f"infusions:stock_report_{key}": (FOUND, STOCK_REPORTS) for key in STOCK_REPORT_KEYS},
+    "stock:dashboard": (FOUND, STOCK_READERS),
+    "stock:vial_list": (FOUND, STOCK_READERS),
+    "stock:vial_detail": (FOUND, STOCK_READERS),
+    "stock:receipt_create": (FOUND, STOCK_RECORDERS),
+    "stock:receipt_detail": (FOUND, STOCK_READERS),
+    "stock:receipt_labels": (FOUND, STOCK_READERS),
+    "stock:form_106_file": (FOUND, FORM_106_FILERS),
+    "stock:count_create": (FOUND, STOCK_RECORDERS),
+    "stock:movement_correct": (FOUND, STOCK_RECORDERS),
+    "stock:session_stock": (FOUND, STOCK_RECORDERS),
+    **{f"stock:vial_{action}": (FOUND, STOCK_ACTION) for action in STOCK_VIAL_ACTIONS},
+    **{f"stock:session_stock_{action}": (FOUND, STOCK_ACTION) for action in ("draw", "administer", "waste", "return")},
+    **{f"stock:report_{key}": (FOUND, STOCK_REPORTS) for key in STOCK_REPORT_KEYS},
     **{f"audit:{key}": (FOUND, AUDITORS) for key in AUDIT_REPORTS},
     **{f"audit:{key}_export": (FOUND, AUDITORS) for key in AUDIT_REPORTS},
     "admin:index": (FOUND, {"front_desk": FOUND, "nurse": FOUND, "clinician": FOUND, "clinic_admin": OK}),
 }
 
 
+def is_ledger_page(name: str) -> bool:
+    """A page of the stock ledger that names vials and ledger entries, not a patient (the session's own stock page
+    names its session, so its patient)."""
+    return name.startswith("stock:") and not name.startswith("stock:session_stock")
+
+
 def url_kwargs(name: str, objs: dict) -> dict | None:
     """URL kwargs for ``name``, built from the fixture objects (every patient page names the patient)."""
-    if name.startswith("infusions:stock_"):
-        if name.startswith("infusions:stock_vial_") and name != "infusions:stock_vial_list":
+    if name.startswith("stock:session_stock"):
+        return {"pk": objs["session"].pk}
+    if name.startswith("stock:"):
+        if name.startswith("stock:vial_") and name != "stock:vial_list":
             return {"pk": objs["vial"].pk}
-        if name in ("infusions:stock_receipt_detail", "infusions:stock_receipt_labels"):
+        if name in ("stock:receipt_detail", "stock:receipt_labels"):
             return {"pk": objs["vial"].receipt_id}
-        if name == "infusions:stock_form_106_file":
+        if name == "stock:form_106_file":
             return {"pk": objs["loss"].pk}
-        return {"pk": objs["movement"].pk} if name == "infusions:stock_movement_correct" else None
+        return {"pk": objs["movement"].pk} if name == "stock:movement_correct" else None
     if name.startswith(("infusions:", "side_effects:")):
         if name in (
             "side_effects:side_effect_queue",

@@ -17,8 +17,8 @@ def track_changes(*, exclude: list[str] | None = None) -> Callable[[Any], Any]:
     Triggers capture ORM saves, bulk updates and raw SQL alike; the request context (user, URL, client address)
     comes from ``clinic.audit.middleware.AuditContextMiddleware`` (security.md 6, requirement E1/E2).
 
-    A model that moved from another app names its old label in ``pgid_label`` (``clinic.triggers``): its event
-    table and every trigger keep their names.
+    A model that moved from another app (``clinic.triggers.moved_from``, applied first) keeps the name of its event
+    table and of every trigger.
     """
     from clinic import triggers
 
@@ -30,7 +30,6 @@ def track_changes(*, exclude: list[str] | None = None) -> Callable[[Any], Any]:
         if label is not None:
             app_label, model_name = label.split(".")
             meta["db_table"] = f"{app_label}_{model_name.lower()}event"
-            triggers.pin(model._meta.label, label)
             triggers.pin(f"{model._meta.label}Event", f"{label}Event")
         return pghistory.track(
             triggers.InsertEvent(),

@@ -4,35 +4,15 @@ from infusions.models.charting import Addendum, RateChange, SessionMedication, V
 from infusions.models.course import TreatmentCourse
 from infusions.models.reference import DrugPreparation, Protocol, VitalThresholdSettings
 from infusions.models.session import InfusionSession
-from infusions.models.stock import (
-    CountKind,
-    Form106Filing,
-    MovementKind,
-    StockCount,
-    StockMovement,
-    StockProduct,
-    StockReceipt,
-    Vial,
-    VialStatus,
-)
 
 __all__ = [
     "Addendum",
-    "CountKind",
     "DrugPreparation",
-    "Form106Filing",
     "InfusionSession",
-    "MovementKind",
     "Protocol",
     "RateChange",
     "SessionMedication",
-    "StockCount",
-    "StockMovement",
-    "StockProduct",
-    "StockReceipt",
     "TreatmentCourse",
-    "Vial",
-    "VialStatus",
     "VitalSign",
     "VitalThresholdSettings",
 ]

@@ -13,12 +13,13 @@ from django.utils import timezone
 from clinic.accounts import roles
 from clinic.models import ClinicSettings
 from infusions import services
-from infusions.models import Form106Filing, StockMovement, Vial
+from stock import services as stock_services
+from stock.models import Form106Filing, StockMovement, Vial
 from tests.browser.conftest import log_in, screenshot, serious_accessibility_violations
 from tests.factories import TEST_PASSWORD, UserFactory
-from tests.infusions.factories import StockProductFactory, receive
 from tests.infusions.test_services import GOOD_VITALS
-from tests.infusions.test_stock_services import dosed
+from tests.stock.factories import StockProductFactory, receive
+from tests.stock.test_services import dosed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -135,7 +136,7 @@ def test_receive_draw_administer_waste_and_read_the_log(page):
     page.get_by_role("button", name="Sign out").click()
 
     log_in(page, "md", TEST_PASSWORD)
-    page.goto(reverse("infusions:stock_report_dispensing"))
+    page.goto(reverse("stock:report_dispensing"))
     table = page.get_by_test_id("report-table").inner_text()
     assert session.patient.full_name in table
     assert "36.25" in table
@@ -149,12 +150,12 @@ def test_an_overdue_form_106_is_flagged_then_recorded_as_filed(page):
     UserFactory(username="md", first_name="Jordan", last_name="Reyes", role=roles.CLINICIAN)
     vial = receive(nurse, vial_count=2).vials.order_by("label").first()
     discovered = timezone.localdate() - dt.timedelta(days=6)
-    loss = services.stock_loss(vial=vial, volume_ml=None, discovered_on=discovered, by=nurse,
+    loss = stock_services.stock_loss(vial=vial, volume_ml=None, discovered_on=discovered, by=nurse,
                                reason="Sealed vial missing at the evening count")  # fmt: skip
     ClinicSettings.current()
 
     log_in(page, "md", TEST_PASSWORD)
-    page.goto(reverse("infusions:stock_dashboard"))
+    page.goto(reverse("stock:dashboard"))
     banner = page.get_by_test_id("form-106-overdue")
     assert "DEA Form 106 overdue" in banner.inner_text()
     assert serious_accessibility_violations(page) == []
@@ -174,7 +175,7 @@ def test_an_overdue_form_106_is_flagged_then_recorded_as_filed(page):
     assert page.get_by_test_id("form-106-due").count() == 0
     assert Form106Filing.objects.get(loss=loss).reference == "TLR-2026-00417"
 
-    page.goto(reverse("infusions:stock_vial_detail", kwargs={"pk": vial.pk}))
+    page.goto(reverse("stock:vial_detail", kwargs={"pk": vial.pk}))
     assert "Form 106 filed" in page.get_by_test_id("ledger").inner_text()
     assert serious_accessibility_violations(page) == []
     screenshot(page, "stock_vial_detail_form_106_filed")
@@ -191,7 +192,7 @@ def test_the_patient_page_flags_a_draw_not_accounted_for(page):
     UserFactory(username="rn2", first_name="Alex", role=roles.NURSE)
     vial = receive(nurse).vials.first()
     session = dosed(nurse)
-    services.stock_draw(session=session, vial=vial, volume_ml=D(2), by=nurse)
+    stock_services.stock_draw(session=session, vial=vial, volume_ml=D(2), by=nurse)
     services.session_cancel(session=session, by=nurse, reason="Blood pressure too high to start")
 
     log_in(page, "rn", TEST_PASSWORD)
@@ -216,12 +217,12 @@ def test_the_clinic_admin_reads_the_ledger_in_the_admin(page):
     nurse = UserFactory(username="rn", first_name="Sam", role=roles.NURSE)
     UserFactory(username="admin1", first_name="Casey", role=roles.CLINIC_ADMIN, is_staff=True)
     session = dosed(nurse)
-    services.stock_draw(session=session, vial=receive(nurse).vials.first(), volume_ml=D(2), by=nurse)
+    stock_services.stock_draw(session=session, vial=receive(nurse).vials.first(), volume_ml=D(2), by=nurse)
 
     log_in(page, "admin1", TEST_PASSWORD)
-    page.goto(reverse("admin:infusions_stockmovement_changelist"))
+    page.goto(reverse("admin:stock_stockmovement_changelist"))
     assert session.patient.mrn in page.locator("#result_list").inner_text()
     assert page.get_by_role("link", name="Add ledger entry").count() == 0
     screenshot(page, "admin_stock_movements")
-    page.goto(reverse("admin:infusions_stockproduct_changelist"))
+    page.goto(reverse("admin:stock_stockproduct_changelist"))
     screenshot(page, "admin_stock_products")

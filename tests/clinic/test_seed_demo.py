@@ -22,11 +22,12 @@ from clinic.management.commands.seed_demo import REFUSE_PRODUCTION, REFUSE_REAL_
 from clinic.signatures.models import ElectronicSignature
 from clinic.signatures.services import signatures_verify
 from infusions.choices import SessionStatus
-from infusions.models import InfusionSession, StockCount, StockMovement, Vial, VialStatus
-from infusions.selectors_stock import unreconciled_sessions
+from infusions.models import InfusionSession
 from patients.demo import DEMO_PATIENT_COUNT
 from patients.models import EmergencyAccessGrant, Patient, Screening
 from side_effects.models import SideEffect
+from stock.models import StockCount, StockMovement, Vial, VialStatus
+from stock.selectors import unreconciled_sessions
 from tests.clock import travel
 from tests.factories import UserFactory
 

@@ -100,19 +100,25 @@ def check(pks: dict[str, list[int]]) -> None:
     print(json.dumps({"pks": found, "patients_with_search_name": patients.exclude(search_name="").count()}))
 
 
-# Issue #15: side effects left ``infusions`` for their own app by state only. ``populate_before_split`` builds a
-# database as it stood before (infusions at 0009, with the content types, permissions and grants the old code made)
-# and writes side effects through the historical models; ``check_after_split`` runs after a plain ``migrate``.
+# Issue #15: side effects and the stock ledger left ``infusions`` for apps of their own by state only.
+# ``populate_before_split`` builds a database as it stood before (infusions at 0009, with the content types,
+# permissions and grants the old code made) and writes side effects and stock through the historical models;
+# ``check_after_split`` runs after a plain ``migrate``.
 BEFORE_SPLIT = ("infusions", "0009_merge_20261130_0915")
-MOVED_TABLES = ["infusions_adverseeventterm", "infusions_adverseevent", "infusions_externalreport"]
-EVENT_TABLES = [f"{table}event" for table in MOVED_TABLES]
-SPLIT_MODELS = [*MODELS, "infusions.adverseeventterm", "infusions.adverseevent", "infusions.externalreport"]
+EVENT_TABLES = ["infusions_adverseeventtermevent", "infusions_adverseeventevent", "infusions_externalreportevent",
+                "infusions_stockproductevent", "infusions_vialevent"]  # fmt: skip
+MOVED_TABLES = ["infusions_adverseeventterm", "infusions_adverseevent", "infusions_externalreport",
+                "infusions_stockproduct", "infusions_stockreceipt", "infusions_vial", "infusions_stockmovement",
+                "infusions_stockcount", "infusions_form106filing", *EVENT_TABLES]  # fmt: skip
 OLD_TO_NEW = {"infusions.adverseeventterm": "side_effects.sideeffectterm",
               "infusions.adverseevent": "side_effects.sideeffect",
-              "infusions.externalreport": "side_effects.externalreport"}  # fmt: skip
-OLD_GRANTS = {"Nurse": ["view_adverseevent", "add_adverseevent", "change_externalreport"],
-              "Clinician": ["view_adverseevent", "review_adverseevent"],
-              "Clinic admin": ["change_adverseeventterm"]}  # fmt: skip
+              "infusions.externalreport": "side_effects.externalreport",
+              "infusions.stockproduct": "stock.stockproduct",
+              "infusions.stockreceipt": "stock.stockreceipt",
+              "infusions.vial": "stock.vial"}  # fmt: skip
+OLD_GRANTS = {"Nurse": ["view_adverseevent", "add_adverseevent", "change_externalreport", "record_stock", "view_vial"],
+              "Clinician": ["view_adverseevent", "review_adverseevent", "view_stock_reports"],
+              "Clinic admin": ["change_adverseeventterm", "change_stockproduct", "add_form106filing"]}  # fmt: skip
 SPLIT_GIVEN = {"infusions.adverseevent": {"grade": 1}, "infusions.externalreport": {"destination": "medwatch"}}
 
 
@@ -123,7 +129,7 @@ def trigger_names() -> dict[str, list[str]]:
         cursor.execute(
             "SELECT tgrelid::regclass::text, tgname FROM pg_trigger WHERE NOT tgisinternal "
             "AND tgname LIKE 'pgtrigger%%' AND tgrelid::regclass::text = ANY(%s) ORDER BY 1, 2",
-            [MOVED_TABLES + EVENT_TABLES],
+            [MOVED_TABLES],
         )
         found: dict[str, list[str]] = {}
         for table, name in cursor.fetchall():
@@ -139,7 +145,8 @@ def populate_before_split() -> None:
     from django.contrib.contenttypes.management import create_contenttypes
 
     executor = MigrationExecutor(connection)
-    targets = [node for node in executor.loader.graph.leaf_nodes() if node[0] not in ("side_effects", "infusions")]
+    moved_to = ("side_effects", "stock", "infusions")
+    targets = [node for node in executor.loader.graph.leaf_nodes() if node[0] not in moved_to]
     targets.append(BEFORE_SPLIT)
     executor.migrate(targets)
     state_apps = executor.loader.project_state(targets).apps
@@ -154,7 +161,7 @@ def populate_before_split() -> None:
         group.permissions.add(*perms)
         grants[role] = {p.codename: p.pk for p in perms}
     made: dict[str, list] = {}
-    for label in SPLIT_MODELS:
+    for label in [*MODELS, *OLD_TO_NEW]:
         model = state_apps.get_model(label)
         GIVEN.setdefault(label, {}).update(SPLIT_GIVEN.get(label, {}))
         made[label] = [fill(model, n, made) for n in range(ROWS)]
@@ -172,6 +179,7 @@ def check_after_split(before: dict[str, Any]) -> None:
     from django.contrib.auth.models import Permission
     from django.contrib.contenttypes.models import ContentType
     from django.db import DatabaseError, transaction
+    from django.db.models import Q
 
     from clinic.audit import chain
 
@@ -179,9 +187,9 @@ def check_after_split(before: dict[str, Any]) -> None:
     for old, new in OLD_TO_NEW.items():
         rows = current_apps.get_model(new)._base_manager.filter(pk__in=before["pks"][old])
         found[new] = sorted(row.pk for row in rows)  # every column of today's model loads
-    held = Permission.objects.filter(content_type__app_label="side_effects")
+    held = Permission.objects.filter(content_type__app_label__in=["side_effects", "stock"])
     grants = {role: {p.codename: p.pk for p in held.filter(group__name=role)} for role in OLD_GRANTS}
-    moved_models = [old.split(".")[1] for old in OLD_TO_NEW]
+    moved_models = [old.split(".")[1] for old in OLD_TO_NEW] + ["stockmovement", "stockcount", "form106filing"]
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("UPDATE infusions_adverseeventevent SET narrative = 'changed'")
@@ -195,7 +203,9 @@ def check_after_split(before: dict[str, Any]) -> None:
         "user_may_review": user.has_perm("side_effects.review_sideeffect"),
         "old_content_types": list(ContentType.objects.filter(app_label="infusions", model__in=moved_models)
                                   .values_list("model", flat=True)),
-        "old_permissions": Permission.objects.filter(codename__contains="adverseevent").count(),
+        "old_permissions": Permission.objects.filter(
+            Q(codename__contains="adverseevent") | Q(content_type__app_label="infusions", codename__contains="stock")
+        ).count(),
         "triggers": trigger_names(),
         "events_append_only": append_only,
         "audit_intact": chain.verify().ok,

@@ -23,7 +23,7 @@ from tests.infusions.factories import SessionFactory
 from tests.patients.factories import EmergencyGrantFactory, QuestionnaireFactory
 from tests.security.support import signed_in
 from tests.side_effects.factories import SideEffectFactory
-from tests.test_url_permissions import MATRIX, OK, make_objects, url_for, url_kwargs
+from tests.test_url_permissions import MATRIX, OK, is_ledger_page, make_objects, url_for, url_kwargs
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def pages_about_one_patient(objs: dict) -> list[str]:
     return sorted(
         name
         for name in MATRIX
-        if url_kwargs(name, objs) is not None and not name.startswith(("infusions:stock_", "admin:"))
+        if url_kwargs(name, objs) is not None and not is_ledger_page(name) and not name.startswith("admin:")
     )
 
 
@@ -147,7 +147,7 @@ def test_every_page_listing_patients_is_checked():
         name
         for name in names
         if name.startswith(("patients:", "infusions:", "side_effects:"))
-        and not name.startswith("infusions:stock_")
+        and not is_ledger_page(name)
         and issubclass(view_class(name), MultipleObjectMixin)
     }
     assert logging == set(LIST_PAGES)

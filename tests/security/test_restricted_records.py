@@ -17,7 +17,7 @@ from tests.conftest import make_role_user
 from tests.factories import UserFactory
 from tests.security.support import accepts_post, signed_in
 from tests.security.test_deny_paths import sweep
-from tests.test_url_permissions import MATRIX, OK, make_objects, url_for, url_kwargs
+from tests.test_url_permissions import MATRIX, OK, is_ledger_page, make_objects, url_for, url_kwargs
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,8 @@ def patient_pages(objs: dict) -> list[str]:
         name
         for name in MATRIX
         if url_kwargs(name, objs) is not None
-        and not name.startswith(("infusions:stock_", "admin:", "patients:emergency_access_"))
+        and not is_ledger_page(name)
+        and not name.startswith(("admin:", "patients:emergency_access_"))
     )
 
 

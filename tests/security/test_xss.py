@@ -27,9 +27,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from infusions.choices import SessionDrug, SessionStatus
-from infusions.models import Addendum, InfusionSession, RateChange, SessionMedication, Vial, VitalSign
+from infusions.models import Addendum, InfusionSession, RateChange, SessionMedication, VitalSign
 from patients.models import AmendmentRequest, Disclosure, Patient, QuestionnaireResponse
 from side_effects.models import ExternalReport, SideEffect
+from stock.models import Vial
 from tests.conftest import ROLES, make_role_user
 from tests.security.support import signed_in
 from tests.test_url_permissions import MATRIX, OK, make_objects, url_kwargs
@@ -41,6 +42,7 @@ MODELS_WITH_TEXT = [
     *apps.get_app_config("patients").get_models(),
     *apps.get_app_config("infusions").get_models(),
     *apps.get_app_config("side_effects").get_models(),
+    *apps.get_app_config("stock").get_models(),
     apps.get_model("accounts", "User"),
     apps.get_model("clinic", "ClinicSettings"),
 ]
@@ -132,7 +134,7 @@ def record_pages(clinician: Any) -> list[tuple[str, dict[str, Any]]]:
         picked.append(holding)
     for session in dict.fromkeys(s for s in picked if s is not None):
         pid = session.patient_id
-        pages += [("infusions:session_chart", {"pk": session.pk}), ("infusions:session_stock", {"pk": session.pk})]
+        pages += [("infusions:session_chart", {"pk": session.pk}), ("stock:session_stock", {"pk": session.pk})]
         pages += [("infusions:course_detail", {"pk": session.course_id})]
         pages += [(f"{name}", {"pk": pid}) for name in PATIENT_PAGES]
     for event in SideEffect.objects.visible_to(clinician).order_by("pk"):
@@ -151,7 +153,7 @@ def record_pages(clinician: Any) -> list[tuple[str, dict[str, Any]]]:
     for response in [*responses.order_by("-pk")[:5], *voided]:
         pages += [("patients:questionnaire_detail", {"pk": response.patient_id, "item_pk": response.pk})]
     for status in Vial.objects.values_list("status", flat=True).distinct():
-        pages += [("infusions:stock_vial_detail", {"pk": Vial.objects.filter(status=status).first().pk})]
+        pages += [("stock:vial_detail", {"pk": Vial.objects.filter(status=status).first().pk})]
     return pages
 
 
