@@ -4,8 +4,8 @@ Nothing here is real: escorts come from Faker, phone numbers from the fictional 
 is made up. Each session is charted through ``infusions.services`` exactly as the front desk, nurse and clinician
 would (so the state machine, dose checks and vitals alerts all apply), with explicit times: a few weeks of signed
 sessions per course, a few left to sign, a cancellation and a no-show, today's board in every live state, and
-bookings for the next days. Each session draws its ketamine from a labelled vial and reconciles it
-(``stock.demo``, through ``VisitCompanions``).
+bookings for the next days. The apps above add their part of each visit (the ledger's draw and reconciliation)
+through ``VisitCompanions``.
 """
 
 from __future__ import annotations
@@ -80,8 +80,8 @@ def minutes(n: float) -> dt.timedelta:
 
 
 class VisitCompanions:
-    """The other apps' parts of each demo visit (the stock ledger draws at check-in and reconciles when the infusion
-    ends): every demo module with a ``visit_companion(nurse=, clinician=, start=)``, found without importing it."""
+    """The other apps' parts of each demo visit (a draw at check-in, a reconciliation when the infusion ends):
+    every demo module with a ``visit_companion(nurse=, clinician=, start=)``, found without importing it."""
 
     def __init__(self, **kwargs: Any) -> None:
         self.companions = [m.visit_companion(**kwargs) for m in demo_modules() if hasattr(m, "visit_companion")]
@@ -119,11 +119,11 @@ class DemoInfusions:
         self.escorts: dict[int, dict[str, str]] = {}  # course -> the same escort each visit
         self.slots: Counter[dt.date] = Counter()  # sessions booked per day, to share out chairs and times
         first_day = dt.datetime.combine(self.today - dt.timedelta(days=36), dt.time(7, 30), tzinfo=self.tz)
-        self.stock = VisitCompanions(nurse=self.nurse, clinician=self.clinician, start=first_day)
+        self.companions = VisitCompanions(nurse=self.nurse, clinician=self.clinician, start=first_day)
         self.proofs: dict[int, Reauthentication] = {}
 
     def run(self) -> str:
-        self.stock.receive()
+        self.companions.receive()
         courses = self.courses()
         visits = sorted((v for course in courses for v in self.past_visits(course)), key=lambda v: v["scheduled"])
         for visit in visits[-UNSIGNED_PAST:]:
@@ -144,9 +144,9 @@ class DemoInfusions:
         self.cancellations(courses[:2])
         self.today_board(courses)
         self.bookings(courses[-6:])
-        stock = self.stock.finish()
+        companions = self.companions.finish()
         outcomes = seed_outcomes(rng=self.rng, nurse=self.nurse, clinician=self.clinician)
-        return f"{self.summary()}, {stock}; {outcomes}"
+        return f"{self.summary()}, {companions}; {outcomes}"
 
     # Courses and bookings -----------------------------------------------------------------------------------------
 
@@ -314,7 +314,7 @@ class DemoInfusions:
                     session=s, by=nurse, weight_kg=weight, preparation=self.preparation, dose_per_kg=course.ordered_dose
                 ),
             ),
-            (checkin + minutes(4), lambda at: self.stock.draw(s, at)),
+            (checkin + minutes(4), lambda at: self.companions.draw(s, at)),
             (checkin + minutes(5), lambda at: vitals(at, None)),
             (start, lambda at: services.session_start(session=s, by=nurse, at=at)),
         ]
@@ -363,7 +363,7 @@ class DemoInfusions:
         padss = dict.fromkeys(services.PADSS_ITEMS, 2) | ({"padss_nausea": 1} if nausea else {})
         events += [
             (end, lambda at: services.session_end_infusion(session=s, by=nurse, at=at)),
-            (end + minutes(1), lambda at: self.stock.close(s, at)),
+            (end + minutes(1), lambda at: self.companions.close(s, at)),
             (end + minutes(20), lambda at: vitals(at, length + 20)),
             (end + minutes(45), lambda at: vitals(at, length + 45)),
             (

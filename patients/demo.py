@@ -255,8 +255,8 @@ class DemoClinic:
             detail=f"EMERGENCY: break-the-glass access to restricted patient {patient.pk} for 60 minutes "
             f"(grant {grant.pk}, reason: {grant.get_reason_code_display()}); pending review",
         )  # fmt: skip
-        pages = [(1, "summary", "patients:patient_detail"), (4, "courses", "infusions:course_list"),
-                 (6, "history", "infusions:patient_history")]  # fmt: skip
+        pages = [(1, "summary", "patients:patient_detail"), (4, "disclosures", "patients:disclosure_list"),
+                 (6, "amendments", "patients:amendment_list")]  # fmt: skip
         for minutes, category, name in pages:
             url = reverse(name, kwargs={"pk": patient.pk})
             PatientAccessEvent.objects.create(user=self.clinician, patient=patient, category=category, path=url,

@@ -8,6 +8,7 @@ class StockConfig(AppConfig):
 
     name = "stock"
     verbose_name = "Ketamine stock"
+    patient_record = True  # a session's draws, administration and waste are part of the patient's electronic copy
 
     def ready(self) -> None:
         from clinic.accounts.roles import grant

@@ -7,7 +7,7 @@ an entry recorded in error is answered by a further entry saying so.
 
 Rows come from two places: staff record a release by hand (a court order, records sent at the patient's written
 request), and every side-effect report marked sent to the FDA, the REMS programme, an IRB, a sponsor or the
-manufacturer writes one (``infusions`` calls ``patients.services.disclosure_record``).
+manufacturer writes one (the side-effect app calls ``patients.services.disclosure_record``).
 """
 
 from __future__ import annotations

@@ -115,11 +115,16 @@ OLD_TO_NEW = {"infusions.adverseeventterm": "side_effects.sideeffectterm",
               "infusions.externalreport": "side_effects.externalreport",
               "infusions.stockproduct": "stock.stockproduct",
               "infusions.stockreceipt": "stock.stockreceipt",
-              "infusions.vial": "stock.vial"}  # fmt: skip
+              "infusions.vial": "stock.vial",
+              "infusions.stockmovement": "stock.stockmovement"}  # fmt: skip
 OLD_GRANTS = {"Nurse": ["view_adverseevent", "add_adverseevent", "change_externalreport", "record_stock", "view_vial"],
               "Clinician": ["view_adverseevent", "review_adverseevent", "view_stock_reports"],
               "Clinic admin": ["change_adverseeventterm", "change_stockproduct", "add_form106filing"]}  # fmt: skip
-SPLIT_GIVEN = {"infusions.adverseevent": {"grade": 1}, "infusions.externalreport": {"destination": "medwatch"}}
+# A receipt entry per vial, its balances consistent (the ledger's trigger checks them on insert).
+RECEIPT = {"kind": "receipt", "quantity_mg": Decimal(1), "vial_change_mg": Decimal(1), "vial_balance_mg": Decimal(1),
+           "product_balance_mg": Decimal(1)}  # fmt: skip
+SPLIT_GIVEN = {"infusions.adverseevent": {"grade": 1}, "infusions.externalreport": {"destination": "medwatch"},
+               "infusions.stockmovement": RECEIPT}  # fmt: skip
 
 
 def trigger_names() -> dict[str, list[str]]:
@@ -189,7 +194,7 @@ def check_after_split(before: dict[str, Any]) -> None:
         found[new] = sorted(row.pk for row in rows)  # every column of today's model loads
     held = Permission.objects.filter(content_type__app_label__in=["side_effects", "stock"])
     grants = {role: {p.codename: p.pk for p in held.filter(group__name=role)} for role in OLD_GRANTS}
-    moved_models = [old.split(".")[1] for old in OLD_TO_NEW] + ["stockmovement", "stockcount", "form106filing"]
+    moved_models = [old.split(".")[1] for old in OLD_TO_NEW] + ["stockcount", "form106filing"]
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("UPDATE infusions_adverseeventevent SET narrative = 'changed'")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from tests.deploy.migration_data import OLD_TO_NEW
 from tests.deploy.support import database_url, manage, scratch_database
 
 
@@ -38,12 +39,7 @@ def test_populated_database_keeps_side_effects_stock_their_triggers_and_grants_t
         check = shell.format(f"check_after_split({before!r})")
         after = json.loads(manage("shell", "-c", check, url=url).stdout.splitlines()[-1])
 
-    new_label = {"infusions.adverseeventterm": "side_effects.sideeffectterm",
-                 "infusions.adverseevent": "side_effects.sideeffect",
-                 "infusions.externalreport": "side_effects.externalreport",
-                 "infusions.stockproduct": "stock.stockproduct", "infusions.stockreceipt": "stock.stockreceipt",
-                 "infusions.vial": "stock.vial"}  # fmt: skip
-    assert after["pks"] == {new_label[old]: sorted(pks) for old, pks in before["pks"].items()}
+    assert after["pks"] == {OLD_TO_NEW[old]: sorted(pks) for old, pks in before["pks"].items()}
     assert all(len(pks) == 3 for pks in after["pks"].values())
     assert after["triggers"] == before["triggers"]  # the same trigger names on the same tables, and event rows
     assert len(before["triggers"]) == 15  # fourteen tables with triggers, and the event row counts

@@ -128,8 +128,8 @@ def test_every_page_and_export_without_a_record_in_its_path_is_not_stored_by_the
 
 
 def test_every_page_listing_patients_is_checked():
-    """Every list page of the patients and infusions apps (stock pages log through their own helper), and every
-    page using the list-logging mixin, is in ``LIST_PAGES``."""
+    """Every list page of the clinical apps (the ledger's own pages, which name vials, log through their own
+    helper), and every page using the list-logging mixin, is in ``LIST_PAGES``."""
     from django.urls import NoReverseMatch, resolve
     from django.views.generic.list import MultipleObjectMixin
 
@@ -141,12 +141,13 @@ def test_every_page_listing_patients_is_checked():
         except NoReverseMatch:  # the path names a record: a page about one patient, checked above
             return object
 
-    names = [name for name in MATRIX if name.startswith(("patients:", "infusions:", "side_effects:", "audit:", "home"))]
+    apps = ("patients:", "infusions:", "side_effects:", "stock:", "audit:", "home")
+    names = [name for name in MATRIX if name.startswith(apps)]
     logging = {name for name in names if issubclass(view_class(name), PatientListAccessMixin)}
     lists = {
         name
         for name in names
-        if name.startswith(("patients:", "infusions:", "side_effects:"))
+        if name.startswith(("patients:", "infusions:", "side_effects:", "stock:"))
         and not is_ledger_page(name)
         and issubclass(view_class(name), MultipleObjectMixin)
     }
