@@ -32,14 +32,6 @@ class SessionStatus(models.TextChoices):
     NO_SHOW = "no_show", "No-show"
 
 
-OPEN_STATUSES = {SessionStatus.SCHEDULED, SessionStatus.CHECKED_IN, SessionStatus.INFUSING, SessionStatus.OBSERVING}
-IN_CHAIR_STATUSES = {SessionStatus.INFUSING, SessionStatus.OBSERVING}
-# The infusion has ended: what is drawn can now be reconciled (administered, wasted, returned).
-AFTER_INFUSION = [SessionStatus.OBSERVING, SessionStatus.DISCHARGED, SessionStatus.SIGNED]
-# An infusion was given (it started): what outcome and cohort figures count.
-GIVEN_STATUSES = {SessionStatus.INFUSING, SessionStatus.OBSERVING, SessionStatus.DISCHARGED, SessionStatus.SIGNED}
-
-
 class Fasting(models.TextChoices):
     CONFIRMED = "confirmed", "Fasting as instructed"
     NOT_FASTING = "not_fasting", "Not fasting (clinician aware)"

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from clinic.services import record_void
 from infusions import services
-from infusions.choices import GIVEN_STATUSES
+from infusions.lifecycle import GIVEN_STATUSES
 from infusions.models import TreatmentCourse
 from patients.choices import DEPRESSION_INDICATIONS, HEADACHE_INDICATIONS
 from patients.models import QuestionnaireResponse, Timepoint

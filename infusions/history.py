@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from infusions import hooks
-from infusions.choices import GIVEN_STATUSES, SessionStatus
+from infusions.choices import SessionStatus
+from infusions.lifecycle import GIVEN_STATUSES
 from infusions.models import Addendum, InfusionSession, TreatmentCourse
 from patients.choices import HEADACHE_INDICATIONS
 from patients.diary import MonthSummary, monthly_summaries

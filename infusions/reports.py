@@ -25,8 +25,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connection, transaction
 
 from clinic.dates import local_day_bounds
-from infusions.choices import GIVEN_STATUSES
 from infusions.hooks import cohort_flag_sql
+from infusions.lifecycle import GIVEN_STATUSES
 from patients.choices import DEPRESSION_INDICATIONS, Indication
 from patients.response import PAIN_MODERATE_DROP, RESPONSE_DROP, in_remission, reduction_at_least
 

@@ -10,7 +10,8 @@ from typing import Any
 from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from infusions.choices import IN_CHAIR_STATUSES, SessionStatus
+from infusions.choices import SessionStatus
+from infusions.lifecycle import IN_CHAIR_STATUSES, OPEN_FOR_VITALS
 from infusions.models import InfusionSession, VitalSign
 
 
@@ -49,9 +50,6 @@ class Chart:
     def elapsed_minutes(self) -> int | None:
         started = self.session.started_at
         return int((self.now - started).total_seconds() // 60) if started else None
-
-
-OPEN_FOR_VITALS = {SessionStatus.CHECKED_IN, *IN_CHAIR_STATUSES}
 
 
 def next_vitals_due(session: InfusionSession, last_taken: dt.datetime | None) -> dt.datetime | None:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from infusions import views, views_outcomes, views_records
+from infusions.lifecycle import SESSION_ACTIONS
 
 app_name = "infusions"
 
@@ -20,7 +21,7 @@ urlpatterns = [
     path("sessions/<int:pk>/print/", views_records.SessionPrintView.as_view(), name="session_print"),
     path("sessions/<int:pk>/record.json", views_records.SessionExportView.as_view(), name="session_export"),
     *[
-        path(f"sessions/<int:pk>/{segment}/", view.as_view(), name=name)
-        for segment, (name, view) in views.SESSION_ACTIONS.items()
+        path(f"sessions/<int:pk>/{action.segment}/", views.ACTION_VIEWS[key].as_view(), name=action.url_name)
+        for key, action in SESSION_ACTIONS.items()
     ],
 ]

@@ -21,7 +21,7 @@ from django.views.generic import CreateView, FormView, TemplateView
 from clinic.forms import ConcurrencyFormMixin, add_service_errors
 from clinic.signatures.forms import SignatureFormMixin
 from clinic.signatures.services import key_of, verified_signatures
-from infusions import forms, services
+from infusions import forms, lifecycle, services
 from infusions.choices import SessionStatus
 from infusions.hooks import chart_links
 from infusions.models import InfusionSession, TreatmentCourse
@@ -157,36 +157,31 @@ def sign_form(session: InfusionSession, request: Any) -> forms.SignForm:
                           request=request, signed_record=session)  # fmt: skip
 
 
-def chart_forms(session: InfusionSession, request: Any) -> dict[str, Any]:
-    """Blank forms for the actions the session's state allows."""
-    status, unit = session.status, session.course.protocol.unit
-    available: dict[str, Any] = {}
-    if status == SessionStatus.SCHEDULED:
-        available["check_in"] = forms.CheckInForm()
-        available["cancel"] = forms.CancelForm()
-    if status == SessionStatus.CHECKED_IN:
+def blank_form(key: str, session: InfusionSession, request: Any) -> Any:
+    """The chart's empty form for action ``key`` (None for start and stop, which are one button)."""
+    if key == "dose":
         dose = session.dose_per_kg or session.course.ordered_dose
         initial = {"dose_per_kg": dose.normalize() if dose is not None else None, "weight_kg": session.weight_kg,
                    "preparation": session.preparation_id}  # fmt: skip
-        available["dose"] = forms.DoseForm(unit=unit, request=request, initial=initial, record=session)
-        available["override"] = forms.OverrideForm()
-        available["cancel"] = forms.CancelForm()
-    if status in (SessionStatus.CHECKED_IN, SessionStatus.INFUSING, SessionStatus.OBSERVING):
-        available["vitals"] = forms.VitalsForm()
-        available["medication"] = forms.MedicationGivenForm()
-        available["notes"] = notes_form(session)
-    if status == SessionStatus.INFUSING and session.course.protocol.is_continuous:
-        available["titrate"] = forms.TitrateForm(request=request)
-    if status == SessionStatus.OBSERVING:
-        available["discharge"] = forms.DischargeForm()
-    if status == SessionStatus.DISCHARGED:
-        if services.may_sign(request.user):
-            available["sign"] = sign_form(session, request)
-        available["notes"] = notes_form(session)
-    if status == SessionStatus.SIGNED:
-        available["addendum"] = forms.AddendumForm()
-    for key, form in available.items():
-        form.auto_id = form_auto_id(key)  # several forms on one page: field ids must not collide
+        return forms.DoseForm(unit=session.course.protocol.unit, request=request, initial=initial, record=session)
+    if key == "notes":
+        return notes_form(session)
+    if key == "sign":
+        return sign_form(session, request)
+    if key == "titrate":
+        return forms.TitrateForm(request=request)
+    form_class = ACTION_FORMS.get(key)
+    return form_class() if form_class is not None else None
+
+
+def chart_forms(session: InfusionSession, request: Any) -> dict[str, Any]:
+    """Blank forms for the actions the session's state offers this user (``infusions.lifecycle``)."""
+    available = {}
+    for key in lifecycle.offered(session, request.user):
+        form = blank_form(key, session, request)
+        if form is not None:
+            form.auto_id = form_auto_id(key)  # several forms on one page: field ids must not collide
+            available[key] = form
     return available
 
 
@@ -207,7 +202,9 @@ class SessionChartView(SessionMixin, TemplateView):
         chart_forms_.update(kwargs.pop("bound_forms", {}))
         record = patient_record(session.patient, clinical=True, header_only=True)
         chart = session_chart(session)
+        actions = lifecycle.offered(session, self.request.user)
         return super().get_context_data(
+            actions=actions,
             chart=chart, session=session, forms=chart_forms_, record=record, **signature_context(session, chart),
             links=chart_links(session, self.request.user, chart),
             **kwargs,
@@ -227,9 +224,11 @@ class SessionActionView(SessionMixin, FormView):
     """One chart action: validate the form, call the service, come back to the chart."""
 
     http_method_names = ["post"]
-    permission_required = "infusions.change_infusionsession"
-    form_key = ""
+    form_key = ""  # the action's key in infusions.lifecycle.SESSION_ACTIONS
     success_message = ""
+
+    def get_permission_required(self) -> tuple[str, ...]:
+        return (lifecycle.SESSION_ACTIONS[self.form_key].permission,)
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
@@ -248,7 +247,7 @@ class SessionActionView(SessionMixin, FormView):
 
     def post(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
         self.get_patient()  # scope check and access log, also when the action only redirects
-        if self.form_key not in chart_forms(self.get_session(), request):  # not offered in the session's state
+        if self.form_key not in lifecycle.offered(self.get_session(), request.user):  # not offered in this state
             messages.error(
                 request,
                 f"That action is not possible now: the session is {self.get_session().get_status_display().lower()}.",
@@ -312,7 +311,6 @@ class DoseView(SessionActionView):
 class VitalsView(SessionActionView):
     form_class = forms.VitalsForm
     form_key = "vitals"
-    permission_required = "infusions.add_vitalsign"
 
     def perform(self, form: Any) -> None:
         data = dict(form.cleaned_data)
@@ -327,14 +325,15 @@ class VitalsView(SessionActionView):
 class OverrideView(SessionActionView):
     form_class = forms.OverrideForm
     form_key, success_message = "override", "Baseline override recorded."
-    permission_required = "infusions.override_baseline"
 
     def perform(self, form: Any) -> None:
         services.session_override_baseline(session=self.get_session(), by=self.request.user, **form.cleaned_data)
 
 
 class StartView(SessionActionView):
-    form_key, success_message = "", "Infusion started."
+    """One button: the service's refusals (the start checks) come back as messages on the chart."""
+
+    form_key, success_message = "start", "Infusion started."
 
     def post(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
         self.get_patient()
@@ -351,7 +350,6 @@ class StartView(SessionActionView):
 class TitrateView(SessionActionView):
     form_class = forms.TitrateForm
     form_key, success_message = "titrate", "Rate changed."
-    permission_required = "infusions.add_ratechange"
 
     def perform(self, form: Any) -> None:
         data = form.cleaned_data
@@ -364,7 +362,6 @@ class TitrateView(SessionActionView):
 class MedicationView(SessionActionView):
     form_class = forms.MedicationGivenForm
     form_key, success_message = "medication", "Medication charted."
-    permission_required = "infusions.add_sessionmedication"
 
     def perform(self, form: Any) -> None:
         data = dict(form.cleaned_data)
@@ -373,7 +370,7 @@ class MedicationView(SessionActionView):
 
 
 class StopView(StartView):
-    success_message = "Infusion stopped; observation started."
+    form_key, success_message = "stop", "Infusion stopped; observation started."
 
     def post(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
         self.get_patient()
@@ -410,7 +407,6 @@ class DischargeView(SessionActionView):
 class SignView(SessionActionView):
     form_class = forms.SignForm
     form_key, success_message = "sign", "Session signed and locked."
-    permission_required = "infusions.view_vitalsign"  # who may sign is decided by services.may_sign
 
     def perform(self, form: Any) -> None:
         services.session_sign(session=self.get_session(), by=self.request.user, reauth=form.reauth,
@@ -420,25 +416,24 @@ class SignView(SessionActionView):
 class AddendumView(SessionActionView):
     form_class = forms.AddendumForm
     form_key, success_message = "addendum", "Addendum added."
-    permission_required = "infusions.add_addendum"
 
     def perform(self, form: Any) -> None:
         services.addendum_add(session=self.get_session(), by=self.request.user, text=form.cleaned_data["text"],
                               reauth=form.reauth)  # fmt: skip
 
 
-SESSION_ACTIONS = {
-    "check-in": ("session_check_in", CheckInView),
-    "cancel": ("session_cancel", CancelView),
-    "dose": ("session_dose", DoseView),
-    "vitals": ("session_vitals", VitalsView),
-    "override": ("session_override", OverrideView),
-    "start": ("session_start", StartView),
-    "titrate": ("session_titrate", TitrateView),
-    "medication": ("session_medication", MedicationView),
-    "stop": ("session_stop", StopView),
-    "notes": ("session_notes", NotesView),
-    "discharge": ("session_discharge", DischargeView),
-    "sign": ("session_sign", SignView),
-    "addendum": ("session_addendum", AddendumView),
+# The view of each action of infusions.lifecycle.SESSION_ACTIONS (urls.py makes one URL per action from both).
+ACTION_VIEWS: dict[str, type[SessionActionView]] = {
+    view.form_key: view
+    for view in [CheckInView, CancelView, DoseView, VitalsView, OverrideView, StartView, TitrateView, MedicationView,
+                 StopView, NotesView, DischargeView, SignView, AddendumView]
+}  # fmt: skip
+ACTION_FORMS = {
+    "check_in": forms.CheckInForm,
+    "cancel": forms.CancelForm,
+    "override": forms.OverrideForm,
+    "vitals": forms.VitalsForm,
+    "medication": forms.MedicationGivenForm,
+    "discharge": forms.DischargeForm,
+    "addendum": forms.AddendumForm,
 }

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.urls import reverse
 
-from infusions.choices import SessionStatus
 from infusions.hooks import ChartLink
 from patients.panels import Panel, PatientAction
 
@@ -32,7 +31,7 @@ def report_from_patient(patient: Any, user: Any) -> PatientAction | None:
 
 def report_from_chart(session: Any, user: Any, chart: Any) -> ChartLink | None:
     """Once the patient is in the clinic, the chart's status line offers to report a side effect."""
-    if session.status == SessionStatus.SCHEDULED or not user.has_perm(REPORT):
+    if not session.state.has_begun or not user.has_perm(REPORT):
         return None
     url = reverse("side_effects:session_side_effect_create", args=[session.pk])
     return ChartLink("Report a side effect", url, icon="bi-exclamation-triangle")

@@ -33,7 +33,8 @@ from clinic import triggers as pinned
 from clinic.audit import track_changes
 from clinic.models import TimeStampedModel
 from clinic.triggers import moved_from
-from infusions.choices import AFTER_INFUSION, SessionStatus
+from infusions.choices import SessionStatus
+from infusions.lifecycle import AFTER_INFUSION, CHARTING
 from stock.quantities import fmt, mg_to_ml
 
 POSITIVE = [MinValueValidator(Decimal("0.001"))]
@@ -53,9 +54,18 @@ class VialStatus(models.TextChoices):
 
 
 DRAWABLE_STATUSES = [VialStatus.SEALED, VialStatus.IN_USE]
+# The colour of each status's badge (Bootstrap's text-bg-*): in use blue, sealed green, gone grey, needing action amber.
+STATUS_BADGE = {
+    VialStatus.IN_USE: "primary",
+    VialStatus.SEALED: "success",
+    VialStatus.DESTROYED: "secondary",
+    VialStatus.EMPTY: "secondary",
+    VialStatus.EXPIRED: "warning",
+    VialStatus.QUARANTINED: "warning",
+}
 # A session draws from the check-in until the observation ends: a top-up drawn late (the pump gave more than the
 # first draw) is recorded before the administered amount can be.
-DRAWABLE_SESSION_STATUSES = [SessionStatus.CHECKED_IN, SessionStatus.INFUSING, SessionStatus.OBSERVING]
+DRAWABLE_SESSION_STATUSES = CHARTING
 
 
 class MovementKind(models.TextChoices):
@@ -236,6 +246,10 @@ class Vial(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Vial {self.label}"
+
+    @property
+    def status_badge(self) -> str:
+        return STATUS_BADGE[self.status]
 
     def get_absolute_url(self) -> str:
         return reverse("stock:vial_detail", kwargs={"pk": self.pk})
@@ -643,7 +657,7 @@ class Form106Filing(models.Model):
 class SessionStock:
     """What a session drew, gave, wasted and returned (mg), what it still holds, and what may be recorded next.
 
-    Built by ``infusions.services.session_reconciliation`` from the session's ledger entries.
+    Built by ``stock.services.session_reconciliation`` from the session's ledger entries.
     """
 
     session: Any = field(repr=False, compare=False)

@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from clinic.dates import add_months, local_day_bounds
 from clinic.models import ClinicSettings
-from infusions.choices import AFTER_INFUSION, SessionStatus
+from infusions.choices import SessionStatus
+from infusions.lifecycle import AFTER_INFUSION
 from infusions.models import InfusionSession
 from stock.models import (
     CountKind,

@@ -29,7 +29,8 @@ from django.utils import timezone
 from clinic.accounts.models import User
 from clinic.models import ClinicSettings
 from clinic.services import second_person_check
-from infusions.choices import AFTER_INFUSION, SessionStatus
+from infusions.choices import SessionStatus
+from infusions.lifecycle import AFTER_INFUSION
 from infusions.models import InfusionSession
 from stock.models import (
     DRAWABLE_SESSION_STATUSES,

@@ -20,7 +20,7 @@ from django.utils import timezone
 from clinic.audit import track_changes
 from clinic.dates import local_day_bounds
 from clinic.models import ClinicalRecord
-from infusions.choices import IN_CHAIR_STATUSES, Fasting, PregnancyCheck, SessionStatus
+from infusions.choices import Fasting, PregnancyCheck, SessionStatus
 from patients.models.patient import PatientScopedQuerySet
 
 PADSS_ITEMS = ["padss_vitals", "padss_activity", "padss_nausea", "padss_pain", "padss_bleeding"]
@@ -165,8 +165,15 @@ class InfusionSession(ClinicalRecord):
         return self.signed_at is not None
 
     @property
+    def state(self) -> Any:
+        """What the status means for the pages (``infusions.lifecycle.StatusInfo``): ``session.state.infusing``."""
+        from infusions.lifecycle import STATUS
+
+        return STATUS[self.status]
+
+    @property
     def in_chair(self) -> bool:
-        return self.status in IN_CHAIR_STATUSES
+        return self.state.in_chair
 
     @property
     def padss_total(self) -> int | None:

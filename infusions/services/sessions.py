@@ -21,7 +21,7 @@ from clinic.models import ClinicSettings
 from clinic.services import record_save, second_person_check
 from clinic.signatures.models import meaning_text
 from clinic.signatures.services import Reauthentication, require_reauthentication, signature_create
-from infusions import hooks
+from infusions import hooks, lifecycle
 from infusions.choices import CourseStatus, Fasting, PregnancyCheck, SessionStatus
 from infusions.dosing import RateSegment, calculate, check_dose, total_mg, volume_is_unusual
 from infusions.models import (
@@ -71,13 +71,6 @@ def _require_open_course(session: InfusionSession, action: str) -> None:
     course = session.course
     if course.is_voided or course.status in (CourseStatus.COMPLETED, CourseStatus.STOPPED):
         raise _refuse(COURSE_ENDED.format(action=action, status=course.get_status_display().lower()))
-
-
-def _require(session: InfusionSession, action: str, *allowed: str) -> None:
-    if session.is_voided:
-        raise _refuse(f"Cannot {action}: this session was voided.")
-    if session.status not in allowed:
-        raise _refuse(f"Cannot {action}: the session is {session.get_status_display().lower()}.")
 
 
 def _save(session: InfusionSession, by: User) -> InfusionSession:
@@ -154,7 +147,7 @@ def session_check_in(
     """The patient is in the clinic: escort with a phone number, fasting and pregnancy questions
     (docs/clinical.md §2.2, §2.3)."""
     session = _locked(session)
-    _require(session, "check in", SessionStatus.SCHEDULED)
+    lifecycle.require(session, "check_in")
     _require_open_course(session, "check in")
     errors: dict[str, str] = {}
     if not escort_name.strip():
@@ -169,7 +162,8 @@ def session_check_in(
         raise ValidationError(errors)
     session.escort_name, session.escort_phone = escort_name.strip(), escort_phone.strip()
     session.fasting, session.pregnancy_check = fasting, pregnancy_check
-    session.status, session.checked_in_at = SessionStatus.CHECKED_IN, at or timezone.now()
+    lifecycle.advance(session, "check_in")
+    session.checked_in_at = at or timezone.now()
     session.nurse = session.nurse or by
     return _save(session, by)
 
@@ -177,7 +171,7 @@ def session_check_in(
 @transaction.atomic
 def session_cancel(*, session: InfusionSession, by: User, reason: str, no_show: bool = False) -> InfusionSession:
     session = _locked(session)
-    _require(session, "cancel", SessionStatus.SCHEDULED, SessionStatus.CHECKED_IN)
+    lifecycle.require(session, "cancel")
     if len(reason.strip()) < 3:
         raise _refuse("Give the reason.", "reason")
     session.status = SessionStatus.NO_SHOW if no_show else SessionStatus.CANCELLED
@@ -219,7 +213,7 @@ def session_set_dose(
     (clinic.concurrency).
     """
     session = _locked(session)
-    _require(session, "set the dose", SessionStatus.CHECKED_IN)
+    lifecycle.require(session, "dose")
     check_version(session, version)
     protocol, course = session.course.protocol, session.course
     if not WEIGHT_KG_MIN <= weight_kg <= WEIGHT_KG_MAX:
@@ -281,7 +275,7 @@ def session_record_vitals(
 ) -> VitalSign:
     """Record a set of vitals and flag what is out of range. The first set before the start is the baseline."""
     session = _locked(session)
-    _require(session, "record vitals", SessionStatus.CHECKED_IN, SessionStatus.INFUSING, SessionStatus.OBSERVING)
+    lifecycle.require(session, "vitals")
     thresholds = VitalThresholdSettings.current().as_thresholds()
     vitals = VitalSign(session=session, taken_at=taken_at or timezone.now(), **values)
     vitals.is_baseline = session.status == SessionStatus.CHECKED_IN
@@ -323,7 +317,7 @@ def start_problems(session: InfusionSession) -> list[str]:
 def session_override_baseline(*, session: InfusionSession, by: User, reason: str) -> InfusionSession:
     """A clinician accepts out-of-range baseline vitals, with a written reason (kept on the session)."""
     session = _locked(session)
-    _require(session, "override the baseline", SessionStatus.CHECKED_IN)
+    lifecycle.require(session, "override")
     if len(reason.strip()) < 10:
         raise _refuse("Write why it is safe to start despite the baseline (at least 10 characters).", "reason")
     session.baseline_override_reason, session.baseline_override_by = reason.strip(), by
@@ -338,7 +332,7 @@ def _rate_change(session: InfusionSession, by: User, at: dt.datetime, per_kg_h: 
 def session_start(*, session: InfusionSession, by: User, at: dt.datetime | None = None) -> InfusionSession:
     """Start the infusion at the calculated rate, once every pre-infusion check is met."""
     session = _locked(session)
-    _require(session, "start", SessionStatus.CHECKED_IN)
+    lifecycle.require(session, "start")
     _require_open_course(session, "start")
     problems = start_problems(session)
     if problems:
@@ -347,7 +341,8 @@ def session_start(*, session: InfusionSession, by: User, at: dt.datetime | None 
     per_kg_h = session.dose_per_kg if session.course.protocol.is_continuous else None
     _rate_change(session, by, at, per_kg_h, rate_mg_h=session.start_rate_mg_h, rate_ml_h=session.start_rate_ml_h,
                  reason="Infusion started")  # fmt: skip
-    session.status, session.started_at = SessionStatus.INFUSING, at
+    lifecycle.advance(session, "start")
+    session.started_at = at
     return _save(session, by)
 
 
@@ -364,7 +359,7 @@ def session_titrate(
 ) -> RateChange:
     """Change a continuous infusion's rate: refused above the order or hard maximum; confirmed outside usual."""
     session = _locked(session)
-    _require(session, "titrate", SessionStatus.INFUSING)
+    lifecycle.require(session, "titrate")
     protocol = session.course.protocol
     if not protocol.is_continuous:
         raise _refuse("This protocol gives a fixed dose over a set time; its rate is not titrated.")
@@ -422,7 +417,7 @@ def administered_mg(
 def session_end_infusion(*, session: InfusionSession, by: User, at: dt.datetime | None = None) -> InfusionSession:
     """Stop the pump: the total given is computed from the rate segments; observation starts."""
     session = _locked(session)
-    _require(session, "stop the infusion", SessionStatus.INFUSING)
+    lifecycle.require(session, "stop")
     at = at or timezone.now()
     if at < session.started_at:
         raise _refuse("The stop time is before the start.", "at")
@@ -430,7 +425,7 @@ def session_end_infusion(*, session: InfusionSession, by: User, at: dt.datetime 
                  rate_mg_h=Decimal(0), rate_ml_h=Decimal(0), reason="Infusion stopped")  # fmt: skip
     session.infusion_ended_at = at
     session.total_mg = administered_mg(session, until=at)
-    session.status = SessionStatus.OBSERVING
+    lifecycle.advance(session, "stop")
     return _save(session, by)
 
 
@@ -440,7 +435,7 @@ def session_end_infusion(*, session: InfusionSession, by: User, at: dt.datetime 
 @transaction.atomic
 def session_give_medication(*, session: InfusionSession, by: User, **fields: Any) -> SessionMedication:
     session = _locked(session)
-    _require(session, "chart a medication", SessionStatus.CHECKED_IN, SessionStatus.INFUSING, SessionStatus.OBSERVING)
+    lifecycle.require(session, "medication")
     return record_save(record=SessionMedication(session=session, **fields), by=by)
 
 
@@ -456,8 +451,7 @@ def session_update_notes(
 ) -> InfusionSession:
     """Pain scores and the free-text note; refused if another member of staff changed them since ``version``."""
     session = _locked(session)
-    _require(session, "edit the notes", SessionStatus.CHECKED_IN, SessionStatus.INFUSING, SessionStatus.OBSERVING,
-             SessionStatus.DISCHARGED)  # fmt: skip
+    lifecycle.require(session, "notes")
     check_version(session, version)
     session.pain_before, session.pain_after, session.note = pain_before, pain_after, note
     return _save(session, by)
@@ -478,7 +472,7 @@ def session_discharge(
 ) -> InfusionSession:
     """Discharge when the modified PADSS is 9 or more, the escort is here and the observation time is met."""
     session = _locked(session)
-    _require(session, "discharge", SessionStatus.OBSERVING)
+    lifecycle.require(session, "discharge")
     at = at or timezone.now()
     for item in PADSS_ITEMS:
         setattr(session, item, padss.get(item))
@@ -499,7 +493,8 @@ def session_discharge(
     if errors:
         raise ValidationError(errors)
     session.escort_present, session.aftercare_given = escort_present, aftercare_given
-    session.status, session.discharged_at, session.discharged_by = SessionStatus.DISCHARGED, at, by
+    lifecycle.advance(session, "discharge")
+    session.discharged_at, session.discharged_by = at, by
     return _save(session, by)
 
 
@@ -528,7 +523,7 @@ def session_sign(
     edits, and corrections are addenda."""
     require_reauthentication(reauth, by)
     session = _locked(session)
-    _require(session, "sign", SessionStatus.DISCHARGED)
+    lifecycle.require(session, "sign")
     if not may_sign(by):
         raise _refuse("Your role cannot sign sessions.")
     offered = session_sign_meanings(session, by)
@@ -539,7 +534,8 @@ def session_sign(
     if session.discharged_at and at < session.discharged_at:
         raise _refuse("The signature cannot be earlier than the discharge.")
     statement = SESSION_STATEMENTS[SignatureMeaning(meaning)]
-    session.status, session.signed_at, session.signed_by = SessionStatus.SIGNED, at, by
+    lifecycle.advance(session, "sign")
+    session.signed_at, session.signed_by = at, by
     session.signature_meaning = meaning_text(meaning, statement)[:100]
     session = _save(session, by)
     signature_create(record=session, signer=by, meaning=meaning, statement=statement, reauth=reauth, at=at)
