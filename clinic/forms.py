@@ -355,3 +355,8 @@ class PeriodForm(forms.Form):
 
     def default_start(self, end: dt.date) -> dt.date:
         return end - dt.timedelta(days=self.default_days)
+
+
+class ConfirmForm(CrispyFormMixin, forms.Form):
+    """A button with nothing to type (what it records comes from the record: start an infusion, give what the pump
+    gave)."""

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from clinic.actions import action_view
 from infusions import views, views_outcomes, views_records
 from infusions.lifecycle import SESSION_ACTIONS
 
@@ -21,7 +22,7 @@ urlpatterns = [
     path("sessions/<int:pk>/print/", views_records.SessionPrintView.as_view(), name="session_print"),
     path("sessions/<int:pk>/record.json", views_records.SessionExportView.as_view(), name="session_export"),
     *[
-        path(f"sessions/<int:pk>/{action.segment}/", views.ACTION_VIEWS[key].as_view(), name=action.url_name)
+        path(f"sessions/<int:pk>/{action.segment}/", action_view(views.SessionChartView, key), name=action.url_name)
         for key, action in SESSION_ACTIONS.items()
     ],
 ]

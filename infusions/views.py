@@ -1,7 +1,8 @@
 """Infusion pages: today's board, the session chart (tablet at the chair) and the course pages.
 
 Every page about a patient's session or course goes through ``PatientRecordMixin`` (scope + permission + access log).
-Chart actions are POST-only views that call one service each; a refusal re-renders the chart with the form's errors.
+Chart actions post to the chart's own view (``clinic.actions``): one service call each; a refusal shows the chart
+again with the service's words next to the field.
 """
 
 from __future__ import annotations
@@ -11,14 +12,15 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import CreateView, FormView, TemplateView
 
-from clinic.forms import ConcurrencyFormMixin, add_service_errors
+from clinic.actions import ActionPageMixin
+from clinic.forms import ConcurrencyFormMixin, ConfirmForm, add_service_errors
 from clinic.signatures.forms import SignatureFormMixin
 from clinic.signatures.services import key_of, verified_signatures
 from infusions import forms, lifecycle, services
@@ -147,68 +149,154 @@ class SessionMixin(PatientRecordMixin):
         return self.get_session().patient
 
 
-def notes_form(session: InfusionSession) -> forms.NotesForm:
-    fields = ("pain_before", "pain_after", "note")
-    return forms.NotesForm(initial={name: getattr(session, name) for name in fields}, record=session)
-
-
-def sign_form(session: InfusionSession, request: Any) -> forms.SignForm:
-    return forms.SignForm(meanings=session_sign_meanings(session, request.user), signer=request.user,
-                          request=request, signed_record=session)  # fmt: skip
-
-
-def blank_form(key: str, session: InfusionSession, request: Any) -> Any:
-    """The chart's empty form for action ``key`` (None for start and stop, which are one button)."""
-    if key == "dose":
-        dose = session.dose_per_kg or session.course.ordered_dose
-        initial = {"dose_per_kg": dose.normalize() if dose is not None else None, "weight_kg": session.weight_kg,
-                   "preparation": session.preparation_id}  # fmt: skip
-        return forms.DoseForm(unit=session.course.protocol.unit, request=request, initial=initial, record=session)
-    if key == "notes":
-        return notes_form(session)
-    if key == "sign":
-        return sign_form(session, request)
-    if key == "titrate":
-        return forms.TitrateForm(request=request)
-    form_class = ACTION_FORMS.get(key)
-    return form_class() if form_class is not None else None
-
-
-def chart_forms(session: InfusionSession, request: Any) -> dict[str, Any]:
-    """Blank forms for the actions the session's state offers this user (``infusions.lifecycle``)."""
-    available = {}
-    for key in lifecycle.offered(session, request.user):
-        form = blank_form(key, session, request)
-        if form is not None:
-            form.auto_id = form_auto_id(key)  # several forms on one page: field ids must not collide
-            available[key] = form
-    return available
-
-
-def form_auto_id(key: str) -> str:
-    return f"id_{key}_%s"
-
-
 @method_decorator(never_cache, name="dispatch")
-class SessionChartView(SessionMixin, TemplateView):
-    """The chart at the chair: state, timers, alerts, dose, vitals timeline and the next action."""
+class SessionChartView(ActionPageMixin, SessionMixin, TemplateView):
+    """The chart at the chair: state, timers, alerts, dose, vitals timeline and the next action.
+
+    Its actions are those of ``infusions.lifecycle.SESSION_ACTIONS``, each posted to ``session_<key>`` (this view
+    with ``action`` set): one service call per ``perform_<key>``; start and stop are one button whose refusals are
+    messages on the chart."""
 
     permission_required = "infusions.view_vitalsign"
     template_name = "infusions/session_chart.html"
+    action_forms = {
+        "check_in": forms.CheckInForm,
+        "cancel": forms.CancelForm,
+        "dose": forms.DoseForm,
+        "override": forms.OverrideForm,
+        "start": ConfirmForm,
+        "vitals": forms.VitalsForm,
+        "medication": forms.MedicationGivenForm,
+        "notes": forms.NotesForm,
+        "titrate": forms.TitrateForm,
+        "stop": ConfirmForm,
+        "discharge": forms.DischargeForm,
+        "sign": forms.SignForm,
+        "addendum": forms.AddendumForm,
+    }
+    refusals_as_messages = frozenset({"start", "stop"})
+
+    def available_actions(self) -> list[str]:
+        return lifecycle.offered(self.get_session(), self.request.user)
+
+    def permission_for(self, action: str) -> str:
+        return lifecycle.SESSION_ACTIONS[action].permission
+
+    def not_available_message(self) -> str:
+        return f"That action is not possible now: the session is {self.get_session().get_status_display().lower()}."
+
+    def get_success_url(self) -> str:
+        return self.get_session().get_absolute_url()
+
+    def action_form_kwargs(self, action: str) -> dict[str, Any]:
+        session, form_class = self.get_session(), self.action_forms[action]
+        kwargs: dict[str, Any] = {}
+        if issubclass(form_class, ConcurrencyFormMixin):
+            kwargs["record"] = session
+        if issubclass(form_class, SignatureFormMixin):
+            kwargs.update(signer=self.request.user, request=self.request, signed_record=session)
+        if action == "dose":
+            dose = session.dose_per_kg or session.course.ordered_dose
+            kwargs["unit"] = session.course.protocol.unit
+            kwargs["initial"] = {"dose_per_kg": dose.normalize() if dose is not None else None,
+                                 "weight_kg": session.weight_kg, "preparation": session.preparation_id}  # fmt: skip
+        elif action == "notes":
+            kwargs["initial"] = {name: getattr(session, name) for name in ("pain_before", "pain_after", "note")}
+        elif action == "sign":
+            kwargs["meanings"] = session_sign_meanings(session, self.request.user)
+        return kwargs
+
+    def post(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.get_patient()  # scope check and access log, also when the action only redirects
+        return super().post(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         session = self.get_session()
-        chart_forms_ = chart_forms(session, self.request)
-        chart_forms_.update(kwargs.pop("bound_forms", {}))
         record = patient_record(session.patient, clinical=True, header_only=True)
         chart = session_chart(session)
-        actions = lifecycle.offered(session, self.request.user)
         return super().get_context_data(
-            actions=actions,
-            chart=chart, session=session, forms=chart_forms_, record=record, **signature_context(session, chart),
+            actions=self.available_actions(), forms=self.get_action_forms(),
+            chart=chart, session=session, record=record, **signature_context(session, chart),
             links=chart_links(session, self.request.user, chart),
             **kwargs,
         )  # fmt: skip
+
+    # One service call per action; the returned text is the message shown on the chart.
+
+    def perform_check_in(self, form: forms.CheckInForm) -> str:
+        services.session_check_in(session=self.get_session(), by=self.request.user, **form.cleaned_data)
+        return "Checked in."
+
+    def perform_cancel(self, form: forms.CancelForm) -> str:
+        services.session_cancel(session=self.get_session(), by=self.request.user, **form.cleaned_data)
+        return "Session cancelled."
+
+    def perform_dose(self, form: forms.DoseForm) -> str:
+        data = form.cleaned_data
+        services.session_set_dose(session=self.get_session(), by=self.request.user, weight_kg=data["weight_kg"],
+                                  preparation=data["preparation"], dose_per_kg=data["dose_per_kg"],
+                                  second_checker=form.second_checker,
+                                  second_checker_password=form.second_checker_password,
+                                  version=form.version_check())  # fmt: skip
+        return "Dose calculated."
+
+    def perform_override(self, form: forms.OverrideForm) -> str:
+        services.session_override_baseline(session=self.get_session(), by=self.request.user, **form.cleaned_data)
+        return "Baseline override recorded."
+
+    def perform_start(self, form: ConfirmForm) -> str:
+        services.session_start(session=self.get_session(), by=self.request.user)
+        return "Infusion started."
+
+    def perform_vitals(self, form: forms.VitalsForm) -> None:
+        data = dict(form.cleaned_data)
+        vitals = services.session_record_vitals(session=self.get_session(), by=self.request.user,
+                                                taken_at=data.pop("taken_at") or timezone.now(), **data)  # fmt: skip
+        if vitals.alerts:
+            messages.warning(self.request, f"Vitals recorded: {len(vitals.alerts)} out of range, see the alert below.")
+        else:
+            messages.success(self.request, "Vitals recorded, all within range.")
+
+    def perform_medication(self, form: forms.MedicationGivenForm) -> str:
+        data = dict(form.cleaned_data)
+        data["given_at"] = data.get("given_at") or timezone.now()
+        services.session_give_medication(session=self.get_session(), by=self.request.user, **data)
+        return "Medication charted."
+
+    def perform_notes(self, form: forms.NotesForm) -> str:
+        data = form.cleaned_data
+        services.session_update_notes(session=self.get_session(), by=self.request.user, pain_before=data["pain_before"],
+                                      pain_after=data["pain_after"], note=data["note"],
+                                      version=form.version_check())  # fmt: skip
+        return "Notes saved."
+
+    def perform_titrate(self, form: forms.TitrateForm) -> str:
+        data = form.cleaned_data
+        services.session_titrate(session=self.get_session(), by=self.request.user,
+                                 rate_mg_per_kg_h=data["rate_mg_per_kg_h"], reason=data["reason"],
+                                 second_checker=form.second_checker,
+                                 second_checker_password=form.second_checker_password)  # fmt: skip
+        return "Rate changed."
+
+    def perform_stop(self, form: ConfirmForm) -> str:
+        services.session_end_infusion(session=self.get_session(), by=self.request.user)
+        return "Infusion stopped; observation started."
+
+    def perform_discharge(self, form: forms.DischargeForm) -> str:
+        services.session_discharge(session=self.get_session(), by=self.request.user, padss=form.padss(),
+                                   escort_present=form.cleaned_data["escort_present"],
+                                   aftercare_given=form.cleaned_data["aftercare_given"])  # fmt: skip
+        return "Discharged."
+
+    def perform_sign(self, form: forms.SignForm) -> str:
+        services.session_sign(session=self.get_session(), by=self.request.user, reauth=form.reauth,
+                              meaning=form.cleaned_data["meaning"])  # fmt: skip
+        return "Session signed and locked."
+
+    def perform_addendum(self, form: forms.AddendumForm) -> str:
+        services.addendum_add(session=self.get_session(), by=self.request.user, text=form.cleaned_data["text"],
+                              reauth=form.reauth)  # fmt: skip
+        return "Addendum added."
 
 
 def signature_context(session: InfusionSession, chart: Any) -> dict[str, Any]:
@@ -218,222 +306,3 @@ def signature_context(session: InfusionSession, chart: Any) -> dict[str, Any]:
         "signatures": found.get(key_of(session), []),
         "signed_addenda": [(addendum, found.get(key_of(addendum), [])) for addendum in chart.addenda],
     }
-
-
-class SessionActionView(SessionMixin, FormView):
-    """One chart action: validate the form, call the service, come back to the chart."""
-
-    http_method_names = ["post"]
-    form_key = ""  # the action's key in infusions.lifecycle.SESSION_ACTIONS
-    success_message = ""
-
-    def get_permission_required(self) -> tuple[str, ...]:
-        return (lifecycle.SESSION_ACTIONS[self.form_key].permission,)
-
-    def get_form_kwargs(self) -> dict[str, Any]:
-        kwargs = super().get_form_kwargs()
-        kwargs["auto_id"] = form_auto_id(self.form_key)
-        if issubclass(self.form_class, forms.SecondCheckMixin):
-            kwargs["request"] = self.request
-        if self.form_class is forms.DoseForm:
-            kwargs["unit"] = self.get_session().course.protocol.unit
-        if issubclass(self.form_class, ConcurrencyFormMixin):
-            kwargs["record"] = self.get_session()
-        if issubclass(self.form_class, SignatureFormMixin):
-            kwargs.update(signer=self.request.user, request=self.request, signed_record=self.get_session())
-        if self.form_class is forms.SignForm:
-            kwargs["meanings"] = session_sign_meanings(self.get_session(), self.request.user)
-        return kwargs
-
-    def post(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.get_patient()  # scope check and access log, also when the action only redirects
-        if self.form_key not in lifecycle.offered(self.get_session(), request.user):  # not offered in this state
-            messages.error(
-                request,
-                f"That action is not possible now: the session is {self.get_session().get_status_display().lower()}.",
-            )
-            return redirect(self.get_session())
-        return super().post(request, *args, **kwargs)
-
-    def perform(self, form: Any) -> None:
-        raise NotImplementedError
-
-    def form_valid(self, form: Any) -> HttpResponse:
-        try:
-            self.perform(form)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        if self.success_message:
-            messages.success(self.request, self.success_message)
-        return HttpResponseRedirect(self.get_session().get_absolute_url())
-
-    def form_invalid(self, form: Any) -> HttpResponse:
-        chart = SessionChartView(request=self.request, kwargs=self.kwargs, args=self.args)
-        chart._session, chart._patient = self.get_session(), self.get_patient()
-        context = chart.get_context_data(bound_forms={self.form_key: form}, failed_action=self.form_key)
-        return render(self.request, SessionChartView.template_name, context)
-
-
-def _at(form: Any, name: str) -> Any:
-    return form.cleaned_data.get(name) or timezone.now()
-
-
-class CheckInView(SessionActionView):
-    form_class = forms.CheckInForm
-    form_key, success_message = "check_in", "Checked in."
-
-    def perform(self, form: Any) -> None:
-        services.session_check_in(session=self.get_session(), by=self.request.user, **form.cleaned_data)
-
-
-class CancelView(SessionActionView):
-    form_class = forms.CancelForm
-    form_key, success_message = "cancel", "Session cancelled."
-
-    def perform(self, form: Any) -> None:
-        services.session_cancel(session=self.get_session(), by=self.request.user, **form.cleaned_data)
-
-
-class DoseView(SessionActionView):
-    form_class = forms.DoseForm
-    form_key, success_message = "dose", "Dose calculated."
-
-    def perform(self, form: Any) -> None:
-        data = form.cleaned_data
-        services.session_set_dose(session=self.get_session(), by=self.request.user, weight_kg=data["weight_kg"],
-                                  preparation=data["preparation"], dose_per_kg=data["dose_per_kg"],
-                                  second_checker=form.second_checker,
-                                  second_checker_password=form.second_checker_password,
-                                  version=form.version_check())  # fmt: skip
-
-
-class VitalsView(SessionActionView):
-    form_class = forms.VitalsForm
-    form_key = "vitals"
-
-    def perform(self, form: Any) -> None:
-        data = dict(form.cleaned_data)
-        vitals = services.session_record_vitals(session=self.get_session(), by=self.request.user,
-                                                taken_at=data.pop("taken_at") or timezone.now(), **data)  # fmt: skip
-        if vitals.alerts:
-            messages.warning(self.request, f"Vitals recorded: {len(vitals.alerts)} out of range, see the alert below.")
-        else:
-            messages.success(self.request, "Vitals recorded, all within range.")
-
-
-class OverrideView(SessionActionView):
-    form_class = forms.OverrideForm
-    form_key, success_message = "override", "Baseline override recorded."
-
-    def perform(self, form: Any) -> None:
-        services.session_override_baseline(session=self.get_session(), by=self.request.user, **form.cleaned_data)
-
-
-class StartView(SessionActionView):
-    """One button: the service's refusals (the start checks) come back as messages on the chart."""
-
-    form_key, success_message = "start", "Infusion started."
-
-    def post(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.get_patient()
-        try:
-            services.session_start(session=self.get_session(), by=request.user)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, self.success_message)
-        return redirect(self.get_session())
-
-
-class TitrateView(SessionActionView):
-    form_class = forms.TitrateForm
-    form_key, success_message = "titrate", "Rate changed."
-
-    def perform(self, form: Any) -> None:
-        data = form.cleaned_data
-        services.session_titrate(session=self.get_session(), by=self.request.user,
-                                 rate_mg_per_kg_h=data["rate_mg_per_kg_h"], reason=data["reason"],
-                                 second_checker=form.second_checker,
-                                 second_checker_password=form.second_checker_password)  # fmt: skip
-
-
-class MedicationView(SessionActionView):
-    form_class = forms.MedicationGivenForm
-    form_key, success_message = "medication", "Medication charted."
-
-    def perform(self, form: Any) -> None:
-        data = dict(form.cleaned_data)
-        data["given_at"] = data.get("given_at") or timezone.now()
-        services.session_give_medication(session=self.get_session(), by=self.request.user, **data)
-
-
-class StopView(StartView):
-    form_key, success_message = "stop", "Infusion stopped; observation started."
-
-    def post(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.get_patient()
-        try:
-            services.session_end_infusion(session=self.get_session(), by=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, self.success_message)
-        return redirect(self.get_session())
-
-
-class NotesView(SessionActionView):
-    form_class = forms.NotesForm
-    form_key, success_message = "notes", "Notes saved."
-
-    def perform(self, form: Any) -> None:
-        data = form.cleaned_data
-        services.session_update_notes(session=self.get_session(), by=self.request.user, pain_before=data["pain_before"],
-                                      pain_after=data["pain_after"], note=data["note"],
-                                      version=form.version_check())  # fmt: skip
-
-
-class DischargeView(SessionActionView):
-    form_class = forms.DischargeForm
-    form_key, success_message = "discharge", "Discharged."
-
-    def perform(self, form: Any) -> None:
-        services.session_discharge(session=self.get_session(), by=self.request.user, padss=form.padss(),
-                                   escort_present=form.cleaned_data["escort_present"],
-                                   aftercare_given=form.cleaned_data["aftercare_given"])  # fmt: skip
-
-
-class SignView(SessionActionView):
-    form_class = forms.SignForm
-    form_key, success_message = "sign", "Session signed and locked."
-
-    def perform(self, form: Any) -> None:
-        services.session_sign(session=self.get_session(), by=self.request.user, reauth=form.reauth,
-                              meaning=form.cleaned_data["meaning"])  # fmt: skip
-
-
-class AddendumView(SessionActionView):
-    form_class = forms.AddendumForm
-    form_key, success_message = "addendum", "Addendum added."
-
-    def perform(self, form: Any) -> None:
-        services.addendum_add(session=self.get_session(), by=self.request.user, text=form.cleaned_data["text"],
-                              reauth=form.reauth)  # fmt: skip
-
-
-# The view of each action of infusions.lifecycle.SESSION_ACTIONS (urls.py makes one URL per action from both).
-ACTION_VIEWS: dict[str, type[SessionActionView]] = {
-    view.form_key: view
-    for view in [CheckInView, CancelView, DoseView, VitalsView, OverrideView, StartView, TitrateView, MedicationView,
-                 StopView, NotesView, DischargeView, SignView, AddendumView]
-}  # fmt: skip
-ACTION_FORMS = {
-    "check_in": forms.CheckInForm,
-    "cancel": forms.CancelForm,
-    "override": forms.OverrideForm,
-    "vitals": forms.VitalsForm,
-    "medication": forms.MedicationGivenForm,
-    "discharge": forms.DischargeForm,
-    "addendum": forms.AddendumForm,
-}

@@ -171,10 +171,6 @@ class Form106Form(CrispyFormMixin, forms.ModelForm):
         self.fields["filed_on"].initial = timezone.localdate()
 
 
-class ConfirmForm(CrispyFormMixin, forms.Form):
-    """A button with nothing to type (the quantity comes from the record)."""
-
-
 class ReasonForm(CrispyFormMixin, forms.Form):
     reason = forms.CharField(max_length=300, min_length=5)
 

@@ -3,8 +3,9 @@ the ledger became an app of its own (issue #15)."""
 
 from django.urls import path
 
+from clinic.actions import action_view
 from stock import views
-from stock.views import SessionStockView, VialDetailView, action_view
+from stock.views import SessionStockView, VialDetailView
 
 app_name = "stock"
 

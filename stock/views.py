@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -17,10 +17,11 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from clinic.actions import ActionPageMixin
 from clinic.audit.models import AccessAction
 from clinic.audit.services import patient_access_log_many
 from clinic.exports import csv_response
-from clinic.forms import SecondPersonMixin, add_service_errors, query_id
+from clinic.forms import ConfirmForm, add_service_errors, query_id
 from clinic.models import ClinicSettings
 from infusions.views import SessionMixin
 from stock import forms, services
@@ -126,81 +127,24 @@ class VialListView(PermissionRequiredMixin, ListView):
                                         **kwargs)  # fmt: skip
 
 
-class ActionPageMixin:
-    """A page that offers the actions its record's state allows (a model method), each a form posted to its URL.
+class LedgerActionPage(ActionPageMixin):
+    """The ledger's action pages: only staff who record stock are offered the forms; wastes may need a witness."""
 
-    The forms are built once per request. An action's URL is the page's view with ``action`` set (see
-    ``action_view``): it validates that one form, calls ``perform_<action>(form)``, which makes one service call and
-    returns the message, and goes back to the page; or shows the page again with the refusal next to its field.
-    """
-
-    action_forms: dict[str, type[Any]] = {}
-    action = ""  # set on an action's URL
-    request: Any
-
-    def available_actions(self) -> list[str]:
-        raise NotImplementedError
-
-    def action_form_kwargs(self, action: str) -> dict[str, Any]:
-        return {}
-
-    def get_success_url(self) -> str:
-        raise NotImplementedError
-
-    def get_permission_required(self) -> Any:
-        return (RECORD,) if self.action else super().get_permission_required()  # type: ignore[misc]
-
-    def get_action_forms(self) -> dict[str, Any]:
-        """A form per action the state allows, for users who may record stock; the posted one is bound."""
-        if not hasattr(self, "_action_forms"):
-            self._action_forms = {}
-            if self.request.user.has_perm(RECORD):
-                for key in self.available_actions():
-                    form_class = self.action_forms[key]
-                    kwargs = {"auto_id": f"id_{key}_%s", **self.action_form_kwargs(key)}
-                    if issubclass(form_class, SecondPersonMixin):
-                        kwargs["request"] = self.request
-                    if key == self.action:
-                        kwargs["data"] = self.request.POST
-                    self._action_forms[key] = form_class(**kwargs)
-        return self._action_forms
+    action_permission = RECORD
 
     def witness_required(self) -> bool:
         return ClinicSettings.current().waste_needs_witness_password
 
-    def post(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = self.get_action_forms().get(self.action)
-        if form is None:
-            messages.error(request, self.not_available_message())
-            return HttpResponseRedirect(self.get_success_url())
-        if form.is_valid():
-            try:
-                message = getattr(self, f"perform_{self.action}")(form)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, message)
-                return HttpResponseRedirect(self.get_success_url())
-        return self.render_to_response(self.get_context_data(failed_action=self.action))  # type: ignore[attr-defined]
-
-    def not_available_message(self) -> str:
-        return "That is not possible now."
-
-
-def action_view(view_class: Any, action: str) -> Any:
-    """The POST-only URL of one of a page's actions."""
-    return view_class.as_view(action=action, http_method_names=["post"])
-
 
 @method_decorator(never_cache, name="dispatch")
-class VialDetailView(ActionPageMixin, PermissionRequiredMixin, TemplateView):
+class VialDetailView(LedgerActionPage, PermissionRequiredMixin, TemplateView):
     """One vial's history, entry by entry with the running balance, and what its state allows; printable."""
 
     permission_required = "stock.view_vial"
     template_name = "stock/vial_detail.html"
     action_forms = {
         "waste": forms.VialWasteForm,
-        "expire": forms.ConfirmForm,
+        "expire": ConfirmForm,
         "destroy": forms.DestroyForm,
         "quarantine": forms.ReasonForm,
         "loss": forms.LossForm,
@@ -241,7 +185,7 @@ class VialDetailView(ActionPageMixin, PermissionRequiredMixin, TemplateView):
         services.vial_quarantine(vial=self.get_vial(), reason=form.cleaned_data["reason"], by=self.request.user)
         return "Vial quarantined: it can no longer be drawn from."
 
-    def perform_expire(self, form: forms.ConfirmForm) -> str:
+    def perform_expire(self, form: ConfirmForm) -> str:
         services.vial_mark_expired(vial=self.get_vial(), by=self.request.user)
         return "Vial marked expired: it stays in the inventory until destroyed."
 
@@ -322,7 +266,7 @@ class Form106FileView(PermissionRequiredMixin, FormView):
 # The session's stock: draw, administer, waste the rest, return ----------------------------------------------------
 
 
-class SessionStockView(ActionPageMixin, SessionMixin, TemplateView):
+class SessionStockView(LedgerActionPage, SessionMixin, TemplateView):
     """The session's ketamine: what was drawn from which vial, given, wasted and returned, what is left, and what
     its state allows next."""
 
@@ -331,7 +275,7 @@ class SessionStockView(ActionPageMixin, SessionMixin, TemplateView):
     template_name = "stock/session_stock.html"
     action_forms = {
         "draw": forms.DrawForm,
-        "administer": forms.ConfirmForm,
+        "administer": ConfirmForm,
         "waste": forms.WasteRestForm,
         "return": forms.ReturnForm,
     }
@@ -370,7 +314,7 @@ class SessionStockView(ActionPageMixin, SessionMixin, TemplateView):
         m = services.stock_draw(session=self.get_session(), by=self.request.user, **form.cleaned_data)
         return f"Drew {fmt(m.quantity_ml)} mL ({fmt(m.quantity_mg)} mg) from vial {m.vial.label}."
 
-    def perform_administer(self, form: forms.ConfirmForm) -> str:
+    def perform_administer(self, form: ConfirmForm) -> str:
         given = services.stock_administer(session=self.get_session(), by=self.request.user)
         return f"Administered {fmt(sum(m.quantity_mg for m in given))} mg (the session's computed total)."
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from clinic.accounts import roles
 from infusions import lifecycle
 from infusions.choices import SessionStatus
-from infusions.views import ACTION_VIEWS
+from infusions.views import SessionChartView
 from tests.factories import UserFactory
 from tests.infusions.factories import SessionFactory
 
@@ -27,9 +27,10 @@ def clinician():
     return UserFactory(username="md", role=roles.CLINICIAN)
 
 
-def test_every_action_has_its_view_and_its_url():
-    assert set(ACTION_VIEWS) == set(lifecycle.SESSION_ACTIONS)
+def test_every_action_has_its_form_its_service_call_and_its_url():
+    assert set(SessionChartView.action_forms) == set(lifecycle.SESSION_ACTIONS)
     for key, action in lifecycle.SESSION_ACTIONS.items():
+        assert callable(getattr(SessionChartView, f"perform_{key}", None)), key
         assert reverse(f"infusions:{action.url_name}", args=[1]) == f"/infusions/sessions/1/{action.segment}/", key
 
 
