@@ -6,7 +6,6 @@ from django.contrib import admin
 
 from clinic.audit.models import AccessAction
 from clinic.audit.services import patient_access_log, patient_access_log_many
-from clinic.models import ClinicSettings
 
 
 class NoDeleteAdmin(admin.ModelAdmin):
@@ -52,11 +51,9 @@ class PatientLinkedAdmin(admin.ModelAdmin):
         return response
 
 
-@admin.register(ClinicSettings)
-class ClinicSettingsAdmin(NoDeleteAdmin):
-    """The clinic's tunable rules: one row, never deleted."""
-
-    list_display = ["__str__", "screening_validity_months", "updated_at"]
+class SettingsRowAdmin(NoDeleteAdmin):
+    """An app's tunable rules (``clinic.models.SettingsRow``): one row, made after every migrate, edited, never
+    added or deleted here."""
 
     def has_add_permission(self, request: Any) -> bool:
-        return not ClinicSettings.objects.exists()
+        return False

@@ -10,7 +10,6 @@ from typing import Any
 
 import pgtrigger
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Now
 from django.utils import timezone
@@ -106,42 +105,42 @@ class DemoDataset(models.Model):
         return f"Demo data seeded {self.seeded_at:%Y-%m-%d %H:%M}"
 
 
+class SettingsRow(models.Model):
+    """Base of an app's tunable rules: one row, edited by the clinic admin in the admin, created with its (safe)
+    defaults on first use. Each app keeps its own (issue #15), so a feature's setting is a migration of that app."""
+
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="%(app_label)s_%(class)s_single_row")]
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name).capitalize()
+
+    @classmethod
+    def current(cls) -> Any:
+        """The one row, created with the defaults on first use."""
+        settings_row, _ = cls.objects.get_or_create(pk=1)
+        return settings_row
+
+
+def ensure_settings_rows(sender: Any, **kwargs: Any) -> None:
+    """post_migrate: every app's settings row exists after each migrate, with its defaults, so the admin edits it and
+    never adds one."""
+    apps = kwargs.get("apps")
+    if apps is None:
+        return
+    for model in sender.get_models():
+        if issubclass(model, SettingsRow):
+            apps.get_model(model._meta.label).objects.get_or_create(pk=1)
+
+
 @track_changes()
 class ClinicSettings(models.Model):
-    """Clinic-wide rules a clinic may tune, one row, edited by the clinic admin. Defaults are the safe ones."""
+    """The clinic-wide settings row. Its rules moved to each app's own row (issue #15: patients.PatientSettings,
+    infusions.InfusionSettings, stock.StockSettings); the row and its history stay for the record."""
 
-    screening_validity_months = models.PositiveSmallIntegerField(
-        default=12,
-        validators=[MinValueValidator(1), MaxValueValidator(24)],
-        help_text="How long a cleared contraindication screening stays valid (months). Default 12.",
-    )
-    nurses_may_sign_sessions = models.BooleanField(
-        default=False, help_text="Let nurses sign infusion sessions (by default only clinicians sign)."
-    )
-    # Ketamine stock ledger (issue #9; docs/clinical.md §11.5). A witnessed waste is standard practice and required
-    # by some states; the federal rule is unverified [R58], so it is a clinic policy, on by default.
-    waste_needs_witness_password = models.BooleanField(
-        default=True,
-        help_text="A second member of staff confirms every ketamine waste with their own password. Default on.",
-    )
-    stock_count_interval_days = models.PositiveSmallIntegerField(
-        default=7,
-        validators=[MinValueValidator(1), MaxValueValidator(92)],
-        help_text="Days between physical counts of each ketamine product before a count is shown as due. Default 7.",
-    )
-    # Emergency access to a restricted record (security.md D1): how long one "break the glass" lasts.
-    emergency_access_minutes = models.PositiveSmallIntegerField(
-        default=60,
-        validators=[MinValueValidator(5), MaxValueValidator(480)],
-        help_text="How long emergency access to a restricted record lasts (minutes). Default 60.",
-    )
-    dea_registration_number = models.CharField(
-        "DEA registration number", max_length=20, blank=True, help_text="Printed on the inventory reports."
-    )
-    registered_address = models.TextField(
-        blank=True,
-        help_text="The registered location, printed on the inventory reports (docs/clinical.md §11.9 [R53]).",
-    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -151,12 +150,6 @@ class ClinicSettings(models.Model):
 
     def __str__(self) -> str:
         return "Clinic settings"
-
-    @classmethod
-    def current(cls) -> ClinicSettings:
-        """The one row, created with the defaults on first use."""
-        settings_row, _ = cls.objects.get_or_create(pk=1)
-        return settings_row
 
 
 class FormSubmission(models.Model):

@@ -6,10 +6,11 @@ from typing import Any
 
 from django.contrib import admin
 
-from clinic.admin import NoDeleteAdmin
+from clinic.admin import NoDeleteAdmin, SettingsRowAdmin
 from infusions.models import (
     DrugPreparation,
     InfusionSession,
+    InfusionSettings,
     Protocol,
     TreatmentCourse,
     VitalThresholdSettings,
@@ -64,3 +65,8 @@ class InfusionSessionAdmin(ReadOnlyClinicalAdmin):
     list_display = ["patient", "scheduled_for", "chair", "status", "total_mg", "signed_at"]
     list_filter = ["status"]
     date_hierarchy = "scheduled_for"
+
+
+@admin.register(InfusionSettings)
+class InfusionSettingsAdmin(SettingsRowAdmin):
+    list_display = ["__str__", "nurses_may_sign_sessions", "updated_at"]

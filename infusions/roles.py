@@ -30,7 +30,9 @@ PERMISSIONS: dict[str, list[str]] = {
     ],
     CLINIC_ADMIN: [
         "infusions.view_reports",
-        *codenames("infusions", ["protocol", "drugpreparation", "vitalthresholdsettings"], "view", "change"),
+        *codenames(
+            "infusions", ["protocol", "drugpreparation", "vitalthresholdsettings", "infusionsettings"], "view", "change"
+        ),
         "infusions.add_protocol",
         "infusions.add_drugpreparation",
     ],

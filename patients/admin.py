@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import admin
 
-from clinic.admin import NoDeleteAdmin, PatientLinkedAdmin, ReadOnlyAdmin
+from clinic.admin import NoDeleteAdmin, PatientLinkedAdmin, ReadOnlyAdmin, SettingsRowAdmin
 from clinic.audit.services import patient_access_log
 from patients.models import (
     Allergy,
@@ -20,6 +20,7 @@ from patients.models import (
     HeadacheDiaryEntry,
     Medication,
     Patient,
+    PatientSettings,
     PriorTreatment,
     Screening,
 )
@@ -123,3 +124,8 @@ class CareTeamMemberAdmin(PatientLinkedAdmin, ReadOnlyAdmin):
     list_select_related = ["patient", "user", "added_by"]
     autocomplete_fields = ["patient"]
     show_full_result_count = False
+
+
+@admin.register(PatientSettings)
+class PatientSettingsAdmin(SettingsRowAdmin):
+    list_display = ["__str__", "screening_validity_months", "emergency_access_minutes", "updated_at"]

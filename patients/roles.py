@@ -58,6 +58,7 @@ PERMISSIONS: dict[str, list[str]] = {
         "patients.view_contraindicationitem",
         "patients.add_contraindicationitem",
         "patients.change_contraindicationitem",
+        *codenames("patients", ["patientsettings"], "view", "change"),
         "patients.view_disclosure",  # in the Django admin: the accounting of every patient
         "patients.view_amendmentrequest",  # in the Django admin
     ],

@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from clinic.accounts.models import User
 from clinic.dates import add_months
-from clinic.models import ClinicSettings
 from clinic.services import record_save
 from clinic.signatures.services import Reauthentication, require_reauthentication, signature_create
 from patients import scoring
@@ -27,6 +26,7 @@ from patients.models import (
     Disclosure,
     DisclosureSource,
     Patient,
+    PatientSettings,
     QuestionnaireResponse,
     Screening,
     ScreeningAnswer,
@@ -120,7 +120,7 @@ def screening_clear(
 ) -> Screening:
     """Clear a screening for treatment, signed by the clinician who re-entered their password (``reauth``; the
     signature's meaning is approval, patients.signing). Absolute findings block; relative findings need a written
-    justification. Clearance holds for ClinicSettings.screening_validity_months (default 12) from ``at`` (now).
+    justification. Clearance holds for PatientSettings.screening_validity_months (default 12) from ``at`` (now).
     """
     require_reauthentication(reauth, by)
     screening = _locked_pending(screening)
@@ -132,7 +132,7 @@ def screening_clear(
             {"justification": JUSTIFICATION_REQUIRED.format(items=_labels(screening.relative_findings))}
         )
     now = at or timezone.now()
-    months = ClinicSettings.current().screening_validity_months
+    months = PatientSettings.current().screening_validity_months
     screening.status = ScreeningStatus.CLEARED
     screening.reviewed_by, screening.reviewed_at = by, now
     screening.justification = justification

@@ -16,9 +16,15 @@ from django.utils import timezone
 from clinic.audit.models import AuthEventKind, PatientAccessEvent
 from clinic.audit.receivers import security_contacts
 from clinic.audit.services import auth_event_record
-from clinic.models import ClinicSettings
 from clinic.signatures.services import Reauthentication
-from patients.models import CareTeamMember, EmergencyAccessGrant, EmergencyReason, Patient, ReviewOutcome
+from patients.models import (
+    CareTeamMember,
+    EmergencyAccessGrant,
+    EmergencyReason,
+    Patient,
+    PatientSettings,
+    ReviewOutcome,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +98,7 @@ def emergency_access_grant(
     if reason_code not in EmergencyReason.values:
         raise ValidationError({"reason_code": "Choose a reason."})
     now = timezone.now()
-    minutes = ClinicSettings.current().emergency_access_minutes
+    minutes = PatientSettings.current().emergency_access_minutes
     grant = EmergencyAccessGrant(
         user=user,
         patient=patient,

@@ -17,10 +17,9 @@ from django.views.generic import FormView, ListView
 
 from clinic.audit.services import patient_access_log
 from clinic.forms import add_service_errors
-from clinic.models import ClinicSettings
 from patients.access import PatientListAccessMixin, PatientRecordMixin
 from patients.forms_emergency import EmergencyAccessForm, EmergencyReviewForm, PatientRestrictionForm
-from patients.models import EmergencyAccessGrant, Patient, ReviewOutcome
+from patients.models import EmergencyAccessGrant, Patient, PatientSettings, ReviewOutcome
 from patients.services_emergency import (
     emergency_access_events,
     emergency_access_grant,
@@ -88,7 +87,7 @@ class EmergencyAccessCreateView(PermissionRequiredMixin, FormView):
         return {**super().get_form_kwargs(), "user": self.request.user, "request": self.request}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        minutes = ClinicSettings.current().emergency_access_minutes
+        minutes = PatientSettings.current().emergency_access_minutes
         return super().get_context_data(restricted_patient=self.get_patient(), minutes=minutes, **kwargs)
 
     def form_valid(self, form: EmergencyAccessForm) -> HttpResponseRedirect | Any:

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.contrib import admin
 
-from clinic.admin import NoDeleteAdmin, PatientLinkedAdmin, ReadOnlyAdmin
-from stock.models import Form106Filing, StockCount, StockMovement, StockProduct, StockReceipt, Vial
+from clinic.admin import NoDeleteAdmin, PatientLinkedAdmin, ReadOnlyAdmin, SettingsRowAdmin
+from stock.models import Form106Filing, StockCount, StockMovement, StockProduct, StockReceipt, StockSettings, Vial
 from stock.quantities import fmt
 
 # The ketamine stock ledger (issue #9). The clinic admin manages the products; receipts, vials, ledger entries, counts
@@ -94,3 +94,8 @@ class Form106FilingAdmin(ReadOnlyAdmin):
     list_display = ["filed_on", "reference", "loss", "filed_by", "recorded_by", "recorded_at"]
     list_select_related = ["loss", "filed_by", "recorded_by"]
     search_fields = ["reference"]
+
+
+@admin.register(StockSettings)
+class StockSettingsAdmin(SettingsRowAdmin):
+    list_display = ["__str__", "waste_needs_witness_password", "stock_count_interval_days", "updated_at"]

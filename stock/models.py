@@ -22,7 +22,7 @@ from typing import Any
 import pgtrigger
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Now
@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from clinic import triggers as pinned
 from clinic.audit import track_changes
-from clinic.models import TimeStampedModel
+from clinic.models import SettingsRow, TimeStampedModel
 from clinic.triggers import moved_from
 from infusions.choices import SessionStatus
 from infusions.lifecycle import AFTER_INFUSION, CHARTING
@@ -374,7 +374,7 @@ BEGIN
         END IF;
     END IF;
     IF NEW.kind = 'waste' AND NEW.witness_id IS NULL THEN
-        SELECT waste_needs_witness_password INTO needs_witness FROM clinic_clinicsettings WHERE id = 1;
+        SELECT waste_needs_witness_password INTO needs_witness FROM stock_stocksettings WHERE id = 1;
         IF COALESCE(needs_witness, TRUE) THEN
             RAISE EXCEPTION 'stock ledger: a waste needs a witness' USING ERRCODE = 'check_violation';
         END IF;
@@ -774,3 +774,32 @@ class StockCount(models.Model):
     @property
     def variance_ml(self) -> Decimal:
         return mg_to_ml(self.variance_mg, self.product.concentration_mg_ml)
+
+
+@track_changes()
+class StockSettings(SettingsRow):
+    """The ledger's tunable rules and the registrant's details printed on its reports (one row, edited by the clinic
+    admin; safe defaults)."""
+
+    # A witnessed waste is standard practice and required by some states; the federal rule is unverified [R58], so
+    # it is a clinic policy, on by default (docs/clinical.md §11.5). The ledger's trigger reads it too.
+    waste_needs_witness_password = models.BooleanField(
+        default=True,
+        help_text="A second member of staff confirms every ketamine waste with their own password. Default on.",
+    )
+    stock_count_interval_days = models.PositiveSmallIntegerField(
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(92)],
+        help_text="Days between physical counts of each ketamine product before a count is shown as due. Default 7.",
+    )
+    dea_registration_number = models.CharField(
+        "DEA registration number", max_length=20, blank=True, help_text="Printed on the inventory reports."
+    )
+    registered_address = models.TextField(
+        blank=True,
+        help_text="The registered location, printed on the inventory reports (docs/clinical.md §11.9 [R53]).",
+    )
+
+    class Meta(SettingsRow.Meta):
+        verbose_name = "ketamine stock settings"
+        verbose_name_plural = "ketamine stock settings"

@@ -17,6 +17,7 @@ PERMISSIONS: dict[str, list[str]] = {
         *_READ,
         "stock.add_stockproduct",
         "stock.change_stockproduct",
+        *codenames("stock", ["stocksettings"], "view", "change"),
         "stock.view_stock_reports",
         "stock.add_form106filing",
     ],

@@ -15,7 +15,6 @@ from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from clinic.dates import add_months, local_day_bounds
-from clinic.models import ClinicSettings
 from infusions.choices import SessionStatus
 from infusions.lifecycle import AFTER_INFUSION
 from infusions.models import InfusionSession
@@ -26,6 +25,7 @@ from stock.models import (
     StockMovement,
     StockProduct,
     StockReceipt,
+    StockSettings,
     Vial,
     VialStatus,
 )
@@ -101,7 +101,7 @@ class Dashboard:
 def stock_dashboard(now: dt.datetime | None = None) -> Dashboard:
     now = now or timezone.now()
     today = timezone.localtime(now).date()
-    settings_row = ClinicSettings.current()
+    settings_row = StockSettings.current()
     on_hand = list(
         Vial.objects.on_hand()
         .values("product__name", "product__concentration_mg_ml", "receipt__lot_number", "receipt__expires_on")

@@ -8,7 +8,7 @@ Rules, each refused here with a sentence and again by the database:
   typed: it comes from the vial's product);
 - administered is the session's computed total (``InfusionSession.total_mg``), never typed;
 - administered + wasted + returned = drawn for every session (``session_reconciliation``);
-- a waste is confirmed by a second member of staff with their own password (``ClinicSettings``, on by default);
+- a waste is confirmed by a second member of staff with their own password (``StockSettings``, on by default);
 - destruction of stock has two witnesses (DEA Form 41, docs/clinical.md §11.6 [R56]);
 - a loss or theft flags DEA Form 106, due one business day after discovery (docs/clinical.md §11.7 [R57]); the filing is
   recorded with its date, DEA or case reference and who filed it (``form_106_file``);
@@ -27,7 +27,6 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from clinic.accounts.models import User
-from clinic.models import ClinicSettings
 from clinic.services import second_person_check
 from infusions.choices import SessionStatus
 from infusions.lifecycle import AFTER_INFUSION
@@ -43,6 +42,7 @@ from stock.models import (
     StockMovement,
     StockProduct,
     StockReceipt,
+    StockSettings,
     Vial,
     VialStatus,
 )
@@ -299,7 +299,7 @@ def stock_administer(*, session: InfusionSession, by: User, at: dt.datetime | No
 
 
 def _witness_required() -> bool:
-    return ClinicSettings.current().waste_needs_witness_password
+    return StockSettings.current().waste_needs_witness_password
 
 
 @transaction.atomic

@@ -22,10 +22,9 @@ from clinic.audit.models import AccessAction
 from clinic.audit.services import patient_access_log_many
 from clinic.exports import csv_response
 from clinic.forms import ConfirmForm, add_service_errors, query_id
-from clinic.models import ClinicSettings
 from infusions.views import SessionMixin
 from stock import forms, services
-from stock.models import MovementKind, SessionStock, StockMovement, StockReceipt, Vial, VialStatus
+from stock.models import MovementKind, SessionStock, StockMovement, StockReceipt, StockSettings, Vial, VialStatus
 from stock.quantities import fmt
 from stock.selectors import REPORTS, inventory_counts, stock_dashboard
 
@@ -133,7 +132,7 @@ class LedgerActionPage(ActionPageMixin):
     action_permission = RECORD
 
     def witness_required(self) -> bool:
-        return ClinicSettings.current().waste_needs_witness_password
+        return StockSettings.current().waste_needs_witness_password
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -393,5 +392,5 @@ class InventoryReportView(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         day, counts = inventory_counts()
-        return super().get_context_data(day=day, counts=counts, settings_row=ClinicSettings.current(),
+        return super().get_context_data(day=day, counts=counts, settings_row=StockSettings.current(),
                                         printed_at=timezone.now(), **kwargs)  # fmt: skip

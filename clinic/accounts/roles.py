@@ -29,8 +29,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     CLINIC_ADMIN: [
         *_EVERY_ROLE,
         "clinic.view_audit_reports",
-        "clinic.view_clinicsettings",
-        "clinic.change_clinicsettings",
         "accounts.view_user",
         "accounts.add_user",
         "accounts.change_user",

@@ -2,13 +2,14 @@
 
 from infusions.models.charting import Addendum, RateChange, SessionMedication, VitalSign
 from infusions.models.course import TreatmentCourse
-from infusions.models.reference import DrugPreparation, Protocol, VitalThresholdSettings
+from infusions.models.reference import DrugPreparation, InfusionSettings, Protocol, VitalThresholdSettings
 from infusions.models.session import InfusionSession
 
 __all__ = [
     "Addendum",
     "DrugPreparation",
     "InfusionSession",
+    "InfusionSettings",
     "Protocol",
     "RateChange",
     "SessionMedication",

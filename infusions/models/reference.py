@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from clinic.audit import track_changes
+from clinic.models import SettingsRow
 from infusions.choices import DosingMode, Route
 
 POSITIVE = [MinValueValidator(Decimal("0.01"))]
@@ -144,3 +145,16 @@ class VitalThresholdSettings(models.Model):
         from infusions.vitals import Thresholds
 
         return Thresholds(**{name: getattr(self, name) for name in Thresholds.__dataclass_fields__})
+
+
+@track_changes()
+class InfusionSettings(SettingsRow):
+    """The infusions app's tunable rules (one row, edited by the clinic admin; safe defaults)."""
+
+    nurses_may_sign_sessions = models.BooleanField(
+        default=False, help_text="Let nurses sign infusion sessions (by default only clinicians sign)."
+    )
+
+    class Meta(SettingsRow.Meta):
+        verbose_name = "infusion settings"
+        verbose_name_plural = "infusion settings"

@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from clinic.accounts.models import User
 from clinic.concurrency import VersionCheck, check_version
-from clinic.models import ClinicSettings
 from clinic.services import record_save, second_person_check
 from clinic.signatures.models import meaning_text
 from clinic.signatures.services import Reauthentication, require_reauthentication, signature_create
@@ -28,6 +27,7 @@ from infusions.models import (
     Addendum,
     DrugPreparation,
     InfusionSession,
+    InfusionSettings,
     Protocol,
     RateChange,
     SessionMedication,
@@ -499,10 +499,10 @@ def session_discharge(
 
 
 def may_sign(user: User) -> bool:
-    """Clinicians sign; nurses too when the clinic allows it (ClinicSettings.nurses_may_sign_sessions)."""
+    """Clinicians sign; nurses too when the clinic allows it (InfusionSettings.nurses_may_sign_sessions)."""
     if user.has_perm("infusions.sign_session"):
         return True
-    return ClinicSettings.current().nurses_may_sign_sessions and user.has_perm("infusions.change_infusionsession")
+    return InfusionSettings.current().nurses_may_sign_sessions and user.has_perm("infusions.change_infusionsession")
 
 
 SIGN_MEANING_REFUSED = "Choose one of the meanings offered for your signature."

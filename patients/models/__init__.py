@@ -10,6 +10,7 @@ from patients.models.patient import Patient, PatientQuerySet, PatientScopedQuery
 from patients.models.questionnaire import QuestionnaireResponse, Timepoint
 from patients.models.readiness import Readiness
 from patients.models.screening import ContraindicationItem, Screening, ScreeningAnswer
+from patients.models.settings import PatientSettings
 
 __all__ = [
     "Allergy",
@@ -30,6 +31,7 @@ __all__ = [
     "Patient",
     "PatientQuerySet",
     "PatientScopedQuerySet",
+    "PatientSettings",
     "PriorTreatment",
     "QuestionnaireResponse",
     "Readiness",

@@ -3,7 +3,7 @@
 A patient marked restricted (a member of staff or a public figure treated at the clinic) is out of everyone's scope
 (``Patient.objects.visible_to``) except the members of its care team and the holders of an active emergency-access
 grant. A grant is taken by a designated user (permission ``patients.break_glass``) with a reason and the password,
-lasts ``ClinicSettings.emergency_access_minutes``, is mailed to the security contacts and waits in a review queue
+lasts ``PatientSettings.emergency_access_minutes``, is mailed to the security contacts and waits in a review queue
 (security.md D1, D2; ONC 170.315(d)(6); HIPAA 164.312(a)(2)(ii)).
 """
 

@@ -11,10 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinic.accounts import roles
-from clinic.models import ClinicSettings
 from infusions import services
 from stock import services as stock_services
-from stock.models import Form106Filing, StockMovement, Vial
+from stock.models import Form106Filing, StockMovement, StockSettings, Vial
 from tests.browser.conftest import log_in, screenshot, serious_accessibility_violations
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.infusions.test_services import GOOD_VITALS
@@ -152,7 +151,7 @@ def test_an_overdue_form_106_is_flagged_then_recorded_as_filed(page):
     discovered = timezone.localdate() - dt.timedelta(days=6)
     loss = stock_services.stock_loss(vial=vial, volume_ml=None, discovered_on=discovered, by=nurse,
                                reason="Sealed vial missing at the evening count")  # fmt: skip
-    ClinicSettings.current()
+    StockSettings.current()
 
     log_in(page, "md", TEST_PASSWORD)
     page.goto(reverse("stock:dashboard"))

@@ -21,7 +21,9 @@ REFERENCE_DATA = [
     "admin:infusions_vitalthresholdsettings_changelist",
     "admin:side_effects_sideeffectterm_changelist",
     "admin:patients_contraindicationitem_changelist",
-    "admin:clinic_clinicsettings_changelist",
+    "admin:patients_patientsettings_changelist",
+    "admin:infusions_infusionsettings_changelist",
+    "admin:stock_stocksettings_changelist",
 ]
 
 
@@ -87,3 +89,28 @@ def test_clinic_admin_adds_a_side_effect_term_that_the_report_form_then_offers(c
     patient = PatientFactory()
     form = nurse_client.get(reverse("side_effects:patient_side_effect_create", args=[patient.pk])).context["form"]
     assert term in form.fields["term"].queryset
+
+
+@pytest.mark.parametrize(
+    ("label", "field", "value"),
+    [
+        ("patients_patientsettings", "screening_validity_months", 6),
+        ("infusions_infusionsettings", "nurses_may_sign_sessions", True),
+        ("stock_stocksettings", "stock_count_interval_days", 14),
+    ],
+)
+def test_each_app_has_its_settings_row_which_the_clinic_admin_edits_but_cannot_add_or_delete(
+    clinic_admin_client, label, field, value
+):
+    from django.apps import apps
+
+    model = apps.get_model(*label.split("_", 1))
+    row = model.objects.get()  # made by the migration, with the defaults
+    assert model.current().pk == row.pk == 1
+    form = {f.name: getattr(row, f.name) for f in row._meta.fields if f.name not in ("id", "updated_at")}
+    form = {name: ("on" if v is True else v) for name, v in form.items() if v is not False}
+    response = clinic_admin_client.post(reverse(f"admin:{label}_change", args=[1]), {**form, field: value})
+    assert response.status_code == HTTPStatus.FOUND
+    assert getattr(model.current(), field) == value
+    assert clinic_admin_client.get(reverse(f"admin:{label}_add")).status_code == HTTPStatus.FORBIDDEN
+    assert clinic_admin_client.get(reverse(f"admin:{label}_delete", args=[1])).status_code == HTTPStatus.FORBIDDEN

@@ -104,7 +104,17 @@ def check(pks: dict[str, list[int]]) -> None:
 # ``populate_before_split`` builds a database as it stood before (infusions at 0009, with the content types,
 # permissions and grants the old code made) and writes side effects and stock through the historical models;
 # ``check_after_split`` runs after a plain ``migrate``.
-BEFORE_SPLIT = ("infusions", "0009_merge_20261130_0915")
+# Where each app that changed stood before issue #15 (the other apps are migrated to their latest).
+BEFORE_SPLIT = [("infusions", "0009_merge_20261130_0915"), ("clinic", "0007_clinic_settings_emergency_access_minutes"),
+                ("patients", "0008_amendment_requests")]  # fmt: skip
+# Clinic settings the clinic had tuned before; they must reach each app's own row.
+TUNED = {"screening_validity_months": 6, "emergency_access_minutes": 45, "nurses_may_sign_sessions": True,
+         "waste_needs_witness_password": False, "stock_count_interval_days": 9, "dea_registration_number": "AB1234563",
+         "registered_address": "1 Example Street"}  # fmt: skip
+SETTINGS_ROWS = {"patients.patientsettings": ["screening_validity_months", "emergency_access_minutes"],
+                 "infusions.infusionsettings": ["nurses_may_sign_sessions"],
+                 "stock.stocksettings": ["waste_needs_witness_password", "stock_count_interval_days",
+                                         "dea_registration_number", "registered_address"]}  # fmt: skip
 EVENT_TABLES = ["infusions_adverseeventtermevent", "infusions_adverseeventevent", "infusions_externalreportevent",
                 "infusions_stockproductevent", "infusions_vialevent"]  # fmt: skip
 MOVED_TABLES = ["infusions_adverseeventterm", "infusions_adverseevent", "infusions_externalreport",
@@ -150,9 +160,8 @@ def populate_before_split() -> None:
     from django.contrib.contenttypes.management import create_contenttypes
 
     executor = MigrationExecutor(connection)
-    moved_to = ("side_effects", "stock", "infusions")
-    targets = [node for node in executor.loader.graph.leaf_nodes() if node[0] not in moved_to]
-    targets.append(BEFORE_SPLIT)
+    changed = {app for app, _ in BEFORE_SPLIT} | {"side_effects", "stock"}
+    targets = [node for node in executor.loader.graph.leaf_nodes() if node[0] not in changed] + BEFORE_SPLIT
     executor.migrate(targets)
     state_apps = executor.loader.project_state(targets).apps
     for label in ("infusions", "accounts", "auth"):  # what the old code's post_migrate made
@@ -170,6 +179,7 @@ def populate_before_split() -> None:
         model = state_apps.get_model(label)
         GIVEN.setdefault(label, {}).update(SPLIT_GIVEN.get(label, {}))
         made[label] = [fill(model, n, made) for n in range(ROWS)]
+    state_apps.get_model("clinic", "ClinicSettings").objects.update_or_create(pk=1, defaults=TUNED)
     user = made["accounts.user"][0]
     user.user_permissions.add(
         permission.objects.get(content_type__app_label="infusions", codename="review_adverseevent")
@@ -214,4 +224,6 @@ def check_after_split(before: dict[str, Any]) -> None:
         "triggers": trigger_names(),
         "events_append_only": append_only,
         "audit_intact": chain.verify().ok,
+        "settings": {name: getattr(current_apps.get_model(label).current(), name)
+                     for label, names in SETTINGS_ROWS.items() for name in names},
     }))  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from tests.deploy.migration_data import OLD_TO_NEW
+from tests.deploy.migration_data import OLD_TO_NEW, TUNED
 from tests.deploy.support import database_url, manage, scratch_database
 
 
@@ -27,8 +27,9 @@ def test_populated_database_migrates_from_the_first_migration_to_the_last():
 
 
 def test_populated_database_keeps_side_effects_stock_their_triggers_and_grants_through_the_split():
-    """Issue #15: side effects and the stock ledger left ``infusions`` by state only; rows, trigger names, event
-    rows, the roles' and a user's grants (renamed), and the audit chain all come through a plain ``migrate``."""
+    """Issue #15: side effects and the stock ledger left ``infusions`` by state only, and each app took its settings
+    from the clinic-wide row; rows, trigger names, event rows, the roles' and a user's grants (renamed), the tuned
+    settings and the audit chain all come through a plain ``migrate``."""
     with scratch_database("split") as name:
         url = database_url(name)
         shell = "from tests.deploy import migration_data as m; m.{}"
@@ -55,3 +56,4 @@ def test_populated_database_keeps_side_effects_stock_their_triggers_and_grants_t
     assert after["old_content_types"] == []
     assert after["old_permissions"] == 0
     assert after["audit_intact"] is True
+    assert after["settings"] == TUNED  # each app's own settings row holds what the clinic had tuned

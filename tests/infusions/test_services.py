@@ -12,11 +12,10 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from clinic.accounts import roles
-from clinic.models import ClinicSettings
 from clinic.services import SECOND_PERSON_WRONG
 from infusions import services
 from infusions.choices import SessionStatus
-from infusions.models import InfusionSession
+from infusions.models import InfusionSession, InfusionSettings
 from tests.clock import t0
 from tests.factories import TEST_PASSWORD, PatientFactory, UserFactory, signing_proof
 from tests.infusions.factories import MIGRAINE_PROTOCOL, CourseFactory, SessionFactory, preparation, protocol
@@ -336,7 +335,7 @@ def test_nurses_sign_only_when_the_clinic_allows_it(nurse):
         services.session_sign(
             session=session, by=nurse, reauth=signing_proof(nurse), at=t0() + dt.timedelta(minutes=120)
         )
-    ClinicSettings.objects.update_or_create(pk=1, defaults={"nurses_may_sign_sessions": True})
+    InfusionSettings.objects.update_or_create(pk=1, defaults={"nurses_may_sign_sessions": True})
     assert (
         services.session_sign(
             session=session, by=nurse, reauth=signing_proof(nurse), at=t0() + dt.timedelta(minutes=120)

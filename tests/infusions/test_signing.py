@@ -24,7 +24,6 @@ from django.urls import reverse
 from clinic.accounts import roles
 from clinic.audit.models import PatientAccessEvent
 from clinic.canonical import canonical_value, sha256_hex
-from clinic.models import ClinicSettings
 from clinic.signatures import services as signing_services
 from clinic.signatures.models import ElectronicSignature, SignatureMeaning
 from clinic.signatures.services import (
@@ -40,6 +39,7 @@ from infusions.choices import SessionStatus
 from infusions.models import (
     DrugPreparation,
     InfusionSession,
+    InfusionSettings,
     Protocol,
     RateChange,
     SessionMedication,
@@ -338,7 +338,7 @@ def test_a_meaning_not_offered_to_the_signer_is_refused(nurse, clinician):
 
 @pytest.mark.clock
 def test_a_nurse_allowed_to_sign_signs_her_session_as_its_author(nurse):
-    ClinicSettings.objects.update_or_create(pk=1, defaults={"nurses_may_sign_sessions": True})
+    InfusionSettings.objects.update_or_create(pk=1, defaults={"nurses_may_sign_sessions": True})
     session = services.session_sign(session=discharged(nurse), by=nurse, reauth=signing_proof(nurse))
     assert the_signature(session).meaning == "authorship"
     assert (

@@ -17,9 +17,8 @@ from django.utils import timezone
 from pghistory.models import Events
 
 from clinic.audit.models import AuthEvent, AuthEventKind, PatientAccessEvent
-from clinic.models import ClinicSettings
 from infusions.models import InfusionSession
-from patients.models import CareTeamMember, EmergencyAccessGrant, Patient, ReviewOutcome
+from patients.models import CareTeamMember, EmergencyAccessGrant, Patient, PatientSettings, ReviewOutcome
 from patients.services_emergency import (
     EMERGENCY_MAIL_SUBJECT,
     emergency_access_grant,
@@ -126,7 +125,7 @@ def test_designated_user_with_a_reason_opens_the_record(restricted, designated):
 
 
 def test_emergency_access_expires_after_the_configured_minutes(restricted, designated):
-    settings_row = ClinicSettings.current()
+    settings_row = PatientSettings.current()
     settings_row.emergency_access_minutes = 30
     settings_row.save()
     client = signed_in(designated)

@@ -11,10 +11,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clinic.dates import add_months
-from clinic.models import ClinicSettings
 from clinic.services import record_void
 from patients.choices import Indication, ScreeningStatus
-from patients.models import ContraindicationItem, Patient, Screening
+from patients.models import ContraindicationItem, Patient, PatientSettings, Screening
 from patients.services import (
     ALREADY_REVIEWED,
     AnswerInput,
@@ -99,7 +98,7 @@ def signer() -> dict:
 
 
 def test_screening_without_findings_is_cleared_for_the_configured_months():
-    settings_row = ClinicSettings.current()
+    settings_row = PatientSettings.current()
     settings_row.screening_validity_months = 6
     settings_row.save()
     screening = screening_create(patient=PatientFactory(), by=UserFactory(), answers=answers())

@@ -44,7 +44,7 @@ MODELS_WITH_TEXT = [
     *apps.get_app_config("side_effects").get_models(),
     *apps.get_app_config("stock").get_models(),
     apps.get_model("accounts", "User"),
-    apps.get_model("clinic", "ClinicSettings"),
+    apps.get_model("stock", "StockSettings"),
 ]
 NOT_FREE_TEXT = {"accounts.User.password"}
 UNESCAPED = re.compile(r"<x\d+>|<script>alert\(|<img src=x onerror")

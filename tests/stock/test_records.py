@@ -15,10 +15,9 @@ from django.utils import timezone
 
 from clinic.accounts import roles
 from clinic.audit.models import PatientAccessEvent
-from clinic.models import ClinicSettings
 from infusions import services
 from stock import services as stock_services
-from stock.models import Form106Filing, MovementKind, StockMovement
+from stock.models import Form106Filing, MovementKind, StockMovement, StockSettings
 from stock.selectors import discrepancies_report
 from tests.clock import t0
 from tests.conftest import ROLE_USERNAMES
@@ -254,7 +253,7 @@ def test_the_vial_history_shows_where_its_form_106_stands(clinician_client, nurs
 
 @pytest.mark.parametrize("n", [1, 12])
 def test_the_vial_history_logs_each_patient_it_names(nurse_client, nurse, django_assert_max_num_queries, n):
-    ClinicSettings.current()  # the clinic's settings row exists, as in any running clinic
+    StockSettings.current()  # the clinic's settings row exists, as in any running clinic
     vial = receive(nurse, vial_count=1).vials.get()
     sessions = [dosed(nurse) for _ in range(n)]
     for session in sessions:
@@ -330,7 +329,7 @@ def test_front_desk_does_not_see_the_stock_flag(front_desk_client, nurse):
 
 @pytest.mark.parametrize("n", [1, 12])
 def test_form_106_pages_query_counts_are_flat(clinician_client, nurse, django_assert_max_num_queries, n):
-    ClinicSettings.current()
+    StockSettings.current()
     receipt = receive(nurse, vial_count=n)
     losses = [
         stock_services.stock_loss(

@@ -11,10 +11,9 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from clinic.accounts import roles
-from clinic.models import ClinicSettings
 from infusions import services
 from stock import services as stock_services
-from stock.models import MovementKind, StockCount, StockMovement, StockReceipt, Vial, VialStatus
+from stock.models import MovementKind, StockCount, StockMovement, StockReceipt, StockSettings, Vial, VialStatus
 from stock.quantities import next_business_day
 from tests.clock import t0
 from tests.factories import TEST_PASSWORD, UserFactory
@@ -179,7 +178,7 @@ def test_a_waste_needs_another_staff_members_password(nurse, witness, vials, who
 
 
 def test_the_clinic_may_turn_the_witness_off(nurse, vials):
-    ClinicSettings.objects.update_or_create(pk=1, defaults={"waste_needs_witness_password": False})
+    StockSettings.objects.update_or_create(pk=1, defaults={"waste_needs_witness_password": False})
     session = stopped(nurse, vials[0])
     stock_services.stock_administer(session=session, by=nurse)
     [wasted] = stock_services.stock_waste_session_rest(
@@ -335,7 +334,7 @@ def test_the_database_refuses_an_unwitnessed_waste_while_the_setting_is_on(vials
              "product_balance_mg": D(990), "form_106_due_on": None, "reason": "Dropped"}  # fmt: skip
     with pytest.raises(DatabaseError, match=r"a waste needs a witness"):
         raw_insert(**waste)
-    ClinicSettings.objects.update_or_create(pk=1, defaults={"waste_needs_witness_password": False})
+    StockSettings.objects.update_or_create(pk=1, defaults={"waste_needs_witness_password": False})
     raw_insert(**waste)
 
 
