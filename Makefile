@@ -144,7 +144,7 @@ db-stop: install
 clean: db-stop
 	rm -rf var/pgdata var/staticfiles
 
-# Benchmark (issue #8; README "Performance"): a separate *bench* database, bulk data, the app under gunicorn with
+# Benchmark (issue #8; docs/performance.md): a separate *bench* database, bulk data, the app under gunicorn with
 # DEBUG off, every main page timed over HTTP at two sizes; results in var/bench/. SCALE=small takes about a minute.
 SCALE ?= full
 bench: install-dev

@@ -16,6 +16,6 @@
    to its own database (``CREATE DATABASE ... TEMPLATE``), then adds the larger one's rows; step 4 times both at
    once, each on its own gunicorn, in interleaved rounds, so that a change in the machine's load cannot pass for
    growth. The machine's load average while timing is recorded.
-6. The Markdown table and the JSON under ``var/bench/`` (bench/report.py); a full run also updates the README's
-   table.
+6. The Markdown table and the JSON under ``var/bench/`` (bench/report.py); a full run also updates the table in
+   docs/performance.md.
 """

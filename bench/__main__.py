@@ -188,8 +188,8 @@ def main() -> int:
     json_path, md_path = report.write(results, out)
     table = md_path.read_text()
     print("\n" + table)
-    if scale.name == "full" and report.update_readme(table):
-        log("README.md: benchmark table updated")
+    if scale.name == "full" and report.update_results_doc(table):
+        log("docs/performance.md: benchmark table updated")
     log(f"done in {results['seconds']} s: {json_path}, {md_path}")
     return 0
 

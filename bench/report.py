@@ -1,6 +1,6 @@
 """The results: the machine, the data, each page at each size, the ratios, the growth and the targets of issue #8,
-as JSON and as a Markdown table (``var/bench/<scale>.json`` and ``.md``); a full run also puts the table in the
-README between the ``bench:begin`` and ``bench:end`` markers.
+as JSON and as a Markdown table (``var/bench/<scale>.json`` and ``.md``); a full run also puts the table in
+docs/performance.md between the ``bench:begin`` and ``bench:end`` markers.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 import django
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-README = BASE_DIR / "README.md"
+RESULTS_DOC = BASE_DIR / "docs" / "performance.md"
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 
 # Issue #8's targets, at the largest size.
@@ -143,12 +143,13 @@ def write(results: dict[str, Any], out: Path) -> tuple[Path, Path]:
     return json_path, md_path
 
 
-def update_readme(table: str, readme: Path = README) -> bool:
-    """Replace the README's benchmark table (between the markers) with ``table``; False if there are no markers."""
-    text = readme.read_text()
+def update_results_doc(table: str, doc: Path = RESULTS_DOC) -> bool:
+    """Replace the benchmark table of docs/performance.md (between the markers) with ``table``; False if there are
+    no markers."""
+    text = doc.read_text()
     if BEGIN not in text or END not in text:
         return False
     head, rest = text.split(BEGIN, 1)
     _, tail = rest.split(END, 1)
-    readme.write_text(f"{head}{BEGIN}\n{table}{END}{tail}")
+    doc.write_text(f"{head}{BEGIN}\n{table}{END}{tail}")
     return True

@@ -1,6 +1,6 @@
 """How much data and how many requests each SCALE means.
 
-The data model behind the sizes (README "Performance"): a chain that sees about 27 new patients and 270 sessions a
+The data model behind the sizes (docs/performance.md): a chain that sees about 27 new patients and 270 sessions a
 day. Each size holds the same newest year of data; the larger one adds the years before it (10,000 patients are
 one year, 100,000 are ten years). So what grows with the size is the history a clinic keeps, while a day's board, a
 90-day safety overview or a year's cohort report look at the same amount of recent activity at both sizes.

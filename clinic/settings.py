@@ -1,4 +1,4 @@
-"""Settings for the clinic project, driven by environment variables (README "Configuration" lists every one).
+"""Settings for the clinic project, driven by environment variables (docs/configuration.md lists every one).
 
 Production is the default: DEBUG is off and secure-cookie, HSTS and SSL settings are on unless ``DJANGO_DEBUG`` is
 set. Nothing exists only in production (STYLE.md 1).

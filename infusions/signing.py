@@ -5,10 +5,10 @@ One function per signed kind defines the signed content: the clinically meaningf
 (status, signed at, signed by) are not part of the content: they are the signature record. Changing a definition
 means a new schema name, keeping the old function registered for the signatures made under it.
 
-Meanings, following the workflow the clinic already has (README "Infusion sessions"): one signature locks a
+Meanings, following the workflow the clinic already has (docs/features.md "Infusion sessions"): one signature locks a
 discharged session. A clinician's signature is the approval of the record a nurse charted ("Reviewed and approved
 the infusion record", the wording used before re-authentication existed); when the clinic lets nurses sign
-(``ClinicSettings.nurses_may_sign_sessions``) the nurse who charted the session signs as its author; a nurse who did
+(``InfusionSettings.nurses_may_sign_sessions``) the nurse who charted the session signs as its author; a nurse who did
 not chart it signs as a reviewer. An addendum is signed by its writer, as author.
 """
 

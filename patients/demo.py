@@ -225,7 +225,7 @@ class DemoClinic:
     def emergency_access(self) -> None:
         """One restricted record (a member of staff treated here; the nurse is its care team), the clinician
         designated for emergency access, and one past emergency access by the clinician waiting for review, with
-        the pages it opened (README "Emergency access")."""
+        the pages it opened (docs/security.md "Restricted records and emergency access")."""
         from django.contrib.auth.models import Permission
         from django.urls import reverse
 

@@ -14,7 +14,7 @@ from bench import measure
 from bench.bulk import Table
 from bench.database import RefusedDatabase, check_name
 from bench.measure import LoadSampler, Page, Sample, Target, percentile
-from bench.report import BEGIN, END, update_readme
+from bench.report import BEGIN, END, RESULTS_DOC, update_results_doc
 from infusions.models import VitalSign
 from patients.models import Patient
 
@@ -74,14 +74,24 @@ def test_both_sizes_are_timed_in_the_same_rounds_in_alternating_order(monkeypatc
     assert set(load.summary()) >= {"before", "min", "median", "max", "after"}
 
 
-def test_readme_table_is_replaced_between_the_markers(tmp_path):
-    readme = tmp_path / "README.md"
-    readme.write_text(f"intro\n{BEGIN}\nold table\n{END}\nafter\n")
-    assert update_readme("new table\n", readme)
-    assert readme.read_text() == f"intro\n{BEGIN}\nnew table\n{END}\nafter\n"
+def test_results_table_is_replaced_between_the_markers(tmp_path):
+    doc = tmp_path / "performance.md"
+    doc.write_text(f"intro\n{BEGIN}\nold table\n{END}\nafter\n")
+    assert update_results_doc("new table\n", doc)
+    assert doc.read_text() == f"intro\n{BEGIN}\nnew table\n{END}\nafter\n"
     unmarked = tmp_path / "unmarked.md"
     unmarked.write_text("no markers")
-    assert not update_readme("x", unmarked)
+    assert not update_results_doc("x", unmarked)
+
+
+def test_a_full_run_writes_its_table_into_docs_performance_md():
+    """The markers a full run writes between are in docs/performance.md, once each and in order, and no longer in
+    the README."""
+    assert RESULTS_DOC == BASE_DIR / "docs" / "performance.md"
+    text = RESULTS_DOC.read_text()
+    assert text.count(BEGIN) == text.count(END) == 1
+    assert text.index(BEGIN) < text.index(END)
+    assert BEGIN not in (BASE_DIR / "README.md").read_text()
 
 
 def test_make_bench_small_runs_end_to_end(tmp_path):
