@@ -225,3 +225,20 @@ def test_the_clinic_admin_reads_the_ledger_in_the_admin(page):
     screenshot(page, "admin_stock_movements")
     page.goto(reverse("admin:stock_stockproduct_changelist"))
     screenshot(page, "admin_stock_products")
+
+
+def test_a_vial_is_quarantined_from_its_page_in_the_browser(page):
+    """The vial page's action cards post with their CSRF token (they did not: every vial action was a 403)."""
+    nurse = UserFactory(username="rn", first_name="Sam", role=roles.NURSE)
+    vial = receive(nurse, vial_count=1).vials.get()
+
+    log_in(page, "rn", TEST_PASSWORD)
+    page.goto(reverse("stock:vial_detail", args=[vial.pk]))
+    card = page.get_by_test_id("vial-quarantine")
+    card.locator("summary").click()
+    card.get_by_label("Reason").fill("Cracked cap, suspected tampering")
+    card.get_by_role("button", name="Quarantine").click()
+    page.wait_for_load_state("networkidle")
+    assert "Vial quarantined" in page.locator(".alert-success").inner_text()
+    assert Vial.objects.get(pk=vial.pk).status == "quarantined"
+    assert serious_accessibility_violations(page) == []
