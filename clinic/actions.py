@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 
-from clinic.forms import ConcurrencyFormMixin, SecondPersonMixin, add_service_errors
+from clinic.forms import SecondPersonMixin, add_service_errors
 
 
 class ActionPageMixin:
@@ -91,8 +91,3 @@ class ActionPageMixin:
 def action_view(view_class: Any, action: str) -> Any:
     """The POST-only URL of one of a page's actions."""
     return view_class.as_view(action=action, http_method_names=["post"])
-
-
-def record_kwargs(form_class: type[Any], record: Any) -> dict[str, Any]:
-    """The record a form checks its version against, for forms that guard against a concurrent edit."""
-    return {"record": record} if issubclass(form_class, ConcurrencyFormMixin) else {}

@@ -22,7 +22,7 @@ from django.utils import timezone
 from faker import Faker
 
 from clinic.accounts.models import User
-from clinic.management.commands.seed_demo import demo_modules
+from clinic.seeding import demo_modules
 from clinic.signatures.services import REAUTH_VALID_SECONDS, Reauthentication, reauthenticate
 from infusions import services
 from infusions.demo_outcomes import seed_outcomes

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from clinic.registry import Providers
+
 Placement = Literal["header", "alert", "dose"]
 
 
@@ -60,11 +62,8 @@ class ReportCard:
     order: int = 50
 
 
-ChartLinkProvider = Callable[[Any, Any, Any], "ChartLink | None"]
-DoseGuard = Callable[[Any, Any], "str | None"]
-
-_chart_links: list[ChartLinkProvider] = []
-_dose_guards: list[DoseGuard] = []
+_chart_links: Providers[ChartLink] = Providers()  # fn(session, user, chart) -> ChartLink | None
+_dose_guards: Providers[str] = Providers()  # fn(session, preparation) -> message | None
 _history_sources: dict[str, HistorySource] = {}
 _report_cards: list[ReportCard] = []
 _cohort_flags: dict[str, str] = {}
@@ -73,39 +72,24 @@ _cohort_flags: dict[str, str] = {}
 # no session has one.
 NO_SESSIONS_SQL = "SELECT NULL::bigint AS session_id WHERE false"
 
-
-def _add(registry: list[Any], item: Any) -> Any:
-    if item not in registry:
-        registry.append(item)
-    return item
-
-
-def register_chart_link(provider: ChartLinkProvider) -> ChartLinkProvider:
-    """``provider(session, user, chart) -> ChartLink | None``; it checks its own permission."""
-    return _add(_chart_links, provider)
+# ``provider(session, user, chart) -> ChartLink | None``; it checks its own permission.
+register_chart_link = _chart_links.register
+# ``guard(session, preparation) -> message | None``: a reason the preparation may not be used for the session's
+# dose (the stock ledger: ketamine already drawn from a vial of another strength).
+register_dose_guard = _dose_guards.register
 
 
 def chart_links(session: Any, user: Any, chart: Any) -> dict[str, list[ChartLink]]:
     """The chart's extra buttons for ``user``, by placement."""
     found: dict[str, list[ChartLink]] = {"header": [], "alert": [], "dose": []}
-    for provider in _chart_links:
-        if (link := provider(session, user, chart)) is not None:
-            found[link.placement].append(link)
+    for link in _chart_links.collect(session, user, chart):
+        found[link.placement].append(link)
     return found
-
-
-def register_dose_guard(guard: DoseGuard) -> DoseGuard:
-    """``guard(session, preparation) -> message | None``: a reason the preparation may not be used for the
-    session's dose (the stock ledger: ketamine already drawn from a vial of another strength)."""
-    return _add(_dose_guards, guard)
 
 
 def dose_problem(session: Any, preparation: Any) -> str | None:
     """The first registered guard's refusal of ``preparation`` for ``session``, or None."""
-    for guard in _dose_guards:
-        if (message := guard(session, preparation)) is not None:
-            return message
-    return None
+    return _dose_guards.first(session, preparation)
 
 
 def register_history_source(source: HistorySource) -> HistorySource:
@@ -118,7 +102,9 @@ def history_sources() -> list[HistorySource]:
 
 
 def register_report(card: ReportCard) -> ReportCard:
-    return _add(_report_cards, card)
+    if card not in _report_cards:
+        _report_cards.append(card)
+    return card
 
 
 def report_cards(user: Any) -> list[ReportCard]:

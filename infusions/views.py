@@ -214,8 +214,9 @@ class SessionChartView(ActionPageMixin, SessionMixin, TemplateView):
         session = self.get_session()
         record = patient_record(session.patient, clinical=True, header_only=True)
         chart = session_chart(session)
+        forms_ = self.get_action_forms()  # one per action the state offers (start and stop are buttons)
         return super().get_context_data(
-            actions=self.available_actions(), forms=self.get_action_forms(),
+            actions=list(forms_), forms=forms_,
             chart=chart, session=session, record=record, **signature_context(session, chart),
             links=chart_links(session, self.request.user, chart),
             **kwargs,

@@ -3,9 +3,10 @@ infusions → patients). An app registers a function ``(patient, user) -> Panel 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from clinic.registry import Providers
 
 
 @dataclass(frozen=True)
@@ -18,19 +19,13 @@ class Panel:
     placement: str = "section"
 
 
-PanelProvider = Callable[[Any, Any], "Panel | None"]
-_providers: list[PanelProvider] = []
-
-
-def register_panel(provider: PanelProvider) -> PanelProvider:
-    if provider not in _providers:
-        _providers.append(provider)
-    return provider
+_panels: Providers[Panel] = Providers()  # fn(patient, user) -> Panel | None, each checking its own permission
+register_panel = _panels.register
 
 
 def panels_for(patient: Any, user: Any) -> list[Panel]:
-    """The extra sections ``user`` may see on ``patient``'s page (each provider checks its own permission)."""
-    return [panel for provider in _providers if (panel := provider(patient, user)) is not None]
+    """The extra sections ``user`` may see on ``patient``'s page."""
+    return _panels.collect(patient, user)
 
 
 @dataclass(frozen=True)
@@ -43,17 +38,11 @@ class PatientAction:
     style: str = "btn-outline-primary"
 
 
-ActionProvider = Callable[[Any, Any], "PatientAction | None"]
-_action_providers: list[ActionProvider] = []
-
-
-def register_patient_action(provider: ActionProvider) -> ActionProvider:
-    """``provider(patient, user) -> PatientAction | None``; it checks its own permission. Buttons show in the order
-    the apps register them (INSTALLED_APPS), before the patient page's own."""
-    if provider not in _action_providers:
-        _action_providers.append(provider)
-    return provider
+# fn(patient, user) -> PatientAction | None, each checking its own permission. Buttons show in the order the apps
+# register them (INSTALLED_APPS), before the patient page's own.
+_actions: Providers[PatientAction] = Providers()
+register_patient_action = _actions.register
 
 
 def patient_actions_for(patient: Any, user: Any) -> list[PatientAction]:
-    return [action for provider in _action_providers if (action := provider(patient, user)) is not None]
+    return _actions.collect(patient, user)

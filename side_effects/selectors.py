@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.urls import reverse
 
 from clinic.dates import local_day_bounds
+from infusions.history import TimelineEntry
 from infusions.hooks import HistorySource
 from infusions.models import InfusionSession
 from side_effects.models import SideEffect
@@ -42,9 +43,7 @@ def patient_side_effects(patient: Any) -> list[SideEffect]:
     return list(patient.side_effects.active().select_related("term").order_by("onset_at", "pk"))
 
 
-def timeline_entry(event: SideEffect) -> Any:
-    from infusions.history import TimelineEntry
-
+def timeline_entry(event: SideEffect) -> TimelineEntry:
     name = event.term.name + (f": {event.term_detail}" if event.term_detail else "")
     return TimelineEntry(
         at=event.onset_at,

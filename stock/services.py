@@ -68,6 +68,7 @@ __all__ = [
     "vial_quarantine",
     "vial_waste",
     "witness_check",
+    "witness_required",
 ]
 
 RECORD_STOCK = "stock.record_stock"
@@ -298,7 +299,8 @@ def stock_administer(*, session: InfusionSession, by: User, at: dt.datetime | No
     return movements
 
 
-def _witness_required() -> bool:
+def witness_required() -> bool:
+    """Whether a waste needs a second member of staff's password (the clinic's ``StockSettings``, on by default)."""
     return StockSettings.current().waste_needs_witness_password
 
 
@@ -312,7 +314,7 @@ def stock_waste_session_rest(
     [R55]: wastage is recorded and stays in the registrant's custody until destroyed; [R62b] leftover volume is a
     known diversion route)."""
     session = _locked_session(session)
-    witness_check(by=by, witness=witness, password=witness_password, required=_witness_required())
+    witness_check(by=by, witness=witness, password=witness_password, required=witness_required())
     if len(reason.strip()) < 3:
         raise _refuse("Say how it was wasted (e.g. remainder of the bag into the waste container).", "reason")
     stock = session_reconciliation(session)
@@ -364,7 +366,7 @@ def vial_waste(
     """Waste from the vial itself (e.g. the rest of a multi-dose vial past its beyond-use time), witnessed; the
     whole remainder when ``volume_ml`` is None. The vial is empty afterwards if nothing is left."""
     vial = _locked_vial(vial)
-    witness_check(by=by, witness=witness, password=witness_password, required=_witness_required())
+    witness_check(by=by, witness=witness, password=witness_password, required=witness_required())
     if len(reason.strip()) < 3:
         raise _refuse("Give the reason (e.g. past beyond-use time; dropped; contaminated).", "reason")
     if not vial.can_be_wasted():

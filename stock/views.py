@@ -132,7 +132,7 @@ class LedgerActionPage(ActionPageMixin):
     action_permission = RECORD
 
     def witness_required(self) -> bool:
-        return StockSettings.current().waste_needs_witness_password
+        return services.witness_required()
 
 
 @method_decorator(never_cache, name="dispatch")

@@ -7,34 +7,21 @@ that is already there. It refuses to run with DEBUG off, or against a database t
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
 from typing import Any
 
 import pghistory
-from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from clinic.models import DemoDataset
+from clinic.seeding import demo_modules
 
 REFUSE_PRODUCTION = "Refusing to seed demo data with DJANGO_DEBUG off: demo logins must never reach production."
 REFUSE_REAL_DATA = (
     "Refusing to seed: this database holds data that the demo seeder did not create. "
     "Point DATABASE_URL at an empty database (or unset it to use the embedded one)."
 )
-
-
-def demo_modules() -> list[ModuleType]:
-    modules = []
-    for app_config in apps.get_app_configs():
-        try:
-            modules.append(importlib.import_module(f"{app_config.name}.demo"))
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app_config.name}.demo":
-                raise
-    return modules
 
 
 def demo_accounts_enrol() -> int:
