@@ -1,4 +1,5 @@
-"""Side-effect forms: report or correct one, review it, record an external report as sent."""
+"""Side-effect forms: report or correct one, review it, record an external report as sent, and find one by its
+number to void it in the admin."""
 
 from __future__ import annotations
 
@@ -7,8 +8,17 @@ from typing import Any
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 
-from clinic.forms import ConcurrencyFormMixin, CrispyFormMixin, DateInput, DateTimeInput, WallClockDateTimeField
+from clinic.forms import (
+    ConcurrencyFormMixin,
+    CrispyFormMixin,
+    DateInput,
+    DateTimeInput,
+    VoidForm,
+    WallClockDateTimeField,
+)
+from clinic.services import VOID_REASON_REQUIRED
 from infusions.models import SessionMedication
+from patients.models import Patient
 from side_effects.models import SideEffect, SideEffectTerm
 from side_effects.rules import GRADE_DEFINITIONS, SERIOUSNESS_CRITERIA, seriousness_problems
 
@@ -91,3 +101,40 @@ class ReviewForm(CrispyFormMixin, forms.Form):
 class ExternalReportSubmitForm(forms.Form):
     submitted_on = forms.DateField(widget=DateInput())
     reference = forms.CharField(max_length=100, required=False)
+
+
+class SideEffectVoidForm(VoidForm):
+    """Why a side effect is voided as entered in error. An empty reason gets the same words as a short one, which
+    say what to write, rather than "This field is required."."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].error_messages["required"] = VOID_REASON_REQUIRED
+
+
+NO_SUCH_SIDE_EFFECT = "No side effect has this number. It is on the side effect's page and in the CSV (event_id)."
+RESTRICTED_SIDE_EFFECT = "This side effect is on a restricted record: a clinician of its care team voids it."
+
+
+class SideEffectNumberForm(forms.Form):
+    """The clinic admin's way to a side effect entered in error: its number, as a clinician or the CSV gives it. The
+    admin reads no chart (clinic.accounts.roles), so there is no list of side effects to browse; a restricted record
+    stays closed to it."""
+
+    number = forms.IntegerField(label="Side-effect number", min_value=1)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.event: SideEffect | None = None
+
+    def clean_number(self) -> int:
+        number = self.cleaned_data["number"]
+        events = SideEffect.objects.select_related("patient", "term", "session", "created_by", "voided_by")
+        self.event = events.filter(pk=number).first()
+        if self.event is None:
+            raise forms.ValidationError(NO_SUCH_SIDE_EFFECT)
+        if Patient.objects.restricted_hidden_from(self.user).filter(pk=self.event.patient_id).exists():
+            self.event = None
+            raise forms.ValidationError(RESTRICTED_SIDE_EFFECT)
+        return number

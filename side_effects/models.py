@@ -51,11 +51,12 @@ class SideEffectQuerySet(PatientScopedQuerySet):
         return self.filter(onset_at__gte=start, onset_at__lt=end)
 
     def for_queue(self) -> SideEffectQuerySet:
-        """Unreviewed first, serious on top, then the oldest onset (the review queue's order)."""
+        """Unreviewed first, serious on top, then the oldest onset (the review queue's order); voided events and
+        withdrawn reports are not in it."""
         return (
             self.active()
             .select_related("patient", "term", "created_by", "reviewed_by")
-            .prefetch_related("reports")
+            .prefetch_related(models.Prefetch("reports", queryset=ExternalReport.objects.active()))
             .order_by(models.F("reviewed_at").asc(nulls_first=True), "-serious", "-grade", "onset_at", "id")
         )
 
@@ -64,7 +65,8 @@ class SideEffectQuerySet(PatientScopedQuerySet):
 @moved_from("infusions.AdverseEvent")
 class SideEffect(ClinicalRecord):
     """One side effect: what, when, how bad (CTCAE grade), whether serious (criteria), expected, causality, action,
-    outcome, and the clinician's review. Corrections are edits recorded in the change history; nothing is deleted."""
+    outcome, and the clinician's review. Corrections are edits recorded in the change history; nothing is deleted: an
+    event entered in error is voided (``side_effect_void``) and stays on the record, struck through."""
 
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="side_effects")
     session = models.ForeignKey(
@@ -121,7 +123,10 @@ class SideEffect(ClinicalRecord):
             ),
             models.Index(fields=["onset_at"], name="ae_onset_idx"),
         ]
-        permissions = [("review_sideeffect", "Can review side effects")]
+        permissions = [
+            ("review_sideeffect", "Can review side effects"),
+            ("void_sideeffect", "Can void side effects entered in error"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(serious=False, seriousness_criteria=[]) | Q(serious=True) & ~Q(seriousness_criteria=[]),
@@ -161,7 +166,8 @@ class SideEffect(ClinicalRecord):
 @track_changes()
 @moved_from("infusions.ExternalReport")
 class ExternalReport(ClinicalRecord):
-    """Where an event must be reported, by when (side_effects.rules.report_due), and when it was submitted."""
+    """Where an event must be reported, by when (side_effects.rules.report_due), and when it was submitted. A report
+    not yet sent is withdrawn (voided, with the reason) when its event is voided."""
 
     event = models.ForeignKey(SideEffect, on_delete=models.PROTECT, related_name="reports")
     destination = models.CharField(max_length=20, choices=list(DESTINATIONS.items()))

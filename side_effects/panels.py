@@ -15,10 +15,11 @@ REPORT = "side_effects.add_sideeffect"
 
 
 def side_effects_panel(patient: Any, user: Any) -> Panel | None:
-    """The patient's latest side effects, for roles that may read them (front desk may not)."""
+    """The patient's latest side effects, for roles that may read them (front desk may not). Voided ones stay on the
+    record, struck through, with the reason (issue #16)."""
     if not user.has_perm("side_effects.view_sideeffect"):
         return None
-    events = list(patient.side_effects.active().select_related("term").order_by("-onset_at")[:SIDE_EFFECTS_SHOWN])
+    events = list(patient.side_effects.select_related("term").order_by("-onset_at", "-pk")[:SIDE_EFFECTS_SHOWN])
     return Panel("side_effects/_patient_side_effects.html", {"events": events, "patient": patient})
 
 

@@ -1,4 +1,4 @@
-"""Side effects: report, correct, review, and keep their external reports' due dates right."""
+"""Side effects: report, correct, review, void, and keep their external reports' due dates right."""
 
 from __future__ import annotations
 
@@ -11,12 +11,13 @@ from django.utils import timezone
 
 from clinic.accounts.models import User
 from clinic.concurrency import VersionCheck, check_version
-from clinic.services import record_save
+from clinic.services import record_save, record_void
 from infusions.models import InfusionSession
 from patients.models import DisclosurePurpose, DisclosureSource, Patient
 from patients.services import disclosure_record
 from side_effects.choices import ActionTaken, SideEffectOutcome
 from side_effects.models import ExternalReport, SideEffect
+from side_effects.roles import VOID
 from side_effects.rules import IND, IRB, MANUFACTURER, MEDWATCH, REMS, report_due, seriousness_problems
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "side_effect_report",
     "side_effect_review",
     "side_effect_update",
+    "side_effect_void",
     "suspect_drug_text",
 ]
 
@@ -39,6 +41,11 @@ REVIEWED_FIELDS = {
     "outcome",
     "category",
 }
+
+EVENT_VOIDED = "This side effect was voided as entered in error."
+VOID_REFUSED = "Only clinicians and the clinic admin void side effects."
+#: The start of the void reason of a report withdrawn with its event (the event's reason follows).
+REPORT_WITHDRAWN = "Withdrawn: its side effect was voided as entered in error"
 
 # Serious events go to MedWatch (voluntary, FDA 3500) and the manufacturer by default; IRB, IND and REMS reports
 # are added by the clinician where they apply (research patients, esketamine).
@@ -146,6 +153,8 @@ def side_effect_update(
 def side_effect_review(*, event: SideEffect, by: User, comment: str = "") -> SideEffect:
     """A clinician's review: who, when, and a comment. Reviewing twice is refused (correct, then comment anew)."""
     event = SideEffect.objects.select_for_update().get(pk=event.pk)
+    if event.is_voided:
+        raise ValidationError(EVENT_VOIDED)
     if event.is_reviewed:
         raise ValidationError("This side effect was already reviewed.")
     if not by.has_perm("side_effects.review_sideeffect"):
@@ -155,7 +164,28 @@ def side_effect_review(*, event: SideEffect, by: User, comment: str = "") -> Sid
 
 
 @transaction.atomic
+def side_effect_void(*, event: SideEffect, by: User, reason: str) -> SideEffect:
+    """Void a side effect entered in error (wrong patient, duplicate) with the reason; only clinicians and the clinic
+    admin may. It then leaves every count, rate, queue, export and due-report list, and stays on the patient's record,
+    struck through, with who, when and why (its change history too).
+
+    Its external reports not yet sent are withdrawn with it: voided with ``REPORT_WITHDRAWN`` and the reason, so none
+    stays due or overdue. A report already sent stays as sent (and in the accounting of disclosures): what was sent
+    was sent. A side effect of a signed session may be voided: it is a record of its own, not part of what the
+    session's signature covers, and the void is in its change history like any other (issue #16)."""
+    if not by.has_perm(VOID):
+        raise ValidationError(VOID_REFUSED)
+    event = record_void(record=event, by=by, reason=reason)
+    for report in event.reports.active().filter(submitted_on__isnull=True).order_by("pk"):
+        record_void(record=report, by=by, reason=f"{REPORT_WITHDRAWN}: {event.void_reason}")
+    return event
+
+
+@transaction.atomic
 def external_report_add(*, event: SideEffect, by: User, destination: str) -> ExternalReport:
+    event = SideEffect.objects.select_for_update().get(pk=event.pk)  # voided meanwhile: no new report
+    if event.is_voided:
+        raise ValidationError(EVENT_VOIDED)
     if event.reports.filter(destination=destination).exists():
         raise ValidationError({"destination": "A report to this destination is already listed."})
     report = record_save(record=ExternalReport(event=event, destination=destination), by=by)

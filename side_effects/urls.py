@@ -15,6 +15,7 @@ urlpatterns = [
     path("side-effects/<int:pk>/print/", views.SideEffectPrintView.as_view(), name="side_effect_print"),
     path("side-effects/<int:pk>/edit/", views.SideEffectUpdateView.as_view(), name="side_effect_update"),
     path("side-effects/<int:pk>/review/", views.SideEffectReviewView.as_view(), name="side_effect_review"),
+    path("side-effects/<int:pk>/void/", views.SideEffectVoidView.as_view(), name="side_effect_void"),
     path(
         "side-effect-reports/<int:pk>/submit/",
         views.ExternalReportSubmitView.as_view(),

@@ -1,4 +1,4 @@
-"""Side-effect pages: report (from a session or a patient), read, correct, review, and the review queue."""
+"""Side-effect pages: report (from a session or a patient), read, correct, review, void, and the review queue."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from infusions.views import SessionMixin
 from patients.access import PatientListAccessMixin, PatientRecordMixin
 from side_effects import forms, services
 from side_effects.models import ExternalReport, SideEffect, SideEffectTerm
+from side_effects.roles import VOID
 from side_effects.selectors import safety_overview
 
 ALERT_TERMS = {
@@ -107,7 +108,7 @@ class SideEffectMixin(PatientRecordMixin):
     def get_event(self) -> SideEffect:
         if not hasattr(self, "_event"):
             events = SideEffect.objects.visible_to(self.request.user).select_related(
-                "patient", "term", "session", "reviewed_by", "created_by", "rescue_medication"
+                "patient", "term", "session", "reviewed_by", "created_by", "voided_by", "rescue_medication"
             )
             self._event = get_object_or_404(events, pk=self.kwargs["pk"])
         return self._event
@@ -123,9 +124,8 @@ class SideEffectDetailView(SideEffectMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         event = self.get_event()
         kwargs.setdefault("review_form", forms.ReviewForm())
-        return super().get_context_data(
-            event=event, reports=event.reports.active(), today=timezone.localdate(), **kwargs
-        )
+        # Reports withdrawn with their voided event stay listed, struck through.
+        return super().get_context_data(event=event, reports=event.reports.all(), today=timezone.localdate(), **kwargs)
 
 
 class SideEffectUpdateView(SideEffectMixin, UpdateView):
@@ -167,6 +167,40 @@ class SideEffectReviewView(SideEffectMixin, FormView):
         else:
             messages.success(self.request, "Review recorded.")
         return redirect("side_effects:side_effect_queue")
+
+
+class SideEffectVoidView(SideEffectMixin, FormView):
+    """Void a side effect entered in error, with the reason: it leaves the counts, rates, queue, CSV and due reports,
+    and stays on the record, struck through. Clinicians only here; the clinic admin voids from the admin."""
+
+    permission_required = ("side_effects.view_sideeffect", VOID)
+    form_class = forms.SideEffectVoidForm
+    template_name = "side_effects/side_effect_void.html"
+
+    def get(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        if self.get_event().is_voided:
+            messages.info(request, "This side effect is already voided.")
+            return redirect(self.get_event())
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        event = self.get_event()
+        reports = list(event.reports.active())
+        return super().get_context_data(
+            event=event,
+            to_withdraw=[r for r in reports if r.submitted_on is None],
+            already_sent=[r for r in reports if r.submitted_on is not None],
+            **kwargs,
+        )
+
+    def form_valid(self, form: forms.SideEffectVoidForm) -> HttpResponse:
+        try:
+            event = services.side_effect_void(event=self.get_event(), by=self.request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Side effect voided: {event}.")
+        return redirect(event)
 
 
 @method_decorator(never_cache, name="dispatch")

@@ -153,6 +153,8 @@ MATRIX: dict[str, tuple[str | HTTPStatus, dict[str, HTTPStatus]]] = {
     "side_effects:side_effect_print": (FOUND, CHART),
     "side_effects:external_report_submit": (FOUND, CHART_ACTION),
     "side_effects:side_effect_review": (FOUND, CLINICIAN_ACTION),
+    # Void as entered in error (issue #16): clinicians; the clinic admin, who reads no chart, voids from the admin.
+    "side_effects:side_effect_void": (FOUND, CLINICIAN_ONLY),
     "side_effects:session_side_effect_create": (FOUND, CHART),
     "side_effects:patient_side_effect_create": (FOUND, CHART),
     "stock:dashboard": (FOUND, STOCK_READERS),
