@@ -39,9 +39,11 @@ RISK_ACTION = "Seen the same day: passive thoughts, no plan or intent. Safety pl
 
 
 def answers_for(instrument: str, total: int, rng: random.Random, *, item9: int = 0) -> dict[str, int]:
-    """Answers adding up to ``total``, spread over the items (item 9 of the PHQ-9 fixed to ``item9``)."""
+    """Answers adding up to ``total``, spread over the items; the suicide item (PHQ-9 item 9, MADRS item 10) is fixed
+    to ``item9``, so that the demo opens only the alerts ``_risk_alerts`` means to."""
     definition = INSTRUMENTS[instrument]
-    items = [i for i in definition.scored_items if not (instrument == "phq9" and i.key == "9")]
+    risk_key = definition.risk_item.key if definition.risk_item else None
+    items = [i for i in definition.scored_items if i.key != risk_key]
     answers = {i.key: min(i.allowed) for i in items}
     remaining = total - sum(answers.values()) - item9
     while remaining > 0:
@@ -52,8 +54,8 @@ def answers_for(instrument: str, total: int, rng: random.Random, *, item9: int =
         step = min(v for v in item.allowed if v > answers[item.key]) - answers[item.key]
         answers[item.key] += step
         remaining -= step
-    if instrument == "phq9":
-        answers["9"] = item9
+    if risk_key:
+        answers[risk_key] = item9
     return answers
 
 

@@ -23,15 +23,16 @@ from infusions.lifecycle import GIVEN_STATUSES
 from infusions.models import Addendum, InfusionSession, TreatmentCourse
 from patients.choices import HEADACHE_INDICATIONS
 from patients.diary import MonthSummary, monthly_summaries
-from patients.models import Patient, QuestionnaireResponse, Timepoint
+from patients.models import Patient, PatientSettings, QuestionnaireResponse, Timepoint
 from patients.response import (
     RULES,
     Observation,
     ResponseStatus,
     headache_session_response,
-    migraine_days_status,
+    migraine_days_response,
+    not_evaluable,
     pain_status,
-    questionnaire_status,
+    questionnaire_response,
 )
 from patients.scoring import INSTRUMENTS
 
@@ -255,7 +256,8 @@ def _questionnaire_entry(row: QuestionnaireResponse) -> TimelineEntry:
 
 
 def baseline_and_latest(rows: list[QuestionnaireResponse]) -> tuple[Observation | None, Observation | None, str]:
-    """Baseline: the latest form marked "baseline", else the first recorded. Latest: the newest one after it."""
+    """Baseline: the latest form marked "baseline", else the first recorded. Latest: the newest one after it. Dated
+    by the clinic's local day (``timezone.localtime``), as the cohort report dates them (docs/clinical.md §9.1)."""
     if not rows:
         return None, None, ""
     marked = [r for r in rows if r.timepoint == Timepoint.BASELINE]
@@ -282,65 +284,43 @@ def _pain_before(session: InfusionSession) -> Observation:
     return Observation(session.pain_before, timezone.localtime(session.started_at).date())
 
 
-def _migraine_days(months: list[MonthSummary], first_infusion: dt.date | None) -> tuple[Any, Any, str]:
-    """Baseline: the last diary month before the month of the first infusion. Latest: the newest month after it
-    that is complete, or the newest one before the current month."""
-    if first_infusion is None or not months:
-        return None, None, ""
-    start = (first_infusion.year, first_infusion.month)
-    before = [m for m in months if (m.year, m.month) < start]
-    if not before:
-        return None, None, ""
-    base = before[-1]
-    today = timezone.localdate()
-    after = [m for m in months if (m.year, m.month) > (base.year, base.month)]
-    usable = [m for m in after if m.complete or (m.year, m.month) < (today.year, today.month)]
-    latest = usable[-1] if usable else None
-
-    def observe(m: MonthSummary | None) -> Observation | None:
-        return None if m is None else Observation(m.migraine_days, dt.date(m.year, m.month, m.days_in_month))
-
-    return observe(base), observe(latest), f"{base.label}, the month before the first infusion"
-
-
 def response_statuses(
     patient: Patient,
     questionnaires: dict[str, list[QuestionnaireResponse]],
     sessions: list[InfusionSession],
     months: list[MonthSummary],
 ) -> list[ResponseStatus]:
+    """Each measure with a responder rule, its baseline and latest, and its status, or why it is not evaluable
+    (``patients/response.py``). The diary's coverage setting is read only for headache patients (one query)."""
     statuses = []
     for code, rows in questionnaires.items():
         baseline, latest, note = baseline_and_latest(rows)
-        status = questionnaire_status(code, baseline, latest)
+        status = questionnaire_response(code, baseline, latest, note)
         if status is not None:
-            name = INSTRUMENTS[code].name
-            statuses.append(ResponseStatus(name, baseline, latest, status, RULES[code], note))
+            statuses.append(status)
     if any(s.pain_before is not None for s in sessions):
         baseline, latest = _session_pain(sessions)
-        rule = RULES["nrs_pain"]
         statuses.append(
             ResponseStatus(
                 "Pain before infusion (NRS)",
                 baseline,
                 latest,
                 pain_status(baseline, latest),
-                rule,
+                RULES["nrs_pain"],
                 "pain before the first scored infusion",
+                reason=not_evaluable("nrs_pain", baseline, latest),
             )
         )
-    if patient.primary_indication in HEADACHE_INDICATIONS:
+    if patient.primary_indication in HEADACHE_INDICATIONS:  # first: what migraine treatment aims at
         first = timezone.localtime(sessions[0].started_at).date() if sessions else None
-        baseline, latest, note = _migraine_days(months, first)
-        statuses.append(
-            ResponseStatus(
-                "Monthly migraine days",
-                baseline,
-                latest,
-                migraine_days_status(baseline, latest),
-                RULES["migraine_days"],
-                note,
-            )
+        statuses.insert(
+            0,
+            migraine_days_response(
+                months,
+                first,
+                as_of=timezone.localdate(),
+                min_coverage_percent=PatientSettings.current().diary_min_coverage_percent,
+            ),
         )
     return statuses
 
@@ -408,7 +388,8 @@ def _by_instrument(rows: Iterable[QuestionnaireResponse]) -> dict[str, list[Ques
 
 
 def patient_history(patient: Patient, *, session_records: bool = False) -> PatientHistory:
-    """Everything the history page and the summary show: seven queries, whatever the number of sessions.
+    """Everything the history page and the summary show: seven queries (eight for a headache patient, whose diary
+    coverage setting is read), whatever the number of sessions.
 
     Sessions are read as values (``SessionFacts``) in one pass that builds the timeline and picks the given ones.
     ``session_records``: ``sessions`` holds the given sessions as model instances too (one more query), for the
@@ -433,8 +414,10 @@ def patient_history(patient: Patient, *, session_records: bool = False) -> Patie
     addenda = list(Addendum.objects.active().filter(session__patient=patient).select_related("created_by", "session"))
     screenings = list(patient.screenings.active().order_by("screened_on", "pk"))
     consents = list(patient.consents.active().order_by("signed_on", "pk"))
+    # "patient" too: the related manager checks each row's patient_id, which would otherwise be loaded one row at a
+    # time (a query per diary day; found by the headache history's query-count test, issue #16).
     diary = patient.diary_entries.active().only(
-        "entry_date", "had_headache", "migraine_features", "migraine_specific_medication"
+        "patient", "entry_date", "had_headache", "migraine_features", "migraine_specific_medication"
     )
     months = sorted(monthly_summaries(diary), key=lambda m: (m.year, m.month))
 

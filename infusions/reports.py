@@ -1,17 +1,22 @@
 """Cohort outcomes per protocol and indication for a period: a fixed number of SQL queries whatever the data size.
 
-Definitions (shown on the report page too, so a reader knows what each figure means):
+Definitions (shown on the report page too, so a reader knows what each figure means; docs/clinical.md §9.6):
 - **Cohort**: patients with at least one infusion given (started, not voided) in the period, grouped by the
   protocol of that session's course and the patient's primary indication.
 - **Induction completion**: among courses started in the period, those whose given sessions reached the planned
   number, over those that either reached it or were stopped before it (courses still under way are shown apart).
-- **Response and remission**: on the indication's primary measure (PHQ-9 for depression indications, the NRS pain
-  questionnaire otherwise), baseline = the latest form marked baseline, else the first one recorded, up to the end
-  of the period; latest = the newest form after it within the period. The rules are those of patients/response.py
-  (docs/clinical.md §9.6): response is a drop of at least 50 % (PHQ-9) or 30 % (pain, IMMPACT moderate); remission is
-  PHQ-9 below 5 from a baseline of 5 or more, and counts whether or not the drop reached 50 %. A patient needs a
-  follow-up on a later day than the baseline to be evaluable. Pain has no remission figure.
-- **Median change**: latest minus baseline, points, among evaluable patients.
+- **Measures**: PHQ-9 for depression indications; for headache indications monthly migraine days, HIT-6, MIDAS and
+  the NRS pain questionnaire; the NRS pain questionnaire for the others. Questionnaires: baseline = the latest form
+  marked baseline, else the first one recorded, up to the end of the period; latest = the newest form after it
+  within the period. Migraine days: the diary month before the first infusion against the newest diary month over
+  by the end of the period, per 28 days, each month covered as ``PatientSettings`` asks.
+- **Evaluable**: judged by the same functions as the history page (patients/response.py), on the clinic's local
+  dates: a follow-up on a later local day than the baseline, a baseline outside the normal band and not already in
+  remission, diary months covered. The others are counted as not evaluable, by reason.
+- **Response and remission**: the measure's responder rule (PHQ-9 down ≥50 %, pain down ≥30 % (IMMPACT moderate),
+  HIT-6 down ≥5 points, MIDAS down ≥5 points or ≥30 %, migraine days down ≥50 %); remission (PHQ-9 below 5) counts
+  whether or not the drop reached 50 %. Only PHQ-9 has a remission figure here.
+- **Median change**: latest minus baseline, among evaluable patients (points; migraine days per 28 days).
 - **Side-effect rate**: given sessions with at least one (non-voided) side effect, over given sessions.
 """
 
@@ -19,50 +24,87 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from clinic.dates import local_day_bounds
 from infusions.hooks import cohort_flag_sql
 from infusions.lifecycle import GIVEN_STATUSES
-from patients.choices import DEPRESSION_INDICATIONS, Indication
-from patients.response import PAIN_MODERATE_DROP, RESPONSE_DROP, in_remission, reduction_at_least
+from patients.choices import DEPRESSION_INDICATIONS, HEADACHE_INDICATIONS, Indication
+from patients.diary import MonthSummary
+from patients.models import PatientSettings
+from patients.response import (
+    MEASURE_NAMES,
+    MIGRAINE_DAYS,
+    REASON_LABELS,
+    REMISSION_AT_MOST,
+    REMISSION_BELOW,
+    Observation,
+    ResponseStatus,
+    Status,
+    is_responder,
+    migraine_days_response,
+    questionnaire_response,
+)
+
+HEADACHE_MEASURES = (MIGRAINE_DAYS, "hit6", "midas", "nrs_pain")
+
+
+def cohort_measures(indication: str) -> tuple[str, ...]:
+    """The measures a cohort's response is judged on, the primary one first (docs/clinical.md §9.6)."""
+    if indication in DEPRESSION_INDICATIONS:
+        return ("phq9",)
+    if indication in HEADACHE_INDICATIONS:
+        return HEADACHE_MEASURES
+    return ("nrs_pain",)
 
 
 def primary_measure(indication: str) -> str:
-    """The questionnaire a cohort's response is judged on."""
-    return "phq9" if indication in DEPRESSION_INDICATIONS else "nrs_pain"
+    """The first measure a cohort's response is judged on."""
+    return cohort_measures(indication)[0]
 
 
 @dataclass
-class CohortRow:
-    protocol: str
-    indication: str
+class MeasureOutcome:
+    """One measure's figures for one cohort row: evaluable patients and their response, the others by reason."""
+
     measure: str
-    patients: int = 0
-    sessions: int = 0
-    sessions_with_side_effect: int = 0
-    courses_completed: int = 0
-    courses_stopped_early: int = 0
-    courses_under_way: int = 0
     evaluable: int = 0
     responders: int = 0
     remissions: int = 0
-    changes: list[int] = field(default_factory=list)
+    changes: list[int | Decimal] = field(default_factory=list)
+    not_evaluable: Counter[str] = field(default_factory=Counter)  # reason code → patients
+
+    def add(self, status: ResponseStatus) -> None:
+        """Count one patient's figure (the same ``ResponseStatus`` the history page shows)."""
+        if status.reason is not None or status.baseline is None or status.latest is None:
+            self.not_evaluable[status.reason.code if status.reason else Status.NOT_EVALUABLE] += 1
+            return
+        self.evaluable += 1
+        self.changes.append(status.latest.value - status.baseline.value)
+        self.responders += is_responder(self.measure, status.baseline.value, status.latest.value)
+        self.remissions += status.status == Status.REMISSION
 
     @property
-    def indication_label(self) -> str:
-        return Indication(self.indication).label if self.indication in Indication.values else self.indication
+    def label(self) -> str:
+        return "NRS pain" if self.measure == "nrs_pain" else MEASURE_NAMES[self.measure]
 
     @property
-    def measure_label(self) -> str:
-        return {"phq9": "PHQ-9", "nrs_pain": "NRS pain"}[self.measure]
+    def has_remission(self) -> bool:
+        return self.measure in REMISSION_BELOW or self.measure in REMISSION_AT_MOST
 
     @property
-    def completion_rate(self) -> Decimal | None:
-        return _rate(self.courses_completed, self.courses_completed + self.courses_stopped_early)
+    def not_evaluable_total(self) -> int:
+        return sum(self.not_evaluable.values())
+
+    @property
+    def not_evaluable_reasons(self) -> list[tuple[str, int]]:
+        """(reason, patients), most frequent first, in the words the page shows."""
+        return [(REASON_LABELS.get(code, "not evaluable"), n) for code, n in self.not_evaluable.most_common()]
 
     @property
     def response_rate(self) -> Decimal | None:
@@ -70,13 +112,41 @@ class CohortRow:
 
     @property
     def remission_rate(self) -> Decimal | None:
-        return _rate(self.remissions, self.evaluable) if self.measure == "phq9" else None
+        return _rate(self.remissions, self.evaluable) if self.has_remission else None
 
     @property
     def median_change(self) -> Decimal | None:
         if not self.changes:
             return None
         return Decimal(str(statistics.median(self.changes))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class CohortRow:
+    protocol: str
+    indication: str
+    outcomes: list[MeasureOutcome]
+    patients: int = 0
+    sessions: int = 0
+    sessions_with_side_effect: int = 0
+    courses_completed: int = 0
+    courses_stopped_early: int = 0
+    courses_under_way: int = 0
+
+    @property
+    def indication_label(self) -> str:
+        return Indication(self.indication).label if self.indication in Indication.values else self.indication
+
+    @property
+    def primary(self) -> MeasureOutcome:
+        return self.outcomes[0]
+
+    def outcome(self, measure: str) -> MeasureOutcome:
+        return next(o for o in self.outcomes if o.measure == measure)
+
+    @property
+    def completion_rate(self) -> Decimal | None:
+        return _rate(self.courses_completed, self.courses_completed + self.courses_stopped_early)
 
     @property
     def side_effect_rate(self) -> Decimal | None:
@@ -107,17 +177,20 @@ WITH given AS (
     GROUP BY 1, 2
 ), cohort AS (
     SELECT g.*, p.primary_indication,
-           CASE WHEN p.primary_indication = ANY(%(depression)s) THEN 'phq9' ELSE 'nrs_pain' END AS measure
+           CASE WHEN p.primary_indication = ANY(%(depression)s) THEN %(depression_measures)s::text[]
+                WHEN p.primary_indication = ANY(%(headache)s) THEN %(headache_measures)s::text[]
+                ELSE %(other_measures)s::text[] END AS measures
     FROM given g
     JOIN patients_patient p ON p.id = g.patient_id
 )
-SELECT k.protocol_id, pr.name, k.primary_indication, k.measure, k.sessions, k.with_side_effect,
-       b.total, b.completed_at, l.total, l.completed_at
+SELECT k.protocol_id, pr.name, k.primary_indication, m.measure, m.n, k.sessions, k.with_side_effect,
+       b.total, b.completed_at, l.total, l.completed_at, d.first_given, d.months
 FROM cohort k
+CROSS JOIN LATERAL unnest(k.measures) WITH ORDINALITY AS m(measure, n)
 JOIN infusions_protocol pr ON pr.id = k.protocol_id
 LEFT JOIN LATERAL (
     SELECT q.total, q.completed_at FROM patients_questionnaireresponse q
-    WHERE q.patient_id = k.patient_id AND q.instrument = k.measure AND q.voided_at IS NULL
+    WHERE q.patient_id = k.patient_id AND q.instrument = m.measure AND q.voided_at IS NULL
       AND q.completed_at < %(end)s
     ORDER BY (q.timepoint = 'baseline') DESC,
              CASE WHEN q.timepoint = 'baseline' THEN q.completed_at END DESC,
@@ -126,12 +199,29 @@ LEFT JOIN LATERAL (
 ) b ON true
 LEFT JOIN LATERAL (
     SELECT q.total, q.completed_at FROM patients_questionnaireresponse q
-    WHERE q.patient_id = k.patient_id AND q.instrument = k.measure AND q.voided_at IS NULL
+    WHERE q.patient_id = k.patient_id AND q.instrument = m.measure AND q.voided_at IS NULL
       AND q.completed_at > b.completed_at AND q.completed_at < %(end)s
     ORDER BY q.completed_at DESC
     LIMIT 1
 ) l ON true
+LEFT JOIN LATERAL (
+    SELECT (SELECT min(s.started_at) FROM infusions_infusionsession s
+            WHERE s.patient_id = k.patient_id AND s.voided_at IS NULL AND s.status = ANY(%(given)s)) AS first_given,
+           (SELECT json_agg(json_build_array(mm.y, mm.mo, mm.days, mm.headache, mm.migraine) ORDER BY mm.y, mm.mo)
+            FROM (
+                SELECT extract(year FROM e.entry_date)::int AS y, extract(month FROM e.entry_date)::int AS mo,
+                       count(*) AS days, count(*) FILTER (WHERE e.had_headache) AS headache,
+                       count(*) FILTER (WHERE {migraine_day}) AS migraine
+                FROM patients_headachediaryentry e
+                WHERE e.patient_id = k.patient_id AND e.voided_at IS NULL AND e.entry_date <= %(last_day)s
+                GROUP BY 1, 2
+            ) mm) AS months
+    WHERE m.measure = %(migraine_days)s
+) d ON true
 """
+# A migraine day as patients/diary.py ``is_migraine_day`` says (docs/clinical.md §10.1), counted in the database: a
+# year's headache cohort would otherwise send every diary row to Python. A test checks both agree.
+MIGRAINE_DAY_SQL = "e.had_headache AND (e.migraine_features OR e.migraine_specific_medication)"
 
 COURSES_SQL = """
 SELECT c.protocol_id, pr.name, p.primary_indication,
@@ -155,9 +245,15 @@ GROUP BY 1, 2, 3
 NO_JIT_SQL = "SET LOCAL jit = off"
 
 
-def cohort_outcomes(first_day: dt.date, last_day: dt.date) -> list[CohortRow]:
-    """The report's rows for the clinic-local days ``first_day`` to ``last_day`` inclusive (three queries)."""
+def cohort_outcomes(
+    first_day: dt.date, last_day: dt.date, *, min_coverage_percent: int | None = None
+) -> list[CohortRow]:
+    """The report's rows for the clinic-local days ``first_day`` to ``last_day`` inclusive: three queries, and one
+    more for the diary-coverage setting (``PatientSettings``) unless the caller passes it."""
     start, end = local_day_bounds(first_day, last_day)
+    if min_coverage_percent is None:
+        min_coverage_percent = PatientSettings.current().diary_min_coverage_percent
+    as_of = min(last_day, timezone.localdate())
     params = {
         "start": start,
         "end": end,
@@ -165,25 +261,33 @@ def cohort_outcomes(first_day: dt.date, last_day: dt.date) -> list[CohortRow]:
         "last_day": last_day,
         "given": [str(s) for s in GIVEN_STATUSES],
         "depression": [str(i) for i in DEPRESSION_INDICATIONS],
+        "headache": [str(i) for i in HEADACHE_INDICATIONS],
+        "depression_measures": list(cohort_measures(Indication.TRD)),
+        "headache_measures": list(HEADACHE_MEASURES),
+        "other_measures": list(cohort_measures("")),
+        "migraine_days": MIGRAINE_DAYS,
     }
     rows: dict[tuple[int, str], CohortRow] = {}
 
     def row(protocol_id: int, protocol: str, indication: str) -> CohortRow:
         key = (protocol_id, indication)
         if key not in rows:
-            rows[key] = CohortRow(protocol, indication, primary_measure(indication))
+            rows[key] = CohortRow(protocol, indication, [MeasureOutcome(m) for m in cohort_measures(indication)])
         return rows[key]
 
+    sql = COHORT_SQL.replace("{side_effect_sessions}", cohort_flag_sql("side_effect"))
+    sql = sql.replace("{migraine_day}", MIGRAINE_DAY_SQL)
     # savepoint=False: inside the request's transaction (ATOMIC_REQUESTS) this adds no SAVEPOINT statements.
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         cursor.execute(NO_JIT_SQL)
-        cursor.execute(COHORT_SQL.replace("{side_effect_sessions}", cohort_flag_sql("side_effect")), params)
-        for protocol_id, protocol, indication, measure, sessions, with_side_effect, *outcome in cursor.fetchall():
+        cursor.execute(sql, params)
+        for protocol_id, protocol, indication, measure, n, sessions, with_side_effect, *outcome in cursor.fetchall():
             r = row(protocol_id, protocol, indication)
-            r.patients += 1
-            r.sessions += sessions
-            r.sessions_with_side_effect += with_side_effect
-            _add_outcome(r, measure, *outcome)
+            if n == 1:  # one line per measure: the patient and the sessions are counted on the first
+                r.patients += 1
+                r.sessions += sessions
+                r.sessions_with_side_effect += with_side_effect
+            r.outcome(measure).add(_status(measure, *outcome, as_of=as_of, min_coverage=min_coverage_percent))
         cursor.execute(COURSES_SQL, params)
         for protocol_id, protocol, indication, completed, stopped_early, under_way in cursor.fetchall():
             r = row(protocol_id, protocol, indication)
@@ -191,20 +295,27 @@ def cohort_outcomes(first_day: dt.date, last_day: dt.date) -> list[CohortRow]:
     return sorted(rows.values(), key=lambda r: (r.protocol, r.indication_label))
 
 
-def _add_outcome(
-    r: CohortRow, measure: str, base: int | None, base_at: dt.datetime | None, latest: int | None,
-    latest_at: dt.datetime | None,
-) -> None:  # fmt: skip
-    """Count one patient's baseline and latest of the primary measure into the row, when they are evaluable."""
-    if base is None or latest is None or base_at is None or latest_at is None:
-        return
-    if latest_at.date() <= base_at.date() or (measure == "nrs_pain" and base == 0):
-        return  # a same-day repeat is not a follow-up; a pain-free baseline cannot improve
-    r.evaluable += 1
-    r.changes.append(latest - base)
-    drop = RESPONSE_DROP if measure == "phq9" else PAIN_MODERATE_DROP
-    r.responders += reduction_at_least(base, latest, drop)
-    r.remissions += measure == "phq9" and in_remission(measure, latest) and not in_remission(measure, base)
+def _local_observation(total: int | None, at: dt.datetime | None) -> Observation | None:
+    """A form's total on the clinic's local day, as the history page dates it (the database hands back UTC: a
+    form filled in at 20:00 in New York is on the next day in UTC)."""
+    if total is None or at is None:
+        return None
+    return Observation(total, timezone.localtime(at).date())
+
+
+def _status(
+    measure: str, base: int | None, base_at: dt.datetime | None, latest: int | None, latest_at: dt.datetime | None,
+    first_given: dt.datetime | None, months: list[list[int]] | None, *, as_of: dt.date, min_coverage: int,
+) -> ResponseStatus:  # fmt: skip
+    """One patient's figure for one measure, by the same rules as the history page (patients/response.py)."""
+    if measure == MIGRAINE_DAYS:
+        first = timezone.localtime(first_given).date() if first_given is not None else None
+        summaries = [MonthSummary.of(*month) for month in months or []]
+        return migraine_days_response(summaries, first, as_of=as_of, min_coverage_percent=min_coverage)
+    status = questionnaire_response(measure, _local_observation(base, base_at), _local_observation(latest, latest_at))
+    if status is None:  # every cohort measure has a responder rule
+        raise ValueError(f"{measure} has no responder rule")
+    return status
 
 
 TOTAL_KEYS = ("patients", "sessions", "sessions_with_side_effect", "courses_completed", "courses_stopped_early")

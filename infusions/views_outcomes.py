@@ -20,6 +20,7 @@ from infusions.history import patient_history, timeline_kinds
 from infusions.hooks import report_cards
 from infusions.reports import cohort_outcomes, totals
 from patients.access import PatientRecordMixin
+from patients.models import PatientSettings
 from patients.selectors import patient_record
 
 TIMELINE_PAGE = 50
@@ -93,9 +94,16 @@ class CohortReportView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         period_form = PeriodForm(self.request.GET, default_days=REPORT_DAYS)
         start, end = period_form.period()
-        rows = cohort_outcomes(start, end)
+        min_coverage = PatientSettings.current().diary_min_coverage_percent
+        rows = cohort_outcomes(start, end, min_coverage_percent=min_coverage)
         return super().get_context_data(
-            period_form=period_form, start=start, end=end, rows=rows, totals=totals(rows), **kwargs
+            period_form=period_form,
+            start=start,
+            end=end,
+            rows=rows,
+            totals=totals(rows),
+            min_diary_coverage=min_coverage,
+            **kwargs,
         )
 
 
@@ -110,18 +118,21 @@ COHORT_COLUMNS = [
     "courses_under_way",
     "induction_completion_pct",
     "evaluable_patients",
+    "not_evaluable_patients",
+    "not_evaluable_reasons",
     "responders",
     "response_pct",
     "remissions",
     "remission_pct",
-    "median_change_points",
+    "median_change",
     "sessions_with_side_effect",
     "side_effect_pct",
 ]
 
 
 class CohortExportView(PermissionRequiredMixin, View):
-    """The cohort report as CSV: aggregate figures only, no patient identifiers."""
+    """The cohort report as CSV: aggregate figures only, no patient identifiers. One line per measure; a group judged
+    on several measures (headache: migraine days, HIT-6, MIDAS, pain) repeats its patient and session counts on each."""
 
     permission_required = "infusions.view_reports"
 
@@ -131,23 +142,26 @@ class CohortExportView(PermissionRequiredMixin, View):
             [
                 r.protocol,
                 r.indication_label,
-                r.measure_label,
+                o.label,
                 r.patients,
                 r.sessions,
                 r.courses_completed,
                 r.courses_stopped_early,
                 r.courses_under_way,
                 _blank(r.completion_rate),
-                r.evaluable,
-                r.responders,
-                _blank(r.response_rate),
-                r.remissions if r.measure == "phq9" else "",
-                _blank(r.remission_rate),
-                _blank(r.median_change),
+                o.evaluable,
+                o.not_evaluable_total,
+                "; ".join(f"{reason}: {n}" for reason, n in o.not_evaluable_reasons),
+                o.responders,
+                _blank(o.response_rate),
+                o.remissions if o.has_remission else "",
+                _blank(o.remission_rate),
+                _blank(o.median_change),
                 r.sessions_with_side_effect,
                 _blank(r.side_effect_rate),
             ]
             for r in cohort_outcomes(start, end)
+            for o in r.outcomes
         ]
         return csv_response(f"cohort-outcomes-{start}-{end}.csv", COHORT_COLUMNS, rows)
 

@@ -128,4 +128,10 @@ class CareTeamMemberAdmin(PatientLinkedAdmin, ReadOnlyAdmin):
 
 @admin.register(PatientSettings)
 class PatientSettingsAdmin(SettingsRowAdmin):
-    list_display = ["__str__", "screening_validity_months", "emergency_access_minutes", "updated_at"]
+    list_display = [
+        "__str__",
+        "screening_validity_months",
+        "emergency_access_minutes",
+        "diary_min_coverage_percent",
+        "updated_at",
+    ]

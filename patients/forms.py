@@ -516,7 +516,7 @@ class QuestionnaireForm(forms.Form):
 
 
 class RiskAcknowledgeForm(CrispyFormMixin, forms.Form):
-    """The clinician's assessment of a PHQ-9 item 9 answer and what was done."""
+    """The clinician's assessment of a suicide-item answer (PHQ-9 item 9, MADRS item 10) and what was done."""
 
     action = forms.CharField(
         label="Assessment and action taken",

@@ -58,6 +58,15 @@ class Band:
 
 
 @dataclass(frozen=True)
+class RiskItem:
+    """The item whose answer at or above ``at_least`` opens a suicide-risk alert (docs/clinical.md §8.3)."""
+
+    key: str
+    at_least: int
+    about: str  # what the item asks, in the words the alert uses
+
+
+@dataclass(frozen=True)
 class Instrument:
     code: str
     name: str  # short name, e.g. PHQ-9
@@ -68,6 +77,7 @@ class Instrument:
     source: str
     clinician_rated: bool = False
     recall: str = ""
+    risk_item: RiskItem | None = None
     scored_items: tuple[Item, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -80,6 +90,12 @@ class Instrument:
     @property
     def max_score(self) -> int:
         return sum(max(i.allowed) for i in self.scored_items)
+
+    @property
+    def normal_band(self) -> Band:
+        """The lowest band (none, minimal, normal, little or no impact): a baseline in it has nothing to respond from
+        (docs/clinical.md §9.1). Every instrument lists it first."""
+        return self.bands[0]
 
     def item(self, key: str) -> Item:
         return next(i for i in self.items if i.key == key)
@@ -133,9 +149,12 @@ def score(instrument: Instrument, answers: Mapping[str, int | None]) -> Score:
 
 
 def suicide_risk(instrument: Instrument, answers: Mapping[str, int | None]) -> bool:
-    """PHQ-9 item 9 ("thoughts that you would be better off dead, or of hurting yourself") above 0 needs a
-    clinician's assessment the same day, whatever the total (Kroenke 2001 [R80]; docs/clinical.md §8.3)."""
-    return instrument.code == PHQ9.code and (answers.get("9") or 0) > 0
+    """The instrument's suicide item answered at or above its line needs a clinician's assessment the same day,
+    whatever the total (docs/clinical.md §8.3): PHQ-9 item 9 ("thoughts that you would be better off dead, or of
+    hurting yourself") above 0 (Kroenke 2001 [R80]); MADRS item 10 (suicidal thoughts) at 2 or more, the first anchor
+    that names suicidal thoughts (Montgomery and Åsberg 1979 [R83]). Instruments without a suicide item never alert."""
+    item = instrument.risk_item
+    return item is not None and (answers.get(item.key) or 0) >= item.at_least
 
 
 # Answer scales -----------------------------------------------------------------------------------------------------
@@ -222,6 +241,8 @@ PHQ9 = Instrument(
         Band(20, 27, "severe", "Severe"),
     ),
     source="Kroenke K, Spitzer RL, Williams JB. J Gen Intern Med 2001;16:606-13 [R80]; range 0-27 [R81].",
+    # Any answer above "Not at all" [R80].
+    risk_item=RiskItem("9", 1, "thoughts of being better off dead or of self-harm"),
 )
 
 GAD7 = Instrument(
@@ -380,6 +401,11 @@ MADRS = Instrument(
         Band(35, 60, "severe", "Severe"),
     ),
     source="Montgomery SA, Åsberg M. Br J Psychiatry 1979; bands Snaith 1986 [R84, R85, R86].",
+    # Item 10's anchors [R83]: 0 enjoys life or takes it as it comes; 2 weary of life, only fleeting suicidal thoughts;
+    # 4 probably better off dead, suicidal thoughts common, suicide considered without specific plans; 6 explicit
+    # plans. 2 is the first anchor that names suicidal thoughts, which is what PHQ-9 item 9 above 0 catches; the
+    # research line of 4 ("significant" ideation [R89]) would let fleeting thoughts pass without an assessment.
+    risk_item=RiskItem("10", 2, "suicidal thoughts"),
 )
 
 INSTRUMENTS: dict[str, Instrument] = {i.code: i for i in (PHQ9, GAD7, MIDAS, HIT6, NRS_PAIN, MADRS)}

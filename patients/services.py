@@ -185,7 +185,8 @@ def questionnaire_record(
     timepoint: str = Timepoint.FOLLOW_UP,
     note: str = "",
 ) -> QuestionnaireResponse:
-    """Score a completed questionnaire and store it with its answers; PHQ-9 item 9 above 0 opens an alert.
+    """Score a completed questionnaire and store it with its answers; the suicide item at or above its line (PHQ-9
+    item 9 above 0, MADRS item 10 at 2 or more: ``scoring.suicide_risk``, docs/clinical.md §8.3) opens an alert.
 
     Raises ValidationError naming the unanswered questions when the form is incomplete (no prorating)."""
     definition = INSTRUMENTS[instrument]
@@ -219,7 +220,7 @@ def questionnaire_record(
 
 @transaction.atomic
 def questionnaire_acknowledge_risk(*, response: QuestionnaireResponse, by: User, action: str) -> QuestionnaireResponse:
-    """A clinician records the assessment and action for a PHQ-9 item 9 alert; the alert then leaves the queue."""
+    """A clinician records the assessment and action for a suicide-risk alert; the alert then leaves the queue."""
     action = (action or "").strip()
     if len(action) < RISK_ACTION_MIN_CHARS:
         raise ValidationError({"action": RISK_ACTION_REQUIRED})

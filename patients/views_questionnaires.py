@@ -1,4 +1,5 @@
-"""Outcome questionnaires: entry at check-in, the completed form, the PHQ-9 item 9 alert and the clinician queue."""
+"""Outcome questionnaires: entry at check-in, the completed form, the suicide-risk alert (PHQ-9 item 9, MADRS item
+10) and the clinician queue."""
 
 from __future__ import annotations
 
@@ -91,7 +92,7 @@ class QuestionnaireDoneView(QuestionnaireMixin, TemplateView):
 
 
 class QuestionnaireDetailView(QuestionnaireMixin, DetailView):
-    """One completed questionnaire: answers, total, band and, for PHQ-9 item 9, the alert and its acknowledgement."""
+    """One completed questionnaire: answers, total, band and any suicide-risk alert with its acknowledgement."""
 
     permission_required = "patients.view_questionnaireresponse"
     template_name = "patients/questionnaire_detail.html"
@@ -102,7 +103,7 @@ class QuestionnaireDetailView(QuestionnaireMixin, DetailView):
 
 
 class RiskAcknowledgeView(QuestionnaireMixin, FormView):
-    """A clinician records the assessment of a PHQ-9 item 9 answer; the alert leaves the queue."""
+    """A clinician records the assessment of a suicide-item answer; the alert leaves the queue."""
 
     permission_required = "patients.acknowledge_risk_alert"
     template_name = "patients/risk_acknowledge.html"

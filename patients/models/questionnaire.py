@@ -1,4 +1,5 @@
-"""Outcome questionnaires: one completed form, its answers, total and band, and the PHQ-9 item 9 alert."""
+"""Outcome questionnaires: one completed form, its answers, total and band, and the suicide-risk alert (PHQ-9 item 9,
+MADRS item 10)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.utils import timezone
 from clinic.audit import track_changes
 from clinic.models import ClinicalRecord
 from patients.models.patient import PatientScopedQuerySet
-from patients.scoring import INSTRUMENT_CHOICES, INSTRUMENTS, Instrument
+from patients.scoring import INSTRUMENT_CHOICES, INSTRUMENTS, Instrument, RiskItem
 
 
 class Timepoint(models.TextChoices):
@@ -28,7 +29,8 @@ class QuestionnaireQuerySet(PatientScopedQuerySet):
     scope_permission = "patients.view_questionnaireresponse"
 
     def open_risk_alerts(self) -> QuestionnaireQuerySet:
-        """PHQ-9 item 9 answered above 0 and not yet acknowledged by a clinician (served by a partial index)."""
+        """A suicide item at or above its line (PHQ-9 item 9, MADRS item 10) not yet acknowledged by a clinician
+        (served by a partial index)."""
         return self.active().filter(suicide_risk=True, risk_acknowledged_at__isnull=True)
 
 
@@ -51,7 +53,10 @@ class QuestionnaireResponse(ClinicalRecord):
     total = models.PositiveSmallIntegerField()
     band = models.CharField(max_length=30)
     note = models.TextField(blank=True)
-    suicide_risk = models.BooleanField(default=False, help_text="PHQ-9 item 9 answered above 0.")
+    suicide_risk = models.BooleanField(
+        default=False,
+        help_text="The suicide item at or above its line: PHQ-9 item 9 above 0, MADRS item 10 at 2 or more.",
+    )
     risk_acknowledged_at = models.DateTimeField(null=True, blank=True)
     risk_acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -105,14 +110,22 @@ class QuestionnaireResponse(ClinicalRecord):
         return self.suicide_risk and self.risk_acknowledged_at is None and not self.is_voided
 
     @property
+    def risk_item(self) -> RiskItem | None:
+        """The instrument's suicide item (PHQ-9 item 9, MADRS item 10), or None."""
+        return self.definition.risk_item
+
+    @property
     def risk_answer_label(self) -> str:
-        """The answer given to PHQ-9 question 9, in the form's words."""
-        return self.definition.item("9").option_label(self.answers.get("9"))
+        """The answer given to the suicide item, in the form's words."""
+        item = self.definition.risk_item
+        return "" if item is None else self.definition.item(item.key).option_label(self.answers.get(item.key))
 
     def answer_rows(self) -> list[dict[str, Any]]:
-        """Each item with the answer given, for the detail page and the printout."""
+        """Each item with the answer given, for the detail page and the printout; ``risk`` marks the suicide item
+        when it opened the alert."""
+        risk_key = self.definition.risk_item.key if self.suicide_risk and self.definition.risk_item else None
         rows = []
         for item in self.definition.items:
             value = self.answers.get(item.key)
-            rows.append({"item": item, "value": value, "label": item.option_label(value)})
+            rows.append({"item": item, "value": value, "label": item.option_label(value), "risk": item.key == risk_key})
         return rows

@@ -23,6 +23,16 @@ class PatientSettings(SettingsRow):
         help_text="How long emergency access to a restricted record lasts (minutes). Default 60.",
     )
 
+    # Outcomes (docs/clinical.md §9.5): a diary month counts towards monthly migraine days only when the diary
+    # covers this share of its days; gaps would understate the count.
+    diary_min_coverage_percent = models.PositiveSmallIntegerField(
+        "minimum diary coverage (%)",
+        default=80,
+        validators=[MinValueValidator(50), MaxValueValidator(100)],
+        help_text="A headache-diary month counts for monthly migraine days only when at least this share of its days "
+        "has an entry (percent, 50-100). Default 80.",
+    )
+
     class Meta(SettingsRow.Meta):
         verbose_name = "patient record settings"
         verbose_name_plural = "patient record settings"

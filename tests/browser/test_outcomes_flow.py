@@ -1,6 +1,7 @@
 """A nurse hands the tablet to a patient who fills in a PHQ-9 (question 9 above 0); a clinician acknowledges the
 alert from the queue, opens the patient's history, sees the charts and the response status, and exports the
-cohort CSV."""
+cohort CSV. Then a migraine patient whose diary went blank: the history and the cohort report say "not evaluable"
+and why (issue #16 point 6), at desktop and tablet sizes."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from patients.models import QuestionnaireResponse
 from tests.browser.conftest import log_in, screenshot, serious_accessibility_violations
 from tests.factories import TEST_PASSWORD, PatientFactory, UserFactory
 from tests.infusions.factories import CourseFactory
-from tests.infusions.test_outcomes import given_session
+from tests.infusions.test_outcomes import at_local, given_session, migraine_patient, month_back
 from tests.patients.factories import QuestionnaireFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -101,3 +102,45 @@ def test_questionnaire_alert_history_and_cohort_export(page):
     (row,) = list(csv.DictReader(io.StringIO(content)))
     assert (row["patients"], row["sessions"], row["remission_pct"]) == ("1", "4", "100.0")
     assert reverse("infusions:cohort_export") in download_info.value.url
+
+
+SIZES = {"desktop": {"width": 1366, "height": 900}, "tablet": {"width": 820, "height": 1180}}
+
+
+def test_history_and_cohort_report_say_what_is_not_evaluable_and_why(page):
+    UserFactory(username="md2", first_name="Jordan", role=roles.CLINICIAN)
+    patient = migraine_patient(latest_recorded=10)  # last month's diary kept on 10 days only
+    base, latest = (
+        at_local(month_back(3) + dt.timedelta(days=5), 10),
+        at_local(month_back(1) + dt.timedelta(days=5), 10),
+    )
+    QuestionnaireFactory(patient=patient, instrument="hit6", total=45, completed_at=base, timepoint="baseline")
+    QuestionnaireFactory(patient=patient, instrument="hit6", total=40, completed_at=latest)
+    QuestionnaireFactory(patient=patient, instrument="midas", total=30, completed_at=base, timepoint="baseline")
+    QuestionnaireFactory(patient=patient, instrument="midas", total=18, completed_at=latest)
+
+    log_in(page, "md2", TEST_PASSWORD)
+    for size, viewport in SIZES.items():
+        page.set_viewport_size(viewport)
+        page.goto(reverse("infusions:patient_history", args=[patient.pk]))
+        status = page.get_by_test_id("response-status")
+        migraine = status.locator(".card", has_text="Monthly migraine days")
+        assert "Not evaluable" in migraine.inner_text()
+        assert f"{month_back(1):%b %Y} (latest): diary kept on 10 of" in migraine.inner_text()
+        hit6 = status.locator(".card", has_text="HIT-6")
+        assert "Baseline 45 is in the HIT-6 band “Little or no impact” (36–49)" in hit6.inner_text()
+        assert "Response" in status.locator(".card", has_text="MIDAS").inner_text()  # 30 → 18: 40 %
+        assert serious_accessibility_violations(page) == []
+        screenshot(page, f"patient_history_not_evaluable_{size}")
+
+        page.goto(f"{reverse('infusions:cohort_report')}?start={month_back(4)}&end={timezone.localdate()}")
+        table = page.get_by_test_id("cohort-table")
+        migraine_line = table.locator('tr[data-measure="migraine_days"]')
+        assert migraine_line.get_by_test_id("evaluable").inner_text() == "0 of 1"
+        assert (
+            migraine_line.get_by_test_id("not-evaluable").inner_text()
+            == "Not evaluable: latest month's diary too gappy (1)"
+        )
+        assert "baseline already in the normal range" in table.locator('tr[data-measure="hit6"]').inner_text()
+        assert serious_accessibility_violations(page) == []
+        screenshot(page, f"cohort_report_not_evaluable_{size}")

@@ -95,6 +95,7 @@ def test_clinic_admin_adds_a_side_effect_term_that_the_report_form_then_offers(c
     ("label", "field", "value"),
     [
         ("patients_patientsettings", "screening_validity_months", 6),
+        ("patients_patientsettings", "diary_min_coverage_percent", 70),  # docs/clinical.md §9.5
         ("infusions_infusionsettings", "nurses_may_sign_sessions", True),
         ("stock_stocksettings", "stock_count_interval_days", 14),
     ],

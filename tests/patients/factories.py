@@ -123,14 +123,15 @@ class ClearedScreeningFactory(ScreeningFactory):
 
 
 def answers_for_total(instrument: str, total: int, *, item9: int = 0) -> dict[str, int]:
-    """PHQ-9 and the other instruments: answers that add up to ``total`` (PHQ-9 item 9 fixed to ``item9``)."""
+    """Answers that add up to ``total``, the suicide item (PHQ-9 item 9, MADRS item 10) fixed to ``item9``."""
     definition = scoring.INSTRUMENTS[instrument]
+    risk_key = definition.risk_item.key if definition.risk_item else None
     answers = {item.key: min(item.allowed) for item in definition.scored_items}
-    if instrument == "phq9":
-        answers["9"] = item9
+    if risk_key:
+        answers[risk_key] = item9
     remaining = total - sum(answers.values())
     for item in definition.scored_items:
-        if instrument == "phq9" and item.key == "9":
+        if item.key == risk_key:
             continue
         for value in sorted(item.allowed, reverse=True):
             if value - answers[item.key] <= remaining:
@@ -143,7 +144,8 @@ def answers_for_total(instrument: str, total: int, *, item9: int = 0) -> dict[st
 
 
 class QuestionnaireFactory(DjangoModelFactory):
-    """A scored questionnaire. Pass ``total`` (and ``item9`` for PHQ-9); answers, band and alert follow."""
+    """A scored questionnaire. Pass ``total`` (and ``item9``: the suicide item's answer); answers, band and alert
+    follow."""
 
     class Meta:
         model = QuestionnaireResponse
@@ -157,7 +159,7 @@ class QuestionnaireFactory(DjangoModelFactory):
     total = 12
     answers = factory.LazyAttribute(lambda o: answers_for_total(o.instrument, o.total, item9=o.item9))
     band = factory.LazyAttribute(lambda o: scoring.band_for(scoring.INSTRUMENTS[o.instrument], o.total).code)
-    suicide_risk = factory.LazyAttribute(lambda o: o.instrument == "phq9" and o.item9 > 0)
+    suicide_risk = factory.LazyAttribute(lambda o: scoring.suicide_risk(scoring.INSTRUMENTS[o.instrument], o.answers))
 
 
 class EmergencyGrantFactory(DjangoModelFactory):

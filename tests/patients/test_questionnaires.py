@@ -1,4 +1,5 @@
-"""Questionnaire entry, scoring on save, the PHQ-9 item 9 alert and the clinician queue."""
+"""Questionnaire entry, scoring on save, the suicide-risk alert (PHQ-9 item 9, MADRS item 10) and the clinician
+queue."""
 
 from __future__ import annotations
 
@@ -59,6 +60,19 @@ def test_phq9_item_9_above_zero_opens_an_alert_and_acknowledging_closes_it():
     assert not response.risk_open
     assert response.risk_acknowledged_by == clinician
     assert not QuestionnaireResponse.objects.open_risk_alerts().exists()
+
+
+@pytest.mark.parametrize(("item10", "alert"), [(1, False), (2, True)])
+def test_madrs_item_10_at_2_or_more_opens_the_same_alert_as_phq9_item_9(item10, alert):
+    """docs/clinical.md §8.3: the clinician-rated suicide item goes down the PHQ-9 alert's path (issue #16)."""
+    clinician = make_role_user("clinician")
+    answers = answers_for_total("madrs", 30, item9=item10)
+    response = questionnaire_record(patient=PatientFactory(), instrument="madrs", answers=answers, by=clinician)
+    assert (response.answers["10"], response.suicide_risk, response.risk_open) == (item10, alert, alert)
+    assert list(QuestionnaireResponse.objects.open_risk_alerts()) == ([response] if alert else [])
+    if alert:
+        questionnaire_acknowledge_risk(response=response, by=clinician, action="Assessed at the rating: no plan.")
+        assert not QuestionnaireResponse.objects.open_risk_alerts().exists()
 
 
 def test_acknowledging_needs_a_written_assessment_and_an_open_alert():
@@ -162,6 +176,22 @@ def test_open_alert_shows_on_the_patient_page_and_in_the_queue_until_acknowledge
     assert response.status_code == HTTPStatus.FOUND
     assert b'data-testid="risk-alert"' not in clinician_client.get(patient_page).content
     assert alert.patient.mrn.encode() not in clinician_client.get(queue).content
+
+
+def test_a_madrs_alert_names_item_10_on_the_patient_page_the_queue_and_the_form(clinician_client):
+    alert = QuestionnaireFactory(instrument="madrs", total=32, item9=4)
+    assert alert.suicide_risk
+    header = clinician_client.get(reverse("patients:patient_detail", args=[alert.patient.pk])).content.decode()
+    banner = header.split('data-testid="risk-alert"')[1].split("</div>")[0]
+    assert "MADRS question 10 (suicidal thoughts)" in re.sub(r"\s+", " ", banner)
+    assert "“4: moderate / marked”" in banner
+    queue = clinician_client.get(reverse("patients:clinician_queue")).content.decode()
+    assert "MADRS 32" in queue
+    detail = clinician_client.get(reverse("patients:questionnaire_detail", args=[alert.patient.pk, alert.pk]))
+    text = detail.content.decode()
+    assert "question 10 (suicidal thoughts)" in text
+    assert text.count('class="table-danger"') == 1  # item 10's row, not item 9's
+    assert re.search(r'<tr class="table-danger">\s*<td>10</td>', text)
 
 
 def test_nurses_see_the_alert_but_cannot_acknowledge_it(nurse_client):

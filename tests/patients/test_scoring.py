@@ -114,6 +114,27 @@ def test_phq9_item_9_above_zero_raises_the_suicide_risk_alert(item9: int, alert:
     assert scoring.suicide_risk(PHQ9, answers) is alert
 
 
-def test_only_phq9_raises_the_alert() -> None:
+@pytest.mark.parametrize(("item10", "alert"), [(0, False), (1, False), (2, True), (3, True), (4, True), (6, True)])
+def test_madrs_item_10_at_2_or_more_raises_the_suicide_risk_alert(item10: int, alert: bool) -> None:
+    """2 is the first anchor of item 10 that names suicidal thoughts ("only fleeting", [R83]; docs/clinical.md §8.3)."""
+    answers = {**{str(n): 6 for n in range(1, 10)}, "10": item10}  # the other items at their worst do not alert
+    assert scoring.suicide_risk(MADRS, answers) is alert
+
+
+def test_only_the_instruments_with_a_suicide_item_raise_the_alert() -> None:
     assert scoring.suicide_risk(GAD7, {"9": 3}) is False
-    assert scoring.suicide_risk(MADRS, {str(n): 6 for n in range(1, 11)}) is False
+    assert scoring.suicide_risk(HIT6, {str(n): 13 for n in range(1, 7)}) is False
+    assert {code for code, i in scoring.INSTRUMENTS.items() if i.risk_item} == {"phq9", "madrs"}
+    assert (PHQ9.risk_item.key, MADRS.risk_item.key) == ("9", "10")
+
+
+def test_each_instrument_lists_its_normal_band_first() -> None:
+    """The lowest band is the one a baseline has nothing to respond from (docs/clinical.md §9.1)."""
+    assert {code: (i.normal_band.low, i.normal_band.high) for code, i in scoring.INSTRUMENTS.items()} == {
+        "phq9": (0, 4),
+        "gad7": (0, 4),
+        "midas": (0, 5),
+        "hit6": (36, 49),
+        "nrs_pain": (0, 0),
+        "madrs": (0, 6),
+    }
