@@ -366,6 +366,8 @@ class DemoInfusions:
             (end + minutes(1), lambda at: self.companions.close(s, at)),
             (end + minutes(20), lambda at: vitals(at, length + 20)),
             (end + minutes(45), lambda at: vitals(at, length + 45)),
+            # The set the discharge reads: recent and in range (docs/clinical.md §5.4).
+            (discharge - minutes(4), lambda at: vitals(at, length + 60)),
             (
                 discharge - minutes(2),
                 lambda at: services.session_update_notes(

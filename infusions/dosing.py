@@ -1,11 +1,17 @@
 """Ketamine dose and pump-rate arithmetic: pure functions, Decimal in and out.
 
-Formulas (docs/clinical.md §3.1): dose_mg = mg/kg x weight; rate_mg_h = dose_mg / hours; rate_mL_h = rate_mg_h / final
-concentration (mg/mL). Continuous protocols give mg/kg/h directly: rate_mg_h = mg/kg/h x weight. The total given is
-summed from the rate segments actually run, never typed.
+Formulas (docs/clinical.md §3.1): the prescribed rate is dose_mg / hours (dose_mg = mg/kg x weight), or for a
+continuous protocol mg/kg/h x weight. The nurse programs the pump in mL/h: the prescribed rate / final concentration,
+rounded to the pump's resolution (a property of the preparation, default 0.1 mL/h). That programmed mL/h is what runs,
+so every mg figure that follows is computed from it: delivered mg/h = programmed mL/h x concentration, and the total
+given is summed from the delivered rate of each segment actually run, never typed (docs/clinical.md §3.1, §3.8).
 
-Rounding: mg to 0.01 mg, mL to 0.01 mL, pump rates to 0.1 mL/h (the resolution of common infusion pumps), all
-half-up. Rounding happens only on the values shown and stored; intermediate values keep full precision.
+When the rounding moves the delivered rate more than the clinic's limit (default 5 %) away from the prescription, the
+dose needs the same second check as an out-of-range dose, and a preparation that fits better is named
+(``rounding_problem``, ``better_preparation``).
+
+Rounding: mg to 0.01 mg and mL to 0.01 mL, half-up, on the values shown; the pump rate to its resolution, half-up.
+Delivered mg/h are exact products (no rounding), so totals stay exact.
 
 Safety rules encoded here:
 - Above the clinician's order or the protocol's hard maximum: refused.
@@ -13,8 +19,8 @@ Safety rules encoded here:
 - Concentration guard: a computed volume 5x or more away from the clinic's usual volume for the protocol asks for a
   double check; 10-fold errors come from vial mix-ups (950 mg given instead of 95 mg with 100 mg/mL vials,
   docs/clinical.md §3.5 [R60], [R61]; ISMP on custom concentrations [R62]).
-- "Low-dose" ceiling: infusion <= 1 mg/kg/h (Pennsylvania low-dose ketamine guideline, 2020 [R18]) is the default hard
-  maximum of the continuous protocols seeded in the reference data.
+- "Low-dose" ceiling: infusion <= 1 mg/kg/h (Pennsylvania low-dose ketamine guideline, 2020 [R18]); the seeded
+  continuous protocols use it as the top of their usual range (docs/clinical.md §3.3).
 """
 
 from __future__ import annotations
@@ -26,9 +32,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 MG = Decimal("0.01")
 ML = Decimal("0.01")
-ML_H = Decimal("0.1")
-MG_H = Decimal("0.1")
+PUMP_STEP_ML_H = Decimal("0.1")  # the default pump resolution
+RATE_ROUNDING_LIMIT = Decimal("0.05")  # default; the clinic tunes InfusionSettings.rate_rounding_limit_percent
 SIXTY = Decimal(60)
+MICROSECONDS_PER_HOUR = Decimal(3_600_000_000)
 UNUSUAL_VOLUME_FACTOR = Decimal(5)
 
 
@@ -41,6 +48,12 @@ class DosingMode:
 
 def _round(value: Decimal, step: Decimal) -> Decimal:
     return value.quantize(step, rounding=ROUND_HALF_UP)
+
+
+def to_pump_step(value: Decimal, step: Decimal = PUMP_STEP_ML_H) -> Decimal:
+    """``value`` rounded half-up to a multiple of ``step`` (a pump's resolution: 0.1, 0.01, 0.5 mL/h ...)."""
+    require_positive(step=step)
+    return ((value / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step).quantize(step)
 
 
 def _fmt(value: Decimal) -> str:
@@ -63,31 +76,58 @@ class DoseCalculation:
     dose_per_kg: Decimal  # mg/kg (dose over time) or mg/kg/h (continuous)
     concentration_mg_ml: Decimal
     minutes: int | None  # infusion time (dose over time) or planned duration (continuous); None if open-ended
-    rate_mg_h_exact: Decimal
+    rate_mg_h_exact: Decimal  # the prescribed rate, unrounded
+    pump_step_ml_h: Decimal = PUMP_STEP_ML_H
+
+    @property
+    def prescribed_mg_h(self) -> Decimal:
+        return self.rate_mg_h_exact
+
+    @property
+    def rate_ml_h(self) -> Decimal:
+        """What the nurse programs: the prescribed rate in mL/h, rounded to the pump's resolution."""
+        return to_pump_step(self.rate_mg_h_exact / self.concentration_mg_ml, self.pump_step_ml_h)
+
+    @property
+    def rate_mg_h(self) -> Decimal:
+        """What the pump delivers at the programmed rate (exact, not rounded)."""
+        return self.rate_ml_h * self.concentration_mg_ml
+
+    @property
+    def deviation(self) -> Decimal:
+        """Delivered minus prescribed, as a share of the prescribed rate (-0.034 = 3.4 % less)."""
+        return (self.rate_mg_h - self.rate_mg_h_exact) / self.rate_mg_h_exact
 
     @property
     def dose_mg(self) -> Decimal | None:
-        """The total planned dose: mg/kg x kg, or for a continuous rate the planned duration's total."""
+        """The planned dose: mg/kg x kg (the bag), or for a continuous rate the delivered rate over the planned time."""
         if self.mode == DosingMode.DOSE_OVER_TIME:
             return _round(self.weight_kg * self.dose_per_kg, MG)
         if self.minutes:
-            return _round(self.rate_mg_h_exact * Decimal(self.minutes) / SIXTY, MG)
+            return _round(self.rate_mg_h * Decimal(self.minutes) / SIXTY, MG)
         return None
 
     @property
     def volume_ml(self) -> Decimal | None:
-        if self.dose_mg is None:
-            return None
-        exact = (self.weight_kg * self.dose_per_kg) if self.mode == DosingMode.DOSE_OVER_TIME else self.dose_mg
-        return _round(exact / self.concentration_mg_ml, ML)
+        """The bag's volume (dose over time), or what the pump runs over the planned duration (continuous)."""
+        if self.mode == DosingMode.DOSE_OVER_TIME:
+            return _round(self.weight_kg * self.dose_per_kg / self.concentration_mg_ml, ML)
+        if self.minutes:
+            return _round(self.rate_ml_h * Decimal(self.minutes) / SIXTY, ML)
+        return None
 
     @property
-    def rate_mg_h(self) -> Decimal:
-        return _round(self.rate_mg_h_exact, MG_H)
+    def differs(self) -> bool:
+        """True when the programmed rate delivers other than the prescribed mg/h (shown side by side then)."""
+        return _round(self.rate_mg_h, MG) != _round(self.rate_mg_h_exact, MG)
 
     @property
-    def rate_ml_h(self) -> Decimal:
-        return _round(self.rate_mg_h_exact / self.concentration_mg_ml, ML_H)
+    def rate_text(self) -> str:
+        """The pump line: "pump 0.7 mL/h = 7 mg/h delivered (prescribed 7.25 mg/h, 3.4 % less)"."""
+        text = f"pump {_fmt(self.rate_ml_h)} mL/h = {_fmt(_round(self.rate_mg_h, MG))} mg/h delivered"
+        if self.differs:
+            text += f" (prescribed {_fmt(_round(self.rate_mg_h_exact, MG))} mg/h, {percent_text(self.deviation)})"
+        return text
 
     @property
     def explanation(self) -> str:
@@ -96,20 +136,32 @@ class DoseCalculation:
         if self.mode == DosingMode.DOSE_OVER_TIME:
             return (
                 f"{_fmt(self.weight_kg)} kg × {_fmt(self.dose_per_kg)} mg/kg = {_fmt(self.dose_mg)} mg · "
-                f"{conc} = {_fmt(self.volume_ml)} mL · over {self.minutes} min = {_fmt(self.rate_ml_h)} mL/h "
-                f"({_fmt(self.rate_mg_h)} mg/h)"
+                f"{conc} = {_fmt(self.volume_ml)} mL · over {self.minutes} min · {self.rate_text}"
             )
         text = (
-            f"{_fmt(self.weight_kg)} kg × {_fmt(self.dose_per_kg)} mg/kg/h = {_fmt(self.rate_mg_h)} mg/h · "
-            f"{conc} = {_fmt(self.rate_ml_h)} mL/h"
+            f"{_fmt(self.weight_kg)} kg × {_fmt(self.dose_per_kg)} mg/kg/h = "
+            f"{_fmt(_round(self.rate_mg_h_exact, MG))} mg/h · {conc} · {self.rate_text}"
         )
         if self.minutes:
             text += f" · for {self.minutes} min = {_fmt(self.dose_mg)} mg ({_fmt(self.volume_ml)} mL)"
         return text
 
 
+def percent_text(share: Decimal) -> str:
+    """-0.0345 -> "3.4 % less", 0.08 -> "8 % more"."""
+    words = "less" if share < 0 else "more"
+    shown = _round(abs(share) * 100, Decimal("0.1"))
+    return f"{_fmt(shown)} % {words}" if shown else f"under 0.1 % {words}"
+
+
 def calculate(
-    *, mode: str, weight_kg: Decimal, dose_per_kg: Decimal, concentration_mg_ml: Decimal, minutes: int | None
+    *,
+    mode: str,
+    weight_kg: Decimal,
+    dose_per_kg: Decimal,
+    concentration_mg_ml: Decimal,
+    minutes: int | None,
+    pump_step_ml_h: Decimal = PUMP_STEP_ML_H,
 ) -> DoseCalculation:
     """Dose, volume and pump rate for a weight, a prescribed dose and the chosen preparation's final concentration."""
     require_positive(weight_kg=weight_kg, dose_per_kg=dose_per_kg, concentration_mg_ml=concentration_mg_ml)
@@ -120,7 +172,48 @@ def calculate(
         rate = weight_kg * dose_per_kg
     else:
         raise ValueError(f"unknown dosing mode {mode!r}")
-    return DoseCalculation(mode, weight_kg, dose_per_kg, concentration_mg_ml, minutes, rate)
+    return DoseCalculation(mode, weight_kg, dose_per_kg, concentration_mg_ml, minutes, rate, pump_step_ml_h)
+
+
+def rounding_problem(calc: DoseCalculation, limit: Decimal = RATE_ROUNDING_LIMIT) -> str:
+    """A sentence when the pump's rounding moves the delivered rate more than ``limit`` (a share) from the
+    prescription, or when the pump cannot run this slowly at all; empty otherwise. The limit itself is allowed."""
+    if calc.rate_ml_h <= 0:
+        return (
+            f"The prescribed {_fmt(_round(calc.rate_mg_h_exact, MG))} mg/h is below the pump's smallest step "
+            f"({_fmt(calc.pump_step_ml_h)} mL/h) at {_fmt(calc.concentration_mg_ml)} mg/mL: use a weaker preparation."
+        )
+    if abs(calc.deviation) <= limit:
+        return ""
+    return (
+        f"At {_fmt(calc.concentration_mg_ml)} mg/mL the pump's {_fmt(calc.pump_step_ml_h)} mL/h steps give "
+        f"{_fmt(_round(calc.rate_mg_h, MG))} mg/h instead of the prescribed {_fmt(_round(calc.rate_mg_h_exact, MG))} "
+        f"mg/h ({percent_text(calc.deviation)}, more than {_fmt(limit * 100)} %)."
+    )
+
+
+@dataclass(frozen=True)
+class PreparationFit:
+    """A preparation (anything with a name, a final concentration and a pump step) and how well it fits a dose."""
+
+    preparation: object
+    calculation: DoseCalculation
+
+
+def better_preparation(
+    calc: DoseCalculation, candidates: Iterable[tuple[object, Decimal, Decimal]], limit: Decimal = RATE_ROUNDING_LIMIT
+) -> PreparationFit | None:
+    """Among ``candidates`` (preparation, final mg/mL, pump step), the one whose rounding comes closest to the
+    prescription within ``limit``, preferring the stronger (less volume) on a tie; None if none fits."""
+    fits = []
+    for preparation, concentration, step in candidates:
+        other = calculate(mode=calc.mode, weight_kg=calc.weight_kg, dose_per_kg=calc.dose_per_kg,
+                          concentration_mg_ml=concentration, minutes=calc.minutes, pump_step_ml_h=step)  # fmt: skip
+        if other.rate_ml_h > 0 and abs(other.deviation) <= limit:
+            fits.append((abs(other.deviation), -concentration, PreparationFit(preparation, other)))
+    if not fits:
+        return None
+    return min(fits, key=lambda fit: fit[:2])[2]
 
 
 @dataclass(frozen=True)
@@ -185,14 +278,17 @@ class RateSegment:
 
 
 def total_mg(segments: Iterable[RateSegment], *, until: dt.datetime) -> Decimal:
-    """Milligrams given: the sum over segments of rate x time, to 0.01 mg. Overlaps are the caller's error."""
+    """Milligrams given: the sum over segments of the delivered rate x time, to 0.01 mg (paused segments run at 0).
+    Overlaps are the caller's error."""
     total = Decimal(0)
     for segment in segments:
         end = min(segment.end or until, until)
         if end <= segment.start:
             continue
-        hours = Decimal((end - segment.start).total_seconds()) / Decimal(3600)
-        total += segment.rate_mg_h * hours
+        # Multiply before dividing, in whole microseconds: rate x time stays exact until the one division, so a
+        # total of exactly 4.625 mg rounds to 4.63 (a float or a divided-first hour loses the half).
+        micro = Decimal((end - segment.start) // dt.timedelta(microseconds=1))
+        total += segment.rate_mg_h * micro / MICROSECONDS_PER_HOUR
     return _round(total, MG)
 
 

@@ -171,14 +171,50 @@ class VitalsForm(CrispyFormMixin, forms.ModelForm):
         self.fields["taken_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
 
 
-class TitrateForm(CrispyFormMixin, SecondCheckMixin):
+class ChartTimeMixin(forms.Form):
+    """The time the thing happened ("at"), now unless the nurse changes it; the service refuses a time in the future
+    or before what it follows (infusions.timing)."""
+
+    at = WallClockDateTimeField(label="Time it happened", required=False, widget=DateTimeInput())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+
+
+class TitrateForm(CrispyFormMixin, ChartTimeMixin, SecondCheckMixin):
     rate_mg_per_kg_h = forms.DecimalField(
         label="New rate (mg/kg/h)", max_digits=5, decimal_places=3, widget=DecimalInput()
     )
     reason = forms.CharField(max_length=300, help_text="e.g. Pain 6/10, tolerating well.")
     layout = Layout(
-        Row(Column("rate_mg_per_kg_h"), Column("reason")), Row(Column("second_username"), Column("second_password"))
+        Row(Column("rate_mg_per_kg_h"), Column("at")),
+        "reason",
+        Row(Column("second_username"), Column("second_password")),
     )
+
+
+class ReduceRateForm(CrispyFormMixin, ChartTimeMixin):
+    """Slow the pump down (any protocol, no second check)."""
+
+    rate_ml_h = forms.DecimalField(label="New pump rate (mL/h)", max_digits=7, decimal_places=2,
+                                   widget=DecimalInput())  # fmt: skip
+    reason = forms.CharField(max_length=250, help_text="e.g. Nausea, dissociation.")
+    layout = Layout(Row(Column("rate_ml_h"), Column("at")), "reason")
+
+
+class PauseForm(CrispyFormMixin, ChartTimeMixin):
+    reason = forms.CharField(label="Reason for the pause", max_length=250, help_text="e.g. Vomiting, BP 182/104.")
+    layout = Layout(Row(Column("reason"), Column("at")))
+
+
+class ResumeForm(CrispyFormMixin, ChartTimeMixin):
+    reason = forms.CharField(label="Note (optional)", max_length=250, required=False)
+    layout = Layout(Row(Column("reason"), Column("at")))
+
+
+class StopForm(CrispyFormMixin, ChartTimeMixin):
+    layout = Layout("at")
 
 
 class MedicationGivenForm(CrispyFormMixin, forms.ModelForm):
@@ -218,7 +254,10 @@ class NotesForm(ConcurrencyFormMixin, CrispyFormMixin, forms.Form):
     layout = Layout(Row(Column("pain_before"), Column("pain_after")), "note")
 
 
-class DischargeForm(CrispyFormMixin, forms.Form):
+class DischargeForm(CrispyFormMixin, ChartTimeMixin):
+    """The PADSS items the nurse judges; the vital-signs item is computed from the recorded vitals (shown above the
+    form), never typed."""
+
     escort_present = forms.BooleanField(label="Escort is here to take the patient home", required=False)
     aftercare_given = forms.BooleanField(
         label="After-care instructions given (no driving until tomorrow)", required=False
@@ -226,14 +265,21 @@ class DischargeForm(CrispyFormMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for item in PADSS_ITEMS:
+        judged = [item for item in PADSS_ITEMS if item != "padss_vitals"]
+        for item in judged:
             self.fields[item] = forms.TypedChoiceField(
                 label=PADSS_LABELS[item], choices=[(2, "2"), (1, "1"), (0, "0")], coerce=int, widget=forms.RadioSelect
             )
-        self.helper.layout = Layout(*[InlineRadios(item) for item in PADSS_ITEMS], "escort_present", "aftercare_given")
+        self.helper.layout = Layout(*[InlineRadios(item) for item in judged], "escort_present", "aftercare_given",
+                                    "at")  # fmt: skip
 
     def padss(self) -> dict[str, int]:
-        return {item: self.cleaned_data[item] for item in PADSS_ITEMS}
+        return {item: self.cleaned_data[item] for item in PADSS_ITEMS if item != "padss_vitals"}
+
+
+class DischargeOverrideForm(CrispyFormMixin, forms.Form):
+    reason = forms.CharField(label="Why the patient is safe to leave", widget=forms.Textarea(attrs={"rows": 2}),
+                             min_length=10)  # fmt: skip
 
 
 class AddendumForm(CrispyFormMixin, SignatureFormMixin):

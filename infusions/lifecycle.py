@@ -80,6 +80,14 @@ def _continuous(session: Any, user: Any) -> bool:
     return bool(session.course.protocol.is_continuous)
 
 
+def _pump_running(session: Any, user: Any) -> bool:
+    return not session.pump_paused
+
+
+def _pump_paused(session: Any, user: Any) -> bool:
+    return bool(session.pump_paused)
+
+
 def _may_sign(session: Any, user: Any) -> bool:
     from infusions.services import may_sign
 
@@ -104,7 +112,22 @@ SESSION_ACTIONS: dict[str, SessionAction] = {
         SessionAction(
             "titrate", "titrate", frozenset({S.INFUSING}), permission="infusions.add_ratechange", offered_if=_continuous
         ),
+        # Any infusion may be slowed, paused and resumed by the nurse alone (docs/clinical.md §3.6).
+        *[
+            SessionAction(key, verb, frozenset({S.INFUSING}), permission="infusions.add_ratechange", offered_if=when)
+            for key, verb, when in [
+                ("reduce", "reduce the rate", _pump_running),
+                ("pause", "pause the infusion", _pump_running),
+                ("resume", "resume the infusion", _pump_paused),
+            ]
+        ],
         SessionAction("stop", "stop the infusion", frozenset({S.INFUSING}), S.OBSERVING),
+        SessionAction(
+            "discharge_override",
+            "override the discharge check",
+            frozenset({S.OBSERVING}),
+            permission="infusions.override_discharge",
+        ),
         SessionAction("discharge", "discharge", frozenset({S.OBSERVING}), S.DISCHARGED),
         # Who may sign is decided by services.may_sign (clinicians; nurses when the clinic allows it).
         SessionAction(

@@ -60,12 +60,18 @@ PROTOCOLS = [
 ]  # fmt: skip
 
 PREPARATIONS = [
+    {"name": "Ketamine 0.5 mg/mL bag from 50 mg/mL vial", "vial_mg_ml": D(50), "final_mg_ml": D("0.5"),
+     "preparation_note": "50 mg (1 mL of 50 mg/mL) in 100 mL 0.9% sodium chloride"},
+    {"name": "Ketamine 0.5 mg/mL bag from 10 mg/mL vials", "vial_mg_ml": D(10), "final_mg_ml": D("0.5"),
+     "preparation_note": "50 mg (5 mL of 10 mg/mL) in 100 mL 0.9% sodium chloride"},
     {"name": "Ketamine 1 mg/mL bag from 50 mg/mL vial", "vial_mg_ml": D(50), "final_mg_ml": D(1),
      "preparation_note": "100 mg (2 mL of 50 mg/mL) in 100 mL 0.9% sodium chloride"},
     {"name": "Ketamine 1 mg/mL bag from 100 mg/mL vial", "vial_mg_ml": D(100), "final_mg_ml": D(1),
      "preparation_note": "100 mg (1 mL of 100 mg/mL) in 100 mL 0.9% sodium chloride"},
     {"name": "Ketamine 2 mg/mL bag from 50 mg/mL vial", "vial_mg_ml": D(50), "final_mg_ml": D(2),
      "preparation_note": "200 mg (4 mL of 50 mg/mL) in 100 mL 0.9% sodium chloride"},
+    {"name": "Ketamine 1 mg/mL bag from 10 mg/mL vials", "vial_mg_ml": D(10), "final_mg_ml": D(1),
+     "preparation_note": "100 mg (10 mL of 10 mg/mL) in 100 mL 0.9% sodium chloride"},
     {"name": "Ketamine 10 mg/mL syringe, undiluted", "vial_mg_ml": D(10), "final_mg_ml": D(10),
      "preparation_note": "10 mg/mL vial drawn up undiluted for a syringe pump"},
 ]  # fmt: skip

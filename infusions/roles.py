@@ -25,6 +25,7 @@ PERMISSIONS: dict[str, list[str]] = {
         "infusions.change_treatmentcourse",
         "infusions.sign_session",
         "infusions.override_baseline",
+        "infusions.override_discharge",
         "infusions.view_patient_history",
         "infusions.view_reports",
     ],

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from infusions.choices import SessionStatus
 from infusions.lifecycle import IN_CHAIR_STATUSES, OPEN_FOR_VITALS
-from infusions.models import InfusionSession, VitalSign
+from infusions.models import InfusionSession, InfusionSettings, VitalSign
+from infusions.timing import is_late_entry
 
 
 @dataclass
@@ -27,6 +28,7 @@ class Chart:
     now: dt.datetime
     start_problems: list[str] = field(default_factory=list)
     given_mg: Decimal | None = None
+    discharge: Any = None  # services.DischargeVitals while observing
 
     @property
     def latest_vitals(self) -> Any:
@@ -61,7 +63,7 @@ def next_vitals_due(session: InfusionSession, last_taken: dt.datetime | None) ->
 
 
 def session_chart(session: InfusionSession) -> Chart:
-    from infusions.services import administered_mg, start_problems
+    from infusions.services import administered_mg, discharge_vitals, start_problems
 
     now = timezone.now()
     chart = Chart(
@@ -72,11 +74,27 @@ def session_chart(session: InfusionSession) -> Chart:
         addenda=list(session.addenda.active().select_related("created_by")),
         now=now,
     )
+    # What the lifecycle asks (is the pump paused?) is read from the rows already loaded.
+    session.__dict__["pump_paused"] = bool(
+        session.state.infusing and chart.rate_changes and chart.rate_changes[-1].rate_ml_h == 0
+    )
+    mark_late_entries(chart)
     if session.status == SessionStatus.CHECKED_IN:
         chart.start_problems = start_problems(session)
+    if session.state.observing:
+        chart.discharge = discharge_vitals(session, chart.vitals, now)
     if session.status == SessionStatus.INFUSING:
         chart.given_mg = administered_mg(session, until=now, changes=chart.rate_changes)  # in time order (Meta)
     return chart
+
+
+def mark_late_entries(chart: Chart) -> None:
+    """Set ``late_entry`` on each timeline row charted longer after the time it records than the clinic's limit
+    (infusions.timing, docs/clinical.md §12)."""
+    limit = InfusionSettings.current().late_entry_minutes
+    for rows, when in ((chart.vitals, "taken_at"), (chart.rate_changes, "at"), (chart.medications, "given_at")):
+        for row in rows:
+            row.late_entry = is_late_entry(getattr(row, when), row.created_at, limit)
 
 
 def board_sessions(day: dt.date, queryset: Any) -> list[InfusionSession]:

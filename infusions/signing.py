@@ -21,7 +21,8 @@ from typing import Any
 from clinic.signatures.models import SignatureMeaning
 from infusions.models import Addendum, InfusionSession, RateChange, SessionMedication, VitalSign
 
-SESSION_SCHEMA = "infusions.session/1"
+SESSION_SCHEMA = "infusions.session/2"  # /2 adds the prescribed rates and the discharge override (issue #16)
+SESSION_SCHEMA_1 = "infusions.session/1"
 ADDENDUM_SCHEMA = "infusions.addendum/1"
 
 SESSION_FIELDS = [
@@ -43,6 +44,7 @@ SESSION_FIELDS = [
     "preparation_id",
     "dose_per_kg",
     "planned_dose_mg",
+    "prescribed_rate_mg_h",
     "start_rate_mg_h",
     "start_rate_ml_h",
     "dose_calculation",
@@ -60,6 +62,9 @@ SESSION_FIELDS = [
     "padss_nausea",
     "padss_pain",
     "padss_bleeding",
+    "discharge_override_reason",
+    "discharge_override_by_id",
+    "discharge_override_at",
     "escort_present",
     "aftercare_given",
     "discharged_at",
@@ -68,7 +73,14 @@ SESSION_FIELDS = [
 # Rows of the session's timeline; a row voided after signing changes what was signed, so voided_at is included.
 VITAL_FIELDS = ["id", "taken_at", "is_baseline", "systolic", "diastolic", "heart_rate", "spo2", "resp_rate",
                 "sedation", "dissociation", "pain", "alerts", "created_by_id", "voided_at"]  # fmt: skip
-RATE_FIELDS = ["id", "at", "rate_mg_per_kg_h", "rate_mg_h", "rate_ml_h", "reason", "created_by_id", "voided_at"]
+RATE_FIELDS = ["id", "at", "rate_mg_per_kg_h", "prescribed_mg_h", "rate_mg_h", "rate_ml_h", "reason", "created_by_id",
+               "voided_at"]  # fmt: skip
+# What schema /1 covered: the same rows without the prescribed rates.
+SESSION_FIELDS_1 = [
+    name for name in SESSION_FIELDS if name not in ("prescribed_rate_mg_h", "discharge_override_reason",
+                                                    "discharge_override_by_id", "discharge_override_at")
+]  # fmt: skip
+RATE_FIELDS_1 = [name for name in RATE_FIELDS if name != "prescribed_mg_h"]
 MEDICATION_FIELDS = ["id", "drug", "drug_other", "dose", "unit", "route", "given_at", "reason", "created_by_id",
                      "voided_at"]  # fmt: skip
 ADDENDUM_FIELDS = ["id", "session_id", "session__patient_id", "text", "created_at", "created_by_id", "voided_at"]
@@ -81,12 +93,14 @@ def _rows(model: Any, ids: Sequence[int], fields: list[str]) -> dict[int, list[d
     return grouped
 
 
-def session_signed_content(ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+def session_signed_content(
+    ids: Sequence[int], *, session_fields: list[str] = SESSION_FIELDS, rate_fields: list[str] = RATE_FIELDS
+) -> dict[int, dict[str, Any]]:
     """The signed content of infusion sessions: the chart (patient, times, checks, dose and its calculation, totals,
     pain, note, discharge) with every vital sign, pump-rate segment and medication given. Four queries."""
-    sessions = {row["id"]: row for row in InfusionSession.objects.filter(pk__in=ids).values(*SESSION_FIELDS)}
+    sessions = {row["id"]: row for row in InfusionSession.objects.filter(pk__in=ids).values(*session_fields)}
     vitals = _rows(VitalSign, ids, VITAL_FIELDS)
-    rates = _rows(RateChange, ids, RATE_FIELDS)
+    rates = _rows(RateChange, ids, rate_fields)
     medications = _rows(SessionMedication, ids, MEDICATION_FIELDS)
     return {
         pk: {
@@ -97,6 +111,11 @@ def session_signed_content(ids: Sequence[int]) -> dict[int, dict[str, Any]]:
         }
         for pk, row in sessions.items()
     }
+
+
+def session_signed_content_1(ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """Schema /1, for the signatures made before the prescribed rates were recorded."""
+    return session_signed_content(ids, session_fields=SESSION_FIELDS_1, rate_fields=RATE_FIELDS_1)
 
 
 def addendum_signed_content(ids: Sequence[int]) -> dict[int, dict[str, Any]]:
@@ -129,6 +148,9 @@ def register() -> None:
     """Called from ``InfusionsConfig.ready()``."""
     from clinic.signatures.registry import register_signed_kind
 
+    register_signed_kind(InfusionSession, schema=SESSION_SCHEMA_1, title="infusion session",
+                         content=session_signed_content_1)  # fmt: skip
+    # The current definition is registered last.
     register_signed_kind(InfusionSession, schema=SESSION_SCHEMA, title="infusion session",
                          content=session_signed_content)  # fmt: skip
     register_signed_kind(Addendum, schema=ADDENDUM_SCHEMA, title="addendum", content=addendum_signed_content)

@@ -140,7 +140,7 @@ class SessionMixin(PatientRecordMixin):
         if not hasattr(self, "_session"):
             sessions = InfusionSession.objects.visible_to(self.request.user).select_related(
                 "course__protocol", "course__prescriber", "patient", "preparation", "nurse", "signed_by",
-                "second_check_by", "baseline_override_by", "discharged_by",
+                "second_check_by", "baseline_override_by", "discharged_by", "discharge_override_by",
             )  # fmt: skip
             self._session = get_object_or_404(sessions, pk=self.kwargs["pk"])
         return self._session
@@ -169,12 +169,16 @@ class SessionChartView(ActionPageMixin, SessionMixin, TemplateView):
         "medication": forms.MedicationGivenForm,
         "notes": forms.NotesForm,
         "titrate": forms.TitrateForm,
-        "stop": ConfirmForm,
+        "reduce": forms.ReduceRateForm,
+        "pause": forms.PauseForm,
+        "resume": forms.ResumeForm,
+        "stop": forms.StopForm,
+        "discharge_override": forms.DischargeOverrideForm,
         "discharge": forms.DischargeForm,
         "sign": forms.SignForm,
         "addendum": forms.AddendumForm,
     }
-    refusals_as_messages = frozenset({"start", "stop"})
+    refusals_as_messages = frozenset({"start"})
 
     def available_actions(self) -> list[str]:
         return lifecycle.offered(self.get_session(), self.request.user)
@@ -274,20 +278,37 @@ class SessionChartView(ActionPageMixin, SessionMixin, TemplateView):
     def perform_titrate(self, form: forms.TitrateForm) -> str:
         data = form.cleaned_data
         services.session_titrate(session=self.get_session(), by=self.request.user,
-                                 rate_mg_per_kg_h=data["rate_mg_per_kg_h"], reason=data["reason"],
+                                 rate_mg_per_kg_h=data["rate_mg_per_kg_h"], reason=data["reason"], at=data["at"],
                                  second_checker=form.second_checker,
                                  second_checker_password=form.second_checker_password)  # fmt: skip
         return "Rate changed."
 
-    def perform_stop(self, form: ConfirmForm) -> str:
-        services.session_end_infusion(session=self.get_session(), by=self.request.user)
+    def perform_reduce(self, form: forms.ReduceRateForm) -> str:
+        change = services.session_reduce_rate(session=self.get_session(), by=self.request.user, **form.cleaned_data)
+        return f"Rate reduced to {change.rate_ml_h.normalize():f} mL/h."
+
+    def perform_pause(self, form: forms.PauseForm) -> str:
+        services.session_pause(session=self.get_session(), by=self.request.user, **form.cleaned_data)
+        return "Infusion paused: the pump is at 0 mL/h until you resume it."
+
+    def perform_resume(self, form: forms.ResumeForm) -> str:
+        change = services.session_resume(session=self.get_session(), by=self.request.user, **form.cleaned_data)
+        return f"Infusion resumed at {change.rate_ml_h.normalize():f} mL/h."
+
+    def perform_stop(self, form: forms.StopForm) -> str:
+        services.session_end_infusion(session=self.get_session(), by=self.request.user, at=form.cleaned_data["at"])
         return "Infusion stopped; observation started."
 
     def perform_discharge(self, form: forms.DischargeForm) -> str:
         services.session_discharge(session=self.get_session(), by=self.request.user, padss=form.padss(),
                                    escort_present=form.cleaned_data["escort_present"],
-                                   aftercare_given=form.cleaned_data["aftercare_given"])  # fmt: skip
+                                   aftercare_given=form.cleaned_data["aftercare_given"],
+                                   at=form.cleaned_data["at"])  # fmt: skip
         return "Discharged."
+
+    def perform_discharge_override(self, form: forms.DischargeOverrideForm) -> str:
+        services.session_override_discharge(session=self.get_session(), by=self.request.user, **form.cleaned_data)
+        return "Discharge override recorded."
 
     def perform_sign(self, form: forms.SignForm) -> str:
         services.session_sign(session=self.get_session(), by=self.request.user, reauth=form.reauth,

@@ -63,7 +63,9 @@ def suspect_drug_text(session: InfusionSession, at: dt.datetime) -> str:
     # Onset times are entered to the minute: a rate set during that minute was already running.
     running = session.rate_changes.active().filter(at__lt=at + dt.timedelta(minutes=1)).order_by("-at", "-id").first()
     if running is not None:
-        parts.append(f"rate at onset {running.rate_ml_h} mL/h ({running.rate_mg_h} mg/h)")
+        parts.append(
+            f"rate at onset {running.rate_ml_h.normalize():f} mL/h ({running.delivered_mg_h.normalize():f} mg/h)"
+        )
     if session.preparation_id:
         parts.append(session.preparation.name)
     return "; ".join(parts)[:300]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -68,13 +70,19 @@ class VitalSign(ClinicalRecord):
 
 @track_changes()
 class RateChange(ClinicalRecord):
-    """The pump rate from ``at`` until the next change (the start, each titration, the stop at 0)."""
+    """The pump rate from ``at`` until the next change (the start, each titration, a pause at 0, a resume, the stop).
+
+    ``rate_ml_h`` is what the nurse programmed; ``rate_mg_h`` is what it delivers (mL/h x the preparation's
+    concentration, exact); ``prescribed_mg_h`` is what was prescribed before the pump's rounding
+    (docs/clinical.md §3.8). Totals are summed from ``rate_mg_h``.
+    """
 
     session = models.ForeignKey("infusions.InfusionSession", on_delete=models.PROTECT, related_name="rate_changes")
     at = models.DateTimeField(default=timezone.now)
     rate_mg_per_kg_h = models.DecimalField(max_digits=6, decimal_places=3, null=True, blank=True)
-    rate_mg_h = models.DecimalField(max_digits=7, decimal_places=1)
-    rate_ml_h = models.DecimalField(max_digits=7, decimal_places=1)
+    prescribed_mg_h = models.DecimalField(max_digits=12, decimal_places=5, null=True, blank=True)
+    rate_mg_h = models.DecimalField("delivered (mg/h)", max_digits=12, decimal_places=5)
+    rate_ml_h = models.DecimalField("pump (mL/h)", max_digits=7, decimal_places=2)
     reason = models.CharField(max_length=300)
 
     class Meta(ClinicalRecord.Meta):
@@ -82,7 +90,23 @@ class RateChange(ClinicalRecord):
         indexes = [models.Index(fields=["session", "at"], name="ratechange_session_time_idx")]
 
     def __str__(self) -> str:
-        return f"{timezone.localtime(self.at):%H:%M} {self.rate_ml_h} mL/h ({self.rate_mg_h} mg/h): {self.reason}"
+        return (f"{timezone.localtime(self.at):%H:%M} {self.rate_ml_h.normalize():f} mL/h "
+                f"({self.delivered_mg_h.normalize():f} mg/h): {self.reason}")  # fmt: skip
+
+    @property
+    def delivered_mg_h(self) -> Decimal:
+        """The delivered rate to 0.01 mg/h, for reading."""
+        return self.rate_mg_h.quantize(Decimal("0.01"))
+
+    @property
+    def differs(self) -> bool:
+        """The pump's rounding moved the delivered rate away from the prescription (shown side by side)."""
+        prescribed = self.prescribed_mg_h
+        return prescribed is not None and prescribed.quantize(Decimal("0.01")) != self.delivered_mg_h
+
+    @property
+    def is_pause(self) -> bool:
+        return self.rate_ml_h == 0
 
 
 @track_changes()

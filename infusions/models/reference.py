@@ -90,6 +90,14 @@ class DrugPreparation(models.Model):
         "final concentration (mg/mL)", max_digits=6, decimal_places=3, validators=POSITIVE
     )
     preparation_note = models.CharField(max_length=200, help_text="e.g. 100 mg (2 mL of 50 mg/mL) in 100 mL NS.")
+    pump_step_ml_h = models.DecimalField(
+        "pump resolution (mL/h)",
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.1"),
+        validators=POSITIVE,
+        help_text="The smallest rate step of the pump this preparation runs on (docs/clinical.md §3.8).",
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -153,6 +161,22 @@ class InfusionSettings(SettingsRow):
 
     nurses_may_sign_sessions = models.BooleanField(
         default=False, help_text="Let nurses sign infusion sessions (by default only clinicians sign)."
+    )
+    rate_rounding_limit_percent = models.DecimalField(
+        "pump rounding limit (%)",
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal(5),
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal(20))],
+        help_text="When the pump's rounding moves the delivered rate further than this from the prescription, a "
+        "second member of staff must confirm the dose (docs/clinical.md §3.8).",
+    )
+    late_entry_minutes = models.PositiveSmallIntegerField(
+        "late entry after (minutes)",
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(240)],
+        help_text="A chart entry made longer than this after the time it records is marked as a late entry, with "
+        "who entered it and when (docs/clinical.md §12).",
     )
 
     class Meta(SettingsRow.Meta):

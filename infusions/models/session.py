@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from clinic.audit import track_changes
 from clinic.dates import local_day_bounds
@@ -75,8 +76,11 @@ class InfusionSession(ClinicalRecord):
         max_digits=5, decimal_places=3, null=True, blank=True, help_text="mg/kg or mg/kg/h (protocol's unit)."
     )
     planned_dose_mg = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
-    start_rate_mg_h = models.DecimalField(max_digits=7, decimal_places=1, null=True, blank=True)
-    start_rate_ml_h = models.DecimalField(max_digits=7, decimal_places=1, null=True, blank=True)
+    # The pump is programmed in mL/h (rounded to its resolution); mg/h delivered = mL/h x concentration, exact.
+    prescribed_rate_mg_h = models.DecimalField(max_digits=12, decimal_places=5, null=True, blank=True)
+    start_rate_mg_h = models.DecimalField("delivered rate (mg/h)", max_digits=12, decimal_places=5, null=True,
+                                          blank=True)  # fmt: skip
+    start_rate_ml_h = models.DecimalField("pump rate (mL/h)", max_digits=7, decimal_places=2, null=True, blank=True)
     dose_calculation = models.CharField(max_length=300, blank=True)
     second_check_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -97,6 +101,11 @@ class InfusionSession(ClinicalRecord):
     padss_nausea = models.PositiveSmallIntegerField(null=True, blank=True, validators=ZERO_TO_TWO)
     padss_pain = models.PositiveSmallIntegerField(null=True, blank=True, validators=ZERO_TO_TWO)
     padss_bleeding = models.PositiveSmallIntegerField(null=True, blank=True, validators=ZERO_TO_TWO)
+    discharge_override_reason = models.TextField(blank=True)
+    discharge_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    discharge_override_at = models.DateTimeField(null=True, blank=True)
     escort_present = models.BooleanField(default=False)
     aftercare_given = models.BooleanField(default=False)
     discharged_at = models.DateTimeField(null=True, blank=True)
@@ -138,6 +147,7 @@ class InfusionSession(ClinicalRecord):
         permissions = [
             ("sign_session", "Can sign infusion sessions"),
             ("override_baseline", "Can start an infusion despite out-of-range baseline vitals"),
+            ("override_discharge", "Can discharge despite open vitals alerts or vitals out of date"),
         ]
         triggers = [
             *ClinicalRecord.Meta.triggers,
@@ -170,6 +180,14 @@ class InfusionSession(ClinicalRecord):
         from infusions.lifecycle import STATUS
 
         return STATUS[self.status]
+
+    @cached_property
+    def pump_paused(self) -> bool:
+        """The pump is paused: the latest active rate change is a rate of 0 while the session is still infusing."""
+        if not self.state.infusing or self.pk is None:
+            return False
+        latest = self.rate_changes.active().order_by("-at", "-id").values_list("rate_ml_h", flat=True).first()
+        return latest is not None and latest == 0
 
     @property
     def in_chair(self) -> bool:

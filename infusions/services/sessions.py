@@ -22,7 +22,16 @@ from clinic.signatures.models import meaning_text
 from clinic.signatures.services import Reauthentication, require_reauthentication, signature_create
 from infusions import hooks, lifecycle
 from infusions.choices import CourseStatus, Fasting, PregnancyCheck, SessionStatus
-from infusions.dosing import RateSegment, calculate, check_dose, total_mg, volume_is_unusual
+from infusions.discharge import VitalSignsItem, discharge_vitals_problems, padss_vital_signs
+from infusions.dosing import (
+    RateSegment,
+    better_preparation,
+    calculate,
+    check_dose,
+    rounding_problem,
+    total_mg,
+    volume_is_unusual,
+)
 from infusions.models import (
     Addendum,
     DrugPreparation,
@@ -42,6 +51,7 @@ from infusions.signing import (
     SignatureMeaning,
     session_sign_meanings,
 )
+from infusions.timing import charted_time_problem, to_the_minute
 from infusions.vitals import VitalsReading, evaluate, evaluate_predose
 from patients.models import Patient
 from patients.models.background import WEIGHT_KG_MAX, WEIGHT_KG_MIN
@@ -75,6 +85,21 @@ def _require_open_course(session: InfusionSession, action: str) -> None:
 
 def _save(session: InfusionSession, by: User) -> InfusionSession:
     return record_save(record=session, by=by)
+
+
+def _charted_at(at: dt.datetime | None, *, not_before: dt.datetime | None, after_what: str, field: str) -> dt.datetime:
+    """The time something happened at the chair: ``at`` (default now), refused in the future or before
+    ``not_before`` (infusions.timing, docs/clinical.md §12)."""
+    now = timezone.now()
+    at = to_the_minute(at or now, not_before)
+    problem = charted_time_problem(at, now=now, not_before=not_before, after_what=after_what)
+    if problem:
+        raise _refuse(problem, field)
+    return at
+
+
+def _rounding_limit() -> Decimal:
+    return InfusionSettings.current().rate_rounding_limit_percent / 100
 
 
 # Courses ---------------------------------------------------------------------------------------------------------
@@ -238,13 +263,18 @@ def session_set_dose(
         dose_per_kg=dose_per_kg,
         concentration_mg_ml=preparation.final_mg_ml,
         minutes=protocol.infusion_minutes,
+        pump_step_ml_h=preparation.pump_step_ml_h,
     )
+    if calc.rate_ml_h <= 0:
+        raise _refuse(rounding_problem(calc), "preparation")
     reasons = [check.message] if check.needs_second_check else []
     if calc.volume_ml is not None and volume_is_unusual(calc.volume_ml, protocol.usual_volume_ml):
         reasons.append(
             f"The volume ({calc.volume_ml} mL) is 5x or more away from the usual {protocol.usual_volume_ml} mL: "
             "check the vial and preparation."
         )
+    if rounding := _rounding_reason(session, calc, preparation):
+        reasons.append(rounding)
     if reasons or second_checker is not None:  # a second checker named is verified, needed or not
         _check_second(by, second_checker, second_checker_password, " ".join(reasons))
     if reasons:
@@ -254,9 +284,33 @@ def session_set_dose(
         session.second_check_by, session.second_check_at, session.second_check_reason = None, None, ""
     session.weight_kg, session.preparation, session.dose_per_kg = weight_kg, preparation, dose_per_kg
     session.planned_dose_mg = calc.dose_mg
+    session.prescribed_rate_mg_h = _mg_h(calc.prescribed_mg_h)
     session.start_rate_mg_h, session.start_rate_ml_h = calc.rate_mg_h, calc.rate_ml_h
-    session.dose_calculation = calc.explanation
+    session.dose_calculation = calc.explanation[:300]
     return _save(session, by)
+
+
+def _mg_h(value: Decimal) -> Decimal:
+    """A rate as stored (5 decimal places: delivered rates are exact products of mL/h and mg/mL)."""
+    return value.quantize(Decimal("0.00001"))
+
+
+def _rounding_reason(session: InfusionSession, calc: Any, preparation: DrugPreparation) -> str:
+    """Why the pump's rounding needs a second check, naming a preparation that fits better (dosing.rounding_problem,
+    dosing.better_preparation; docs/clinical.md §3.8); empty when the rounding is within the clinic's limit."""
+    limit = _rounding_limit()
+    problem = rounding_problem(calc, limit)
+    if not problem:
+        return ""
+    others = [
+        (other, other.final_mg_ml, other.pump_step_ml_h)
+        for other in DrugPreparation.objects.filter(is_active=True).exclude(pk=preparation.pk)
+        if hooks.dose_problem(session, other) is None
+    ]
+    fit = better_preparation(calc, others, limit)
+    if fit is None:
+        return f"{problem} No active preparation fits better."
+    return f"{problem} {fit.preparation.name} would give {fit.calculation.rate_text}."
 
 
 # Vitals ----------------------------------------------------------------------------------------------------------
@@ -277,7 +331,8 @@ def session_record_vitals(
     session = _locked(session)
     lifecycle.require(session, "vitals")
     thresholds = VitalThresholdSettings.current().as_thresholds()
-    vitals = VitalSign(session=session, taken_at=taken_at or timezone.now(), **values)
+    taken_at = _charted_at(taken_at, not_before=session.checked_in_at, after_what="check-in", field="taken_at")
+    vitals = VitalSign(session=session, taken_at=taken_at, **values)
     vitals.is_baseline = session.status == SessionStatus.CHECKED_IN
     baseline = session.vitals.active().filter(is_baseline=True).order_by("-taken_at").first()
     alerts = (
@@ -287,6 +342,10 @@ def session_record_vitals(
     )
     vitals.alerts = [dataclasses.asdict(alert) for alert in alerts]
     vitals = record_save(record=vitals, by=by)
+    if session.status == SessionStatus.OBSERVING and session.discharge_override_reason:
+        # A discharge override covers the vitals the clinician saw; a new set is judged again.
+        session.discharge_override_reason, session.discharge_override_by, session.discharge_override_at = "", None, None
+        _save(session, by)
     if vitals.is_baseline and session.baseline_override_reason:
         # An override covers the baseline the clinician saw; a new baseline needs its own decision.
         session.baseline_override_reason, session.baseline_override_by = "", None
@@ -337,7 +396,7 @@ def session_start(*, session: InfusionSession, by: User, at: dt.datetime | None 
     problems = start_problems(session)
     if problems:
         raise ValidationError(["Cannot start: " + problems[0], *problems[1:]])
-    at = at or timezone.now()
+    at = _charted_at(at, not_before=session.checked_in_at, after_what="check-in", field="at")
     per_kg_h = session.dose_per_kg if session.course.protocol.is_continuous else None
     _rate_change(session, by, at, per_kg_h, rate_mg_h=session.start_rate_mg_h, rate_ml_h=session.start_rate_ml_h,
                  reason="Infusion started")  # fmt: skip
@@ -357,14 +416,16 @@ def session_titrate(
     second_checker: User | None = None,
     second_checker_password: str | None = None,
 ) -> RateChange:
-    """Change a continuous infusion's rate: refused above the order or hard maximum; confirmed outside usual."""
+    """Change a continuous infusion's rate: refused above the order or hard maximum; confirmed outside usual, or
+    when the pump's rounding moves the delivered rate beyond the clinic's limit. A paused pump restarts at it."""
     session = _locked(session)
     lifecycle.require(session, "titrate")
     protocol = session.course.protocol
     if not protocol.is_continuous:
-        raise _refuse("This protocol gives a fixed dose over a set time; its rate is not titrated.")
+        raise _refuse("This protocol gives a fixed dose over a set time; its rate is not titrated: reduce or pause it.")
     if len(reason.strip()) < 3:
         raise _refuse("Give the reason for the change (e.g. pain 6/10, tolerating well).", "reason")
+    at = _rate_change_time(session, at)
     check = check_dose(
         rate_mg_per_kg_h,
         unit=protocol.unit,
@@ -375,24 +436,120 @@ def session_titrate(
     )
     if not check.allowed:
         raise _refuse(check.message, "rate_mg_per_kg_h")
-    if check.needs_second_check or second_checker is not None:  # a second checker named is verified, needed or not
-        _check_second(by, second_checker, second_checker_password, check.message)
-    if check.needs_second_check:
-        reason = f"{reason.strip()} (second check: {second_checker.display_name})"
     calc = calculate(
         mode=protocol.dosing_mode,
         weight_kg=session.weight_kg,
         dose_per_kg=rate_mg_per_kg_h,
         concentration_mg_ml=session.preparation.final_mg_ml,
         minutes=None,
+        pump_step_ml_h=session.preparation.pump_step_ml_h,
     )
-    at = at or timezone.now()
-    last = session.rate_changes.active().order_by("-at", "-id").first()
-    if last is not None and at < last.at:
-        raise _refuse("A rate change cannot be earlier than the previous one.", "at")
-    change = RateChange(session=session, at=at, rate_mg_per_kg_h=rate_mg_per_kg_h, rate_mg_h=calc.rate_mg_h,
-                        rate_ml_h=calc.rate_ml_h, reason=reason.strip())  # fmt: skip
+    if calc.rate_ml_h <= 0:
+        raise _refuse(rounding_problem(calc), "rate_mg_per_kg_h")
+    reasons = [check.message] if check.needs_second_check else []
+    if rounding := rounding_problem(calc, _rounding_limit()):
+        reasons.append(rounding)
+    if reasons or second_checker is not None:  # a second checker named is verified, needed or not
+        _check_second(by, second_checker, second_checker_password, " ".join(reasons))
+    if reasons:
+        reason = f"{reason.strip()} (second check: {second_checker.display_name})"
+    change = RateChange(session=session, at=at, rate_mg_per_kg_h=rate_mg_per_kg_h,
+                        prescribed_mg_h=_mg_h(calc.prescribed_mg_h), rate_mg_h=calc.rate_mg_h,
+                        rate_ml_h=calc.rate_ml_h, reason=reason.strip()[:300])  # fmt: skip
     return record_save(record=change, by=by)
+
+
+def _running(session: InfusionSession) -> RateChange | None:
+    """The rate the pump runs at now (the latest active change)."""
+    return session.rate_changes.active().order_by("-at", "-id").first()
+
+
+def _rate_change_time(session: InfusionSession, at: dt.datetime | None) -> dt.datetime:
+    last = _running(session)
+    if last is not None:
+        return _charted_at(at, not_before=last.at, after_what="the previous rate change", field="at")
+    return _charted_at(at, not_before=session.started_at, after_what="the start", field="at")
+
+
+def _per_kg_h(session: InfusionSession, rate_mg_h: Decimal) -> Decimal | None:
+    if not session.course.protocol.is_continuous:
+        return None
+    return (rate_mg_h / session.weight_kg).quantize(Decimal("0.001"))
+
+
+@transaction.atomic
+def session_reduce_rate(
+    *, session: InfusionSession, by: User, rate_ml_h: Decimal, reason: str, at: dt.datetime | None = None
+) -> RateChange:
+    """Slow any infusion down (a side effect, the patient's wish): the nurse programs a lower mL/h, no second check
+    (reducing is the safe direction). Refused at or above the running rate, or off the pump's steps. A paused
+    infusion cannot be reduced: resume it first (docs/clinical.md §3.6)."""
+    session = _locked(session)
+    lifecycle.require(session, "reduce")
+    if len(reason.strip()) < 3:
+        raise _refuse("Give the reason (e.g. nausea, dissociation).", "reason")
+    running = _running(session)
+    if running is None or running.rate_ml_h <= 0:
+        raise _refuse("The infusion is paused: resume it first.", "rate_ml_h")
+    if not 0 < rate_ml_h < running.rate_ml_h:
+        raise _refuse(
+            f"Enter a rate above 0 and below the running {running.rate_ml_h.normalize():f} mL/h "
+            "(to stop the pump for a while, pause it).",
+            "rate_ml_h",
+        )
+    step = session.preparation.pump_step_ml_h
+    if rate_ml_h % step:
+        raise _refuse(f"This pump steps by {step.normalize():f} mL/h.", "rate_ml_h")
+    at = _rate_change_time(session, at)
+    rate_mg_h = rate_ml_h * session.preparation.final_mg_ml
+    change = RateChange(session=session, at=at, rate_mg_per_kg_h=_per_kg_h(session, rate_mg_h),
+                        prescribed_mg_h=_mg_h(rate_mg_h), rate_mg_h=rate_mg_h, rate_ml_h=rate_ml_h,
+                        reason=f"Rate reduced: {reason.strip()}"[:300])  # fmt: skip
+    return record_save(record=change, by=by)
+
+
+@transaction.atomic
+def session_pause(*, session: InfusionSession, by: User, reason: str, at: dt.datetime | None = None) -> RateChange:
+    """Stop the pump for a while (rate 0) with a reason; the session stays infusing and the time paused gives
+    nothing. No second check."""
+    session = _locked(session)
+    lifecycle.require(session, "pause")
+    if len(reason.strip()) < 3:
+        raise _refuse("Give the reason for the pause (e.g. vomiting, BP 182/104).", "reason")
+    running = _running(session)
+    if running is None or running.rate_ml_h <= 0:
+        raise _refuse("The infusion is already paused.")
+    at = _rate_change_time(session, at)
+    pause = RateChange(session=session, at=at, rate_mg_per_kg_h=_per_kg_h(session, Decimal(0)),
+                       prescribed_mg_h=None, rate_mg_h=Decimal(0), rate_ml_h=Decimal(0),
+                       reason=f"Paused: {reason.strip()}"[:300])  # fmt: skip
+    return record_save(record=pause, by=by)
+
+
+@transaction.atomic
+def session_resume(
+    *, session: InfusionSession, by: User, reason: str = "", at: dt.datetime | None = None
+) -> RateChange:
+    """Restart a paused pump at the rate it ran before the pause (a different rate is a titration or a reduction)."""
+    session = _locked(session)
+    lifecycle.require(session, "resume")
+    changes = list(session.rate_changes.active().order_by("-at", "-id"))
+    if not changes or changes[0].rate_ml_h > 0:
+        raise _refuse("The infusion is not paused.")
+    before = next((change for change in changes if change.rate_ml_h > 0), None)
+    if before is None:
+        raise _refuse("There is no rate to resume at.")
+    at = _rate_change_time(session, at)
+    text = f"Resumed at {before.rate_ml_h.normalize():f} mL/h" + (f": {reason.strip()}" if reason.strip() else "")
+    change = RateChange(session=session, at=at, rate_mg_per_kg_h=before.rate_mg_per_kg_h,
+                        prescribed_mg_h=before.prescribed_mg_h, rate_mg_h=before.rate_mg_h, rate_ml_h=before.rate_ml_h,
+                        reason=text[:300])  # fmt: skip
+    return record_save(record=change, by=by)
+
+
+def is_paused(changes: list[Any]) -> bool:
+    """Whether the latest of ``changes`` (time order) is a pause."""
+    return bool(changes) and changes[-1].rate_ml_h == 0
 
 
 def administered_mg(
@@ -418,9 +575,7 @@ def session_end_infusion(*, session: InfusionSession, by: User, at: dt.datetime 
     """Stop the pump: the total given is computed from the rate segments; observation starts."""
     session = _locked(session)
     lifecycle.require(session, "stop")
-    at = at or timezone.now()
-    if at < session.started_at:
-        raise _refuse("The stop time is before the start.", "at")
+    at = _rate_change_time(session, at)
     _rate_change(session, by, at, Decimal(0) if session.course.protocol.is_continuous else None,
                  rate_mg_h=Decimal(0), rate_ml_h=Decimal(0), reason="Infusion stopped")  # fmt: skip
     session.infusion_ended_at = at
@@ -436,6 +591,8 @@ def session_end_infusion(*, session: InfusionSession, by: User, at: dt.datetime 
 def session_give_medication(*, session: InfusionSession, by: User, **fields: Any) -> SessionMedication:
     session = _locked(session)
     lifecycle.require(session, "medication")
+    fields["given_at"] = _charted_at(fields.get("given_at"), not_before=session.checked_in_at, after_what="check-in",
+                                     field="given_at")  # fmt: skip
     return record_save(record=SessionMedication(session=session, **fields), by=by)
 
 
@@ -460,6 +617,58 @@ def session_update_notes(
 # Discharge and signature -----------------------------------------------------------------------------------------
 
 
+@dataclasses.dataclass(frozen=True)
+class DischargeVitals:
+    """What the recorded vitals say about discharge: the computed PADSS vital-signs item and what blocks it."""
+
+    item: VitalSignsItem
+    problems: list[str]
+
+
+def discharge_vitals(session: InfusionSession, vitals: list[Any] | None = None, now: dt.datetime | None = None):
+    """The PADSS vital-signs item computed from the last set against the baseline, and the vitals problems that
+    block discharge without a clinician's override (infusions.discharge, docs/clinical.md §5.1, §5.4).
+    ``vitals``: the session's active sets in time order, when the caller has them (the chart)."""
+    if vitals is None:
+        vitals = list(session.vitals.active().order_by("taken_at", "id"))
+    baseline = next((v for v in reversed(vitals) if v.is_baseline), None)
+    last = vitals[-1] if vitals else None
+    if baseline is None or last is None:
+        item = VitalSignsItem(0, Decimal(0), "No baseline vitals to compare with.")
+    else:
+        item = padss_vital_signs(_reading(last), _reading(baseline))
+    problems = discharge_vitals_problems(
+        latest_alerts=last.alerts if last else [],
+        latest_taken_at=last.taken_at if last else None,
+        now=now or timezone.now(),
+        interval_minutes=session.course.protocol.vitals_interval_minutes,
+    )
+    return DischargeVitals(item, problems)
+
+
+def _vitals_block(problems: list[str]) -> str:
+    """One sentence for the discharge form; the chart lists each problem above it."""
+    alerts = sum(problem.startswith("Open vitals alert") for problem in problems)
+    reasons = [f"{alerts} open vitals alert{'s' if alerts > 1 else ''}"] if alerts else []
+    reasons += [problem.rstrip(".") for problem in problems if not problem.startswith("Open vitals alert")]
+    return f"Not yet: {'; '.join(reasons)}. Record a set in range, or a clinician overrides with a reason."
+
+
+@transaction.atomic
+def session_override_discharge(*, session: InfusionSession, by: User, reason: str) -> InfusionSession:
+    """A clinician judges the patient fit to leave despite open vitals alerts or vitals out of date, with a written
+    reason (kept on the session, shown on the chart and the print; a new set of vitals ends it)."""
+    session = _locked(session)
+    lifecycle.require(session, "discharge_override")
+    if not by.has_perm("infusions.override_discharge"):
+        raise _refuse("Only a clinician may override the discharge check.")
+    if len(reason.strip()) < 10:
+        raise _refuse("Write why the patient is safe to leave (at least 10 characters).", "reason")
+    session.discharge_override_reason, session.discharge_override_by = reason.strip(), by
+    session.discharge_override_at = timezone.now()
+    return _save(session, by)
+
+
 @transaction.atomic
 def session_discharge(
     *,
@@ -470,26 +679,36 @@ def session_discharge(
     aftercare_given: bool,
     at: dt.datetime | None = None,
 ) -> InfusionSession:
-    """Discharge when the modified PADSS is 9 or more, the escort is here and the observation time is met."""
+    """Discharge when the modified PADSS is 9 or more (its vital-signs item computed from the recorded vitals), the
+    vitals have no open alert and are recent (or a clinician overrode that), the escort is here and the observation
+    time is met."""
     session = _locked(session)
     lifecycle.require(session, "discharge")
-    at = at or timezone.now()
+    at = _charted_at(at, not_before=session.infusion_ended_at, after_what="the end of the infusion", field="at")
+    vitals = discharge_vitals(session, now=at)
     for item in PADSS_ITEMS:
         setattr(session, item, padss.get(item))
-    errors: dict[str, str] = {}
+    session.padss_vitals = vitals.item.score
+    errors: dict[str, list[str]] = {}
+    general = errors.setdefault("__all__", [])
     total = session.padss_total
     if total is None:
-        errors["padss_vitals"] = "Score every PADSS item."
+        general.append("Score every PADSS item.")
     elif total < PADSS_FIT:
-        errors["padss_vitals"] = f"PADSS {total}/10: not fit for discharge (needs {PADSS_FIT} or more). Reassess later."
+        general.append(f"PADSS {total}/10 (vital signs {vitals.item.explanation}): not fit for discharge (needs "
+                       f"{PADSS_FIT} or more). Reassess later.")  # fmt: skip
+    if vitals.problems and not session.discharge_override_reason:
+        general.append(_vitals_block(vitals.problems))
     if not escort_present:
-        errors["escort_present"] = "The patient may only leave with their escort present."
+        errors["escort_present"] = ["The patient may only leave with their escort present."]
     if not aftercare_given:
-        errors["aftercare_given"] = "Give the after-care instructions (no driving until the next day)."
+        errors["aftercare_given"] = ["Give the after-care instructions (no driving until the next day)."]
     needed = session.course.protocol.min_observation_minutes
     observed = session.observation_minutes(at) or 0
     if observed < needed:
-        errors["__all__"] = f"Observed {observed} min of the required {needed} min after the infusion."
+        general.append(f"Observed {observed} min of the required {needed} min after the infusion.")
+    if not general:
+        del errors["__all__"]
     if errors:
         raise ValidationError(errors)
     session.escort_present, session.aftercare_given = escort_present, aftercare_given

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django import template
@@ -23,6 +23,14 @@ def trim(value: Any) -> str:
     if value is None or value == "":
         return ""
     return f"{Decimal(value).normalize():f}"
+
+
+@register.filter
+def mg(value: Any) -> str:
+    """A mg or mg/h figure to 0.01, without trailing zeros: 7.00000 -> 7, 54.37500 -> 54.38 (half-up)."""
+    if value is None or value == "":
+        return ""
+    return f"{Decimal(value).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP).normalize():f}"
 
 
 @register.filter

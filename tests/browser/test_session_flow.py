@@ -59,7 +59,8 @@ def test_nurse_charts_and_clinician_signs(page):
     page.get_by_label("Preparation").select_option(label="Ketamine 1 mg/mL bag from 50 mg/mL vial (final 1 mg/mL)")
     page.get_by_role("button", name="Calculate").click()
     page.wait_for_load_state("networkidle")
-    assert "80 kg × 0.1 mg/kg/h = 8 mg/h · at 1 mg/mL = 8 mL/h" in page.get_by_test_id("dose-panel").inner_text()
+    dose = page.get_by_test_id("dose-panel").inner_text()
+    assert "80 kg × 0.1 mg/kg/h = 8 mg/h · at 1 mg/mL · pump 8 mL/h = 8 mg/h delivered" in dose
 
     fill_vitals(page, "126")  # baseline
     page.get_by_role("button", name="Start infusion").click()
@@ -74,6 +75,7 @@ def test_nurse_charts_and_clinician_signs(page):
     assert serious_accessibility_violations(page) == []
     screenshot(page, "session_chart_infusing")
 
+    page.locator("summary", has_text="Titrate").click()
     page.get_by_label("New rate (mg/kg/h)").fill("0.2")
     page.get_by_test_id("chart-actions").locator("#id_titrate_reason").fill("Pain 6/10, tolerating well")
     page.get_by_role("button", name="Change rate").click()
@@ -96,6 +98,7 @@ def test_nurse_charts_and_clinician_signs(page):
     # An hour of observation passes.
     InfusionSession.objects.filter(pk=session.pk).update(infusion_ended_at=timezone.now() - dt.timedelta(minutes=70))
     page.reload()
+    fill_vitals(page, "128")  # a set in range before discharge: the 171 alert would block it (docs/clinical.md §5.4)
     discharge = page.get_by_test_id("discharge-form")
     for radio in discharge.get_by_role("radio", name="2").all():
         radio.check()

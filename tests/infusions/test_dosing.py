@@ -31,7 +31,8 @@ def test_depression_standard_dose_worked_example():
         D("54.4"),
     )
     assert calc.explanation == (
-        "72.5 kg × 0.5 mg/kg = 36.25 mg · at 1 mg/mL = 36.25 mL · over 40 min = 54.4 mL/h (54.4 mg/h)"
+        "72.5 kg × 0.5 mg/kg = 36.25 mg · at 1 mg/mL = 36.25 mL · over 40 min · pump 54.4 mL/h = 54.4 mg/h "
+        "delivered (prescribed 54.38 mg/h, under 0.1 % more)"
     )
 
 
@@ -58,19 +59,21 @@ def test_continuous_migraine_start_rate():
         mode=DosingMode.CONTINUOUS, weight_kg=D("80"), dose_per_kg=D("0.1"), concentration_mg_ml=D("1"), minutes=None
     )
     assert (calc.rate_mg_h, calc.rate_ml_h, calc.dose_mg) == (D("8.0"), D("8.0"), None)
-    assert calc.explanation == "80 kg × 0.1 mg/kg/h = 8 mg/h · at 1 mg/mL = 8 mL/h"
+    assert calc.explanation == "80 kg × 0.1 mg/kg/h = 8 mg/h · at 1 mg/mL · pump 8 mL/h = 8 mg/h delivered"
 
 
 def test_continuous_crps_four_hours():
-    """CRPS 0.35 mg/kg/h x 4 h ([R15b]); 70 kg -> 24.5 mg/h -> 98 mg; at 2 mg/mL 12.25 -> 12.3 mL/h, 49 mL."""
+    """CRPS 0.35 mg/kg/h x 4 h ([R15b]); 70 kg -> 24.5 mg/h prescribed; at 2 mg/mL 12.25 -> 12.3 mL/h programmed,
+    which delivers 12.3 x 2 = 24.6 mg/h: over 240 min 98.4 mg in 49.2 mL (the pump's figures, not the order's)."""
     calc = calculate(
         mode=DosingMode.CONTINUOUS, weight_kg=D("70"), dose_per_kg=D("0.35"), concentration_mg_ml=D("2"), minutes=240
     )
-    assert (calc.rate_mg_h, calc.rate_ml_h, calc.dose_mg, calc.volume_ml) == (
+    assert (calc.prescribed_mg_h, calc.rate_ml_h, calc.rate_mg_h, calc.dose_mg, calc.volume_ml) == (
         D("24.5"),
         D("12.3"),
-        D("98.00"),
-        D("49.00"),
+        D("24.6"),
+        D("98.40"),
+        D("49.20"),
     )
 
 

@@ -54,8 +54,8 @@ def test_every_transition_leads_to_a_status_another_action_or_the_end_leaves_fro
     [
         ("scheduled", ["check_in", "cancel"]),
         ("checked_in", ["cancel", "dose", "override", "start", "vitals", "medication", "notes"]),
-        ("infusing", ["vitals", "medication", "notes", "stop"]),
-        ("observing", ["vitals", "medication", "notes", "discharge"]),
+        ("infusing", ["vitals", "medication", "notes", "reduce", "pause", "stop"]),
+        ("observing", ["vitals", "medication", "notes", "discharge_override", "discharge"]),
         ("discharged", ["notes", "sign"]),
         ("signed", ["addendum"]),
         ("cancelled", []),

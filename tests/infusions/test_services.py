@@ -26,14 +26,10 @@ pytestmark = pytest.mark.django_db
 GOOD_VITALS = {"systolic": 124, "diastolic": 78, "heart_rate": 72, "spo2": 98, "resp_rate": 14, "sedation": 5}
 
 
-@pytest.fixture
-def nurse():
-    return UserFactory(username="rn", role=roles.NURSE)
-
-
-@pytest.fixture
-def clinician():
-    return UserFactory(username="md", role=roles.CLINICIAN)
+def earlier() -> dt.datetime:
+    """Six hours before the test started: these sessions are charted as they happened, and a time charted is never
+    in the future (infusions.timing), so each timeline here lies in the past."""
+    return t0() - dt.timedelta(hours=6)
 
 
 def ready_patient():
@@ -48,7 +44,7 @@ def checked_in(nurse, protocol_name=None, ordered_max="0.75", ordered_dose="0.5"
     course_kwargs = {"patient": ready_patient(), "ordered_max": D(ordered_max), "ordered_dose": D(ordered_dose)}
     if protocol_name:
         course_kwargs["protocol"] = protocol(protocol_name)
-    session = SessionFactory(course=CourseFactory(**course_kwargs), scheduled_for=t0())
+    session = SessionFactory(course=CourseFactory(**course_kwargs), scheduled_for=earlier())
     return services.session_check_in(
         session=session,
         by=nurse,
@@ -56,7 +52,7 @@ def checked_in(nurse, protocol_name=None, ordered_max="0.75", ordered_dose="0.5"
         escort_phone="(555) 010-1111",
         fasting="confirmed",
         pregnancy_check="not_applicable",
-        at=t0(),
+        at=earlier(),
     )
 
 
@@ -66,8 +62,16 @@ def started(nurse, **kwargs):
     services.session_set_dose(
         session=session, by=nurse, weight_kg=D("72.5"), preparation=preparation(1), dose_per_kg=dose
     )
-    services.session_record_vitals(session=session, by=nurse, taken_at=t0(), **GOOD_VITALS)
-    return services.session_start(session=session, by=nurse, at=t0() + dt.timedelta(minutes=5))
+    services.session_record_vitals(session=session, by=nurse, taken_at=earlier(), **GOOD_VITALS)
+    return services.session_start(session=session, by=nurse, at=earlier() + dt.timedelta(minutes=5))
+
+
+def discharge(session, nurse, minutes: int, **changes):
+    """A last set of vitals in range five minutes before, then discharge at ``earlier() + minutes``."""
+    at = earlier() + dt.timedelta(minutes=minutes)
+    services.session_record_vitals(session=session, by=nurse, taken_at=at - dt.timedelta(minutes=5), **GOOD_VITALS)
+    fields = {"padss": dict.fromkeys(services.PADSS_ITEMS, 2), "escort_present": True, "aftercare_given": True}
+    return services.session_discharge(session=session, by=nurse, at=at, **{**fields, **changes})
 
 
 def test_a_depression_session_from_check_in_to_signature(nurse, clinician):
@@ -78,26 +82,23 @@ def test_a_depression_session_from_check_in_to_signature(nurse, clinician):
     assert (session.planned_dose_mg, session.start_rate_ml_h) == (D("36.25"), D("54.4"))
     assert session.dose_calculation.startswith("72.5 kg × 0.5 mg/kg = 36.25 mg")
 
-    services.session_record_vitals(session=session, by=nurse, taken_at=t0(), **GOOD_VITALS)
-    session = services.session_start(session=session, by=nurse, at=t0() + dt.timedelta(minutes=5))
+    services.session_record_vitals(session=session, by=nurse, taken_at=earlier(), **GOOD_VITALS)
+    session = services.session_start(session=session, by=nurse, at=earlier() + dt.timedelta(minutes=5))
     assert session.status == SessionStatus.INFUSING
     high = services.session_record_vitals(
-        session=session, by=nurse, taken_at=t0() + dt.timedelta(minutes=25), **{**GOOD_VITALS, "systolic": 170}
+        session=session,
+        by=nurse,
+        taken_at=earlier() + dt.timedelta(minutes=25),
+        **{**GOOD_VITALS, "systolic": 170},
     )
     assert [a["code"] for a in high.alerts] == ["systolic_high", "systolic_rise"]
 
-    session = services.session_end_infusion(session=session, by=nurse, at=t0() + dt.timedelta(minutes=45))
+    session = services.session_end_infusion(session=session, by=nurse, at=earlier() + dt.timedelta(minutes=45))
     assert session.total_mg == D("36.25")  # the bag holds the planned dose; a rounded pump rate cannot exceed it
-    session = services.session_discharge(
-        session=session,
-        by=nurse,
-        padss=dict.fromkeys(services.PADSS_ITEMS, 2),
-        escort_present=True,
-        aftercare_given=True,
-        at=t0() + dt.timedelta(minutes=110),
-    )
+    session = discharge(session, nurse, 110)
+    assert session.padss_vitals == 2  # computed: the last set equals the baseline
     session = services.session_sign(
-        session=session, by=clinician, reauth=signing_proof(clinician), at=t0() + dt.timedelta(minutes=120)
+        session=session, by=clinician, reauth=signing_proof(clinician), at=earlier() + dt.timedelta(minutes=120)
     )
     assert (session.status, session.signed_by) == (SessionStatus.SIGNED, clinician)
 
@@ -240,13 +241,17 @@ def test_continuous_titration_and_total_from_segments(nurse):
     services.session_set_dose(
         session=session, by=nurse, weight_kg=D(80), preparation=preparation(1), dose_per_kg=D("0.1")
     )
-    services.session_record_vitals(session=session, by=nurse, taken_at=t0(), **GOOD_VITALS)
-    services.session_start(session=session, by=nurse, at=t0())
+    services.session_record_vitals(session=session, by=nurse, taken_at=earlier(), **GOOD_VITALS)
+    services.session_start(session=session, by=nurse, at=earlier())
     change = services.session_titrate(
-        session=session, by=nurse, rate_mg_per_kg_h=D("0.2"), reason="Pain 7/10", at=t0() + dt.timedelta(hours=3)
+        session=session,
+        by=nurse,
+        rate_mg_per_kg_h=D("0.2"),
+        reason="Pain 7/10",
+        at=earlier() + dt.timedelta(hours=3),
     )
     assert (change.rate_mg_h, change.rate_ml_h) == (D("16.0"), D("16.0"))
-    session = services.session_end_infusion(session=session, by=nurse, at=t0() + dt.timedelta(hours=4.5))
+    session = services.session_end_infusion(session=session, by=nurse, at=earlier() + dt.timedelta(hours=4.5))
     assert session.total_mg == D("48.00")
 
 
@@ -265,36 +270,23 @@ def test_titration_above_the_order_is_refused_and_dose_protocols_are_not_titrate
 
 @pytest.mark.parametrize(
     ("padss", "escort", "minutes", "field"),
-    [(0, True, 90, "padss_vitals"), (2, False, 90, "escort_present"), (2, True, 30, "__all__")],
+    [(0, True, 90, "__all__"), (2, False, 90, "escort_present"), (2, True, 30, "__all__")],
 )
 def test_discharge_needs_padss_9_the_escort_and_the_observation_time(nurse, padss, escort, minutes, field):
-    session = services.session_end_infusion(session=started(nurse), by=nurse, at=t0() + dt.timedelta(minutes=45))
+    session = services.session_end_infusion(session=started(nurse), by=nurse, at=earlier() + dt.timedelta(minutes=45))
     with pytest.raises(ValidationError) as caught:
-        services.session_discharge(
-            session=session,
-            by=nurse,
-            padss={**dict.fromkeys(services.PADSS_ITEMS, 2), "padss_vitals": padss},
-            escort_present=escort,
-            aftercare_given=True,
-            at=t0() + dt.timedelta(minutes=45 + minutes),
-        )
+        discharge(session, nurse, 45 + minutes, escort_present=escort,
+                  padss={**dict.fromkeys(services.PADSS_ITEMS, 2), "padss_activity": padss})  # fmt: skip
     assert field in caught.value.message_dict
     session.refresh_from_db()
     assert session.status == SessionStatus.OBSERVING
 
 
 def signed(nurse, clinician) -> InfusionSession:
-    session = services.session_end_infusion(session=started(nurse), by=nurse, at=t0() + dt.timedelta(minutes=45))
-    services.session_discharge(
-        session=session,
-        by=nurse,
-        padss=dict.fromkeys(services.PADSS_ITEMS, 2),
-        escort_present=True,
-        aftercare_given=True,
-        at=t0() + dt.timedelta(minutes=110),
-    )
+    session = services.session_end_infusion(session=started(nurse), by=nurse, at=earlier() + dt.timedelta(minutes=45))
+    discharge(session, nurse, 110)
     return services.session_sign(
-        session=session, by=clinician, reauth=signing_proof(clinician), at=t0() + dt.timedelta(minutes=120)
+        session=session, by=clinician, reauth=signing_proof(clinician), at=earlier() + dt.timedelta(minutes=120)
     )
 
 
@@ -322,23 +314,16 @@ def test_addenda_are_for_signed_sessions_only(nurse, clinician):
 
 
 def test_nurses_sign_only_when_the_clinic_allows_it(nurse):
-    session = services.session_end_infusion(session=started(nurse), by=nurse, at=t0() + dt.timedelta(minutes=45))
-    services.session_discharge(
-        session=session,
-        by=nurse,
-        padss=dict.fromkeys(services.PADSS_ITEMS, 2),
-        escort_present=True,
-        aftercare_given=True,
-        at=t0() + dt.timedelta(minutes=110),
-    )
+    session = services.session_end_infusion(session=started(nurse), by=nurse, at=earlier() + dt.timedelta(minutes=45))
+    discharge(session, nurse, 110)
     with pytest.raises(ValidationError, match="Your role cannot sign"):
         services.session_sign(
-            session=session, by=nurse, reauth=signing_proof(nurse), at=t0() + dt.timedelta(minutes=120)
+            session=session, by=nurse, reauth=signing_proof(nurse), at=earlier() + dt.timedelta(minutes=120)
         )
     InfusionSettings.objects.update_or_create(pk=1, defaults={"nurses_may_sign_sessions": True})
     assert (
         services.session_sign(
-            session=session, by=nurse, reauth=signing_proof(nurse), at=t0() + dt.timedelta(minutes=120)
+            session=session, by=nurse, reauth=signing_proof(nurse), at=earlier() + dt.timedelta(minutes=120)
         ).status
         == SessionStatus.SIGNED
     )
@@ -392,7 +377,7 @@ def test_stopping_a_course_cancels_its_booked_sessions_and_blocks_starting(nurse
 
 def test_a_fixed_dose_stopped_late_in_the_app_counts_no_more_than_the_bag(nurse):
     """0.5 mg/kg x 72.5 kg over 40 min = 36.25 mg; stop pressed at 55 min still records 36.25 mg, not ~50."""
-    session = services.session_end_infusion(session=started(nurse), by=nurse, at=t0() + dt.timedelta(minutes=60))
+    session = services.session_end_infusion(session=started(nurse), by=nurse, at=earlier() + dt.timedelta(minutes=60))
     assert session.total_mg == D("36.25")
 
 
@@ -400,9 +385,11 @@ def test_a_voided_baseline_is_not_used_for_rise_alerts(nurse):
     from clinic.services import record_void
 
     session = checked_in(nurse)
-    wrong = services.session_record_vitals(session=session, by=nurse, taken_at=t0(), **{**GOOD_VITALS, "systolic": 100})
+    wrong = services.session_record_vitals(
+        session=session, by=nurse, taken_at=earlier(), **{**GOOD_VITALS, "systolic": 100}
+    )
     record_void(record=wrong, by=nurse, reason="Cuff too large")
-    services.session_record_vitals(session=session, by=nurse, taken_at=t0(), **GOOD_VITALS)  # 124
+    services.session_record_vitals(session=session, by=nurse, taken_at=earlier(), **GOOD_VITALS)  # 124
     services.session_set_dose(
         session=session, by=nurse, weight_kg=D(70), preparation=preparation(1), dose_per_kg=D("0.5")
     )

@@ -49,9 +49,11 @@ from infusions.models import (
 from infusions.signing import (
     ADDENDUM_STATEMENT,
     SESSION_FIELDS,
+    SESSION_SCHEMA_1,
     SESSION_STATEMENTS,
     session_sign_meanings,
     session_signed_content,
+    session_signed_content_1,
 )
 from tests.clock import t0
 from tests.factories import TEST_PASSWORD, PatientFactory, UserFactory, signing_proof
@@ -246,11 +248,29 @@ def test_the_signature_stores_printed_name_utc_time_meaning_and_the_hash_of_the_
     assert (signature.meaning, signature.statement) == ("approval", SESSION_STATEMENTS[SignatureMeaning.APPROVAL])
     assert signature.content == content
     assert signature.content_sha256 == sha256_hex(content) == signature.verify().current_sha256
-    assert signature.content_schema == "infusions.session/1"
+    assert signature.content_schema == "infusions.session/2"
     assert content["session"]["note"] == "Tolerated well."
     assert content["session"]["dose_per_kg"] == "0.5"  # canonical: no trailing zeros of numeric(5,3)
     assert content["vitals"][0]["taken_at"].endswith("+00:00")
     assert set(content) == {"session", "vitals", "rate_changes", "medications"}
+
+
+def test_a_signature_made_under_the_first_schema_still_verifies_and_still_detects_a_change(nurse, clinician):
+    """Schema /2 added the prescribed rates; a session signed before then keeps verifying against what /1 covered,
+    and a later change to a field /1 covered still breaks it (infusions.signing)."""
+    session = signed(nurse, clinician)
+    old = canonical_value(session_signed_content_1([session.pk])[session.pk])
+    assert "prescribed_rate_mg_h" not in old["session"]
+    assert "prescribed_mg_h" not in old["rate_changes"][0]
+    current = the_signature(session)
+    fields = {f.name: getattr(current, f.name) for f in ElectronicSignature._meta.concrete_fields
+              if f.name not in ("id", "created_at")}  # fmt: skip
+    made_under_1 = ElectronicSignature.objects.create(
+        **{**fields, "content": old, "content_sha256": sha256_hex(old), "content_schema": SESSION_SCHEMA_1}
+    )
+    assert made_under_1.verify().ok
+    tamper(InfusionSession, session.pk, "note", "%s", ["Changed"])
+    assert ElectronicSignature.objects.get(pk=made_under_1.pk).verify().changed == ["session.note"]
 
 
 def test_the_printed_name_is_the_full_name_at_signing_time(nurse, clinician):
@@ -479,7 +499,7 @@ def test_the_printable_record_and_the_electronic_copy_carry_the_signatures(nurse
         "signed_at_utc": minutes(120).astimezone(dt.UTC).isoformat(),
         "meaning": "approval",
         "statement": SESSION_STATEMENTS[SignatureMeaning.APPROVAL],
-        "content_schema": "infusions.session/1",
+        "content_schema": "infusions.session/2",
         "content_sha256": body["record_sha256"],
         "verified": True,
         "verification": "",

@@ -81,6 +81,7 @@ def test_nurse_charts_a_session_through_the_pages_and_a_clinician_signs(nurse_cl
     )
 
     InfusionSession.objects.filter(pk=session.pk).update(infusion_ended_at=timezone.now() - dt.timedelta(hours=2))
+    assert nurse_client.post(action(session, "vitals"), vitals_post()).status_code == HTTPStatus.FOUND  # in range
     discharge = {**dict.fromkeys(services.PADSS_ITEMS, "2"), "escort_present": "on", "aftercare_given": "on"}
     assert nurse_client.post(action(session, "discharge"), discharge).status_code == HTTPStatus.FOUND
     signing = {"meaning": "approval", "password": TEST_PASSWORD}
@@ -190,15 +191,17 @@ def test_chart_query_count_is_flat(nurse_client, django_assert_max_num_queries, 
         escort_phone="1",
         fasting="confirmed",
         pregnancy_check="not_applicable",
+        at=timezone.now() - dt.timedelta(hours=2),
     )
     services.session_set_dose(
         session=session, by=nurse, weight_kg=D(80), preparation=preparation(1), dose_per_kg=D("0.1")
     )
-    services.session_record_vitals(session=session, by=nurse, **GOOD_VITALS)
-    services.session_start(session=session, by=nurse)
+    services.session_record_vitals(session=session, by=nurse, taken_at=timezone.now() - dt.timedelta(hours=2),
+                                   **GOOD_VITALS)  # fmt: skip
+    services.session_start(session=session, by=nurse, at=timezone.now() - dt.timedelta(minutes=100))
     for n in range(n_vitals):
         services.session_record_vitals(
-            session=session, by=nurse, taken_at=timezone.now() + dt.timedelta(minutes=n), **GOOD_VITALS
+            session=session, by=nurse, taken_at=timezone.now() - dt.timedelta(minutes=n), **GOOD_VITALS
         )
     with django_assert_max_num_queries(34):
         page = nurse_client.get(chart(session))

@@ -18,7 +18,7 @@ from stock.quantities import next_business_day
 from tests.clock import t0
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.infusions.factories import preparation
-from tests.infusions.test_services import GOOD_VITALS, checked_in
+from tests.infusions.test_services import GOOD_VITALS, checked_in, earlier
 from tests.stock.factories import StockProductFactory, receive
 
 pytestmark = pytest.mark.django_db
@@ -50,9 +50,9 @@ def stopped(nurse, vial, volume_ml=D(2)):
     """A depression session (36.25 mg planned) that drew ``volume_ml`` of 50 mg/mL and ran to the end."""
     session = dosed(nurse)
     stock_services.stock_draw(session=session, vial=vial, volume_ml=volume_ml, by=nurse, at=t0())
-    services.session_record_vitals(session=session, by=nurse, taken_at=t0(), **GOOD_VITALS)
-    services.session_start(session=session, by=nurse, at=t0() + dt.timedelta(minutes=5))
-    return services.session_end_infusion(session=session, by=nurse, at=t0() + dt.timedelta(minutes=50))
+    services.session_record_vitals(session=session, by=nurse, taken_at=earlier(), **GOOD_VITALS)
+    services.session_start(session=session, by=nurse, at=earlier() + dt.timedelta(minutes=5))
+    return services.session_end_infusion(session=session, by=nurse, at=earlier() + dt.timedelta(minutes=50))
 
 
 # Receipts ---------------------------------------------------------------------------------------------------------
