@@ -90,7 +90,7 @@ def tables() -> dict[str, Table]:
                                            *authored]),
         "course": Table(im.TreatmentCourse, ["id", "patient_id", "protocol_id", "prescriber_id", "ordered_dose",
                                              "ordered_max", "planned_sessions", "status", "stop_reason",
-                                             "started_on", *authored]),
+                                             "stop_reason_code", "started_on", *authored]),
         "session": Table(im.InfusionSession, [
             "id", "course_id", "patient_id", "scheduled_for", "chair", "nurse_id", "status", "cancel_reason",
             "checked_in_at", "escort_name", "escort_phone", "fasting", "pregnancy_check", "weight_kg",
@@ -227,7 +227,8 @@ class Generator:
         when = self.ctx.at(started_on, 8 * 60)
         planned = protocol.planned_induction_sessions
         self.t["course"].add(course, pid, protocol.id, self.rng.choice(self.ctx.clinicians), protocol.default_dose,
-                             protocol.usual_max, planned, str(status), stop_reason, started_on, when, when,
+                             protocol.usual_max, planned, str(status), stop_reason,
+                             "patient_choice" if status == CourseStatus.STOPPED else "", started_on, when, when,
                              self.rng.choice(self.ctx.clinicians))  # fmt: skip
         return course
 

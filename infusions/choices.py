@@ -21,6 +21,17 @@ class CourseStatus(models.TextChoices):
     STOPPED = "stopped", "Stopped"
 
 
+class CourseStopReason(models.TextChoices):
+    """Why a course ended before its plan (the cohort report breaks drop-outs down by these)."""
+
+    SIDE_EFFECTS = "side_effects", "Side effects"
+    NO_RESPONSE = "no_response", "No response"
+    PATIENT_CHOICE = "patient_choice", "Patient's choice"
+    COST = "cost", "Cost"
+    LOST_TO_FOLLOW_UP = "lost_to_follow_up", "Lost to follow-up"
+    OTHER = "other", "Other"
+
+
 class SessionStatus(models.TextChoices):
     SCHEDULED = "scheduled", "Scheduled"
     CHECKED_IN = "checked_in", "Checked in"
@@ -41,6 +52,7 @@ class PregnancyCheck(models.TextChoices):
     NOT_APPLICABLE = "not_applicable", "Not applicable"
     NEGATIVE_TEST = "negative_test", "Negative test today"
     PATIENT_DENIES = "patient_denies", "Patient states not pregnant"
+    POSITIVE = "positive", "Pregnant (positive test or patient says so)"
 
 
 class Dissociation(models.IntegerChoices):

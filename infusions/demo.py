@@ -25,9 +25,10 @@ from clinic.accounts.models import User
 from clinic.seeding import demo_modules
 from clinic.signatures.services import REAUTH_VALID_SECONDS, Reauthentication, reauthenticate
 from infusions import services
+from infusions.checkin import pregnancy_test_applies
 from infusions.demo_outcomes import seed_outcomes
 from infusions.models import DrugPreparation, InfusionSession, Protocol, TreatmentCourse, VitalSign
-from patients.choices import Indication, PatientStatus, Sex
+from patients.choices import Indication, PatientStatus
 from patients.models import Patient
 
 DOSE_COURSES = 8  # today's board takes six single-dose courses; cancellations and bookings take more
@@ -285,7 +286,7 @@ class DemoInfusions:
         }
         if titrate_at is None:
             titrate_at = sorted(rng.sample([30, 60, 90, 120], rng.randint(1, 2))) if protocol.is_continuous else []
-        female = patient.sex == Sex.FEMALE and (self.today - patient.date_of_birth).days < 55 * 365
+        asked = pregnancy_test_applies(patient.sex, patient.age_on(self.today))  # docs/clinical.md §2.3
         weight = self.weight(patient)
 
         def pain(minute: int) -> int | None:
@@ -305,7 +306,7 @@ class DemoInfusions:
                     at=at,
                     fasting="confirmed",
                     **self.escorts[course.pk],
-                    pregnancy_check="negative_test" if female else "not_applicable",
+                    pregnancy_check="negative_test" if asked else "not_applicable",
                 ),
             ),
             (

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from clinic.services import record_void
 from infusions import services
+from infusions.choices import CourseStopReason
 from infusions.lifecycle import GIVEN_STATUSES
 from infusions.models import TreatmentCourse
 from patients.choices import DEPRESSION_INDICATIONS, HEADACHE_INDICATIONS
@@ -102,7 +103,8 @@ def seed_outcomes(*, rng: random.Random, nurse: Any, clinician: Any) -> str:
                     timepoint=timepoint,
                 )
         if trajectory == "drop_out" and not course.sessions.filter(scheduled_for__gte=today_start).exists():
-            services.course_stop(course=course, by=clinician, reason=DROP_OUT_REASON)
+            services.course_stop(course=course, by=clinician, reason_code=CourseStopReason.PATIENT_CHOICE,
+                                 note=DROP_OUT_REASON)  # fmt: skip
             stopped += 1
     alerts = _risk_alerts(rng, nurse, clinician)
     count = QuestionnaireResponse.objects.count()

@@ -292,6 +292,35 @@ def total_mg(segments: Iterable[RateSegment], *, until: dt.datetime) -> Decimal:
     return _round(total, MG)
 
 
+LB_PER_KG = Decimal("2.20462")
+WEIGHT_CHANGE_LIMIT = Decimal("0.10")  # default; the clinic tunes InfusionSettings.weight_change_limit_percent
+UNIT_MIX_UP = (Decimal("2.0"), Decimal("2.4"))  # a ratio this close to 2.2 reads as pounds typed as kilograms
+
+
+def weight_change_problem(
+    weight_kg: Decimal, last_kg: Decimal | None, limit: Decimal = WEIGHT_CHANGE_LIMIT, *, last_when: str = ""
+) -> str:
+    """A sentence when today's weight needs an explicit confirmation before it doses anything
+    (docs/clinical.md §3.7): a ratio to the last recorded weight near 2.2 either way (pounds typed as kilograms, or
+    kilograms as pounds), or a change of more than ``limit`` (a share; the limit itself is allowed). Empty when no
+    weight is on record or the change is within the limit."""
+    if not last_kg:
+        return ""
+    since = f" ({_fmt(last_kg)} kg{', ' + last_when if last_when else ''})"
+    ratio = weight_kg / last_kg
+    low, high = UNIT_MIX_UP
+    if low <= ratio <= high:
+        return (f"{_fmt(weight_kg)} kg is about 2.2 times the last weight{since}: was it weighed in pounds? "
+                f"{_fmt(weight_kg)} lb is {_fmt(_round(weight_kg / LB_PER_KG, Decimal('0.1')))} kg.")  # fmt: skip
+    if low <= 1 / ratio <= high:
+        return f"{_fmt(weight_kg)} kg is about 2.2 times less than the last weight{since}: was it typed in kilograms?"
+    change = (weight_kg - last_kg) / last_kg
+    if abs(change) <= limit:
+        return ""
+    return (f"{_fmt(weight_kg)} kg is {percent_text(change)} than the last weight{since}, beyond "
+            f"{_fmt(limit * 100)} %: weigh again.")  # fmt: skip
+
+
 def mg_per_kg_h(rate_mg_h: Decimal, weight_kg: Decimal) -> Decimal:
     """A pump rate expressed back in mg/kg/h (to 0.01), for comparing with the low-dose ceiling."""
     require_positive(weight_kg=weight_kg)

@@ -20,7 +20,8 @@ from clinic.forms import (
 )
 from clinic.signatures.forms import SignatureFormMixin
 from clinic.signatures.models import meaning_text
-from infusions.choices import Fasting, PregnancyCheck
+from infusions.checkin import ESCORT_NAME_NEEDED, ESCORT_PHONE_NEEDED
+from infusions.choices import CourseStopReason, Fasting, PregnancyCheck
 from infusions.models import (
     DrugPreparation,
     Protocol,
@@ -75,6 +76,24 @@ class CourseForm(CrispyFormMixin, forms.ModelForm):
         self.fields["protocol"].queryset = Protocol.objects.filter(is_active=True)
 
 
+class CourseCompleteForm(CrispyFormMixin, forms.Form):
+    ended_on = forms.DateField(label="Completed on", widget=DateInput(), initial=timezone.localdate)
+    note = forms.CharField(label="Note (optional)", max_length=500, required=False)
+    layout = Layout(Row(Column("ended_on"), Column("note")))
+
+
+class CourseStopForm(CrispyFormMixin, forms.Form):
+    reason_code = forms.ChoiceField(label="Why it stopped", choices=CourseStopReason.choices, widget=forms.RadioSelect,
+                                    error_messages={"required": "Choose why the course stopped."})  # fmt: skip
+    note = forms.CharField(label="Note", max_length=500, required=False, help_text="Needed for “Other”.")
+    ended_on = forms.DateField(label="Stopped on", widget=DateInput(), initial=timezone.localdate)
+    layout = Layout("reason_code", "note", "ended_on")
+
+
+class CourseMaintenanceForm(CrispyFormMixin, forms.Form):
+    on = forms.DateField(label="Maintenance from", widget=DateInput(), initial=timezone.localdate)
+
+
 class ScheduleForm(CrispyFormMixin, forms.Form):
     scheduled_for = WallClockDateTimeField(label="Date and time")
     chair = forms.CharField(max_length=20, initial="1")
@@ -82,10 +101,12 @@ class ScheduleForm(CrispyFormMixin, forms.Form):
 
 
 class CheckInForm(CrispyFormMixin, forms.Form):
-    escort_name = forms.CharField(label="Escort or driver", max_length=200)
+    escort_name = forms.CharField(label="Escort or driver", max_length=200,
+                                  error_messages={"required": ESCORT_NAME_NEEDED})  # fmt: skip
     escort_phone = forms.CharField(
-        label="Escort's phone", max_length=30, widget=forms.TextInput(attrs={"inputmode": "tel"})
-    )
+        label="Escort's phone", max_length=30, widget=forms.TextInput(attrs={"inputmode": "tel"}),
+        error_messages={"required": ESCORT_PHONE_NEEDED},
+    )  # fmt: skip
     fasting = forms.ChoiceField(choices=Fasting.choices, widget=forms.RadioSelect)
     pregnancy_check = forms.ChoiceField(label="Pregnancy", choices=PregnancyCheck.choices, widget=forms.RadioSelect)
     layout = Layout(
@@ -105,8 +126,13 @@ class DoseForm(ConcurrencyFormMixin, CrispyFormMixin, SecondCheckMixin):
     weight_kg = forms.DecimalField(label="Weight today (kg)", max_digits=5, decimal_places=1, widget=DecimalInput())
     preparation = forms.ModelChoiceField(queryset=DrugPreparation.objects.filter(is_active=True), empty_label=None)
     dose_per_kg = forms.DecimalField(max_digits=5, decimal_places=3, widget=DecimalInput())
+    weight_confirmed = forms.BooleanField(
+        label="Weighed again: this weight is right", required=False,
+        help_text="Needed only when the weight differs a lot from the last one recorded.",
+    )  # fmt: skip
     layout = Layout(
         Row(Column("weight_kg"), Column("dose_per_kg")),
+        "weight_confirmed",
         "preparation",
         Row(Column("second_username"), Column("second_password")),
     )
@@ -114,6 +140,8 @@ class DoseForm(ConcurrencyFormMixin, CrispyFormMixin, SecondCheckMixin):
     def __init__(self, *args: Any, unit: str = "mg/kg", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["dose_per_kg"].label = f"Dose ({unit})"
+        if not self.is_bound:  # the confirmation appears with the refusal that asks for it
+            self.fields["weight_confirmed"].widget = forms.HiddenInput()
 
 
 class VitalsForm(CrispyFormMixin, forms.ModelForm):

@@ -35,6 +35,7 @@ PROTOCOLS = [
         "default_dose": D("0.5"), "usual_min": D("0.5"), "usual_max": D("1.0"), "hard_max": D("2.0"),
         "infusion_minutes": 240, "titration_step": D("0.1"), "vitals_interval_minutes": 15,
         "min_observation_minutes": 60, "planned_induction_sessions": 5, "usual_volume_ml": None,
+        "usual_rate_ml_h": D(40),
         "source": "ASRA/AAPM/ASA 2018: infusion 0.5–2 mg/kg/h, ≥80 mg over >2 h [R15]; "
         "low-dose ceiling 1 mg/kg/h [R18]",
     },
@@ -45,6 +46,7 @@ PROTOCOLS = [
         "default_dose": D("0.35"), "usual_min": D("0.25"), "usual_max": D("0.5"), "hard_max": D("1.0"),
         "infusion_minutes": 240, "titration_step": D("0.05"), "vitals_interval_minutes": 15,
         "min_observation_minutes": 60, "planned_induction_sessions": 10, "usual_volume_ml": None,
+        "usual_rate_ml_h": D(25),
         "source": "ASRA 2018: CRPS 0.35 mg/kg/h x 4 h daily x 10 days (moderate evidence) [R15b]",
     },
     {
@@ -54,6 +56,7 @@ PROTOCOLS = [
         "default_dose": D("0.1"), "usual_min": D("0.1"), "usual_max": D("1.0"), "hard_max": D("1.5"),
         "infusion_minutes": None, "titration_step": D("0.1"), "vitals_interval_minutes": 15,
         "min_observation_minutes": 60, "planned_induction_sessions": 5, "usual_volume_ml": None,
+        "usual_rate_ml_h": D(8),
         "source": "Lauritsen 2016: start 0.1 mg/kg/h, +0.1 every 3–4 h to pain ≤3 [R25]; Schwenk 2018: soft cap "
         "1 mg/kg/h, attending may exceed [R23]",
     },
@@ -77,13 +80,19 @@ PREPARATIONS = [
 ]  # fmt: skip
 
 
+def _known(model: Any, row: dict[str, Any]) -> dict[str, Any]:
+    """The row's values for the fields ``model`` has: an early migration's model lacks the fields added since."""
+    names = {field.name for field in model._meta.get_fields()}
+    return {key: value for key, value in row.items() if key in names}
+
+
 def ensure_reference_data(apps: Any) -> None:
     protocol_model = apps.get_model("infusions", "Protocol")
     for row in PROTOCOLS:
-        protocol_model.objects.get_or_create(name=row["name"], defaults=row)
+        protocol_model.objects.get_or_create(name=row["name"], defaults=_known(protocol_model, row))
     preparation_model = apps.get_model("infusions", "DrugPreparation")
     for row in PREPARATIONS:
-        preparation_model.objects.get_or_create(name=row["name"], defaults=row)
+        preparation_model.objects.get_or_create(name=row["name"], defaults=_known(preparation_model, row))
     apps.get_model("infusions", "VitalThresholdSettings").objects.get_or_create(pk=1)
 
 

@@ -3,8 +3,9 @@
 Definitions (shown on the report page too, so a reader knows what each figure means; docs/clinical.md §9.6):
 - **Cohort**: patients with at least one infusion given (started, not voided) in the period, grouped by the
   protocol of that session's course and the patient's primary indication.
-- **Induction completion**: among courses started in the period, those whose given sessions reached the planned
-  number, over those that either reached it or were stopped before it (courses still under way are shown apart).
+- **Induction completion**: among courses started in the period, those a clinician marked completed or moved on to
+  maintenance, over those plus the drop-outs: courses stopped (broken down by the reason recorded) and courses still
+  in induction with no session for the clinic's lapse limit (lapsed). Courses under way are shown apart.
 - **Measures**: PHQ-9 for depression indications; for headache indications monthly migraine days, HIT-6, MIDAS and
   the NRS pain questionnaire; the NRS pain questionnaire for the others. Questionnaires: baseline = the latest form
   marked baseline, else the first one recorded, up to the end of the period; latest = the newest form after it
@@ -32,8 +33,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from clinic.dates import local_day_bounds
+from infusions.choices import CourseStopReason, SessionStatus
 from infusions.hooks import cohort_flag_sql
 from infusions.lifecycle import GIVEN_STATUSES
+from infusions.models import InfusionSettings
 from patients.choices import DEPRESSION_INDICATIONS, HEADACHE_INDICATIONS, Indication
 from patients.diary import MonthSummary
 from patients.models import PatientSettings
@@ -129,9 +132,11 @@ class CohortRow:
     patients: int = 0
     sessions: int = 0
     sessions_with_side_effect: int = 0
-    courses_completed: int = 0
-    courses_stopped_early: int = 0
+    courses_completed: int = 0  # completed, or moved on to maintenance (the induction was completed)
+    courses_stopped: int = 0
+    courses_lapsed: int = 0  # still in induction, no session for the clinic's lapse limit: drop-outs in practice
     courses_under_way: int = 0
+    stop_reasons: Counter = field(default_factory=Counter)
 
     @property
     def indication_label(self) -> str:
@@ -145,8 +150,23 @@ class CohortRow:
         return next(o for o in self.outcomes if o.measure == measure)
 
     @property
+    def courses_dropped_out(self) -> int:
+        return self.courses_stopped + self.courses_lapsed
+
+    @property
+    def courses_ended(self) -> int:
+        return self.courses_completed + self.courses_dropped_out
+
+    @property
     def completion_rate(self) -> Decimal | None:
-        return _rate(self.courses_completed, self.courses_completed + self.courses_stopped_early)
+        return _rate(self.courses_completed, self.courses_ended)
+
+    @property
+    def drop_out_reasons(self) -> list[tuple[str, int]]:
+        """Stopped courses by reason (labels, most first), then the lapsed ones."""
+        found = [(CourseStopReason(code).label if code in CourseStopReason.values else "Not recorded", n)
+                 for code, n in self.stop_reasons.most_common()]  # fmt: skip
+        return [*found, ("Lapsed", self.courses_lapsed)] if self.courses_lapsed else found
 
     @property
     def side_effect_rate(self) -> Decimal | None:
@@ -225,16 +245,19 @@ MIGRAINE_DAY_SQL = "e.had_headache AND (e.migraine_features OR e.migraine_specif
 
 COURSES_SQL = """
 SELECT c.protocol_id, pr.name, p.primary_indication,
-       count(*) FILTER (WHERE n.given >= c.planned_sessions) AS completed,
-       count(*) FILTER (WHERE n.given < c.planned_sessions AND c.status = 'stopped') AS stopped_early,
-       count(*) FILTER (WHERE n.given < c.planned_sessions AND c.status <> 'stopped') AS under_way
+       count(*) FILTER (WHERE c.status IN ('completed', 'maintenance')) AS completed,
+       count(*) FILTER (WHERE c.status = 'stopped') AS stopped,
+       count(*) FILTER (WHERE c.status = 'induction' AND l.last_day < %(lapsed_before)s) AS lapsed,
+       count(*) FILTER (WHERE c.status = 'induction' AND l.last_day >= %(lapsed_before)s) AS under_way,
+       array_agg(c.stop_reason_code) FILTER (WHERE c.status = 'stopped') AS stop_reasons
 FROM infusions_treatmentcourse c
 JOIN infusions_protocol pr ON pr.id = c.protocol_id
 JOIN patients_patient p ON p.id = c.patient_id
 CROSS JOIN LATERAL (
-    SELECT count(*) AS given FROM infusions_infusionsession s
-    WHERE s.course_id = c.id AND s.voided_at IS NULL AND s.status = ANY(%(given)s)
-) n
+    SELECT coalesce((max(s.scheduled_for) AT TIME ZONE %(zone)s)::date, c.started_on) AS last_day
+    FROM infusions_infusionsession s
+    WHERE s.course_id = c.id AND s.voided_at IS NULL AND s.status <> ALL(%(not_held)s)
+) l
 WHERE c.voided_at IS NULL AND c.started_on >= %(first_day)s AND c.started_on <= %(last_day)s
 GROUP BY 1, 2, 3
 """
@@ -246,13 +269,16 @@ NO_JIT_SQL = "SET LOCAL jit = off"
 
 
 def cohort_outcomes(
-    first_day: dt.date, last_day: dt.date, *, min_coverage_percent: int | None = None
+    first_day: dt.date, last_day: dt.date, *, min_coverage_percent: int | None = None, lapse_days: int | None = None
 ) -> list[CohortRow]:
     """The report's rows for the clinic-local days ``first_day`` to ``last_day`` inclusive: three queries, and one
-    more for the diary-coverage setting (``PatientSettings``) unless the caller passes it."""
+    more each for the diary-coverage setting (``PatientSettings``) and the course lapse limit (``InfusionSettings``)
+    unless the caller passes them."""
     start, end = local_day_bounds(first_day, last_day)
     if min_coverage_percent is None:
         min_coverage_percent = PatientSettings.current().diary_min_coverage_percent
+    if lapse_days is None:
+        lapse_days = InfusionSettings.current().course_lapse_days
     as_of = min(last_day, timezone.localdate())
     params = {
         "start": start,
@@ -266,6 +292,10 @@ def cohort_outcomes(
         "headache_measures": list(HEADACHE_MEASURES),
         "other_measures": list(cohort_measures("")),
         "migraine_days": MIGRAINE_DAYS,
+        # A course lapses after ``lapse_days`` without a session (infusions.courses.is_lapsed, in SQL).
+        "lapsed_before": timezone.localdate() - dt.timedelta(days=lapse_days),
+        "zone": timezone.get_current_timezone_name(),
+        "not_held": [str(SessionStatus.CANCELLED), str(SessionStatus.NO_SHOW)],
     }
     rows: dict[tuple[int, str], CohortRow] = {}
 
@@ -289,9 +319,10 @@ def cohort_outcomes(
                 r.sessions_with_side_effect += with_side_effect
             r.outcome(measure).add(_status(measure, *outcome, as_of=as_of, min_coverage=min_coverage_percent))
         cursor.execute(COURSES_SQL, params)
-        for protocol_id, protocol, indication, completed, stopped_early, under_way in cursor.fetchall():
+        for protocol_id, protocol, indication, completed, stopped, lapsed, under_way, reasons in cursor.fetchall():
             r = row(protocol_id, protocol, indication)
-            r.courses_completed, r.courses_stopped_early, r.courses_under_way = completed, stopped_early, under_way
+            r.courses_completed, r.courses_stopped, r.courses_lapsed = completed, stopped, lapsed
+            r.courses_under_way, r.stop_reasons = under_way, Counter(reasons or [])
     return sorted(rows.values(), key=lambda r: (r.protocol, r.indication_label))
 
 
@@ -318,7 +349,8 @@ def _status(
     return status
 
 
-TOTAL_KEYS = ("patients", "sessions", "sessions_with_side_effect", "courses_completed", "courses_stopped_early")
+TOTAL_KEYS = ("patients", "sessions", "sessions_with_side_effect", "courses_completed", "courses_stopped",
+              "courses_lapsed")  # fmt: skip
 
 
 def totals(rows: list[CohortRow]) -> dict[str, int]:

@@ -18,6 +18,10 @@ urlpatterns = [
     path("reports/cohort-outcomes.csv", views_outcomes.CohortExportView.as_view(), name="cohort_export"),
     path("courses/<int:pk>/", views.CourseDetailView.as_view(), name="course_detail"),
     path("courses/<int:pk>/sessions/new/", views.SessionScheduleView.as_view(), name="session_schedule"),
+    *[
+        path(f"courses/<int:pk>/{key}/", action_view(views.CourseDetailView, key), name=f"course_{key}")
+        for key in views.COURSE_ACTIONS
+    ],
     path("sessions/<int:pk>/", views.SessionChartView.as_view(), name="session_chart"),
     path("sessions/<int:pk>/print/", views_records.SessionPrintView.as_view(), name="session_print"),
     path("sessions/<int:pk>/record.json", views_records.SessionExportView.as_view(), name="session_export"),

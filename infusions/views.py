@@ -24,9 +24,9 @@ from clinic.forms import ConcurrencyFormMixin, ConfirmForm, add_service_errors
 from clinic.signatures.forms import SignatureFormMixin
 from clinic.signatures.services import key_of, verified_signatures
 from infusions import forms, lifecycle, services
-from infusions.choices import SessionStatus
+from infusions.choices import CourseStatus, SessionStatus
 from infusions.hooks import chart_links
-from infusions.models import InfusionSession, TreatmentCourse
+from infusions.models import InfusionSession, InfusionSettings, TreatmentCourse
 from infusions.selectors import board_sessions, session_chart
 from infusions.signing import session_sign_meanings
 from patients.access import PatientListAccessMixin, PatientRecordMixin
@@ -58,7 +58,11 @@ class CourseMixin(PatientRecordMixin):
 
     def get_course(self) -> TreatmentCourse:
         if not hasattr(self, "_course"):
-            courses = TreatmentCourse.objects.visible_to(self.request.user).select_related("protocol", "patient")
+            courses = (
+                TreatmentCourse.objects.visible_to(self.request.user)
+                .select_related("protocol", "patient", "ended_by")
+                .with_last_session()
+            )
             self._course = get_object_or_404(courses, pk=self.kwargs["pk"])
         return self._course
 
@@ -74,12 +78,21 @@ class CourseListView(PatientRecordMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         from django.db.models import Count, Q
 
-        courses = (
+        courses = list(
             TreatmentCourse.objects.filter(patient=self.get_patient())
             .select_related("protocol", "prescriber")
+            .with_last_session()
             .annotate(done=Count("sessions", filter=Q(sessions__status=SessionStatus.SIGNED)))
         )
+        mark_lapsed(courses)
         return super().get_context_data(courses=courses, **kwargs)
+
+
+def mark_lapsed(courses: list[TreatmentCourse]) -> None:
+    """Set ``is_lapsed`` on courses read ``with_last_session()`` (docs/clinical.md §9.8)."""
+    days, today = InfusionSettings.current().course_lapse_days, timezone.localdate()
+    for course in courses:
+        course.is_lapsed = course.lapsed(today, days)
 
 
 class CourseCreateView(PatientRecordMixin, CreateView):
@@ -102,15 +115,61 @@ class CourseCreateView(PatientRecordMixin, CreateView):
         return redirect(course)
 
 
-class CourseDetailView(CourseMixin, TemplateView):
+@method_decorator(never_cache, name="dispatch")
+class CourseDetailView(ActionPageMixin, CourseMixin, TemplateView):
+    """A course's sessions, booking, and what a clinician decides about it: maintenance, completed or stopped
+    (``COURSE_ACTIONS``, each posted to ``infusions:course_<key>``)."""
+
     permission_required = "infusions.view_treatmentcourse"
+    action_permission = "infusions.change_treatmentcourse"
     template_name = "infusions/course_detail.html"
+    action_forms = {
+        "maintenance": forms.CourseMaintenanceForm,
+        "complete": forms.CourseCompleteForm,
+        "stop": forms.CourseStopForm,
+    }
+
+    def available_actions(self) -> list[str]:
+        course = self.get_course()
+        if not course.is_open:
+            return []
+        return [key for key in COURSE_ACTIONS if key != "maintenance" or course.status == CourseStatus.INDUCTION]
+
+    def not_available_message(self) -> str:
+        return f"That is not possible now: the course is {self.get_course().get_status_display().lower()}."
+
+    def get_success_url(self) -> str:
+        return self.get_course().get_absolute_url()
+
+    def post(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.get_patient()  # scope check and access log
+        return super().post(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        course = self.get_course()
-        sessions = course.sessions.active().select_related("nurse", "signed_by").order_by("-scheduled_for")
+        mark_lapsed([self.get_course()])
+        sessions = self._course.sessions.active().select_related("nurse", "signed_by").order_by("-scheduled_for")
         kwargs.setdefault("schedule_form", forms.ScheduleForm())
-        return super().get_context_data(course=course, sessions=sessions, **kwargs)
+        return super().get_context_data(course=self._course, sessions=sessions, forms=self.get_action_forms(),
+                                        **kwargs)  # fmt: skip
+
+    def perform_maintenance(self, form: forms.CourseMaintenanceForm) -> str:
+        services.course_to_maintenance(course=self.get_course(), by=self.request.user, on=form.cleaned_data["on"])
+        return "The course is now in maintenance."
+
+    def perform_complete(self, form: forms.CourseCompleteForm) -> str:
+        data = form.cleaned_data
+        services.course_complete(course=self.get_course(), by=self.request.user, note=data["note"],
+                                 on=data["ended_on"])  # fmt: skip
+        return "Course completed; sessions still booked under it were cancelled."
+
+    def perform_stop(self, form: forms.CourseStopForm) -> str:
+        data = form.cleaned_data
+        services.course_stop(course=self.get_course(), by=self.request.user, reason_code=data["reason_code"],
+                             note=data["note"], on=data["ended_on"])  # fmt: skip
+        return "Course stopped; sessions still booked under it were cancelled."
+
+
+COURSE_ACTIONS = ("maintenance", "complete", "stop")
 
 
 class SessionScheduleView(CourseMixin, FormView):
@@ -242,7 +301,7 @@ class SessionChartView(ActionPageMixin, SessionMixin, TemplateView):
                                   preparation=data["preparation"], dose_per_kg=data["dose_per_kg"],
                                   second_checker=form.second_checker,
                                   second_checker_password=form.second_checker_password,
-                                  version=form.version_check())  # fmt: skip
+                                  version=form.version_check(), weight_confirmed=data["weight_confirmed"])  # fmt: skip
         return "Dose calculated."
 
     def perform_override(self, form: forms.OverrideForm) -> str:

@@ -18,6 +18,7 @@ from clinic.forms import PeriodForm
 from clinic.signatures.services import key_of, verified_signatures
 from infusions.history import patient_history, timeline_kinds
 from infusions.hooks import report_cards
+from infusions.models import InfusionSettings
 from infusions.reports import cohort_outcomes, totals
 from patients.access import PatientRecordMixin
 from patients.models import PatientSettings
@@ -95,7 +96,8 @@ class CohortReportView(PermissionRequiredMixin, TemplateView):
         period_form = PeriodForm(self.request.GET, default_days=REPORT_DAYS)
         start, end = period_form.period()
         min_coverage = PatientSettings.current().diary_min_coverage_percent
-        rows = cohort_outcomes(start, end, min_coverage_percent=min_coverage)
+        lapse_days = InfusionSettings.current().course_lapse_days
+        rows = cohort_outcomes(start, end, min_coverage_percent=min_coverage, lapse_days=lapse_days)
         return super().get_context_data(
             period_form=period_form,
             start=start,
@@ -103,6 +105,7 @@ class CohortReportView(PermissionRequiredMixin, TemplateView):
             rows=rows,
             totals=totals(rows),
             min_diary_coverage=min_coverage,
+            lapse_days=lapse_days,
             **kwargs,
         )
 
@@ -114,9 +117,11 @@ COHORT_COLUMNS = [
     "patients",
     "sessions",
     "courses_completed",
-    "courses_stopped_early",
+    "courses_stopped",
+    "courses_lapsed",
     "courses_under_way",
     "induction_completion_pct",
+    "drop_out_reasons",
     "evaluable_patients",
     "not_evaluable_patients",
     "not_evaluable_reasons",
@@ -146,9 +151,11 @@ class CohortExportView(PermissionRequiredMixin, View):
                 r.patients,
                 r.sessions,
                 r.courses_completed,
-                r.courses_stopped_early,
+                r.courses_stopped,
+                r.courses_lapsed,
                 r.courses_under_way,
                 _blank(r.completion_rate),
+                "; ".join(f"{reason}: {n}" for reason, n in r.drop_out_reasons),
                 o.evaluable,
                 o.not_evaluable_total,
                 "; ".join(f"{reason}: {n}" for reason, n in o.not_evaluable_reasons),

@@ -4,7 +4,7 @@ These are pure functions: no models and no database. Vitals are whole numbers (m
 MOAA/S points), so this module uses ``int`` rather than the ``Decimal`` that STYLE.md 2 asks for in dosing maths.
 
 The defaults in ``Thresholds`` come from docs/clinical.md §4.2 (sources: §13). A clinic admin can change
-them. The model that will store a clinic's values does not exist yet; when it does, it will build a ``Thresholds``.
+them in the admin: ``VitalThresholdSettings`` (infusions/models/reference.py) builds the ``Thresholds`` in use.
 
 - Treatment-emergent hypertension is BP >=165/100 (Rodrigues 2022 [R31]). Both limits are inclusive.
 - "Unstable vitals" in an ED low-dose ketamine protocol [R30]: SBP <90, HR <50 or >150, RR <10 or >30. The

@@ -147,6 +147,7 @@ MATRIX: dict[str, tuple[str | HTTPStatus, dict[str, HTTPStatus]]] = {
     "infusions:session_print": (FOUND, CHART),
     "infusions:session_export": (FOUND, CHART),
     **{f"infusions:session_{action}": (FOUND, CHART_ACTION) for action in SESSION_ACTIONS},
+    **{f"infusions:course_{action}": (FOUND, CLINICIAN_ACTION) for action in ("maintenance", "complete", "stop")},
     "infusions:session_override": (FOUND, CLINICIAN_ACTION),
     "infusions:session_discharge_override": (FOUND, CLINICIAN_ACTION),
     "side_effects:side_effect_queue": (FOUND, CHART),
@@ -221,7 +222,7 @@ def url_kwargs(name: str, objs: dict) -> dict | None:
             "infusions:patient_export",
         ):
             return {"pk": objs["patient"].pk}
-        if name in ("infusions:course_detail", "infusions:session_schedule"):
+        if name in ("infusions:course_detail", "infusions:session_schedule") or name.startswith("infusions:course_"):
             return {"pk": objs["course"].pk}
         return {"pk": objs["session"].pk} if name.startswith(("infusions:session_", "side_effects:session_")) else None
     if not name.startswith("patients:") or name in ("patients:patient_list", "patients:patient_create"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -10,12 +12,22 @@ from django.utils import timezone
 
 from clinic.audit import track_changes
 from clinic.models import ClinicalRecord
-from infusions.choices import CourseStatus
+from infusions.choices import CourseStatus, CourseStopReason
+from infusions.courses import is_lapsed
 from patients.models.patient import PatientScopedQuerySet
 
 
 class CourseQuerySet(PatientScopedQuerySet):
     """Scoped to the patients the user may see (patients.models.PatientScopedQuerySet)."""
+
+    def with_last_session(self) -> CourseQuerySet:
+        """``last_session_at``: the latest session given or booked (not cancelled, not voided), for ``is_lapsed``."""
+        from infusions.choices import SessionStatus
+
+        kept = models.Q(sessions__voided_at__isnull=True) & ~models.Q(
+            sessions__status__in=[SessionStatus.CANCELLED, SessionStatus.NO_SHOW]
+        )
+        return self.annotate(last_session_at=models.Max("sessions__scheduled_for", filter=kept))
 
 
 @track_changes()
@@ -33,8 +45,14 @@ class TreatmentCourse(ClinicalRecord):
     )
     planned_sessions = models.PositiveSmallIntegerField(default=6)
     status = models.CharField(max_length=20, choices=CourseStatus.choices, default=CourseStatus.INDUCTION)
-    stop_reason = models.TextField(blank=True)
+    stop_reason_code = models.CharField("why it stopped", max_length=20, choices=CourseStopReason.choices, blank=True)
+    stop_reason = models.TextField("note", blank=True)
     started_on = models.DateField(default=timezone.localdate)
+    maintenance_since = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     objects = CourseQuerySet.as_manager()
 
@@ -52,9 +70,14 @@ class TreatmentCourse(ClinicalRecord):
                 violation_error_message="The starting dose is above the ordered maximum.",
             ),
             models.CheckConstraint(
-                condition=~models.Q(status=CourseStatus.STOPPED) | ~models.Q(stop_reason=""),
-                name="course_stop_has_reason",
-                violation_error_message="Give the reason the course was stopped.",
+                condition=~models.Q(status=CourseStatus.STOPPED) | ~models.Q(stop_reason_code=""),
+                name="course_stop_has_reason_code",
+                violation_error_message="Choose why the course was stopped.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(stop_reason_code=CourseStopReason.OTHER) | ~models.Q(stop_reason=""),
+                name="course_stop_other_explained",
+                violation_error_message="Say what the other reason is.",
             ),
         ]
 
@@ -63,6 +86,16 @@ class TreatmentCourse(ClinicalRecord):
 
     def get_absolute_url(self) -> str:
         return reverse("infusions:course_detail", kwargs={"pk": self.pk})
+
+    def lapsed(self, today: dt.date, lapse_days: int) -> bool:
+        """Needs ``with_last_session()`` (infusions.courses.is_lapsed)."""
+        last = self.last_session_at
+        return is_lapsed(is_open=self.is_open, last_session_on=timezone.localdate(last) if last else None,
+                         started_on=self.started_on, today=today, lapse_days=lapse_days)  # fmt: skip
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (CourseStatus.INDUCTION, CourseStatus.MAINTENANCE) and not self.is_voided
 
     def clean(self) -> None:
         protocol = self.protocol if self.protocol_id else None

@@ -43,6 +43,10 @@ class Protocol(models.Model):
     usual_volume_ml = models.DecimalField(
         max_digits=7, decimal_places=2, null=True, blank=True, help_text="For the tenfold-error volume guard."
     )
+    usual_rate_ml_h = models.DecimalField(
+        "usual pump rate (mL/h)", max_digits=7, decimal_places=2, null=True, blank=True,
+        help_text="Continuous protocols: the tenfold-error guard compares the starting pump rate with this.",
+    )  # fmt: skip
     source = models.CharField(max_length=400)
     is_active = models.BooleanField(default=True)
 
@@ -170,6 +174,21 @@ class InfusionSettings(SettingsRow):
         validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal(20))],
         help_text="When the pump's rounding moves the delivered rate further than this from the prescription, a "
         "second member of staff must confirm the dose (docs/clinical.md §3.8).",
+    )
+    weight_change_limit_percent = models.DecimalField(
+        "weight change to confirm (%)",
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal(10),
+        validators=[MinValueValidator(Decimal(1)), MaxValueValidator(Decimal(50))],
+        help_text="A weight that differs from the last recorded one by more than this needs the nurse's explicit "
+        "confirmation before it doses anything (docs/clinical.md §3.7).",
+    )
+    course_lapse_days = models.PositiveSmallIntegerField(
+        "course lapses after (days)",
+        default=60,
+        validators=[MinValueValidator(7), MaxValueValidator(365)],
+        help_text="An open course with no session for this many days shows as lapsed (docs/clinical.md §9.8).",
     )
     late_entry_minutes = models.PositiveSmallIntegerField(
         "late entry after (minutes)",

@@ -21,7 +21,8 @@ from clinic.services import record_save, second_person_check
 from clinic.signatures.models import meaning_text
 from clinic.signatures.services import Reauthentication, require_reauthentication, signature_create
 from infusions import hooks, lifecycle
-from infusions.choices import CourseStatus, Fasting, PregnancyCheck, SessionStatus
+from infusions.checkin import ESCORT_NAME_NEEDED, ESCORT_PHONE_NEEDED, pregnancy_test_applies
+from infusions.choices import CourseStatus, CourseStopReason, Fasting, PregnancyCheck, SessionStatus
 from infusions.discharge import VitalSignsItem, discharge_vitals_problems, padss_vital_signs
 from infusions.dosing import (
     RateSegment,
@@ -31,6 +32,7 @@ from infusions.dosing import (
     rounding_problem,
     total_mg,
     volume_is_unusual,
+    weight_change_problem,
 )
 from infusions.models import (
     Addendum,
@@ -53,7 +55,7 @@ from infusions.signing import (
 )
 from infusions.timing import charted_time_problem, to_the_minute
 from infusions.vitals import VitalsReading, evaluate, evaluate_predose
-from patients.models import Patient
+from patients.models import BodyMeasurement, Patient
 from patients.models.background import WEIGHT_KG_MAX, WEIGHT_KG_MIN
 
 SECOND_CHECK_NEEDED = "{reason} Enter a second staff member's username and password to confirm."
@@ -130,17 +132,58 @@ def course_create(
     return record_save(record=course, by=by)
 
 
-@transaction.atomic
-def course_stop(*, course: TreatmentCourse, by: User, reason: str, completed: bool = False) -> TreatmentCourse:
+def _open_course(course: TreatmentCourse) -> TreatmentCourse:
     course = TreatmentCourse.objects.select_for_update().get(pk=course.pk)
-    if course.status in (CourseStatus.COMPLETED, CourseStatus.STOPPED):
+    if course.is_voided or course.status in (CourseStatus.COMPLETED, CourseStatus.STOPPED):
         raise _refuse("This course has already ended.")
-    course.status = CourseStatus.COMPLETED if completed else CourseStatus.STOPPED
-    course.stop_reason = reason.strip()
-    course = record_save(record=course, by=by)
-    for session in course.sessions.active().filter(status__in=[SessionStatus.SCHEDULED, SessionStatus.CHECKED_IN]):
-        session_cancel(session=session, by=by, reason=f"Course {course.get_status_display().lower()}: {reason.strip()}")
     return course
+
+
+def _end_course(course: TreatmentCourse, by: User, status: str, on: dt.date | None) -> TreatmentCourse:
+    """Close the course on ``on`` (today by default) and cancel what is still booked under it."""
+    on = on or timezone.localdate()
+    if on > timezone.localdate() or on < course.started_on:
+        raise _refuse("The end date must be between the course's start and today.", "ended_on")
+    course.status, course.ended_on, course.ended_by = status, on, by
+    course = record_save(record=course, by=by)
+    label = course.get_status_display().lower()
+    why = f": {course.get_stop_reason_code_display().lower()}" if course.stop_reason_code else ""
+    why += f" ({course.stop_reason})" if course.stop_reason else ""
+    for session in course.sessions.active().filter(status__in=[SessionStatus.SCHEDULED, SessionStatus.CHECKED_IN]):
+        session_cancel(session=session, by=by, reason=f"Course {label}{why}")
+    return course
+
+
+@transaction.atomic
+def course_complete(*, course: TreatmentCourse, by: User, note: str = "", on: dt.date | None = None) -> TreatmentCourse:
+    """The course is over as planned (docs/clinical.md §9.8)."""
+    course = _open_course(course)
+    course.stop_reason = note.strip()
+    return _end_course(course, by, CourseStatus.COMPLETED, on)
+
+
+@transaction.atomic
+def course_stop(
+    *, course: TreatmentCourse, by: User, reason_code: str, note: str = "", on: dt.date | None = None
+) -> TreatmentCourse:
+    """The course ends before its plan, with the reason the cohort report counts (CourseStopReason)."""
+    course = _open_course(course)
+    if reason_code not in CourseStopReason.values:
+        raise _refuse("Choose why the course stopped.", "reason_code")
+    if reason_code == CourseStopReason.OTHER and len(note.strip()) < 3:
+        raise _refuse("Say what the other reason is.", "note")
+    course.stop_reason_code, course.stop_reason = reason_code, note.strip()
+    return _end_course(course, by, CourseStatus.STOPPED, on)
+
+
+@transaction.atomic
+def course_to_maintenance(*, course: TreatmentCourse, by: User, on: dt.date | None = None) -> TreatmentCourse:
+    """Induction is over: the course goes on as maintenance infusions."""
+    course = _open_course(course)
+    if course.status != CourseStatus.INDUCTION:
+        raise _refuse("This course is already in maintenance.")
+    course.status, course.maintenance_since = CourseStatus.MAINTENANCE, on or timezone.localdate()
+    return record_save(record=course, by=by)
 
 
 # Scheduling and check-in -----------------------------------------------------------------------------------------
@@ -176,13 +219,21 @@ def session_check_in(
     _require_open_course(session, "check in")
     errors: dict[str, str] = {}
     if not escort_name.strip():
-        errors["escort_name"] = "Name the escort or driver taking the patient home (patients may not drive)."
+        errors["escort_name"] = ESCORT_NAME_NEEDED
     if not escort_phone.strip():
-        errors["escort_phone"] = "Record the escort's phone number; reschedule if there is no escort."
+        errors["escort_phone"] = ESCORT_PHONE_NEEDED
     if fasting not in Fasting.values:
         errors["fasting"] = "Record the fasting status."
     if pregnancy_check not in PregnancyCheck.values:
         errors["pregnancy_check"] = "Answer the pregnancy question (or not applicable)."
+    else:
+        patient = session.patient
+        age = patient.age_on(timezone.localdate())
+        if pregnancy_check == PregnancyCheck.NOT_APPLICABLE and pregnancy_test_applies(patient.sex, age):
+            errors["pregnancy_check"] = (
+                f"The pregnancy question applies ({patient.get_sex_display().lower()}, {age} years): record the "
+                "test result or what the patient says."
+            )
     if errors:
         raise ValidationError(errors)
     session.escort_name, session.escort_phone = escort_name.strip(), escort_phone.strip()
@@ -229,6 +280,7 @@ def session_set_dose(
     second_checker: User | None = None,
     second_checker_password: str | None = None,
     version: VersionCheck | None = None,
+    weight_confirmed: bool = False,
 ) -> InfusionSession:
     """Weigh, pick the preparation, prescribe mg/kg (or mg/kg/h): compute mg, mg/h and mL/h from them.
 
@@ -243,6 +295,8 @@ def session_set_dose(
     protocol, course = session.course.protocol, session.course
     if not WEIGHT_KG_MIN <= weight_kg <= WEIGHT_KG_MAX:
         raise _refuse(f"Weight must be between {WEIGHT_KG_MIN} and {WEIGHT_KG_MAX} kg (weigh in kg).", "weight_kg")
+    if not weight_confirmed and (problem := _weight_problem(session, weight_kg)):
+        raise _refuse(f"{problem} Tick the confirmation if it is right.", "weight_kg")
     if not preparation.is_active:
         raise _refuse("This preparation is no longer in use.", "preparation")
     if (problem := hooks.dose_problem(session, preparation)) is not None:
@@ -273,6 +327,11 @@ def session_set_dose(
             f"The volume ({calc.volume_ml} mL) is 5x or more away from the usual {protocol.usual_volume_ml} mL: "
             "check the vial and preparation."
         )
+    if protocol.is_continuous and volume_is_unusual(calc.rate_ml_h, protocol.usual_rate_ml_h):
+        reasons.append(
+            f"The pump rate ({calc.rate_ml_h.normalize():f} mL/h) is 5x or more away from the usual "
+            f"{protocol.usual_rate_ml_h.normalize():f} mL/h: check the vial and preparation."
+        )
     if rounding := _rounding_reason(session, calc, preparation):
         reasons.append(rounding)
     if reasons or second_checker is not None:  # a second checker named is verified, needed or not
@@ -288,6 +347,27 @@ def session_set_dose(
     session.start_rate_mg_h, session.start_rate_ml_h = calc.rate_mg_h, calc.rate_ml_h
     session.dose_calculation = calc.explanation[:300]
     return _save(session, by)
+
+
+def _weight_problem(session: InfusionSession, weight_kg: Decimal) -> str:
+    """Today's weight against the last one recorded (the weight history, or an earlier session's), beyond the
+    clinic's limit or looking like pounds (dosing.weight_change_problem, docs/clinical.md §3.7)."""
+    measured = (
+        BodyMeasurement.objects.active().filter(patient_id=session.patient_id, weight_kg__isnull=False)
+        .order_by("-measured_on", "-id").values_list("weight_kg", "measured_on").first()
+    )  # fmt: skip
+    weighed = (
+        InfusionSession.objects.active().filter(patient_id=session.patient_id, weight_kg__isnull=False)
+        .exclude(pk=session.pk).order_by("-scheduled_for").values_list("weight_kg", "scheduled_for").first()
+    )  # fmt: skip
+    candidates = [(day, kg) for kg, day in ([measured] if measured else [])]
+    if weighed:
+        candidates.append((timezone.localdate(weighed[1]), weighed[0]))
+    if not candidates:
+        return ""
+    day, last = max(candidates)
+    limit = InfusionSettings.current().weight_change_limit_percent / 100
+    return weight_change_problem(weight_kg, last, limit, last_when=f"{day:%-d %b %Y}")
 
 
 def _mg_h(value: Decimal) -> Decimal:
@@ -359,6 +439,10 @@ def session_record_vitals(
 def start_problems(session: InfusionSession) -> list[str]:
     """Everything that stops the infusion from starting now, as sentences (empty: ready to start)."""
     problems = list(session.patient.infusion_readiness().problems)
+    if session.pregnancy_check == PregnancyCheck.POSITIVE:
+        problems.append(
+            "The patient is pregnant: ketamine is not started; the clinician reviews (docs/clinical.md §2.3)."
+        )
     if not session.escort_name or not session.escort_phone:
         problems.append("No escort with a phone number recorded: check the patient in first.")
     if session.dose_per_kg is None or session.start_rate_ml_h is None:
@@ -402,7 +486,11 @@ def session_start(*, session: InfusionSession, by: User, at: dt.datetime | None 
                  reason="Infusion started")  # fmt: skip
     lifecycle.advance(session, "start")
     session.started_at = at
-    return _save(session, by)
+    session = _save(session, by)
+    # The weight that dosed the infusion joins the patient's weight history (docs/clinical.md §3.7).
+    record_save(record=BodyMeasurement(patient_id=session.patient_id, measured_on=timezone.localdate(at),
+                                       weight_kg=session.weight_kg), by=by)  # fmt: skip
+    return session
 
 
 @transaction.atomic

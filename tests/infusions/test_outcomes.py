@@ -292,18 +292,19 @@ def test_summary_for_the_referrer_shows_outcomes_and_logs_a_print(clinician_clie
 def cohort():
     """Three depression patients in the period and one outside it.
 
-    A: course of 2 planned, 2 given, PHQ-9 20 → 4 (remission, response), one side effect.
-    B: course of 6 planned, stopped after 1, PHQ-9 18 → 12 (no response).
+    A: course of 2 planned, 2 given and marked completed, PHQ-9 20 → 4 (remission, response), one side effect.
+    B: course of 6 planned, stopped after 1 (other: moved away), PHQ-9 18 → 12 (no response).
     C: course of 6 planned, 1 given so far, only a baseline (not evaluable).
     D: treated a year before the period: not counted.
     """
     a = depression_patient_with_phq9(20, 4, days=(40, 5))
-    course_a = CourseFactory(patient=a, planned_sessions=2, started_on=timezone.localdate() - dt.timedelta(days=30))
+    course_a = CourseFactory(patient=a, planned_sessions=2, status="completed",
+                             started_on=timezone.localdate() - dt.timedelta(days=30))  # fmt: skip
     first = given_session(course_a, days_ago(30))
     given_session(course_a, days_ago(20))
     SideEffectFactory(patient=a, session=first, onset_at=days_ago(30))
     b = depression_patient_with_phq9(18, 12, days=(40, 5))
-    course_b = CourseFactory(patient=b, status="stopped", stop_reason="Moved away",
+    course_b = CourseFactory(patient=b, status="stopped", stop_reason_code="other", stop_reason="Moved away",
                              started_on=timezone.localdate() - dt.timedelta(days=30))  # fmt: skip
     given_session(course_b, days_ago(25))
     c = depression_patient_with_phq9(16, days=(40,))
@@ -320,13 +321,32 @@ def test_cohort_figures_on_a_known_data_set(cohort):
     assert (row.protocol, row.indication, row.primary.measure) == ("Depression: 0.5 mg/kg over 40 min", "trd", "phq9")
     assert [o.measure for o in row.outcomes] == ["phq9"]
     assert (row.patients, row.sessions) == (3, 4)
-    assert (row.courses_completed, row.courses_stopped_early, row.courses_under_way) == (1, 1, 1)
+    assert (row.courses_completed, row.courses_stopped, row.courses_lapsed, row.courses_under_way) == (1, 1, 0, 1)
     assert row.completion_rate == Decimal("50.0")
+    assert row.drop_out_reasons == [("Other", 1)]
     assert (row.primary.evaluable, row.primary.responders, row.primary.remissions) == (2, 1, 1)
     assert row.primary.not_evaluable == {Reason.NO_FOLLOW_UP: 1}  # C: a baseline only
     assert row.primary.response_rate == Decimal("50.0")
     assert row.primary.median_change == Decimal("-11.0")  # median of -16 and -6
     assert (row.sessions_with_side_effect, row.side_effect_rate) == (1, Decimal("25.0"))
+
+
+def test_completion_reads_the_courses_states_not_the_count_of_sessions(cohort):
+    """Before: a course that reached its planned sessions counted as completed whatever happened, and a drop-out
+    stayed "under way" forever. Now: completed or maintenance is completed; stopped and lapsed are drop-outs, by
+    reason; an induction course that reached its plan but was never closed is still under way."""
+    a, b, c, _ = cohort
+    reached = CourseFactory(patient=a, planned_sessions=1, started_on=timezone.localdate() - dt.timedelta(days=20))
+    given_session(reached, days_ago(19))
+    gone = CourseFactory(patient=c, started_on=timezone.localdate() - dt.timedelta(days=58))
+    given_session(gone, days_ago(57))  # no session since: lapsed after 30 days
+    maintained = CourseFactory(patient=b, status="maintenance", started_on=timezone.localdate() - dt.timedelta(days=9))
+    given_session(maintained, days_ago(8))
+    today = timezone.localdate()
+    (row,) = cohort_outcomes(today - dt.timedelta(days=60), today, min_coverage_percent=80, lapse_days=30)
+    assert (row.courses_completed, row.courses_stopped, row.courses_lapsed, row.courses_under_way) == (2, 1, 1, 2)
+    assert row.completion_rate == Decimal("50.0")  # 2 of 2 + 1 + 1
+    assert row.drop_out_reasons == [("Other", 1), ("Lapsed", 1)]
 
 
 @pytest.mark.clock
@@ -352,12 +372,12 @@ def test_cohort_is_read_in_one_pass_with_jit_off(cohort):
                   days_ago(10))  # fmt: skip
     today = timezone.localdate()
     with CaptureQueriesContext(connection) as queries:
-        (row,) = cohort_outcomes(today - dt.timedelta(days=60), today, min_coverage_percent=80)
+        (row,) = cohort_outcomes(today - dt.timedelta(days=60), today, min_coverage_percent=80, lapse_days=60)
     assert queries.captured_queries[0]["sql"] == NO_JIT_SQL
     assert len(queries) == 3
     assert (row.patients, row.sessions, row.primary.evaluable, row.primary.responders) == (4, 5, 2, 1)
     assert row.primary.not_evaluable == {Reason.NO_FOLLOW_UP: 1, Reason.NO_BASELINE: 1}
-    assert (row.courses_completed, row.courses_stopped_early, row.courses_under_way) == (1, 1, 2)
+    assert (row.courses_completed, row.courses_stopped, row.courses_under_way) == (1, 1, 2)
 
 
 def test_cohort_report_page_and_csv(clinician_client, cohort, django_assert_max_num_queries):

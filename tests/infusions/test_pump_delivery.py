@@ -27,7 +27,7 @@ from infusions.dosing import (
     rounding_problem,
     to_pump_step,
 )
-from infusions.models import DrugPreparation, InfusionSettings
+from infusions.models import DrugPreparation, InfusionSettings, Protocol
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.infusions.factories import DEPRESSION_PROTOCOL, MIGRAINE_PROTOCOL
 from tests.infusions.test_services import GOOD_VITALS, checked_in, earlier
@@ -127,9 +127,11 @@ def syringe() -> DrugPreparation:
 
 
 def migraine_dosed(nurse, weight="72.5", prep=None, **second):
+    """The rounding rule alone: the usual-rate guard is off and the weight confirmed (each has its own tests)."""
+    Protocol.objects.filter(name=MIGRAINE_PROTOCOL).update(usual_rate_ml_h=None)
     session = checked_in(nurse, protocol_name=MIGRAINE_PROTOCOL, ordered_dose="0.1", ordered_max="1.0")
     return services.session_set_dose(session=session, by=nurse, weight_kg=D(weight), preparation=prep or syringe(),
-                                     dose_per_kg=D("0.1"), **second)  # fmt: skip
+                                     dose_per_kg=D("0.1"), weight_confirmed=True, **second)  # fmt: skip
 
 
 def test_the_session_records_the_programmed_rate_and_what_it_delivers(nurse):
@@ -200,7 +202,7 @@ def test_total_given_is_the_sum_of_delivered_segments_and_never_more_than_the_ba
         prep = DrugPreparation.objects.filter(final_mg_ml=final_mg_ml).order_by("id").first()
         try:
             session = services.session_set_dose(session=session, by=nurse, weight_kg=weight, preparation=prep,
-                                                 dose_per_kg=D("0.5"), **second)  # fmt: skip
+                                                 dose_per_kg=D("0.5"), weight_confirmed=True, **second)  # fmt: skip
         except ValidationError:  # a preparation the pump cannot run at this dose: refused, nothing to total
             transaction.set_rollback(True)
             return

@@ -16,6 +16,7 @@ from clinic.services import SECOND_PERSON_WRONG
 from infusions import services
 from infusions.choices import SessionStatus
 from infusions.models import InfusionSession, InfusionSettings
+from patients.choices import Sex
 from tests.clock import t0
 from tests.factories import TEST_PASSWORD, PatientFactory, UserFactory, signing_proof
 from tests.infusions.factories import MIGRAINE_PROTOCOL, CourseFactory, SessionFactory, preparation, protocol
@@ -32,11 +33,13 @@ def earlier() -> dt.datetime:
     return t0() - dt.timedelta(hours=6)
 
 
-def ready_patient():
-    patient = PatientFactory()
+def ready_patient(**fields):
+    """Screened, consented and weighed (76 kg: the doses here use 72.5 to 80 kg, within 10 % of it); male unless
+    ``fields`` say otherwise, so that "not applicable" is a true pregnancy answer."""
+    patient = PatientFactory(**{"sex": Sex.MALE, **fields})
     ClearedScreeningFactory(patient=patient)
     ConsentFactory(patient=patient)
-    BodyMeasurementFactory(patient=patient)
+    BodyMeasurementFactory(patient=patient, weight_kg=D(76))
     return patient
 
 
@@ -366,7 +369,8 @@ def test_a_new_baseline_needs_its_own_override(nurse, clinician):
 def test_stopping_a_course_cancels_its_booked_sessions_and_blocks_starting(nurse, clinician):
     session = checked_in(nurse)
     later = SessionFactory(course=session.course)
-    services.course_stop(course=session.course, by=clinician, reason="Grade 3 emergence reaction")
+    services.course_stop(course=session.course, by=clinician, reason_code="side_effects",
+                         note="Grade 3 emergence reaction")  # fmt: skip
     session.refresh_from_db()
     later.refresh_from_db()
     assert (session.status, later.status) == (SessionStatus.CANCELLED, SessionStatus.CANCELLED)
