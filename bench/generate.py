@@ -59,7 +59,7 @@ MEDICATIONS = [
     ("Gabapentin", "300 mg", "three times daily", "other"), ("Oxycodone", "5 mg", "as needed", "opioid"),
     ("Methylphenidate", "10 mg", "mornings", "psychostimulant"), ("Propranolol", "40 mg", "twice daily", "other"),
 ]  # fmt: skip
-PRIOR = [("Sertraline", "medication"), ("Escitalopram", "medication"), ("Venlafaxine", "medication"),
+PRIOR = [("Sertraline", "antidepressant"), ("Escitalopram", "antidepressant"), ("Venlafaxine", "antidepressant"),
          ("CBT", "psychotherapy"), ("TMS", "neuromodulation"), ("Nerve block", "procedure")]  # fmt: skip
 TERM_WEIGHTS = {"Dissociation": 30, "Nausea": 18, "Dizziness": 12, "Drowsiness": 10, "Hypertension": 8,
                 "Anxiety": 6, "Headache": 6, "Blurred vision": 4, "Vomiting": 3, "Tachycardia": 2}  # fmt: skip

@@ -8,6 +8,7 @@ registered, each page simply shows nothing extra.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -51,6 +52,17 @@ class HistorySource:
 
 
 @dataclass(frozen=True)
+class SuppliedLot:
+    """A lot of ketamine drawn for a session (the stock ledger's draws): the suspect product of a side-effect report
+    names it (FDA form 3500 section C: lot number, NDC)."""
+
+    product: str
+    ndc: str
+    lot_number: str
+    expires_on: dt.date
+
+
+@dataclass(frozen=True)
 class ReportCard:
     """A card on the reports page."""
 
@@ -64,6 +76,7 @@ class ReportCard:
 
 _chart_links: Providers[ChartLink] = Providers()  # fn(session, user, chart) -> ChartLink | None
 _dose_guards: Providers[str] = Providers()  # fn(session, preparation) -> message | None
+_session_lots: Providers[list[SuppliedLot]] = Providers()  # fn(session) -> [SuppliedLot] | None
 _history_sources: dict[str, HistorySource] = {}
 _report_cards: list[ReportCard] = []
 _cohort_flags: dict[str, str] = {}
@@ -77,6 +90,15 @@ register_chart_link = _chart_links.register
 # ``guard(session, preparation) -> message | None``: a reason the preparation may not be used for the session's
 # dose (the stock ledger: ketamine already drawn from a vial of another strength).
 register_dose_guard = _dose_guards.register
+
+
+# ``provider(session) -> list[SuppliedLot] | None``: the lots drawn for the session (the stock ledger).
+register_session_lots = _session_lots.register
+
+
+def session_lots(session: Any) -> list[SuppliedLot]:
+    """Every lot drawn for ``session``, from whichever app keeps the draws; empty when none does."""
+    return [lot for lots in _session_lots.collect(session) for lot in lots]
 
 
 def chart_links(session: Any, user: Any, chart: Any) -> dict[str, list[ChartLink]]:

@@ -78,7 +78,11 @@ FLAGGED_MEDICATION_CLASSES = [c for c in MedicationClass if c != MedicationClass
 
 
 class TreatmentKind(models.TextChoices):
-    MEDICATION = "medication", "Medication"
+    """What a prior treatment was. Antidepressants are a kind of their own: the treatment-resistant depression count
+    takes them only (docs/clinical.md §1.6; patients/antidepressants.py)."""
+
+    ANTIDEPRESSANT = "antidepressant", "Antidepressant medication"
+    MEDICATION = "medication", "Other medication"
     PSYCHOTHERAPY = "psychotherapy", "Psychotherapy"
     NEUROMODULATION = "neuromodulation", "Neuromodulation (ECT, TMS)"
     PROCEDURE = "procedure", "Procedure or nerve block"

@@ -93,14 +93,15 @@ MEDICATIONS = {
     "other": [("Escitalopram", "10 mg", "once daily", Mc.OTHER), ("Propranolol", "10 mg", "as needed", Mc.OTHER)],
 }
 # (treatment, kind) tried before ketamine, and how many each patient tried.
-MOOD_TRIALS = ([("Sertraline", Tk.MEDICATION), ("Escitalopram", Tk.MEDICATION), ("Venlafaxine XR", Tk.MEDICATION),
-                ("Bupropion XL", Tk.MEDICATION), ("Aripiprazole augmentation", Tk.MEDICATION),
+MOOD_TRIALS = ([("Sertraline", Tk.ANTIDEPRESSANT), ("Escitalopram", Tk.ANTIDEPRESSANT),
+                ("Venlafaxine XR", Tk.ANTIDEPRESSANT), ("Bupropion XL", Tk.ANTIDEPRESSANT),
+                ("Aripiprazole augmentation", Tk.MEDICATION),
                 ("Cognitive behavioural therapy", Tk.PSYCHOTHERAPY), ("TMS", Tk.NEUROMODULATION)], 2, 5)
 PRIOR_TREATMENTS = {
     "mood": MOOD_TRIALS, "bipolar": MOOD_TRIALS,
-    "ptsd": ([("Prolonged exposure therapy", Tk.PSYCHOTHERAPY), ("Paroxetine", Tk.MEDICATION),
-              ("EMDR", Tk.PSYCHOTHERAPY), ("Sertraline", Tk.MEDICATION)], 2, 3),
-    "headache": ([("Topiramate", Tk.MEDICATION), ("Propranolol", Tk.MEDICATION), ("Amitriptyline", Tk.MEDICATION),
+    "ptsd": ([("Prolonged exposure therapy", Tk.PSYCHOTHERAPY), ("Paroxetine", Tk.ANTIDEPRESSANT),
+              ("EMDR", Tk.PSYCHOTHERAPY), ("Sertraline", Tk.ANTIDEPRESSANT)], 2, 3),
+    "headache": ([("Topiramate", Tk.MEDICATION), ("Propranolol", Tk.MEDICATION), ("Amitriptyline", Tk.ANTIDEPRESSANT),
                   ("OnabotulinumtoxinA", Tk.PROCEDURE), ("Candesartan", Tk.MEDICATION)], 2, 4),
     "pain": ([("Stellate ganglion block", Tk.PROCEDURE), ("Lumbar sympathetic block", Tk.PROCEDURE),
               ("Pregabalin", Tk.MEDICATION), ("Spinal cord stimulator trial", Tk.NEUROMODULATION)], 1, 3),

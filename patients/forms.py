@@ -84,11 +84,15 @@ class PatientForm(ConcurrencyFormMixin, CrispyFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.duplicates: list[Patient] = []
+        if self.instance.pk is None:  # a new patient is active: the status is set when editing
+            self.fields.pop("status")
+        # The layout names only fields the form has: crispy logs a traceback for any other (issue #16 point 7).
+        status = [Column("status")] if "status" in self.fields else []
         self.helper.layout = Layout(
             Fieldset(
                 "Identity",
                 Row(Column("given_name"), Column("family_name"), Column("preferred_name")),
-                Row(Column("date_of_birth"), Column("sex"), Column("status")),
+                Row(Column("date_of_birth"), Column("sex"), *status),
             ),
             Fieldset(
                 "Contact",
@@ -111,8 +115,6 @@ class PatientForm(ConcurrencyFormMixin, CrispyFormMixin, forms.ModelForm):
             "clinic_notes",
             Field("confirm_not_duplicate", wrapper_class="duplicate-confirm"),
         )
-        if self.instance.pk is None:
-            self.fields.pop("status")
         # The confirmation only appears once a possible duplicate has been found (see clean()).
         self.fields["confirm_not_duplicate"].widget = forms.HiddenInput()
         self.fields["icd10_code"].widget.attrs["class"] = "text-uppercase"

@@ -48,16 +48,18 @@ def medication_flags(medications: list[Any]) -> list[str]:
     return [MedicationClass(c).label for c in FLAGGED_MEDICATION_CLASSES if c in present]
 
 
-def adequate_failed_medication_trials(treatments: list[Any]) -> int:
-    """Adequate medication trials that did not bring a response (no or partial response).
+def adequate_failed_antidepressant_trials(treatments: list[Any]) -> int:
+    """Adequate antidepressant trials that did not bring a response (no or partial response).
 
     Treatment-resistant depression is commonly defined as failure of at least two adequate antidepressant trials
-    (docs/clinical.md §1.6, [R8c]); the page shows the count so a clinician can read it off the record.
+    (docs/clinical.md §1.6, [R8c, R8d]); the page shows the count so a clinician can read it off the record. Other
+    medicines (a migraine preventive, an antipsychotic added to an antidepressant), psychotherapy and
+    neuromodulation are not counted (issue #16 point 7).
     """
     return sum(
         1
         for t in treatments
-        if t.kind == TreatmentKind.MEDICATION and t.adequate_trial and t.outcome in FAILED_OUTCOMES
+        if t.kind == TreatmentKind.ANTIDEPRESSANT and t.adequate_trial and t.outcome in FAILED_OUTCOMES
     )
 
 
@@ -102,7 +104,7 @@ def patient_record(patient: Patient, *, clinical: bool, header_only: bool = Fals
         current_medications=current,
         past_medications=past,
         prior_treatments=prior,
-        adequate_failed_trials=adequate_failed_medication_trials(prior),
+        adequate_failed_trials=adequate_failed_antidepressant_trials(prior),
         measurements=measurements,
         screenings=screenings if clinical else [],
         consents=consents,

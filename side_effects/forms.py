@@ -13,14 +13,20 @@ from clinic.forms import (
     CrispyFormMixin,
     DateInput,
     DateTimeInput,
+    DecimalInput,
     VoidForm,
     WallClockDateTimeField,
 )
 from clinic.services import VOID_REASON_REQUIRED
 from infusions.models import SessionMedication
 from patients.models import Patient
+from side_effects.choices import ActionTaken
 from side_effects.models import SideEffect, SideEffectTerm
 from side_effects.rules import GRADE_DEFINITIONS, SERIOUSNESS_CRITERIA, seriousness_problems
+from side_effects.services import NEW_RATE_NEEDED, NEW_RATE_WITHOUT_REDUCTION
+
+#: Under the action when correcting a report: the pump is the chart's.
+CORRECTION_ACTION_HELP = "Correcting the action changes this record only; the pump is changed on the chart."
 
 
 class SideEffectForm(ConcurrencyFormMixin, CrispyFormMixin, forms.ModelForm):
@@ -67,21 +73,54 @@ class SideEffectForm(ConcurrencyFormMixin, CrispyFormMixin, forms.ModelForm):
         self.fields["rescue_medication"].queryset = medications.active()
         if session is None:
             self.fields.pop("rescue_medication")
+        # Reported from a running infusion, the action is done to the pump (side_effect_report_at_chair).
+        self.acts_on_pump = self.instance.pk is None and session is not None and session.state.infusing
+        if self.acts_on_pump:  # what each action does is said above the form (side_effect_form.html)
+            self.fields["rate_ml_h"] = self._new_rate_field(session)
+            action_rows = [
+                Row(Column("action_taken"), Column("rate_ml_h"), Column("rescue_medication")),
+                Row(Column("outcome"), Column("resolved_at")),
+            ]
+        else:
+            if self.instance.pk is not None and session is not None:
+                self.fields["action_taken"].help_text = CORRECTION_ACTION_HELP
+            rescue = [Column("rescue_medication")] if session else []
+            action_rows = [Row(Column("action_taken"), *rescue, Column("outcome"), Column("resolved_at"))]
         self.helper.layout = Layout(
             Row(Column("onset_at"), Column("term"), Column("term_detail"), Column("category")),
             "grade",
             Row(Column("serious", "seriousness_criteria"), Column("expected", "causality")),
-            Row(
-                Column("action_taken"),
-                *([Column("rescue_medication")] if session else []),
-                Column("outcome"),
-                Column("resolved_at"),
-            ),
+            *action_rows,
             "narrative",
+        )
+
+    @staticmethod
+    def _new_rate_field(session: Any) -> forms.DecimalField:
+        running = session.rate_changes.active().order_by("-at", "-id").first()
+        if running is None or running.rate_ml_h == 0:
+            now = "The pump is paused now: resume it on the chart before slowing it."
+        else:
+            step = session.preparation.pump_step_ml_h if session.preparation_id else None
+            now = f"Running now at {running.rate_ml_h.normalize():f} mL/h"
+            now += f", in steps of {step.normalize():f}." if step else "."
+        return forms.DecimalField(
+            label="New pump rate (mL/h) if reduced",
+            max_digits=7,
+            decimal_places=2,
+            required=False,
+            min_value=0,
+            widget=DecimalInput(),
+            help_text=now,
         )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        if self.acts_on_pump:
+            reduced = cleaned.get("action_taken") == ActionTaken.RATE_REDUCED
+            if reduced and cleaned.get("rate_ml_h") is None and "rate_ml_h" not in self.errors:
+                self.add_error("rate_ml_h", NEW_RATE_NEEDED)
+            elif not reduced and cleaned.get("rate_ml_h") is not None:
+                self.add_error("rate_ml_h", NEW_RATE_WITHOUT_REDUCTION)
         if "grade" in cleaned:
             problems = seriousness_problems(
                 grade=cleaned["grade"],

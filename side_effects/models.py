@@ -23,6 +23,9 @@ from patients.models.patient import PatientScopedQuerySet
 from side_effects.choices import ActionTaken, Causality, SideEffectCategory, SideEffectOutcome
 from side_effects.rules import DESTINATIONS, GRADE_DEFINITIONS, SERIOUSNESS_CRITERIA
 
+#: The actions that withdraw or lessen the drug (a dechallenge, in the words of FDA form 3500).
+DECHALLENGE_ACTIONS = {ActionTaken.RATE_REDUCED, ActionTaken.PAUSED, ActionTaken.STOPPED}
+
 
 @track_changes()
 @moved_from("infusions.AdverseEventTerm")
@@ -157,6 +160,15 @@ class SideEffect(ClinicalRecord):
     @property
     def criteria_labels(self) -> list[str]:
         return [SERIOUSNESS_CRITERIA[c] for c in self.seriousness_criteria]
+
+    @property
+    def dechallenge(self) -> str:
+        """FDA form 3500 section C: did the event abate after the drug was stopped or its dose reduced? "Yes" when
+        the action stopped, paused or slowed the infusion and the patient recovered or is recovering; "No" when
+        not; "Does not apply" when the infusion was left as it was."""
+        if self.action_taken not in DECHALLENGE_ACTIONS:
+            return "Does not apply"
+        return "Yes" if self.outcome in (SideEffectOutcome.RECOVERED, SideEffectOutcome.RECOVERING) else "No"
 
     def overdue_reports(self, today: dt.date | None = None) -> list[ExternalReport]:
         today = today or timezone.localdate()

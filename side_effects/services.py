@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,7 +15,10 @@ from django.utils import timezone
 from clinic.accounts.models import User
 from clinic.concurrency import VersionCheck, check_version
 from clinic.services import record_save, record_void
-from infusions.models import InfusionSession
+from infusions import lifecycle
+from infusions import services as infusion_services
+from infusions.models import InfusionSession, RateChange
+from infusions.timing import charted_time_problem, to_the_minute
 from patients.models import DisclosurePurpose, DisclosureSource, Patient
 from patients.services import disclosure_record
 from side_effects.choices import ActionTaken, SideEffectOutcome
@@ -24,6 +30,7 @@ __all__ = [
     "external_report_add",
     "external_report_submit",
     "side_effect_report",
+    "side_effect_report_at_chair",
     "side_effect_review",
     "side_effect_update",
     "side_effect_void",
@@ -71,8 +78,46 @@ def suspect_drug_text(session: InfusionSession, at: dt.datetime) -> str:
     return "; ".join(parts)[:300]
 
 
-def _check(event: SideEffect) -> None:
-    problems = seriousness_problems(
+ONSET_BEFORE_CHECK_IN = "One that began before the session is reported from the patient's page."
+
+
+def _time_problems(event: SideEffect, names: set[str]) -> dict[str, str]:
+    """Onset and resolution are times that happened (docs/clinical.md §7.1, §12, infusions.timing): never in the
+    future; the onset of a session's side effect never before its check-in, the resolution never before the onset.
+    Only the times in ``names`` are judged (a correction judges what it changes)."""
+    now, problems = timezone.now(), {}
+    checked_in = event.session.checked_in_at if event.session_id else None
+    if "onset_at" in names and event.onset_at is not None:
+        problem = charted_time_problem(event.onset_at, now=now, not_before=checked_in, after_what="the check-in")
+        if problem and checked_in is not None and event.onset_at < checked_in:
+            problem = f"{problem} {ONSET_BEFORE_CHECK_IN}"
+        if problem:
+            problems["onset_at"] = problem
+    if "resolved_at" in names and event.resolved_at is not None and event.onset_at is not None:
+        problem = charted_time_problem(event.resolved_at, now=now, not_before=event.onset_at, after_what="the onset")
+        if problem:
+            problems["resolved_at"] = problem
+    return problems
+
+
+def _to_the_minute(event: SideEffect) -> None:
+    """A time typed in the minute of the moment it follows reads as that moment (infusions.timing.to_the_minute)."""
+    if event.session_id and event.onset_at is not None:
+        event.onset_at = to_the_minute(event.onset_at, event.session.checked_in_at)
+    if event.resolved_at is not None and event.onset_at is not None:
+        event.resolved_at = to_the_minute(event.resolved_at, event.onset_at)
+
+
+def _times_changed(fields: dict[str, Any]) -> set[str]:
+    """The times a correction judges: those it changes; a new onset moves the resolution's bound too."""
+    if "onset_at" in fields:
+        return {"onset_at", "resolved_at"}
+    return {"resolved_at"} & set(fields)
+
+
+def _check(event: SideEffect, times: Collection[str] = ("onset_at", "resolved_at")) -> None:
+    problems = _time_problems(event, set(times))
+    problems |= seriousness_problems(
         grade=event.grade,
         serious=event.serious,
         criteria=list(event.seriousness_criteria),
@@ -85,7 +130,7 @@ def _check(event: SideEffect) -> None:
     if event.rescue_medication_id and event.rescue_medication.session_id != event.session_id:
         problems["rescue_medication"] = "The rescue medication must be one given in this session."
     if event.outcome in (SideEffectOutcome.RECOVERED, SideEffectOutcome.SEQUELAE) and event.resolved_at is None:
-        problems["resolved_at"] = "Give the time the event resolved."
+        problems.setdefault("resolved_at", "Give the time the event resolved.")
     if problems:
         raise ValidationError(problems)
 
@@ -119,6 +164,7 @@ def side_effect_report(
     event = SideEffect(patient=patient, session=session, **fields)
     if not event.category:
         event.category = event.term.category
+    _to_the_minute(event)
     if session is not None and not event.suspect_drug:
         event.suspect_drug = suspect_drug_text(session, event.onset_at)
     _check(event)
@@ -126,6 +172,96 @@ def side_effect_report(
     event.refresh_from_db(fields=["created_at"])
     _sync_reports(event, by)
     return event
+
+
+#: Said on the rate change's field when "Rate reduced" comes without the new rate.
+NEW_RATE_NEEDED = 'Give the rate you set the pump to: "Rate reduced" slows the pump on the chart too.'
+NEW_RATE_WITHOUT_REDUCTION = 'A new pump rate goes with the action "Rate reduced".'
+STOP_ON_THE_CHART = "Now stop the infusion on the chart, at the time it was stopped."
+PUMP_NOT_YOURS = "Only staff who chart the pump pause or slow it; choose another action or ask the nurse."
+#: The actions that change the pump, and the one the nurse takes on the chart herself (stopping starts observation).
+PUMP_ACTIONS = {ActionTaken.PAUSED, ActionTaken.RATE_REDUCED, ActionTaken.STOPPED}
+
+
+@dataclass(frozen=True)
+class ChairReport:
+    """A side effect reported from a session, and what its action did to the pump: ``change`` is the rate change
+    charted with it (a pause or a lower rate), ``note`` says what happened (or why nothing did) in the nurse's words,
+    and ``stop_next`` asks for the chart's stop action."""
+
+    event: SideEffect
+    change: RateChange | None = None
+    note: str = ""
+    stop_next: bool = False
+
+
+def _at(moment: dt.datetime) -> str:
+    return f"{timezone.localtime(moment):%H:%M}"
+
+
+def _pump_refusal(exc: ValidationError) -> ValidationError:
+    """The pump service's refusal in the side-effect form's words: its time is the onset's."""
+    if not hasattr(exc, "error_dict"):
+        return ValidationError({"action_taken": exc.messages})
+    found: dict[str, list[str]] = {}
+    for key, messages in exc.message_dict.items():
+        if key == "at":
+            found["onset_at"] = [f"The pump is changed at the onset time: {m}" for m in messages]
+        else:
+            found["action_taken" if key == "__all__" else key] = messages
+    return ValidationError(found)
+
+
+def _act_on_pump(event: SideEffect, by: User, rate_ml_h: Decimal | None) -> ChairReport:
+    """Do what the action says to the pump of the event's session, at the onset time (docs/clinical.md §7.1)."""
+    action = event.action_taken
+    if rate_ml_h is not None and action != ActionTaken.RATE_REDUCED:
+        raise ValidationError({"rate_ml_h": NEW_RATE_WITHOUT_REDUCTION})
+    if action not in PUMP_ACTIONS or event.session_id is None:
+        return ChairReport(event)
+    # Read under the session's lock, as the pump services do: two reports at once cannot both pause it.
+    session = InfusionSession.objects.select_for_update(of=("self",)).get(pk=event.session_id)
+    if not session.state.infusing:
+        state = session.get_status_display().lower()
+        return ChairReport(event, note=f"The infusion is not running (the session is {state}): the pump was not "
+                           "changed. Chart on the session what was done at the time.")  # fmt: skip
+    if action == ActionTaken.STOPPED:
+        return ChairReport(event, note=STOP_ON_THE_CHART, stop_next=True)
+    if not by.has_perm(lifecycle.SESSION_ACTIONS["pause"].permission):
+        raise ValidationError({"action_taken": PUMP_NOT_YOURS})
+    running = session.rate_changes.active().order_by("-at", "-id").first()
+    if action == ActionTaken.PAUSED and running is not None and running.rate_ml_h == 0:
+        return ChairReport(event, note=f"The pump was already paused (since {_at(running.at)}: {running.reason}); "
+                           "no second pause was charted.")  # fmt: skip
+    if action == ActionTaken.RATE_REDUCED and rate_ml_h is None:
+        raise ValidationError({"rate_ml_h": NEW_RATE_NEEDED})
+    try:
+        if action == ActionTaken.PAUSED:
+            change = infusion_services.session_pause(session=session, by=by, reason=str(event), at=event.onset_at)
+        else:
+            change = infusion_services.session_reduce_rate(
+                session=session, by=by, rate_ml_h=rate_ml_h, reason=str(event), at=event.onset_at
+            )
+    except ValidationError as exc:
+        raise _pump_refusal(exc) from exc
+    if action == ActionTaken.PAUSED:
+        note = f"Infusion paused at {_at(change.at)}: the pump is at 0 mL/h until you resume it on the chart."
+    else:
+        note = f"Rate reduced at {_at(change.at)} to {change.rate_ml_h.normalize():f} mL/h."
+    return ChairReport(event, change=change, note=note)
+
+
+@transaction.atomic
+def side_effect_report_at_chair(
+    *, session: InfusionSession, by: User, rate_ml_h: Decimal | None = None, **fields: Any
+) -> ChairReport:
+    """Report a side effect from its session and do what its action says, in one transaction (issue #16 point 2):
+    "Infusion paused" pauses the pump (``infusions.services.session_pause``), "Rate reduced" sets the lower rate
+    ``rate_ml_h`` (``session_reduce_rate``), both at the onset time with the side effect as the reason; "Infusion
+    stopped" leaves the stop to the chart's own action, which starts observation. A pump already paused, or a session
+    no longer infusing, is left as it is and the report says so. A refusal of the pump's rules refuses the report."""
+    event = side_effect_report(patient=session.patient, session=session, by=by, **fields)
+    return _act_on_pump(event, by, rate_ml_h)
 
 
 @transaction.atomic
@@ -141,11 +277,13 @@ def side_effect_update(
     clinical_change = any(getattr(event, name) != value for name, value in fields.items() if name in REVIEWED_FIELDS)
     for name, value in fields.items():
         setattr(event, name, value)
+    if {"onset_at", "resolved_at"} & set(fields):
+        _to_the_minute(event)
     if clinical_change and event.is_reviewed:
         # The review covered the facts the clinician saw; changed facts go back to the queue.
         event.reviewed_by, event.reviewed_at = None, None
         event.review_comment = f"(Review reset: details changed after review.) {event.review_comment}"[:2000]
-    _check(event)
+    _check(event, times=_times_changed(fields))
     event = record_save(record=event, by=by)
     _sync_reports(event, by)
     return event

@@ -17,12 +17,17 @@ from django.views.generic import CreateView, FormView, ListView, TemplateView, U
 from clinic.audit.services import patient_access_log_many
 from clinic.exports import csv_response
 from clinic.forms import PeriodForm, add_service_errors
+from infusions import hooks
 from infusions.views import SessionMixin
 from patients.access import PatientListAccessMixin, PatientRecordMixin
 from side_effects import forms, services
 from side_effects.models import ExternalReport, SideEffect, SideEffectTerm
 from side_effects.roles import VOID
 from side_effects.selectors import safety_overview
+
+#: The id of the chart's stop card (templates/infusions/_chart_actions.html): a report of "Infusion stopped" leads
+#: there.
+STOP_CARD = "stop-infusion"
 
 ALERT_TERMS = {
     "systolic": "Hypertension",
@@ -72,12 +77,13 @@ class SideEffectCreateMixin(CreateView):
             initial["term"] = SideEffectTerm.objects.filter(name=ALERT_TERMS[alert_field]).first()
         return initial
 
+    def report_data(self, form: forms.SideEffectForm) -> dict[str, Any]:
+        return {k: v for k, v in form.cleaned_data.items() if v not in (None, "") or k in ("serious", "expected")}
+
     def form_valid(self, form: forms.SideEffectForm) -> HttpResponse:
-        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "") or k in ("serious", "expected")}
         try:
-            event = services.side_effect_report(
-                patient=self.get_patient(), session=self.session(), by=self.request.user, **data
-            )
+            event = services.side_effect_report(patient=self.get_patient(), by=self.request.user,
+                                                **self.report_data(form))  # fmt: skip
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
@@ -86,13 +92,28 @@ class SideEffectCreateMixin(CreateView):
 
 
 class SessionSideEffectCreateView(SessionMixin, SideEffectCreateMixin):
-    """One click from the chart: patient, session, time and the suspect drug are filled in."""
+    """One click from the chart: patient, session, time and the suspect drug are filled in. The action is done to
+    the pump (pause, lower rate) with the report; a stop leads to the chart's stop action (issue #16 point 2)."""
 
     permission_required = "side_effects.add_sideeffect"
     access_category = "side_effects"
 
     def session(self) -> Any:
         return self.get_session()
+
+    def form_valid(self, form: forms.SideEffectForm) -> HttpResponse:
+        data = self.report_data(form)
+        try:
+            report = services.side_effect_report_at_chair(session=self.get_session(), by=self.request.user, **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Side effect recorded: {report.event}.")
+        if report.note:
+            (messages.success if report.change else messages.warning)(self.request, report.note)
+        if report.stop_next:
+            return redirect(f"{self.get_session().get_absolute_url()}#{STOP_CARD}")
+        return redirect(self.get_session() if report.change else report.event)
 
 
 class PatientSideEffectCreateView(PatientRecordMixin, SideEffectCreateMixin):
@@ -249,7 +270,7 @@ class SideEffectExportView(PermissionRequiredMixin, View):
                 e.get_category_display(),
                 e.grade,
                 "yes" if e.serious else "no",
-                ";".join(e.seriousness_criteria),
+                ";".join(e.criteria_labels),  # labels, as every coded column (issue #16 point 7)
                 "yes" if e.expected else "no",
                 e.get_causality_display(),
                 e.get_action_taken_display(),
@@ -295,8 +316,25 @@ class SideEffectPrintView(SideEffectMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         event = self.get_event()
-        weight = event.patient.measurements.active().filter(weight_kg__isnull=False).first()
-        return super().get_context_data(event=event, weight=weight, printed_at=timezone.now(), **kwargs)
+        return super().get_context_data(
+            event=event,
+            weight=report_weight(event),
+            lots=hooks.session_lots(event.session) if event.session_id else [],
+            printed_at=timezone.now(),
+            **kwargs,
+        )
+
+
+def report_weight(event: SideEffect) -> dict[str, Any] | None:
+    """The weight for section A: the session's (weighed for its dose); between sessions, the last one measured."""
+    session = event.session
+    if session is not None and session.weight_kg is not None:
+        when = session.checked_in_at or session.scheduled_for
+        return {"kg": session.weight_kg, "source": f"weighed at the session of {timezone.localtime(when):%-d %b %Y}"}
+    measured = event.patient.measurements.active().filter(weight_kg__isnull=False).first()
+    if measured is None:
+        return None
+    return {"kg": measured.weight_kg, "source": f"measured {measured.measured_on:%-d %b %Y}"}
 
 
 class ExternalReportSubmitView(SideEffectMixin, FormView):

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from clinic.dates import add_months, local_day_bounds
 from infusions.choices import SessionStatus
+from infusions.hooks import SuppliedLot
 from infusions.lifecycle import AFTER_INFUSION
 from infusions.models import InfusionSession
 from stock.models import (
@@ -55,6 +56,18 @@ def drawn_strength_problem(session: InfusionSession, preparation: Any) -> str | 
         f"Ketamine was already drawn for this session from a {drawn.normalize():f} mg/mL "
         "vial: pick a preparation made from that vial, or correct the draw first."
     )
+
+
+def session_lots(session: InfusionSession) -> list[SuppliedLot]:
+    """The lots drawn for ``session`` (its draws not reversed as entered in error), each once, in the order first
+    drawn, with the product's NDC: what a side-effect report names as the suspect product's lot
+    (docs/clinical.md §7.8, §11.4). One query. Registered with ``infusions.hooks.register_session_lots``."""
+    draws = (
+        StockMovement.objects.filter(session=session, kind=MovementKind.DRAW, reversal__isnull=True)
+        .order_by("id")
+        .values_list("product__name", "product__ndc", "vial__receipt__lot_number", "vial__receipt__expires_on")
+    )
+    return [SuppliedLot(*row) for row in dict.fromkeys(draws)]
 
 
 def products_with_balance() -> Any:

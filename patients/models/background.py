@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from clinic.audit import track_changes
 from clinic.models import ClinicalRecord, VoidableQuerySet
+from patients.antidepressants import antidepressant_in
 from patients.choices import AllergySeverity, MedicationClass, TreatmentKind, TreatmentOutcome
 from patients.validators import validate_not_future
 
@@ -109,6 +111,21 @@ class PriorTreatment(ClinicalRecord):
 
     def __str__(self) -> str:
         return self.treatment
+
+    def clean(self) -> None:
+        """A known antidepressant is recorded as one: the treatment-resistant depression count takes only those
+        (docs/clinical.md §1.6; patients/antidepressants.py)."""
+        super().clean()
+        found = antidepressant_in(self.treatment or "")
+        if found and self.kind == TreatmentKind.MEDICATION:
+            raise ValidationError({"kind": ANTIDEPRESSANT_AS_OTHER.format(name=found.capitalize())})
+
+
+#: Said next to the kind when a known antidepressant is recorded as another medicine.
+ANTIDEPRESSANT_AS_OTHER = (
+    '{name} is an antidepressant (WHO ATC N06A): choose "Antidepressant medication", so that it counts towards '
+    "treatment-resistant depression."
+)
 
 
 @track_changes()

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from clinic.audit import track_changes
 from clinic.models import ClinicalRecord, VoidableQuerySet
-from patients.choices import INDICATION_ICD10, Indication, PatientStatus, Sex
+from patients.choices import INDICATION_ICD10, Indication, MigraineTrigger, PatientStatus, Sex
 from patients.validators import icd10_validator, validate_birth_date, validate_phone
 
 if TYPE_CHECKING:
@@ -177,6 +177,13 @@ class Patient(ClinicalRecord):
         from patients.choices import HEADACHE_INDICATIONS
 
         return self.primary_indication in HEADACHE_INDICATIONS
+
+    @property
+    def migraine_trigger_labels(self) -> list[str]:
+        """The known triggers as staff read them ("Sleep changes"), never their stored codes ("sleep"); a code no
+        longer on the list is shown as stored (issue #16 point 7)."""
+        labels = dict(MigraineTrigger.choices)
+        return [labels.get(code, code) for code in self.migraine_triggers]
 
     @property
     def is_depression_patient(self) -> bool:

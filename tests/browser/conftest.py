@@ -6,6 +6,7 @@ the run instead of skipping, so CI cannot go green without exercising a real bro
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -91,6 +92,36 @@ def page(browser, live_server):
     yield page
     context.close()
     assert refused == [], "The Content-Security-Policy refused: " + " | ".join(sorted({m[:200] for m in refused}))
+
+
+class _LoggedErrors(logging.Handler):
+    """Keeps every record at ERROR or above, and every record carrying a traceback (crispy's "Could not resolve
+    form field" is a WARNING with one)."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= logging.ERROR or record.exc_info:
+            self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def _no_logged_errors(request):
+    """The logs stay free of errors and tracebacks in normal use (issue #16 point 7): a browser test fails when the
+    app (the live server runs in this process) logs one. A test that causes one on purpose says so with
+    ``@pytest.mark.logs_errors("why")``."""
+    handler = _LoggedErrors()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        root.removeHandler(handler)
+    if request.node.get_closest_marker("logs_errors") is None:
+        logged = [f"{r.levelname} {r.name}: {r.getMessage()[:200]}" for r in handler.records]
+        assert logged == [], "Logged during the test: " + " | ".join(logged)
 
 
 def screenshot(page, name: str) -> Path:

@@ -37,12 +37,16 @@ def test_report_review_and_overview(page):
     page.get_by_label("Description").fill("Felt far away, calm")
     page.get_by_label(re.compile("Grade 2:")).check()
     page.get_by_label("Action taken").select_option("rate_reduced")
+    page.get_by_label(re.compile("New pump rate")).fill("30")  # from 52.5 mL/h (70 kg, 35 mg over 40 min)
     page.get_by_label("Outcome").select_option("recovering")
     assert serious_accessibility_violations(page) == []
     screenshot(page, "side_effect_form")
     page.get_by_role("button", name="Save side effect").click()
     page.wait_for_load_state("networkidle")
+    # The reduction is charted with the report: back on the chart, the pump runs at the new rate.
     assert page.get_by_text("Side effect recorded: Dissociation (Felt far away, calm), grade 2.").is_visible()
+    assert "Pump 30 mL/h" in page.get_by_test_id("pump-rate").inner_text()
+    page.goto(SideEffect.objects.get().get_absolute_url())
     assert "rate at onset" in page.get_by_test_id("side-effect").inner_text()
     page.get_by_role("button", name="Sign out").click()
 

@@ -56,7 +56,7 @@ class PriorTreatmentFactory(DjangoModelFactory):
 
     patient = factory.SubFactory(PatientFactory)
     treatment = "Sertraline"
-    kind = TreatmentKind.MEDICATION
+    kind = TreatmentKind.ANTIDEPRESSANT
     adequate_trial = True
     outcome = TreatmentOutcome.NO_RESPONSE
 

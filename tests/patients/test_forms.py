@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from crispy_forms.utils import render_crispy_form
 from django.utils import timezone
 
 from patients.forms import (
@@ -150,3 +151,15 @@ def test_an_existing_consent_offers_its_withdrawal_date():
     from tests.patients.factories import ConsentFactory
 
     assert 'name="withdrawn_on"' in render_crispy_form(ConsentForm(instance=ConsentFactory()))
+
+
+@pytest.mark.parametrize("editing", [False, True], ids=["new", "edit"])
+def test_patient_form_layout_names_only_the_fields_it_has(editing, caplog):
+    """Crispy logs a traceback for a layout field the form lacks; a new patient's form has no status, and did on
+    every GET (issue #16 point 7)."""
+    form = PatientForm(instance=PatientFactory() if editing else None)
+    assert {pointer.name for pointer in form.helper.layout.get_field_names()} <= set(form.fields)
+    assert ("status" in form.fields) is editing
+    with caplog.at_level("WARNING"):
+        render_crispy_form(form)
+    assert [record.getMessage() for record in caplog.records] == []

@@ -14,7 +14,7 @@ from infusions import services
 from side_effects import services as side_effect_services
 from side_effects.models import SideEffect, SideEffectTerm
 from tests.factories import PatientFactory, UserFactory
-from tests.infusions.test_services import GOOD_VITALS, started
+from tests.infusions.test_services import GOOD_VITALS, earlier, started
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ def test_reporting_from_a_running_session_fills_category_and_suspect_drug(nurse)
         by=nurse,
         term=term(),
         grade=1,
-        onset_at=timezone.now() + dt.timedelta(minutes=20),
+        onset_at=earlier() + dt.timedelta(minutes=20),
     )
     assert event.category == "psychiatric"
     assert event.suspect_drug.startswith("Ketamine IV 0.5 mg/kg; planned 36.25 mg; rate at onset 54.4 mL/h")
@@ -129,7 +129,9 @@ def test_a_session_of_another_patient_is_refused(nurse):
 
 
 def test_clinician_reviews_once_and_corrections_are_kept_in_history(nurse, clinician):
-    event = side_effect_services.side_effect_report(patient=PatientFactory(), by=nurse, term=term(), grade=2)
+    event = side_effect_services.side_effect_report(
+        patient=PatientFactory(), by=nurse, term=term(), grade=2, onset_at=timezone.now() - dt.timedelta(hours=1)
+    )
     with pytest.raises(ValidationError, match="Only clinicians"):
         side_effect_services.side_effect_review(event=event, by=nurse, comment="ok")
     side_effect_services.side_effect_review(event=event, by=clinician, comment="Expected; resolved without treatment.")
