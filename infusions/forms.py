@@ -180,23 +180,36 @@ class VitalsForm(CrispyFormMixin, forms.ModelForm):
         help_texts = {"sedation": ""}
 
     layout = Layout(
+        # One row on a wide screen; on a tablet in portrait the time, then four values a row, none narrower than
+        # what it holds (issue #17).
         Row(
-            Column("taken_at", css_class="col-md-3"),
-            Column("systolic"),
-            Column("diastolic"),
-            Column("heart_rate"),
-            Column("spo2"),
-            Column("resp_rate"),
-            Column("sedation"),
-            Column("dissociation"),
-            Column("pain"),
+            Column("taken_at", css_class="col-12 col-md-6 col-xl-3"),
+            *[
+                Column(name, css_class="col-6 col-md-3 col-xl")
+                for name in (
+                    "systolic",
+                    "diastolic",
+                    "heart_rate",
+                    "spo2",
+                    "resp_rate",
+                    "sedation",
+                    "dissociation",
+                    "pain",
+                )
+            ],
             css_class="g-2",
         ),
+        "record_again",
     )
+
+    record_again = forms.BooleanField(label="Record this set again (a second reading, not a double tap)",
+                                      required=False)  # fmt: skip
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["taken_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+        if not self.is_bound:  # the question appears with the refusal that asks it
+            self.fields["record_again"].widget = forms.HiddenInput()
 
 
 class ChartTimeMixin(forms.Form):
@@ -242,7 +255,11 @@ class ResumeForm(CrispyFormMixin, ChartTimeMixin):
 
 
 class StopForm(CrispyFormMixin, ChartTimeMixin):
-    layout = Layout("at")
+    """Stopping is final for the session: the nurse confirms, having read what will be recorded (the card says)."""
+
+    confirm = forms.BooleanField(label="The pump is stopped: record the stop and start the observation",
+                                 error_messages={"required": "Tick to confirm that the pump is stopped."})  # fmt: skip
+    layout = Layout("at", "confirm")
 
 
 class MedicationGivenForm(CrispyFormMixin, forms.ModelForm):

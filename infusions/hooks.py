@@ -77,6 +77,7 @@ class ReportCard:
 _chart_links: Providers[ChartLink] = Providers()  # fn(session, user, chart) -> ChartLink | None
 _dose_guards: Providers[str] = Providers()  # fn(session, preparation) -> message | None
 _session_lots: Providers[list[SuppliedLot]] = Providers()  # fn(session) -> [SuppliedLot] | None
+_start_checks: Providers[str] = Providers()  # fn(session) -> message | None
 _history_sources: dict[str, HistorySource] = {}
 _report_cards: list[ReportCard] = []
 _cohort_flags: dict[str, str] = {}
@@ -107,6 +108,15 @@ def chart_links(session: Any, user: Any, chart: Any) -> dict[str, list[ChartLink
     for link in _chart_links.collect(session, user, chart):
         found[link.placement].append(link)
     return found
+
+
+# ``check(session) -> message | None``: a reason the infusion may not start yet (the stock ledger: nothing drawn).
+register_start_check = _start_checks.register
+
+
+def start_problems(session: Any) -> list[str]:
+    """What the registered start checks refuse, as sentences (empty when none is registered or all pass)."""
+    return _start_checks.collect(session)
 
 
 def dose_problem(session: Any, preparation: Any) -> str | None:

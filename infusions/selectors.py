@@ -10,10 +10,13 @@ from typing import Any
 from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from infusions.chair import RECHECK_MINUTES, InfusionClock, Segment, infusion_clock
+from infusions.chair import next_vitals_due as chair_next_vitals_due
 from infusions.choices import SessionStatus
 from infusions.lifecycle import IN_CHAIR_STATUSES, OPEN_FOR_VITALS
-from infusions.models import InfusionSession, InfusionSettings, VitalSign
+from infusions.models import InfusionSession, InfusionSettings, RateChange, VitalSign
 from infusions.timing import is_late_entry
+from patients.models import QuestionnaireResponse
 
 
 @dataclass
@@ -29,6 +32,9 @@ class Chart:
     start_problems: list[str] = field(default_factory=list)
     given_mg: Decimal | None = None
     discharge: Any = None  # services.DischargeVitals while observing
+    clock: InfusionClock | None = None  # while infusing: planned end, time left, overrun alerts
+    recheck_minutes: int = RECHECK_MINUTES
+    risk_alerts: list[Any] = field(default_factory=list)  # unacknowledged suicide-risk answers of the patient
 
     @property
     def latest_vitals(self) -> Any:
@@ -46,7 +52,19 @@ class Chart:
 
     @property
     def next_vitals_due(self) -> dt.datetime | None:
-        return next_vitals_due(self.session, self.latest_vitals.taken_at if self.latest_vitals else None)
+        latest = self.latest_vitals
+        return next_vitals_due(self.session, latest.taken_at if latest else None, bool(latest and latest.alerts),
+                               self.recheck_minutes)  # fmt: skip
+
+    @property
+    def rate_per_kg_h(self) -> Decimal | None:
+        """What the running pump gives in mg/kg/h (one source of truth on screen, after any change)."""
+        rate, weight = self.current_rate, self.session.weight_kg
+        if rate is None or not weight:
+            return None
+        if rate.rate_mg_per_kg_h is not None:
+            return rate.rate_mg_per_kg_h
+        return (rate.rate_mg_h / weight).quantize(Decimal("0.001"))
 
     @property
     def elapsed_minutes(self) -> int | None:
@@ -54,12 +72,30 @@ class Chart:
         return int((self.now - started).total_seconds() // 60) if started else None
 
 
-def next_vitals_due(session: InfusionSession, last_taken: dt.datetime | None) -> dt.datetime | None:
-    """While in the chair, the next set is due one protocol interval after the last one (docs/clinical.md §4.1)."""
+def next_vitals_due(
+    session: InfusionSession,
+    last_taken: dt.datetime | None,
+    last_had_alert: bool = False,
+    recheck_minutes: int = RECHECK_MINUTES,
+) -> dt.datetime | None:
+    """While in the chair, the next set is due one protocol interval after the last one, or sooner after a set with
+    an alert (infusions.chair.next_vitals_due, docs/clinical.md §4.1)."""
     if session.status not in IN_CHAIR_STATUSES:
         return None
-    interval = dt.timedelta(minutes=session.course.protocol.vitals_interval_minutes)
-    return (last_taken or session.started_at or timezone.now()) + interval
+    return chair_next_vitals_due(last_taken=last_taken, last_had_alert=last_had_alert,
+                                 since=session.started_at or timezone.now(),
+                                 interval=session.course.protocol.vitals_interval_minutes,
+                                 recheck=recheck_minutes)  # fmt: skip
+
+
+def clock_of(session: InfusionSession, changes: list[Any], given_mg: Decimal, now: dt.datetime) -> InfusionClock:
+    """The running infusion's planned end and overrun alerts (infusions.chair.infusion_clock)."""
+    following = [*changes[1:], None] if changes else []
+    segments = [Segment(c.at, n.at if n else None, c.rate_mg_h) for c, n in zip(changes, following, strict=True)]
+    protocol = session.course.protocol
+    return infusion_clock(segments=segments, fixed_dose=not protocol.is_continuous,
+                          planned_minutes=protocol.infusion_minutes, planned_mg=session.planned_dose_mg,
+                          given_mg=given_mg, now=now)  # fmt: skip
 
 
 def session_chart(session: InfusionSession) -> Chart:
@@ -78,23 +114,29 @@ def session_chart(session: InfusionSession) -> Chart:
     session.__dict__["pump_paused"] = bool(
         session.state.infusing and chart.rate_changes and chart.rate_changes[-1].rate_ml_h == 0
     )
-    mark_late_entries(chart)
+    settings = mark_late_entries(chart)
+    chart.recheck_minutes = settings.vitals_recheck_minutes
+    chart.risk_alerts = list(
+        QuestionnaireResponse.objects.filter(patient_id=session.patient_id).open_risk_alerts().order_by("completed_at")
+    )
     if session.status == SessionStatus.CHECKED_IN:
-        chart.start_problems = start_problems(session)
+        chart.start_problems = start_problems(session, risk_alerts=chart.risk_alerts)
     if session.state.observing:
         chart.discharge = discharge_vitals(session, chart.vitals, now)
     if session.status == SessionStatus.INFUSING:
         chart.given_mg = administered_mg(session, until=now, changes=chart.rate_changes)  # in time order (Meta)
+        chart.clock = clock_of(session, chart.rate_changes, chart.given_mg, now)
     return chart
 
 
-def mark_late_entries(chart: Chart) -> None:
+def mark_late_entries(chart: Chart) -> InfusionSettings:
     """Set ``late_entry`` on each timeline row charted longer after the time it records than the clinic's limit
-    (infusions.timing, docs/clinical.md §12)."""
-    limit = InfusionSettings.current().late_entry_minutes
+    (infusions.timing, docs/clinical.md §12). Returns the settings row it read."""
+    settings = InfusionSettings.current()
     for rows, when in ((chart.vitals, "taken_at"), (chart.rate_changes, "at"), (chart.medications, "given_at")):
         for row in rows:
-            row.late_entry = is_late_entry(getattr(row, when), row.created_at, limit)
+            row.late_entry = is_late_entry(getattr(row, when), row.created_at, settings.late_entry_minutes)
+    return settings
 
 
 def board_sessions(day: dt.date, queryset: Any) -> list[InfusionSession]:
@@ -109,7 +151,19 @@ def board_sessions(day: dt.date, queryset: Any) -> list[InfusionSession]:
             latest_alerts=Subquery(latest.values("alerts")[:1]),
         )
     )
+    recheck = InfusionSettings.current().vitals_recheck_minutes
+    running = [session for session in sessions if session.status == SessionStatus.INFUSING]
+    changes: dict[int, list[Any]] = {session.pk: [] for session in running}
+    for change in RateChange.objects.active().filter(session__in=running).order_by("at", "id"):  # one query
+        changes[change.session_id].append(change)
+    now = timezone.now()
     for session in sessions:
-        session.next_due = next_vitals_due(session, session.last_vitals_at)
+        session.next_due = next_vitals_due(session, session.last_vitals_at, bool(session.latest_alerts), recheck)
         session.board_alerts = (session.latest_alerts or []) if session.status in OPEN_FOR_VITALS else []
+        session.running_alerts = []
+        if session.pk in changes:
+            from infusions.services import administered_mg
+
+            given = administered_mg(session, until=now, changes=changes[session.pk])
+            session.running_alerts = clock_of(session, changes[session.pk], given, now).alerts
     return sessions

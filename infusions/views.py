@@ -263,6 +263,10 @@ class SessionChartView(ActionPageMixin, SessionMixin, TemplateView):
             kwargs["unit"] = session.course.protocol.unit
             kwargs["initial"] = {"dose_per_kg": dose.normalize() if dose is not None else None,
                                  "weight_kg": session.weight_kg, "preparation": session.preparation_id}  # fmt: skip
+        elif action == "check_in":
+            patient = session.patient
+            kwargs["initial"] = {"escort_name": patient.emergency_contact_name,
+                                 "escort_phone": patient.emergency_contact_phone}  # fmt: skip
         elif action == "notes":
             kwargs["initial"] = {name: getattr(session, name) for name in ("pain_before", "pain_after", "note")}
         elif action == "sign":
@@ -315,7 +319,8 @@ class SessionChartView(ActionPageMixin, SessionMixin, TemplateView):
     def perform_vitals(self, form: forms.VitalsForm) -> None:
         data = dict(form.cleaned_data)
         vitals = services.session_record_vitals(session=self.get_session(), by=self.request.user,
-                                                taken_at=data.pop("taken_at") or timezone.now(), **data)  # fmt: skip
+                                                taken_at=data.pop("taken_at") or timezone.now(),
+                                                record_again=data.pop("record_again"), **data)  # fmt: skip
         if vitals.alerts:
             messages.warning(self.request, f"Vitals recorded: {len(vitals.alerts)} out of range, see the alert below.")
         else:

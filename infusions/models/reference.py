@@ -190,6 +190,13 @@ class InfusionSettings(SettingsRow):
         validators=[MinValueValidator(7), MaxValueValidator(365)],
         help_text="An open course with no session for this many days shows as lapsed (docs/clinical.md §9.8).",
     )
+    vitals_recheck_minutes = models.PositiveSmallIntegerField(
+        "vitals recheck after an alert (minutes)",
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text="After a set of vitals with an alert, the next set is due this soon (or at the protocol's "
+        "interval if that is sooner; docs/clinical.md §4.1).",
+    )
     late_entry_minutes = models.PositiveSmallIntegerField(
         "late entry after (minutes)",
         default=15,

@@ -55,7 +55,7 @@ from infusions.signing import (
 )
 from infusions.timing import charted_time_problem, to_the_minute
 from infusions.vitals import VitalsReading, evaluate, evaluate_predose
-from patients.models import BodyMeasurement, Patient
+from patients.models import BodyMeasurement, Patient, QuestionnaireResponse
 from patients.models.background import WEIGHT_KG_MAX, WEIGHT_KG_MIN
 
 SECOND_CHECK_NEEDED = "{reason} Enter a second staff member's username and password to confirm."
@@ -405,13 +405,23 @@ def _reading(source: Any) -> VitalsReading:
 
 @transaction.atomic
 def session_record_vitals(
-    *, session: InfusionSession, by: User, taken_at: dt.datetime | None = None, **values: Any
+    *,
+    session: InfusionSession,
+    by: User,
+    taken_at: dt.datetime | None = None,
+    record_again: bool = False,
+    **values: Any,
 ) -> VitalSign:
-    """Record a set of vitals and flag what is out of range. The first set before the start is the baseline."""
+    """Record a set of vitals and flag what is out of range. The first set before the start is the baseline. The
+    same values within a minute of a set already recorded ask to be confirmed (``record_again``): a double tap or a
+    form sent twice does not add a second set silently."""
     session = _locked(session)
     lifecycle.require(session, "vitals")
     thresholds = VitalThresholdSettings.current().as_thresholds()
     taken_at = _charted_at(taken_at, not_before=session.checked_in_at, after_what="check-in", field="taken_at")
+    if not record_again and (twin := _same_set(session, taken_at, values)) is not None:
+        raise _refuse(f"The same set was recorded at {timezone.localtime(twin.taken_at):%H:%M} by "
+                      f"{twin.created_by.display_name}: record it again?", "record_again")  # fmt: skip
     vitals = VitalSign(session=session, taken_at=taken_at, **values)
     vitals.is_baseline = session.status == SessionStatus.CHECKED_IN
     baseline = session.vitals.active().filter(is_baseline=True).order_by("-taken_at").first()
@@ -433,16 +443,32 @@ def session_record_vitals(
     return vitals
 
 
+def _same_set(session: InfusionSession, taken_at: dt.datetime, values: dict[str, Any]) -> VitalSign | None:
+    """An active set of the session with the same values, taken within a minute of ``taken_at``."""
+    near = (
+        session.vitals.active()
+        .select_related("created_by")
+        .filter(taken_at__gte=taken_at - dt.timedelta(seconds=59), taken_at__lte=taken_at + dt.timedelta(seconds=59))
+    )
+    return next((v for v in near if all(getattr(v, k) == values.get(k) for k in VITAL_FIELDS)), None)
+
+
 # Start, titrate, stop --------------------------------------------------------------------------------------------
 
 
-def start_problems(session: InfusionSession) -> list[str]:
-    """Everything that stops the infusion from starting now, as sentences (empty: ready to start)."""
+def start_problems(session: InfusionSession, *, risk_alerts: list[Any] | None = None) -> list[str]:
+    """Everything that stops the infusion from starting now, as sentences (empty: ready to start).
+    ``risk_alerts``: the patient's unacknowledged suicide-risk answers, when the caller has read them (the chart)."""
     problems = list(session.patient.infusion_readiness().problems)
-    if session.pregnancy_check == PregnancyCheck.POSITIVE:
+    if risk_alerts is None:
+        risk_alerts = list(QuestionnaireResponse.objects.filter(patient_id=session.patient_id).open_risk_alerts())
+    for alert in risk_alerts:
         problems.append(
-            "The patient is pregnant: ketamine is not started; the clinician reviews (docs/clinical.md §2.3)."
+            f"Unacknowledged suicide-risk answer ({alert.get_instrument_display()}, "
+            f"{timezone.localtime(alert.completed_at):%-d %b %H:%M}): a clinician assesses and acknowledges it first."
         )
+    if session.pregnancy_check == PregnancyCheck.POSITIVE:
+        problems.append("The patient is pregnant: the infusion is not started; a clinician reviews the plan.")
     if not session.escort_name or not session.escort_phone:
         problems.append("No escort with a phone number recorded: check the patient in first.")
     if session.dose_per_kg is None or session.start_rate_ml_h is None:
@@ -453,6 +479,7 @@ def start_problems(session: InfusionSession) -> list[str]:
     elif baseline.alerts and not session.baseline_override_reason:
         words = "; ".join(alert["message"] for alert in baseline.alerts)
         problems.append(f"Baseline out of range ({words}): a clinician must override with a reason, or recheck.")
+    problems += hooks.start_problems(session)
     return problems
 
 
@@ -535,6 +562,8 @@ def session_titrate(
     if calc.rate_ml_h <= 0:
         raise _refuse(rounding_problem(calc), "rate_mg_per_kg_h")
     reasons = [check.message] if check.needs_second_check else []
+    if step_problem := _titration_step_problem(session, rate_mg_per_kg_h):
+        reasons.append(step_problem)
     if rounding := rounding_problem(calc, _rounding_limit()):
         reasons.append(rounding)
     if reasons or second_checker is not None:  # a second checker named is verified, needed or not
@@ -545,6 +574,20 @@ def session_titrate(
                         prescribed_mg_h=_mg_h(calc.prescribed_mg_h), rate_mg_h=calc.rate_mg_h,
                         rate_ml_h=calc.rate_ml_h, reason=reason.strip()[:300])  # fmt: skip
     return record_save(record=change, by=by)
+
+
+def _titration_step_problem(session: InfusionSession, new_rate: Decimal) -> str:
+    """A change larger than the protocol's titration step needs the second check (docs/clinical.md §3.6); compared
+    with the rate that ran before any pause."""
+    step = session.course.protocol.titration_step
+    before = (
+        session.rate_changes.active().filter(rate_ml_h__gt=0, rate_mg_per_kg_h__isnull=False)
+        .order_by("-at", "-id").values_list("rate_mg_per_kg_h", flat=True).first()
+    )  # fmt: skip
+    if not step or before is None or abs(new_rate - before) <= step:
+        return ""
+    return (f"{before.normalize():f} → {new_rate.normalize():f} mg/kg/h is more than the protocol's step of "
+            f"{step.normalize():f} mg/kg/h.")  # fmt: skip
 
 
 def _running(session: InfusionSession) -> RateChange | None:
@@ -647,9 +690,10 @@ def administered_mg(
     ``changes``: the session's active rate changes in time order, when the caller has them already (the chart)."""
     if changes is None:
         changes = list(session.rate_changes.active().order_by("at", "id"))
+    following = [*changes[1:], None] if changes else []
     segments = [
         RateSegment(change.at, nxt.at if nxt else session.infusion_ended_at, change.rate_mg_h)
-        for change, nxt in zip(changes, [*changes[1:], None], strict=True)
+        for change, nxt in zip(changes, following, strict=True)
     ]
     given = total_mg(segments, until=until or session.infusion_ended_at or timezone.now())
     if not session.course.protocol.is_continuous and session.planned_dose_mg is not None:

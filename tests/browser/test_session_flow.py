@@ -93,6 +93,8 @@ def test_nurse_charts_and_clinician_signs(page):
         ".invalid-feedback, .alert"
     ).all_inner_texts()
 
+    assert "It cannot be undone." in page.get_by_test_id("stop-summary").inner_text()
+    page.get_by_label("The pump is stopped: record the stop").check()
     page.get_by_role("button", name="Stop infusion, start observation").click()
     page.wait_for_load_state("networkidle")
     # An hour of observation passes.

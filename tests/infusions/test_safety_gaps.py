@@ -4,6 +4,7 @@ for continuous protocols, the escort message (infusions/dosing.py, infusions/che
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal as D
 from http import HTTPStatus
 
@@ -97,15 +98,20 @@ def check_in(nurse, patient, pregnancy):
                                      fasting="confirmed", pregnancy_check=pregnancy, at=earlier())  # fmt: skip
 
 
+def of_age(years: int) -> dt.date:
+    return timezone.localdate() - dt.timedelta(days=int(years * 365.25) + 30)
+
+
 def test_not_applicable_is_refused_where_a_test_applies(nurse):
     with pytest.raises(ValidationError) as refused:
-        check_in(nurse, ready_patient(sex=Sex.FEMALE), "not_applicable")
-    assert "The pregnancy question applies (female," in refused.value.message_dict["pregnancy_check"][0]
-    assert check_in(nurse, ready_patient(sex=Sex.FEMALE), "negative_test").pregnancy_check == "negative_test"
+        check_in(nurse, ready_patient(sex=Sex.FEMALE, date_of_birth=of_age(34)), "not_applicable")
+    assert "The pregnancy question applies (female, 34 years)" in refused.value.message_dict["pregnancy_check"][0]
+    assert check_in(nurse, ready_patient(sex=Sex.FEMALE, date_of_birth=of_age(34)), "negative_test").pregnancy_check
+    assert check_in(nurse, ready_patient(sex=Sex.FEMALE, date_of_birth=of_age(61)), "not_applicable").pk
 
 
 def test_a_positive_answer_exists_and_blocks_the_start(nurse):
-    session = check_in(nurse, ready_patient(sex=Sex.FEMALE), "positive")
+    session = check_in(nurse, ready_patient(sex=Sex.FEMALE, date_of_birth=of_age(29)), "positive")
     dose(session, nurse, "76")
     services.session_record_vitals(session=session, by=nurse, taken_at=earlier(), **GOOD_VITALS)
     assert "The patient is pregnant" in services.start_problems(session)[0]
