@@ -12,12 +12,14 @@ PostgreSQL server. `make faults` runs them alone; `make test` runs them too, las
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import itertools
 import os
 import signal
 import threading
 import time
 from collections import Counter
+from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
@@ -34,16 +36,28 @@ pytestmark = [
 
 FRIENDLY_503 = "The clinic system is briefly unavailable"
 FRIENDLY_502 = "The clinic system did not answer"
-_minutes = itertools.count(1)
+_seconds = itertools.count(1)
+_origin: list[dt.datetime] = []
+
+
+def _charted_second() -> str:
+    """A time of its own for each set of vitals, to find it again: one second apart from ten minutes before the first
+    post. A time charted is never in the future nor before the check-in (infusions.timing); the demo's sessions of
+    the day were checked in half an hour before the seeding."""
+    if not _origin:
+        _origin.append(dt.datetime.now(ZoneInfo(settings.TIME_ZONE)).replace(tzinfo=None, microsecond=0)
+                       - dt.timedelta(minutes=10))  # fmt: skip
+    return (_origin[0] + dt.timedelta(seconds=next(_seconds))).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def vitals_form(client: StaffClient, session: int, page: requests.Response | None = None) -> tuple[dict, str]:
-    """A filled-in vitals form for the session, with a taken_at minute of its own to find it again."""
+    """A filled-in vitals form for the session, with a taken_at second of its own to find it again."""
     page = page or client.get(f"/infusions/sessions/{session}/")
     csrf, token = client.form_tokens(page)
-    minute = next(_minutes)
-    taken_at = f"2026-01-0{1 + minute // 1440}T{minute % 1440 // 60:02d}:{minute % 60:02d}"
-    data = {"taken_at": taken_at, "systolic": "120", "diastolic": "75", "heart_rate": "70", "spo2": "98",
+    taken_at = _charted_second()
+    # Each set differs from the one before: the same values within a minute would ask "record again?" (issue #17).
+    pulse = str(60 + int(taken_at[-2:]) % 40)
+    data = {"taken_at": taken_at, "systolic": "120", "diastolic": "75", "heart_rate": pulse, "spo2": "98",
             "csrfmiddlewaretoken": csrf, "form_token": token}  # fmt: skip
     return data, taken_at
 
