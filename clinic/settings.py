@@ -105,6 +105,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "clinic.accounts.middleware.SessionLifetimeMiddleware",
     "clinic.accounts.middleware.MFARequiredMiddleware",
+    # After the second factor: a wall-board account opens only the board; an idle screen is locked (issue #17).
+    "clinic.accounts.middleware.WallBoardMiddleware",
+    "clinic.accounts.middleware.ScreenLockMiddleware",
     "clinic.accounts.middleware.NoStoreMiddleware",
     # After authentication (tokens are per user) and messages (a replay says "already saved"); its transaction
     # encloses the view's own (ATOMIC_REQUESTS), so the token is kept exactly when the record is.
@@ -212,11 +215,22 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "clinic_cache"}}
     SESSION_ENGINE = "clinic.sessions"  # Django's database sessions, outage-aware (see the module)
 
-# Sessions: server-side, short-lived, renewed on activity: the idle timeout (security.md B1; ONC 170.315(d)(5)).
-# The page warns two minutes before and then moves to the sign-in screen (static/js/idle_timeout.js); a sign-in
-# lasts at most CLINIC_SESSION_MAX_AGE_SECONDS however active (B2).
-SESSION_COOKIE_AGE = int(os.environ.get("CLINIC_IDLE_TIMEOUT_SECONDS", "900"))
+# Sessions: server-side, renewed on activity. After CLINIC_IDLE_TIMEOUT_SECONDS without activity the screen locks
+# (security.md B1, B3; ONC 170.315(d)(5); issue #17): every page but the lock page answers "locked" and shows no
+# patient data, enforced on the server (clinic.accounts.middleware.ScreenLockMiddleware); the page warns two minutes
+# before and moves to the lock page by itself (static/js/idle_timeout.js). The same person unlocks with their PIN,
+# at most CLINIC_PIN_MAX_FAILURES wrong ones and only within CLINIC_PIN_UNLOCK_MAX_AGE_SECONDS of their full sign-in
+# (password and code); otherwise, and to switch user, the full sign-in. A sign-in lasts at most
+# CLINIC_SESSION_MAX_AGE_SECONDS however active (B2), so the session store keeps a locked session that long.
+CLINIC_IDLE_TIMEOUT_SECONDS = int(os.environ.get("CLINIC_IDLE_TIMEOUT_SECONDS", "900"))
 CLINIC_SESSION_MAX_AGE_SECONDS = int(os.environ.get("CLINIC_SESSION_MAX_AGE_SECONDS", str(12 * 3600)))
+CLINIC_PIN_UNLOCK_MAX_AGE_SECONDS = int(os.environ.get("CLINIC_PIN_UNLOCK_MAX_AGE_SECONDS", str(12 * 3600)))
+CLINIC_PIN_MAX_FAILURES = 5
+# A wall-board account (accounts.User.is_wall_board) is a screen, not a person: it never locks, opens only these
+# pages (front-desk view of today's board) and its sign-in lasts CLINIC_WALL_BOARD_MAX_AGE_SECONDS.
+CLINIC_WALL_BOARD_URL_NAMES = ["infusions:today_board"]
+CLINIC_WALL_BOARD_MAX_AGE_SECONDS = int(os.environ.get("CLINIC_WALL_BOARD_MAX_AGE_SECONDS", str(24 * 3600)))
+SESSION_COOKIE_AGE = max(CLINIC_SESSION_MAX_AGE_SECONDS, CLINIC_WALL_BOARD_MAX_AGE_SECONDS)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -299,15 +313,26 @@ if CLINIC_AUDIT_SYSLOG:
     LOGGING["handlers"]["audit_syslog"] = syslog_handler_config(CLINIC_AUDIT_SYSLOG)
     LOGGING["loggers"]["clinic.audit.ship"]["handlers"] = ["audit_syslog"]
 
-# Sign-in throttling and lockout (django-axes; security.md A8, ASVS 6.3.1, Part 11 11.300(d)).
-# Locked per username (any address: a distributed guess at one account) and per client address (any username: one
-# machine spraying many accounts). A successful sign-in clears both counts, so a shared workstation is locked only
-# by five failures in a row without a success between them. [["username", "ip_address"], "username"] would add
-# nothing over "username" alone (the pair's count never exceeds the username's) and would miss the spraying.
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Sign-in throttling and lockout (django-axes; security.md A8, ASVS 6.3.1, Part 11 11.300(d); issue #17).
+# Locked per account: five failures of one username, from any address, lock that username for 15 minutes (which
+# covers the account at one address too). Never per address alone: a clinic's staff share one address, and one
+# person's typos (or a guest on the same network) must not stop everyone's sign-ins. An address is throttled only
+# for credential stuffing: failed sign-ins naming CLINIC_LOCKOUT_ADDRESS_USERNAMES different usernames from it
+# within the cool-off (usernames that then signed in correctly not counted); an account that has signed in from that
+# address before is never throttled there (clinic.audit.lockout.ClinicLockoutHandler). A successful sign-in clears
+# the account's count. Passwords typed at a signed-in screen (a signature, a witness) count for the account whose
+# password it is, never for an address (clinic.accounts.passwords).
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes warns (W006) when no lockout parameter names the address, since one keyed on user agent or cookie can be
+# dodged by changing them. This one counts a username's failures from every address and browser together, so
+# nothing is dodged; the address is throttled by ClinicLockoutHandler instead, for many usernames only.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_HANDLER = "clinic.audit.lockout.ClinicLockoutHandler"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_RESET_ON_SUCCESS = True
+CLINIC_LOCKOUT_ADDRESS_USERNAMES = 10
+# One row per failure (with its page) and per success: the address throttle reads both.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_CALLABLE = "clinic.audit.lockout.lockout_response"  # a page extending base.html, status 429
 # The same client address as the audit trail (X-Real-IP only from CLINIC_TRUSTED_PROXIES), and usernames compared

@@ -100,6 +100,10 @@ MATRIX: dict[str, tuple[str | HTTPStatus, dict[str, HTTPStatus]]] = {
     "recovery_codes": (FOUND, dict.fromkeys(ROLES, NOT_ALLOWED)),
     "session_keepalive": (FOUND, dict.fromkeys(ROLES, HTTPStatus.NO_CONTENT)),
     "session_timeout": (FOUND, dict.fromkeys(ROLES, FOUND)),
+    # The screen lock (issue #17): opening the lock page locks the screen; without a PIN (as here) it falls back to
+    # the full sign-in at once. Every role sets its own PIN.
+    "screen_lock": (FOUND, dict.fromkeys(ROLES, FOUND)),
+    "unlock_pin": (FOUND, ALL),
     "logout": (FOUND, dict.fromkeys(ROLES, NOT_ALLOWED)),  # POST only
     "password_change": (FOUND, ALL),
     "password_change_done": (FOUND, ALL),

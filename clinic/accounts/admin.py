@@ -14,8 +14,12 @@ from clinic.accounts.models import User
 
 @admin.register(User)
 class StaffUserAdmin(UserAdmin):
-    list_display = ["username", "first_name", "last_name", "is_active", "is_staff", "last_login"]
-    list_filter = ["is_active", "is_staff", "groups"]
+    list_display = ["username", "first_name", "last_name", "is_active", "is_staff", "is_wall_board", "last_login"]
+    list_filter = ["is_active", "is_staff", "is_wall_board", "groups"]
+    fieldsets = (
+        *UserAdmin.fieldsets,
+        ("Wall board", {"fields": ["is_wall_board"], "description": "For a screen on the wall, not a person."}),
+    )
     search_fields = ["username", "first_name", "last_name", "email"]
     list_select_related = True
     readonly_fields = ["last_login", "date_joined"]

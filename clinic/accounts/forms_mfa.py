@@ -11,21 +11,30 @@ from clinic.forms import CrispyFormMixin
 
 
 class CodeForm(CrispyFormMixin, forms.Form):
-    """A six-digit code from the authenticator app, or one of the recovery codes."""
+    """A six-digit code from the authenticator app (the number pad on a phone or tablet), or, on request, one of the
+    recovery codes (letters and digits, so the full keyboard). Either is accepted in either box (``mfa.verify``
+    tells them apart); the box only changes the keyboard and what it says."""
 
     code = forms.CharField(
         label="Code",
         max_length=20,
-        help_text="The six-digit code your authenticator app shows now, or one of your recovery codes.",
+        help_text="The six-digit code your authenticator app shows now.",
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True, "autocapitalize": "none"}
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True, "autocapitalize": "none"}
         ),
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, recovery: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         self.verification: mfa.Verification | None = None
+        if recovery:
+            field = self.fields["code"]
+            field.label = "Recovery code"
+            field.help_text = (
+                "One of the ten recovery codes you kept when you set up two-step sign-in; each works once."
+            )
+            field.widget.attrs.update({"autocomplete": "off", "inputmode": "text", "spellcheck": "false"})
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"]

@@ -22,6 +22,8 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from clinic.accounts.screen_lock import pin_failures_clear
+
 AUTHENTICATOR = "Authenticator app"
 RECOVERY = "Recovery codes"
 RECOVERY_CODE_COUNT = 10
@@ -128,9 +130,12 @@ def verify(*, user: Any, code: str) -> Verification:
 
 
 def mark_verified(request: Any, device: Any) -> None:
-    """Record in the session that this sign-in passed the second factor, under a new session key (security.md B4)."""
+    """Record in the session that this sign-in passed the second factor, under a new session key (security.md B4).
+
+    This completes a full sign-in, which gives the screen-lock PIN its allowance of wrong tries back."""
     request.session.cycle_key()
     otp_login(request, device)
+    pin_failures_clear(user=request.user)
 
 
 def is_verified(request: Any) -> bool:

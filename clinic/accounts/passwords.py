@@ -28,9 +28,12 @@ def password_confirm(*, user: Any, password: str | None, purpose: str, request: 
 
     Within a request a wrong password is a failed sign-in of that account: after the view, outside its transaction
     (``PasswordFailureMiddleware``), it is recorded as an ``AuthEvent`` naming ``purpose`` and the page, and counted
-    by django-axes towards the account's and the address's lockout, like one typed at the sign-in page; while
-    locked out even the right password is refused. Without a request (a management command, the demo seeder)
-    nobody is at a screen and there is no address to lock: a wrong password is recorded at once.
+    by django-axes towards the lockout of the account whose password it is (the signer's own, or the witness's),
+    like one typed at the sign-in page; while that account is locked out even the right password is refused. It
+    never counts towards an address (a witness mistyping at the chair must not stop the clinic's sign-ins; issue
+    #17), and the credential-stuffing throttle of an address leaves these checks alone. Without a request (a
+    management command, the demo seeder) nobody is at a screen and there is no address to lock: a wrong password
+    is recorded at once.
     """
     if not password:
         return False

@@ -1,10 +1,13 @@
-"""Sign-in and session pages: password, second factor, enrolment, recovery codes, idle timeout, sign-out."""
+"""Sign-in and session pages: password, second factor, enrolment, recovery codes, the screen lock and its PIN,
+idle timeout, sign-out."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
@@ -18,11 +21,13 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
-from clinic.accounts import mfa
+from clinic.accounts import mfa, screen_lock
 from clinic.accounts.events import security_event
-from clinic.accounts.forms import LoginForm
+from clinic.accounts.forms import LoginForm, PinForm, UnlockForm
 from clinic.accounts.forms_mfa import CodeForm, EnrolForm
-from clinic.accounts.middleware import mfa_not_required
+from clinic.accounts.middleware import allowed_while_locked, mfa_not_required
+from clinic.accounts.passwords import password_confirm
+from clinic.audit.models import AuthEventKind
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -44,8 +49,10 @@ class LoginView(auth_views.LoginView):
         return context
 
 
+@method_decorator(allowed_while_locked, name="dispatch")
 class LogoutView(auth_views.LogoutView):
-    """Sign-out also tells the browser to drop its cached pages and cookies for the site (security.md B5)."""
+    """Sign-out also tells the browser to drop its cached pages and cookies for the site (security.md B5). From the
+    lock page it is "switch user": the next person signs in in full."""
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().post(request, *args, **kwargs)
@@ -67,12 +74,20 @@ class MFAVerifyView(FormView):
             return redirect(f"{reverse('mfa_setup')}?{request.GET.urlencode()}")
         return super().dispatch(request, *args, **kwargs)
 
+    def recovery(self) -> bool:
+        """Whether the person chose to type a recovery code (the full keyboard instead of the number pad)."""
+        return (self.request.POST.get("method") or self.request.GET.get("method")) == "recovery"
+
     def get_form_kwargs(self) -> dict[str, Any]:
-        return {**super().get_form_kwargs(), "user": self.request.user}
+        return {**super().get_form_kwargs(), "user": self.request.user, "recovery": self.recovery()}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["next"] = _next_url(self.request)
+        context["recovery"] = self.recovery()
+        context["other_method_query"] = urlencode(
+            {"next": context["next"], **({} if context["recovery"] else {"method": "recovery"})}
+        )
         device = mfa.authenticator_for(self.request.user)
         context["demo_code"] = mfa.demo_code() if device and device.key == mfa.DEMO_TOTP_KEY_HEX else None
         return context
@@ -159,7 +174,83 @@ class AccountSecurityView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["recovery_left"] = mfa.recovery_codes_left(self.request.user)
         context["enrolled"] = mfa.is_enrolled(self.request.user)
+        context["pin"] = screen_lock.pin_of(self.request.user)
+        context["idle_minutes"] = settings.CLINIC_IDLE_TIMEOUT_SECONDS // 60
         return context
+
+
+@method_decorator(never_cache, name="dispatch")
+class UnlockPinView(FormView):
+    """Set, change or remove the signed-in person's screen-lock PIN (their password confirms it is them)."""
+
+    form_class = PinForm
+    template_name = "accounts/unlock_pin_form.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["pin"] = screen_lock.pin_of(self.request.user)
+        context["max_failures"] = settings.CLINIC_PIN_MAX_FAILURES
+        context["pin_hours"] = settings.CLINIC_PIN_UNLOCK_MAX_AGE_SECONDS // 3600
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if "remove" in request.POST:
+            screen_lock.pin_remove(request=request, user=request.user)
+            messages.success(request, "Your PIN is removed: a locked screen now needs your password and code.")
+            return redirect("account_security")
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: PinForm) -> HttpResponse:
+        user = self.request.user
+        if not password_confirm(user=user, password=form.cleaned_data["password"], purpose="screen-lock PIN"):
+            form.add_error("password", "That is not your password. Type the password you sign in with.")
+            return self.form_invalid(form)
+        screen_lock.pin_set(request=self.request, user=user, pin=form.cleaned_data["pin"])
+        messages.success(self.request, "Your PIN is set. When your screen locks, type it to carry on.")
+        return redirect("account_security")
+
+
+def _lock_fallback(request: HttpRequest, reason: str) -> HttpResponse:
+    """The PIN cannot unlock this session: record why, sign out, and send the person to the full sign-in."""
+    next_url = _next_url(request)
+    security_event(AuthEventKind.LOCK_FALLBACK, request=request, detail=reason)
+    logout(request)
+    messages.info(request, screen_lock.FALLBACK_MESSAGES[reason])
+    response = redirect(f"{reverse('login')}?{urlencode({'next': next_url})}")
+    response["Clear-Site-Data"] = '"cache"'
+    return response
+
+
+@method_decorator([allowed_while_locked, never_cache], name="dispatch")
+class ScreenLockView(FormView):
+    """The lock page: nothing of a patient, the name of the person whose screen it is, and their PIN; "Switch user"
+    signs out. Opening it locks the screen (the idle script sends the page here)."""
+
+    form_class = UnlockForm
+    template_name = "accounts/screen_lock.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not screen_lock.is_locked(request):
+            if request.method != "GET":
+                return HttpResponseRedirect(_next_url(request))
+            screen_lock.lock(request, detail="the idle page moved to the lock")
+        refusal = screen_lock.pin_refusal(request, screen_lock.pin_of(request.user))
+        if refusal:
+            return _lock_fallback(request, refusal)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(next=_next_url(self.request), **kwargs)
+
+    def form_valid(self, form: UnlockForm) -> HttpResponse:
+        result = screen_lock.unlock(self.request, pin=form.cleaned_data["pin"])
+        if result.ok:
+            return HttpResponseRedirect(_next_url(self.request))
+        if result.fallback:
+            return _lock_fallback(self.request, result.fallback)
+        tries = f"{result.tries_left} more {'try' if result.tries_left == 1 else 'tries'}"
+        form.add_error("pin", f"That PIN is not right. {tries}, then you will need your password and code.")
+        return self.form_invalid(form)
 
 
 @method_decorator(never_cache, name="dispatch")

@@ -72,6 +72,13 @@ class AuthEventKind(models.TextChoices):
     PERMISSION_DENIED = "permission_denied", "Permission denied"
     EMERGENCY_ACCESS = "emergency_access", "Emergency access"
     AUDIT_EXPORT = "audit_export", "Audit report exported"
+    # The screen lock (issue #17): an idle screen locks; its owner unlocks it with a PIN, or signs in again.
+    SCREEN_LOCKED = "screen_locked", "Screen locked"
+    SCREEN_UNLOCKED = "screen_unlocked", "Screen unlocked with the PIN"
+    PIN_FAILURE = "pin_failure", "Wrong screen-lock PIN"
+    LOCK_FALLBACK = "lock_fallback", "Screen lock ended: full sign-in needed"
+    PIN_SET = "pin_set", "Screen-lock PIN set"
+    PIN_REMOVED = "pin_removed", "Screen-lock PIN removed"
 
 
 class AuthEvent(models.Model):

@@ -77,7 +77,9 @@ def on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = Non
     if credentials.get("purpose"):  # typed at a signed-in screen (clinic.accounts.passwords), not at sign-in
         reason = f"{reason} ({credentials['purpose']})"
     failures = getattr(request, "axes_failures_since_start", None)
-    if failures is not None and request is not None:
+    if getattr(request, "clinic_address_throttled", False):
+        detail = "refused: sign-ins from this address are throttled (credential stuffing)"
+    elif failures is not None and request is not None:
         limit = get_failure_limit(request, credentials)
         if failures > limit:
             reason = "refused: locked out"
@@ -94,36 +96,59 @@ def security_contacts() -> list[str]:
 
 
 def on_locked_out(sender: Any, request: Any, username: str | None, ip_address: str | None, **kwargs: Any) -> None:
-    """A lockout starts when the failures reach the limit; later refused attempts are plain failures."""
+    """A lockout starts: an account's when its failures reach the limit (later refused attempts are plain
+    failures), or an address's credential-stuffing throttle (``clinic.audit.lockout``). Recorded, and mailed to
+    the security contacts; the event says whether the mail went, which the lockout page repeats."""
+    from clinic.audit.lockout import ADDRESS, ADDRESS_LOCKOUT_PREFIX, MAILED
+
     credentials = getattr(request, "axes_credentials", None)
     failures = getattr(request, "axes_failures_since_start", None)
     limit = get_failure_limit(request, credentials)
-    if failures is not None and failures != limit:
+    address = getattr(request, "clinic_lockout_scope", None) == ADDRESS
+    if not address and failures is not None and failures != limit:
         return
     cool_off = get_cool_off(request)
     minutes = int(cool_off.total_seconds() // 60) if cool_off else None
-    detail = f"{limit} failed sign-ins for this username or from {ip_address}; " + (
-        f"locked for {minutes} minutes or until an admin lifts it" if minutes else "locked until an admin lifts it"
-    )
+    how_long = f"locked for {minutes} minutes" if minutes else "locked"
+    how_long += " or until an admin lifts it" if minutes else " until an admin lifts it"
+    if address:
+        what = (
+            f"{ADDRESS_LOCKOUT_PREFIX} failed sign-ins for {settings.CLINIC_LOCKOUT_ADDRESS_USERNAMES} different "
+            f"usernames from {ip_address}; sign-ins from there {how_long}, except accounts that signed in there before"
+        )
+    else:
+        what = f"{limit} failed sign-ins for this username; {how_long}"
     username = username or ""
-    auth_event_record(
-        kind=AuthEventKind.LOCKOUT, request=request, user=_account(username), username=username, detail=detail
-    )
     recipients = security_contacts()
-    if not recipients:
+    sent = False
+    if recipients:
+        message = (
+            f"Sign-ins were locked out at {timezone.now():%Y-%m-%d %H:%M} UTC.\n\n"
+            f"Username typed: {username or '(none)'}\nClient address: {ip_address or 'unknown'}\n{what}.\n\n"
+            "If this was not a member of staff mistyping, treat it as an attack on the account. "
+            "The clinic admin can see and lift lockouts in the admin under Sign-in lockouts > Access attempts; "
+            "every lifted lockout is recorded in the audit trail.\n"
+        )
+        try:
+            send_mail(LOCKOUT_MAIL_SUBJECT, message, None, recipients)
+            sent = True
+        except Exception:  # a mail server outage must not turn a lockout into an error page
+            logger.exception("Sign-in lockout could not be mailed to the security contacts.")
+    else:
         logger.warning("Sign-in lockout not mailed: no CLINIC_SECURITY_CONTACTS or ADMINS configured.")
-        return
-    message = (
-        f"Sign-ins were locked out at {timezone.now():%Y-%m-%d %H:%M} UTC.\n\n"
-        f"Username typed: {username or '(none)'}\nClient address: {ip_address or 'unknown'}\n{detail}.\n\n"
-        "If this was not a member of staff mistyping, treat it as an attack on the account. "
-        "The clinic admin can see and lift lockouts in the admin under Sign-in lockouts > Access attempts; "
-        "every lifted lockout is recorded in the audit trail.\n"
+    if request is not None:
+        request.clinic_lockout_mailed = sent
+    if sent:
+        mail_note = MAILED
+    else:
+        mail_note = "not mailed: " + ("the mail could not be sent" if recipients else "no security contacts are set")
+    auth_event_record(
+        kind=AuthEventKind.LOCKOUT,
+        request=request,
+        user=_account(username),
+        username=username,
+        detail=f"{what}; {mail_note}",
     )
-    try:
-        send_mail(LOCKOUT_MAIL_SUBJECT, message, None, recipients)
-    except Exception:  # a mail server outage must not turn a lockout into an error page
-        logger.exception("Sign-in lockout could not be mailed to the security contacts.")
 
 
 def on_attempt_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:

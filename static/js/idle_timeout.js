@@ -1,7 +1,9 @@
-// Idle timeout on screen (security.md B1/B3; ONC 170.315(d)(5)): two minutes before the server ends an idle
-// session, a warning; at the end, the page moves to the sign-in screen by itself so no record stays on an
-// unattended screen. Typing or clicking counts as activity and keeps the session (a long note sends no request,
-// so activity is reported to the server at most once a minute); activity in another tab of the app counts too.
+// Idle timeout on screen (security.md B1/B3; ONC 170.315(d)(5); issue #17): two minutes before the server locks an
+// idle session, a warning; at the end, the page moves to the lock page by itself (or, before the second sign-in
+// step, to the signed-out page) so no record stays on an unattended screen. The server locks the session on its own
+// too: this script only makes the screen follow. Typing or clicking counts as activity and keeps the session (a
+// long note sends no request, so activity is reported to the server at most once a minute); activity in another
+// tab of the app counts too.
 (function () {
   "use strict";
   const body = document.body;
@@ -23,14 +25,16 @@
   function leave() {
     if (leaving) return;
     leaving = true;
-    window.location.replace(timeoutUrl);
+    // Back to this page after unlocking (paths and query strings carry no patient data: STYLE.md 3).
+    const here = window.location.pathname + window.location.search;
+    window.location.replace(timeoutUrl + "?next=" + encodeURIComponent(here));
   }
 
   function ping() {
     lastPing = Date.now();
     fetch(keepaliveUrl, { credentials: "same-origin", redirect: "manual", cache: "no-store" })
       .then(function (response) {
-        if (response.status !== 204) leave(); // signed out elsewhere or expired: a redirect to sign in
+        if (response.status !== 204) leave(); // locked, signed out elsewhere or expired: a redirect
       })
       .catch(function () {}); // offline for a moment: the next activity tries again
   }

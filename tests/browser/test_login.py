@@ -92,7 +92,8 @@ def test_second_step_refuses_a_wrong_code_next_to_the_field(page):
 
 
 def test_an_unattended_screen_warns_then_moves_to_sign_in_by_itself(page, settings):
-    settings.SESSION_COOKIE_AGE = 12  # the warning shows 3 s before the end (a quarter of the idle time)
+    """Without a screen-lock PIN the lock falls back to the sign-in page at once (with a PIN: test_screen_lock_flow)."""
+    settings.CLINIC_IDLE_TIMEOUT_SECONDS = 12  # the warning shows 3 s before the end (a quarter of the idle time)
     UserFactory(username="nurse.kim", role=roles.NURSE)
     patient = PatientFactory(family_name="Testperson", given_name="Alex")
     log_in(page, "nurse.kim", TEST_PASSWORD)
@@ -101,7 +102,7 @@ def test_an_unattended_screen_warns_then_moves_to_sign_in_by_itself(page, settin
     warning.wait_for(state="visible", timeout=15_000)
     screenshot(page, "idle_warning")
     page.wait_for_url(re.compile(r"/accounts/login/"), timeout=15_000)
-    assert page.get_by_text("signed out after a period without activity").is_visible()
+    assert page.get_by_text("Your screen locked, so no record stays on it.").is_visible()
     assert "Testperson" not in page.content()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 import time
 from http import HTTPStatus
 
@@ -114,6 +116,25 @@ def test_a_recovery_code_signs_in_once(half_signed_in, nurse):
     assert "That code was not accepted" in response.content.decode()
 
 
+def test_the_code_field_brings_up_the_number_pad_and_a_link_switches_to_a_recovery_code(half_signed_in, nurse):
+    """On a tablet the six digits are typed on the number pad; recovery codes (letters too) have their own box."""
+    page = half_signed_in.get(f"{reverse('mfa_verify')}?next=/patients/").content.decode()
+    box = re.search(r"<input[^>]*name=\"code\"[^>]*>", page).group(0)
+    assert 'inputmode="numeric"' in box
+    assert 'autocomplete="one-time-code"' in box
+    toggle = html.unescape(re.search(r'href="\?([^"]+)" data-testid="code-method-toggle"', page).group(1))
+    assert "method=recovery" in toggle
+
+    page = half_signed_in.get(f"{reverse('mfa_verify')}?{toggle}").content.decode()
+    box = re.search(r"<input[^>]*name=\"code\"[^>]*>", page).group(0)
+    assert 'inputmode="text"' in box
+    assert "Recovery code" in page
+    assert "Use the code from your app instead" in page
+    code = mfa.recovery_codes_issue(user=nurse)[0]
+    response = half_signed_in.post(reverse("mfa_verify"), {"code": code, "method": "recovery", "next": "/patients/"})
+    assert response["Location"] == "/patients/"
+
+
 def test_a_person_without_an_authenticator_is_sent_to_enrol(nurse):
     client = Client()
     password_only_login(client, nurse)
@@ -176,8 +197,10 @@ def test_new_recovery_codes_replace_the_old_ones(nurse_client):
 
 
 def test_an_idle_session_is_sent_to_sign_in(nurse_client, settings):
+    """An expired session (the store's own age, CLINIC_SESSION_MAX_AGE_SECONDS) is gone; an idle one is locked
+    first (tests/clinic/test_screen_lock.py)."""
     session = nurse_client.session
-    session.set_expiry(-1)  # as if the idle time had passed
+    session.set_expiry(-1)  # as if the session's age had passed
     session.save()
     response = nurse_client.get("/patients/")
     assert response.status_code == HTTPStatus.FOUND
