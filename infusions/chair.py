@@ -7,16 +7,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from infusions.dosing import RateSegment
+
 RECHECK_MINUTES = 5  # default; the clinic tunes InfusionSettings.vitals_recheck_minutes
-
-
-@dataclass(frozen=True)
-class Segment:
-    """The pump at ``ml_h`` (delivering ``mg_h``) from ``start`` to ``end`` (None: still running)."""
-
-    start: dt.datetime
-    end: dt.datetime | None
-    mg_h: Decimal
 
 
 @dataclass(frozen=True)
@@ -26,18 +19,18 @@ class InfusionClock:
     alerts: list[str] = field(default_factory=list)
 
 
-def paused_minutes(segments: list[Segment], now: dt.datetime) -> Decimal:
+def paused_minutes(segments: list[RateSegment], now: dt.datetime) -> Decimal:
     """Minutes the pump stood at 0 so far."""
     total = Decimal(0)
     for segment in segments:
-        if segment.mg_h == 0:
+        if segment.rate_mg_h == 0:
             total += Decimal(((segment.end or now) - segment.start).total_seconds()) / 60
     return total
 
 
 def infusion_clock(
     *,
-    segments: list[Segment],
+    segments: list[RateSegment],
     fixed_dose: bool,
     planned_minutes: int | None,
     planned_mg: Decimal | None,
@@ -53,7 +46,7 @@ def infusion_clock(
     if not segments:
         return InfusionClock(None, None)
     started, running = segments[0].start, segments[-1]
-    pump_on = running.end is None and running.mg_h > 0
+    pump_on = running.end is None and running.rate_mg_h > 0
     planned_end, alerts = None, []
     due_by = None
     if planned_minutes:
@@ -61,7 +54,7 @@ def infusion_clock(
     if fixed_dose and planned_mg is not None:
         left = max(planned_mg - given_mg, Decimal(0))
         if pump_on:
-            planned_end = now + dt.timedelta(hours=float(left / running.mg_h))
+            planned_end = now + dt.timedelta(hours=float(left / running.rate_mg_h))
         if pump_on and given_mg >= planned_mg:
             alerts.append(f"The planned {planned_mg.normalize():f} mg has been given and the pump still runs: stop it.")
         elif due_by is not None and now > due_by:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from patients.choices import Sex
+
 CHILDBEARING_AGES = (12, 55)  # inclusive; the app's conservative widening of the WHO's 15 to 49 years [R101]
-SEXES_TO_ASK = frozenset({"female", "intersex", "unknown"})  # patients.choices.Sex values that may carry a pregnancy
+SEXES_TO_ASK = frozenset({Sex.FEMALE, Sex.INTERSEX, Sex.UNKNOWN})  # a recorded sex that may carry a pregnancy
 
 ESCORT_NAME_NEEDED = "Name the escort or driver taking the patient home (patients may not drive after ketamine)."
 ESCORT_PHONE_NEEDED = "Record the escort's phone number; reschedule if there is no escort."

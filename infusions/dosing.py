@@ -29,6 +29,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 MG = Decimal("0.01")
 ML = Decimal("0.01")
@@ -275,6 +276,13 @@ class RateSegment:
     start: dt.datetime
     end: dt.datetime | None
     rate_mg_h: Decimal
+
+
+def rate_segments(changes: list[Any], end: dt.datetime | None) -> list[RateSegment]:
+    """The pump's segments from its rate changes in time order (anything with ``at`` and ``rate_mg_h``): each runs
+    until the next change, the last until ``end`` (None: still running)."""
+    ends = [change.at for change in changes[1:]] + [end] if changes else []
+    return [RateSegment(change.at, until, change.rate_mg_h) for change, until in zip(changes, ends, strict=True)]
 
 
 def total_mg(segments: Iterable[RateSegment], *, until: dt.datetime) -> Decimal:

@@ -41,6 +41,13 @@ PADSS_LABELS = {
 }
 
 
+def show_with_refusal(form: forms.Form, name: str) -> None:
+    """A confirmation box the service asks for only in its refusal (an unusual weight, the same vitals twice): hidden
+    on the form first shown, visible when the form comes back with that refusal."""
+    if not form.is_bound:
+        form.fields[name].widget = forms.HiddenInput()
+
+
 class SecondCheckMixin(SecondPersonMixin):
     """A second member of staff confirms a dose or rate outside the usual range (issue #4). The form finds the login
     named; the session service decides whether the check is needed and verifies the password."""
@@ -140,8 +147,7 @@ class DoseForm(ConcurrencyFormMixin, CrispyFormMixin, SecondCheckMixin):
     def __init__(self, *args: Any, unit: str = "mg/kg", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["dose_per_kg"].label = f"Dose ({unit})"
-        if not self.is_bound:  # the confirmation appears with the refusal that asks for it
-            self.fields["weight_confirmed"].widget = forms.HiddenInput()
+        show_with_refusal(self, "weight_confirmed")
 
 
 class VitalsForm(CrispyFormMixin, forms.ModelForm):
@@ -208,8 +214,7 @@ class VitalsForm(CrispyFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["taken_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
-        if not self.is_bound:  # the question appears with the refusal that asks it
-            self.fields["record_again"].widget = forms.HiddenInput()
+        show_with_refusal(self, "record_again")
 
 
 class ChartTimeMixin(forms.Form):

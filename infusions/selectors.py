@@ -10,9 +10,10 @@ from typing import Any
 from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from infusions.chair import RECHECK_MINUTES, InfusionClock, Segment, infusion_clock
+from infusions.chair import RECHECK_MINUTES, InfusionClock, infusion_clock
 from infusions.chair import next_vitals_due as chair_next_vitals_due
 from infusions.choices import SessionStatus
+from infusions.dosing import rate_segments
 from infusions.lifecycle import IN_CHAIR_STATUSES, OPEN_FOR_VITALS
 from infusions.models import InfusionSession, InfusionSettings, RateChange, VitalSign
 from infusions.timing import is_late_entry
@@ -90,8 +91,7 @@ def next_vitals_due(
 
 def clock_of(session: InfusionSession, changes: list[Any], given_mg: Decimal, now: dt.datetime) -> InfusionClock:
     """The running infusion's planned end and overrun alerts (infusions.chair.infusion_clock)."""
-    following = [*changes[1:], None] if changes else []
-    segments = [Segment(c.at, n.at if n else None, c.rate_mg_h) for c, n in zip(changes, following, strict=True)]
+    segments = rate_segments(changes, None)
     protocol = session.course.protocol
     return infusion_clock(segments=segments, fixed_dose=not protocol.is_continuous,
                           planned_minutes=protocol.infusion_minutes, planned_mg=session.planned_dose_mg,
@@ -151,6 +151,8 @@ def board_sessions(day: dt.date, queryset: Any) -> list[InfusionSession]:
             latest_alerts=Subquery(latest.values("alerts")[:1]),
         )
     )
+    from infusions.services import administered_mg
+
     recheck = InfusionSettings.current().vitals_recheck_minutes
     running = [session for session in sessions if session.status == SessionStatus.INFUSING]
     changes: dict[int, list[Any]] = {session.pk: [] for session in running}
@@ -162,8 +164,6 @@ def board_sessions(day: dt.date, queryset: Any) -> list[InfusionSession]:
         session.board_alerts = (session.latest_alerts or []) if session.status in OPEN_FOR_VITALS else []
         session.running_alerts = []
         if session.pk in changes:
-            from infusions.services import administered_mg
-
             given = administered_mg(session, until=now, changes=changes[session.pk])
             session.running_alerts = clock_of(session, changes[session.pk], given, now).alerts
     return sessions

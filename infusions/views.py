@@ -24,7 +24,7 @@ from clinic.forms import ConcurrencyFormMixin, ConfirmForm, add_service_errors
 from clinic.signatures.forms import SignatureFormMixin
 from clinic.signatures.services import key_of, verified_signatures
 from infusions import forms, lifecycle, services
-from infusions.choices import CourseStatus, SessionStatus
+from infusions.choices import SessionStatus
 from infusions.hooks import chart_links
 from infusions.models import InfusionSession, InfusionSettings, TreatmentCourse
 from infusions.selectors import board_sessions, session_chart
@@ -130,10 +130,7 @@ class CourseDetailView(ActionPageMixin, CourseMixin, TemplateView):
     }
 
     def available_actions(self) -> list[str]:
-        course = self.get_course()
-        if not course.is_open:
-            return []
-        return [key for key in COURSE_ACTIONS if key != "maintenance" or course.status == CourseStatus.INDUCTION]
+        return self.get_course().offered_actions
 
     def not_available_message(self) -> str:
         return f"That is not possible now: the course is {self.get_course().get_status_display().lower()}."

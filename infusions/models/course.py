@@ -94,6 +94,14 @@ class TreatmentCourse(ClinicalRecord):
                          started_on=self.started_on, today=today, lapse_days=lapse_days)  # fmt: skip
 
     @property
+    def offered_actions(self) -> list[str]:
+        """What a clinician may do with the course now (docs/clinical.md §9.8): maintenance only from induction; an
+        ended or voided course offers nothing."""
+        if not self.is_open:
+            return []
+        return ["maintenance", "complete", "stop"] if self.status == CourseStatus.INDUCTION else ["complete", "stop"]
+
+    @property
     def is_open(self) -> bool:
         return self.status in (CourseStatus.INDUCTION, CourseStatus.MAINTENANCE) and not self.is_voided
 

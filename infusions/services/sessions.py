@@ -25,10 +25,10 @@ from infusions.checkin import ESCORT_NAME_NEEDED, ESCORT_PHONE_NEEDED, pregnancy
 from infusions.choices import CourseStatus, CourseStopReason, Fasting, PregnancyCheck, SessionStatus
 from infusions.discharge import VitalSignsItem, discharge_vitals_problems, padss_vital_signs
 from infusions.dosing import (
-    RateSegment,
     better_preparation,
     calculate,
     check_dose,
+    rate_segments,
     rounding_problem,
     total_mg,
     volume_is_unusual,
@@ -360,7 +360,9 @@ def _weight_problem(session: InfusionSession, weight_kg: Decimal) -> str:
         InfusionSession.objects.active().filter(patient_id=session.patient_id, weight_kg__isnull=False)
         .exclude(pk=session.pk).order_by("-scheduled_for").values_list("weight_kg", "scheduled_for").first()
     )  # fmt: skip
-    candidates = [(day, kg) for kg, day in ([measured] if measured else [])]
+    candidates = []  # (day, kg): the latest of the weight history and of earlier sessions
+    if measured:
+        candidates.append((measured[1], measured[0]))
     if weighed:
         candidates.append((timezone.localdate(weighed[1]), weighed[0]))
     if not candidates:
@@ -690,11 +692,7 @@ def administered_mg(
     ``changes``: the session's active rate changes in time order, when the caller has them already (the chart)."""
     if changes is None:
         changes = list(session.rate_changes.active().order_by("at", "id"))
-    following = [*changes[1:], None] if changes else []
-    segments = [
-        RateSegment(change.at, nxt.at if nxt else session.infusion_ended_at, change.rate_mg_h)
-        for change, nxt in zip(changes, following, strict=True)
-    ]
+    segments = rate_segments(changes, session.infusion_ended_at)
     given = total_mg(segments, until=until or session.infusion_ended_at or timezone.now())
     if not session.course.protocol.is_continuous and session.planned_dose_mg is not None:
         # A fixed dose over a set time ends when the bag is empty, even if "stop" is pressed later in the app.

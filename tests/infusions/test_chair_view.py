@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from clinic.accounts import roles
 from infusions import services
-from infusions.chair import Segment, infusion_clock, next_vitals_due
+from infusions.chair import infusion_clock, next_vitals_due
+from infusions.dosing import RateSegment as Segment
 from infusions.models import InfusionSettings, VitalSign
 from patients.services import questionnaire_acknowledge_risk
 from tests.clock import t0
