@@ -27,14 +27,23 @@ from infusions import forms, lifecycle, services
 from infusions.choices import SessionStatus
 from infusions.hooks import chart_links
 from infusions.models import InfusionSession, InfusionSettings, TreatmentCourse
-from infusions.selectors import board_sessions, session_chart
+from infusions.selectors import board_sessions, session_chart, shows_dosing
 from infusions.signing import session_sign_meanings
 from patients.access import PatientListAccessMixin, PatientRecordMixin
 from patients.selectors import patient_record
 
 
+class DosingContextMixin:
+    """Puts ``show_dosing`` in the context (``infusions.selectors.shows_dosing``): the course pages and the board show
+    doses only to the roles whose work needs them, and templates read this flag, never a role (security.md "Minimum
+    necessary")."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(show_dosing=shows_dosing(self.request.user), **kwargs)
+
+
 @method_decorator(never_cache, name="dispatch")
-class TodayBoardView(PatientListAccessMixin, PermissionRequiredMixin, TemplateView):
+class TodayBoardView(DosingContextMixin, PatientListAccessMixin, PermissionRequiredMixin, TemplateView):
     """Every session of the day by chair; the table refreshes itself every 30 s (htmx)."""
 
     permission_required = "infusions.view_infusionsession"
@@ -70,7 +79,7 @@ class CourseMixin(PatientRecordMixin):
         return self.get_course().patient
 
 
-class CourseListView(PatientRecordMixin, TemplateView):
+class CourseListView(DosingContextMixin, PatientRecordMixin, TemplateView):
     permission_required = "infusions.view_treatmentcourse"
     access_category = "courses"
     template_name = "infusions/course_list.html"
@@ -116,7 +125,7 @@ class CourseCreateView(PatientRecordMixin, CreateView):
 
 
 @method_decorator(never_cache, name="dispatch")
-class CourseDetailView(ActionPageMixin, CourseMixin, TemplateView):
+class CourseDetailView(DosingContextMixin, ActionPageMixin, CourseMixin, TemplateView):
     """A course's sessions, booking, and what a clinician decides about it: maintenance, completed or stopped
     (``COURSE_ACTIONS``, each posted to ``infusions:course_<key>``)."""
 
@@ -277,7 +286,7 @@ class SessionChartView(ActionPageMixin, SessionMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         session = self.get_session()
         record = patient_record(session.patient, clinical=True, header_only=True)
-        chart = session_chart(session)
+        chart = session_chart(session, self.request.user)
         forms_ = self.get_action_forms()  # one per action the state offers (start and stop are buttons)
         return super().get_context_data(
             actions=list(forms_), forms=forms_,

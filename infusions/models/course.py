@@ -61,6 +61,8 @@ class TreatmentCourse(ClinicalRecord):
         permissions = [
             ("view_patient_history", "Can view a patient's treatment history and outcomes"),
             ("view_reports", "Can view cohort outcome reports"),
+            # Minimum necessary (security.md "Minimum necessary", issue #17): front desk books chairs, not doses.
+            ("view_dosing", "Can see doses: ordered dose and maximum, protocol doses, doses given, totals, signers"),
         ]
         indexes = [models.Index(fields=["patient", "-started_on"], name="course_patient_idx")]
         constraints = [
