@@ -52,6 +52,17 @@ class HistorySource:
 
 
 @dataclass(frozen=True)
+class SessionSection:
+    """A part of the session's record that another app keeps (its side effects): shown on the chart, among what the
+    signer reviews, and on the printed record. ``template`` renders the section's body from ``section.context``."""
+
+    title: str
+    template: str
+    context: dict[str, Any]
+    testid: str = ""
+
+
+@dataclass(frozen=True)
 class SuppliedLot:
     """A lot of ketamine drawn for a session (the stock ledger's draws): the suspect product of a side-effect report
     names it (FDA form 3500 section C: lot number, NDC)."""
@@ -78,6 +89,7 @@ _chart_links: Providers[ChartLink] = Providers()  # fn(session, user, chart) -> 
 _dose_guards: Providers[str] = Providers()  # fn(session, preparation) -> message | None
 _session_lots: Providers[list[SuppliedLot]] = Providers()  # fn(session) -> [SuppliedLot] | None
 _start_checks: Providers[str] = Providers()  # fn(session) -> message | None
+_session_sections: Providers[SessionSection] = Providers()  # fn(session, user) -> SessionSection | None
 _history_sources: dict[str, HistorySource] = {}
 _report_cards: list[ReportCard] = []
 _cohort_flags: dict[str, str] = {}
@@ -108,6 +120,16 @@ def chart_links(session: Any, user: Any, chart: Any) -> dict[str, list[ChartLink
     for link in _chart_links.collect(session, user, chart):
         found[link.placement].append(link)
     return found
+
+
+# ``provider(session, user) -> SessionSection | None``: the app's part of the session's record, read in a fixed number
+# of queries; it checks its own permission.
+register_session_section = _session_sections.register
+
+
+def session_sections(session: Any, user: Any) -> list[SessionSection]:
+    """The other apps' parts of ``session``'s record that ``user`` may read (the chart's review, the print)."""
+    return _session_sections.collect(session, user)
 
 
 # ``check(session) -> message | None``: a reason the infusion may not start yet (the stock ledger: nothing drawn).

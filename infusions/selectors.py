@@ -14,8 +14,10 @@ from infusions.chair import RECHECK_MINUTES, InfusionClock, infusion_clock
 from infusions.chair import next_vitals_due as chair_next_vitals_due
 from infusions.choices import SessionStatus
 from infusions.dosing import rate_segments
+from infusions.hooks import SessionSection, session_sections
 from infusions.lifecycle import IN_CHAIR_STATUSES, OPEN_FOR_VITALS
 from infusions.models import InfusionSession, InfusionSettings, RateChange, VitalSign
+from infusions.models.session import PADSS_ITEMS
 from infusions.roles import VIEW_DOSING
 from infusions.timing import is_late_entry
 from patients.models import QuestionnaireResponse
@@ -45,6 +47,12 @@ class Chart:
     clock: InfusionClock | None = None  # while infusing: planned end, time left, overrun alerts
     recheck_minutes: int = RECHECK_MINUTES
     risk_alerts: list[Any] = field(default_factory=list)  # unacknowledged suicide-risk answers of the patient
+    sections: list[SessionSection] = field(default_factory=list)  # other apps' parts of the record (side effects)
+
+    @property
+    def padss_items(self) -> list[tuple[str, int | None]]:
+        """The discharge score's items as scored (modified PADSS, docs/clinical.md §5.1), for the signer's review."""
+        return [(PADSS_ITEM_NAMES[item], getattr(self.session, item)) for item in PADSS_ITEMS]
 
     @property
     def latest_vitals(self) -> Any:
@@ -107,7 +115,19 @@ def clock_of(session: InfusionSession, changes: list[Any], given_mg: Decimal, no
                           given_mg=given_mg, now=now)  # fmt: skip
 
 
-def session_chart(session: InfusionSession) -> Chart:
+# The modified PADSS items by their short names (Chung 1995; the discharge form gives each score's meaning).
+PADSS_ITEM_NAMES = {
+    "padss_vitals": "vital signs",
+    "padss_activity": "activity",
+    "padss_nausea": "nausea and vomiting",
+    "padss_pain": "pain",
+    "padss_bleeding": "bleeding",
+}
+
+
+def session_chart(session: InfusionSession, user: Any = None) -> Chart:
+    """What the chart shows; with ``user``, also the other apps' parts of the record that user may read (the side
+    effects the signer reviews, issue #17)."""
     from infusions.services import administered_mg, discharge_vitals, start_problems
 
     now = timezone.now()
@@ -132,6 +152,8 @@ def session_chart(session: InfusionSession) -> Chart:
         chart.start_problems = start_problems(session, risk_alerts=chart.risk_alerts)
     if session.state.observing:
         chart.discharge = discharge_vitals(session, chart.vitals, now)
+    if user is not None and session.state.has_begun:
+        chart.sections = session_sections(session, user)
     if session.status == SessionStatus.INFUSING:
         chart.given_mg = administered_mg(session, until=now, changes=chart.rate_changes)  # in time order (Meta)
         chart.clock = clock_of(session, chart.rate_changes, chart.given_mg, now)

@@ -286,7 +286,7 @@ class SessionChartView(ActionPageMixin, SessionMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         session = self.get_session()
         record = patient_record(session.patient, clinical=True, header_only=True)
-        chart = session_chart(session)
+        chart = session_chart(session, self.request.user)
         forms_ = self.get_action_forms()  # one per action the state offers (start and stop are buttons)
         return super().get_context_data(
             actions=list(forms_), forms=forms_,

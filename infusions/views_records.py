@@ -30,7 +30,7 @@ class SessionPrintView(SessionMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         session = self.get_session()
-        chart = session_chart(session)
+        chart = session_chart(session, self.request.user)
         return super().get_context_data(
             session=session, chart=chart, printed_at=timezone.now(), **signature_context(session, chart), **kwargs
         )

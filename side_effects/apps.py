@@ -27,6 +27,7 @@ class SideEffectsConfig(AppConfig):
         register_patient_action(panels.report_from_patient)
         hooks.register_chart_link(panels.report_from_chart)
         hooks.register_chart_link(panels.report_open_alert)
+        hooks.register_session_section(panels.session_side_effects)
         hooks.register_history_source(selectors.HISTORY_SOURCE)
         hooks.register_cohort_flag("side_effect", selectors.COHORT_SESSIONS_SQL)
         hooks.register_report(

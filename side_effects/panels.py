@@ -1,5 +1,6 @@
 """What side effects add to other apps' pages (registered in SideEffectsConfig.ready): the patient page's section
-and button, and the chart's "Report a side effect" buttons."""
+and button, the chart's "Report a side effect" buttons, and the session's side effects on its chart and printed
+record."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from infusions.hooks import ChartLink
+from infusions.hooks import ChartLink, SessionSection
 from patients.panels import Panel, PatientAction
 
 SIDE_EFFECTS_SHOWN = 10
@@ -39,9 +40,21 @@ def report_from_chart(session: Any, user: Any, chart: Any) -> ChartLink | None:
 
 
 def report_open_alert(session: Any, user: Any, chart: Any) -> ChartLink | None:
-    """In the open-alert box: report the first out-of-range reading as a side effect, its term filled in."""
+    """In the open-alert box: report the first out-of-range reading as a side effect, its term filled in and its
+    onset the reading's time (issue #17). The reading goes by its row id, never by a time or a value."""
     if not chart.open_alerts or not user.has_perm(REPORT):
         return None
     url = reverse("side_effects:session_side_effect_create", args=[session.pk])
-    return ChartLink("Report as a side effect", f"{url}?alert={chart.open_alerts[0]['field']}", "alert",
-                     style="btn-danger")  # fmt: skip
+    query = f"alert={chart.open_alerts[0]['field']}&vitals={chart.latest_vitals.pk}"
+    return ChartLink("Report as a side effect", f"{url}?{query}", "alert", style="btn-danger",
+                     testid="report-alert")  # fmt: skip
+
+
+def session_side_effects(session: Any, user: Any) -> SessionSection | None:
+    """The session's side effects, oldest first, voided ones struck through with the reason: on the chart where the
+    signer reviews the record, and on the printed record (issue #17). One query."""
+    if not user.has_perm("side_effects.view_sideeffect"):
+        return None
+    events = list(session.side_effects.select_related("term").order_by("onset_at", "pk"))
+    return SessionSection("Side effects", "side_effects/_session_side_effects.html", {"events": events},
+                          testid="session-side-effects")  # fmt: skip

@@ -59,20 +59,35 @@ REPORT_WITHDRAWN = "Withdrawn: its side effect was voided as entered in error"
 DEFAULT_DESTINATIONS_IF_SERIOUS = [MEDWATCH, MANUFACTURER]
 
 
+def _per_kg_h(mg_h: Decimal, weight_kg: Decimal | None) -> str:
+    return f"{(mg_h / weight_kg).quantize(Decimal('0.01')).normalize():f} mg/kg/h" if weight_kg else ""
+
+
 def suspect_drug_text(session: InfusionSession, at: dt.datetime) -> str:
-    """The ketamine exposure at onset, for the suspect-product section (dose, rate then running, preparation)."""
+    """The ketamine exposure at onset, for the suspect-product section: the session's dose, then the rate running at
+    onset, both per kilogram per hour so the two read in one unit (issue #17), the rate also in mg/h and the pump's
+    mL/h, and the preparation. A dose over a time reads as the rate it averages (0.5 mg/kg over 40 min = 0.75
+    mg/kg/h); the rate at onset is what the pump delivered, divided by the session's weight."""
     if session.dose_per_kg is None:
         return ""
-    unit = session.course.protocol.unit
-    parts = [f"Ketamine IV {session.dose_per_kg.normalize():f} {unit}"]
+    protocol = session.course.protocol
+    dose = f"{session.dose_per_kg.normalize():f} {protocol.unit}"
+    if protocol.is_continuous:
+        parts = [f"Ketamine IV {dose}"]
+    else:
+        average = session.dose_per_kg * 60 / protocol.infusion_minutes
+        parts = [f"Ketamine IV {dose} over {protocol.infusion_minutes} min "
+                 f"({average.quantize(Decimal('0.01')).normalize():f} mg/kg/h)"]  # fmt: skip
     if session.planned_dose_mg is not None:
         parts.append(f"planned {session.planned_dose_mg} mg")
     # Onset times are entered to the minute: a rate set during that minute was already running.
     running = session.rate_changes.active().filter(at__lt=at + dt.timedelta(minutes=1)).order_by("-at", "-id").first()
-    if running is not None:
-        parts.append(
-            f"rate at onset {running.rate_ml_h.normalize():f} mL/h ({running.delivered_mg_h.normalize():f} mg/h)"
-        )
+    if running is not None and running.is_pause:
+        parts.append("pump paused at onset (0 mL/h)")
+    elif running is not None:
+        per_kg = _per_kg_h(running.rate_mg_h, session.weight_kg)
+        delivered = f"{running.delivered_mg_h.normalize():f} mg/h, pump {running.rate_ml_h.normalize():f} mL/h"
+        parts.append(f"rate at onset {per_kg} ({delivered})" if per_kg else f"rate at onset {delivered}")
     if session.preparation_id:
         parts.append(session.preparation.name)
     return "; ".join(parts)[:300]

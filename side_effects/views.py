@@ -101,6 +101,21 @@ class SessionSideEffectCreateView(SessionMixin, SideEffectCreateMixin):
     def session(self) -> Any:
         return self.get_session()
 
+    def get_initial(self) -> dict[str, Any]:
+        initial = super().get_initial()
+        reading = self.alert_reading()
+        if reading is not None:  # opened from an out-of-range reading: its time is the onset, still editable
+            initial["onset_at"] = timezone.localtime(reading.taken_at).strftime("%Y-%m-%dT%H:%M")
+        return initial
+
+    def alert_reading(self) -> Any:
+        """The set of vitals the chart's alert box named by its row id (``?vitals=``; no time or value in the URL),
+        if it is this session's and not voided (issue #17)."""
+        vitals_id = self.request.GET.get("vitals", "")
+        if not vitals_id.isdigit():
+            return None
+        return self.get_session().vitals.active().filter(pk=int(vitals_id)).first()
+
     def form_valid(self, form: forms.SideEffectForm) -> HttpResponse:
         data = self.report_data(form)
         try:

@@ -45,7 +45,10 @@ def test_reporting_from_a_running_session_fills_category_and_suspect_drug(nurse)
         onset_at=earlier() + dt.timedelta(minutes=20),
     )
     assert event.category == "psychiatric"
-    assert event.suspect_drug.startswith("Ketamine IV 0.5 mg/kg; planned 36.25 mg; rate at onset 54.4 mL/h")
+    assert event.suspect_drug.startswith(
+        "Ketamine IV 0.5 mg/kg over 40 min (0.75 mg/kg/h); planned 36.25 mg; "
+        "rate at onset 0.75 mg/kg/h (54.4 mg/h, pump 54.4 mL/h)"
+    )
     assert event.reports.count() == 0  # not serious: no external report due
 
 
@@ -181,7 +184,7 @@ def test_onset_entered_to_the_minute_still_finds_the_rate_started_in_that_minute
     session = started(nurse)
     start = session.rate_changes.get().at
     onset = start.replace(second=0, microsecond=0)
-    assert "rate at onset 54.4 mL/h" in side_effect_services.suspect_drug_text(session, onset)
+    assert "pump 54.4 mL/h)" in side_effect_services.suspect_drug_text(session, onset)
 
 
 def test_changing_the_facts_after_review_sends_the_event_back_to_the_queue(nurse, clinician):
