@@ -20,11 +20,11 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from clinic.audit.history import CHANGE_ACTIONS, event_patient_ids
 from clinic.audit.models import AccessAction, AuthEvent, AuthEventKind, PatientAccessEvent
 from clinic.dates import local_day_bounds
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
-CHANGE_ACTIONS = {"insert": "Created", "update": "Changed", "delete": "Deleted"}
 
 
 def staff_choices() -> forms.ModelChoiceField:
@@ -106,6 +106,17 @@ class Report:
     sorts: dict[str, tuple[str, ...]]
     default_sort: str
     csv_columns: Sequence[str]
+    default_days: int | None = None  # the period shown until the admin sets filters: the last N local days
+
+    def default_filters(self) -> dict[str, str] | None:
+        """The filter data a first visit starts from (the date fields prefilled, still editable), or None."""
+        if not self.default_days:
+            return None
+        today = timezone.localdate()
+        return {
+            "date_from": (today - dt.timedelta(days=self.default_days - 1)).isoformat(),
+            "date_to": today.isoformat(),
+        }
 
     def ordering(self, requested: str | None) -> tuple[str, tuple[str, ...]]:
         """The sort key used and its ``order_by`` fields: the requested key only if it is in the allow-list."""
@@ -244,6 +255,7 @@ CHANGE_HISTORY = ChangeHistoryReport(
     },
     default_sort="-time",
     csv_columns=["time_utc", "record_type", "record_id", "action", "user_id", "ip", "page", "changes", "data"],
+    default_days=7,  # the whole trail is one filter away; a first look needs the recent week (issue #17)
 )
 ACCESS_LOG = AccessLogReport(
     key="access_log",
@@ -281,14 +293,9 @@ REPORTS = {report.key: report for report in (CHANGE_HISTORY, ACCESS_LOG, AUTH_EV
 
 
 def patient_ids_in_events(events: Iterable[Any]) -> set[int]:
-    """Patients whose data the change-history rows show: the patient's own events and rows naming a patient."""
-    ids: set[int] = set()
-    for event in events:
-        if event.pgh_obj_model == "patients.Patient" and str(event.pgh_obj_id or "").isdigit():
-            ids.add(int(event.pgh_obj_id))
-        elif isinstance(event.pgh_data, dict) and isinstance(event.pgh_data.get("patient_id"), int):
-            ids.add(event.pgh_data["patient_id"])
-    return ids
+    """Patients whose data the change-history rows show: the patient's own rows, rows naming a patient and rows of
+    a patient's session, course or screening (``clinic.audit.history.event_patient_ids``)."""
+    return set(event_patient_ids(events).values())
 
 
 def session_filters(form: forms.Form) -> dict[str, Any]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -12,16 +11,9 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, View
 
+from clinic.audit.history import describe_events
 from clinic.audit.models import AccessAction, AuthEventKind
-from clinic.audit.reports import (
-    ACCESS_LOG,
-    CHANGE_ACTIONS,
-    CHANGE_HISTORY,
-    Report,
-    patient_ids_in_events,
-    session_filters,
-    tracked_model_choices,
-)
+from clinic.audit.reports import ACCESS_LOG, CHANGE_HISTORY, Report, patient_ids_in_events, session_filters
 from clinic.audit.services import auth_event_record, patient_access_log_ids
 from clinic.exports import csv_response
 
@@ -44,8 +36,11 @@ class AuditReportMixin(PermissionRequiredMixin):
         return f"audit_filters_{self.report.key}"
 
     def filter_form(self) -> Any:
+        """The stored filters (even none at all, once the admin has emptied the form); on a first visit the
+        report's default period, prefilled in the form."""
         stored = self.request.session.get(self.session_key())
-        return self.report.form_class(data=stored) if stored else self.report.form_class()
+        data = stored if stored is not None else self.report.default_filters()
+        return self.report.form_class(data=data) if data is not None else self.report.form_class()
 
     def sort(self) -> tuple[str, tuple[str, ...]]:
         return self.report.ordering(self.request.GET.get("sort"))
@@ -78,38 +73,26 @@ class AuditReportView(AuditReportMixin, ListView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["object_list"] = list(context["object_list"])  # read once: it is used below and by the template
-        if self.report is CHANGE_HISTORY and context.get("page_obj"):
+        if self.report is CHANGE_HISTORY:
+            describe_events(context["object_list"])
             # The change history shows record contents: each patient whose data is on the page gets an access row.
             patient_access_log_ids(
                 request=self.request,
-                patient_ids=patient_ids_in_events(context["object_list"]),
+                patient_ids={event.patient_id for event in context["object_list"]} - {None},
                 category="change history",
                 action=AccessAction.VIEW,
             )
-        if self.report is CHANGE_HISTORY:
-            self.attach_actors(context["object_list"])
         context.update(
             report=self.report,
             filter_form=self.form,
             filtered=bool(self.request.session.get(self.session_key())),
+            default_period=self.request.session.get(self.session_key()) is None and self.report.default_days,
             current_sort=getattr(self, "sort_key", self.report.default_sort),
             page_params=f"sort={getattr(self, 'sort_key', self.report.default_sort)}",
             export_url=reverse(f"audit:{self.report.key}_export"),
             report_tabs=REPORT_TABS,
         )
         return context
-
-    @staticmethod
-    def attach_actors(events: Any) -> None:
-        """Set on each event: ``actor`` (its context user's username, all in one query), ``record_type`` and
-        ``action`` in words."""
-        ids = {(event.pgh_context or {}).get("user") for event in events} - {None}
-        names = dict(get_user_model().objects.filter(pk__in=ids).values_list("pk", "username"))
-        record_types = dict(tracked_model_choices())
-        for event in events:
-            event.actor = names.get((event.pgh_context or {}).get("user"), "")
-            event.record_type = record_types.get(event.pgh_obj_model, event.pgh_obj_model)
-            event.action = CHANGE_ACTIONS.get(event.pgh_label, event.pgh_label)
 
 
 class AuditExportView(AuditReportMixin, View):

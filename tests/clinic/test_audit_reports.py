@@ -160,7 +160,8 @@ def test_report_query_counts_are_flat(clinic_admin_client, django_assert_max_num
         patient = PatientFactory()
         log_access(users[i % 3], patient)
         auth_event_record(kind=AuthEventKind.LOGIN_FAILURE, username=f"user{i}")
-    with django_assert_max_num_queries(15):
+    # The change history adds one query per kind of row its page names (staff, patients, groups...), not per row.
+    with django_assert_max_num_queries(20 if key == "change_history" else 15):
         response = clinic_admin_client.get(reverse(f"audit:{key}"))
     assert response.status_code == HTTPStatus.OK
     assert len(response.context["object_list"]) >= min(n_rows, 50)
