@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 
 from infusions.hooks import ChartLink, SessionSection
 from patients.panels import Panel, PatientAction
@@ -56,5 +57,6 @@ def session_side_effects(session: Any, user: Any) -> SessionSection | None:
     if not user.has_perm("side_effects.view_sideeffect"):
         return None
     events = list(session.side_effects.select_related("term").order_by("onset_at", "pk"))
-    return SessionSection("Side effects", "side_effects/_session_side_effects.html", {"events": events},
+    day = timezone.localdate(session.checked_in_at or session.scheduled_for)
+    return SessionSection("Side effects", "side_effects/_session_side_effects.html", {"events": events, "day": day},
                           testid="session-side-effects")  # fmt: skip

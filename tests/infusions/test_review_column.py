@@ -10,6 +10,7 @@ from http import HTTPStatus
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from side_effects.models import SideEffectTerm
 from tests.infusions.test_signing import discharged, minutes
@@ -85,3 +86,14 @@ def test_review_column_query_count_is_flat(clinician_client, nurse, django_asser
     with django_assert_max_num_queries(26):
         page = chart(clinician_client, session)
     assert len(page.context["chart"].sections[0].context["events"]) == n_events
+
+
+def test_a_side_effect_begun_on_another_day_shows_its_date(clinician_client, nurse):
+    session = discharged(nurse)
+    side_effect(session, name="Headache", onset_at=minutes(0))  # at check-in, the session's day: the time alone
+    side_effect(session, onset_at=minutes(0) + dt.timedelta(days=1))
+    effects = part(chart(clinician_client, session), "session-side-effects")
+    same_day, later = timezone.localtime(minutes(0)), timezone.localtime(minutes(0) + dt.timedelta(days=1))
+    assert f"{same_day:%H:%M} Headache" in effects
+    assert f"{same_day:%-d %b} {same_day:%H:%M} Headache" not in effects
+    assert f"{later:%-d %b %H:%M} Nausea" in effects
