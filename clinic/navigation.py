@@ -4,15 +4,22 @@ only once its page exists.
 ``clinic`` names no feature app (STYLE.md 1): each app contributes its own entries from its ``AppConfig.ready()``
 with ``register`` (patients/navigation.py, infusions/navigation.py...). ``order``
 places an entry among the others, whichever app registered it first.
+
+The dashboard's counts of what waits (issue #17) come the same way: each app registers a provider
+``fn(user) -> list[WaitingCount] | None`` (infusions/counts.py, side_effects/counts.py, stock/counts.py...), which
+answers None without touching the database when the user's role does not do that work, and otherwise counts with
+one cheap query; each count links to the list it counts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
+
+from clinic.registry import Providers
 
 
 @dataclass(frozen=True)
@@ -34,16 +41,34 @@ class Shortcut:
     order: int
 
 
+@dataclass(frozen=True)
+class WaitingCount:
+    """One number on the dashboard: how many of something wait for this user, and the list that shows them."""
+
+    label: str
+    count: int
+    url_name: str
+    order: int
+    icon: str = "hourglass-split"
+
+
+WaitingProvider = Callable[[Any], "list[WaitingCount] | None"]
+
 _nav_items: list[NavItem] = []  # kept in order
 _shortcuts: list[Shortcut] = []  # kept in order
+_waiting: Providers[list[WaitingCount]] = Providers()
 
 
-def register(*, nav: Iterable[NavItem] = (), shortcuts: Iterable[Shortcut] = ()) -> None:
-    """Add an app's navigation entries and dashboard shortcuts (from its ``ready()``); registering the same entry
-    again changes nothing."""
+def register(
+    *, nav: Iterable[NavItem] = (), shortcuts: Iterable[Shortcut] = (), waiting: Iterable[WaitingProvider] = ()
+) -> None:
+    """Add an app's navigation entries, dashboard shortcuts and counts of what waits (from its ``ready()``);
+    registering the same entry again changes nothing."""
     for registry, entries in ((_nav_items, nav), (_shortcuts, shortcuts)):
         registry.extend(entry for entry in entries if entry not in registry)
         registry.sort(key=lambda entry: entry.order)
+    for provider in waiting:
+        _waiting.register(provider)
 
 
 def nav_items() -> list[NavItem]:
@@ -81,4 +106,17 @@ def shortcuts_for(user: Any) -> list[dict[str, Any]]:
         except NoReverseMatch:
             continue
         cards.append({"label": shortcut.label, "description": shortcut.description, "url": url, "icon": shortcut.icon})
+    return cards
+
+
+def waiting_for(user: Any) -> list[dict[str, Any]]:
+    """The dashboard's counts of what waits for ``user``, in order, each with the URL of the list it counts."""
+    counts = sorted((c for found in _waiting.collect(user) for c in found), key=lambda c: c.order)
+    cards = []
+    for waiting in counts:
+        try:
+            url = reverse(waiting.url_name)
+        except NoReverseMatch:
+            continue
+        cards.append({"label": waiting.label, "count": waiting.count, "url": url, "icon": waiting.icon})
     return cards

@@ -15,13 +15,14 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from clinic.database import DB_UNAVAILABLE
-from clinic.navigation import shortcuts_for
+from clinic.navigation import shortcuts_for, waiting_for
 
 # Connection refused or lost, server shutting down, statement timeout: the request can simply be sent again.
 
 
 class HomeView(PermissionRequiredMixin, TemplateView):
-    """What a member of staff sees after signing in: their role's shortcuts and the clinic's numbers."""
+    """What a member of staff sees after signing in: what waits for their role (counts, each linking to its list)
+    and their role's shortcuts."""
 
     permission_required = "clinic.view_dashboard"
     template_name = "clinic/home.html"
@@ -29,6 +30,7 @@ class HomeView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["shortcuts"] = shortcuts_for(self.request.user)
+        context["waiting"] = waiting_for(self.request.user)
         return context
 
 

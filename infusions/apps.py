@@ -29,6 +29,6 @@ class InfusionsConfig(AppConfig):
         grant(PERMISSIONS)
 
         from clinic.navigation import register
-        from infusions import navigation
+        from infusions import counts, navigation
 
-        register(nav=navigation.NAV, shortcuts=navigation.SHORTCUTS)
+        register(nav=navigation.NAV, shortcuts=navigation.SHORTCUTS, waiting=counts.WAITING)

@@ -17,12 +17,12 @@ class SideEffectsConfig(AppConfig):
         from clinic.navigation import register
         from infusions import hooks
         from patients.panels import register_panel, register_patient_action
-        from side_effects import navigation, panels, roles, selectors
+        from side_effects import counts, navigation, panels, roles, selectors
         from side_effects.reference import ensure_side_effect_terms_after_migrate
 
         post_migrate.connect(ensure_side_effect_terms_after_migrate, sender=self, dispatch_uid="side_effects.terms")
         grant(roles.PERMISSIONS)
-        register(nav=navigation.NAV, shortcuts=navigation.SHORTCUTS)
+        register(nav=navigation.NAV, shortcuts=navigation.SHORTCUTS, waiting=counts.WAITING)
         register_panel(panels.side_effects_panel)
         register_patient_action(panels.report_from_patient)
         hooks.register_chart_link(panels.report_from_chart)

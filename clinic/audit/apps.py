@@ -36,10 +36,10 @@ class AuditConfig(AppConfig):
         post_delete.connect(receivers.on_attempt_deleted, sender=AccessAttempt, dispatch_uid="clinic.audit.unlock")
         post_migrate.connect(install_seals_after_migrate, sender=self, dispatch_uid="clinic.audit.install_seals")
 
-        from clinic.audit import navigation
+        from clinic.audit import counts, navigation
         from clinic.navigation import register
 
-        register(nav=navigation.NAV, shortcuts=navigation.SHORTCUTS)
+        register(nav=navigation.NAV, shortcuts=navigation.SHORTCUTS, waiting=[counts.locked_accounts])
 
 
 class LockoutsConfig(AxesAppConfig):

@@ -20,7 +20,8 @@ from django.db.models import Field, ForeignKey, Model
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-PATIENT_MODEL = "patients.Patient"
+from clinic.audit.models import PatientAccessEvent
+
 CHANGE_ACTIONS = {"insert": "Created", "update": "Changed", "delete": "Deleted"}
 EMPTY = "(empty)"
 # Columns every clinical row has and that say nothing about what was written (the event's own time and author are
@@ -37,6 +38,11 @@ class FieldValue:
     after: str
 
 
+def patient_model() -> type[Model]:
+    """The patient model, as the access log's key names it (``clinic`` does not name the app above it)."""
+    return PatientAccessEvent._meta.get_field("patient").related_model
+
+
 def tracked_model(label: str) -> type[Model] | None:
     try:
         return apps.get_model(label)
@@ -48,15 +54,16 @@ def patient_key(model: type[Model]) -> tuple[str, ForeignKey | None] | None:
     """How an event's row data names its patient: ``("pk", None)`` for a patient's own row, ``(attname, None)`` for a
     row with a key to the patient, ``(attname, key)`` for a row whose ``key`` (e.g. its session) has one. None if the
     row belongs to no patient (staff, stock, settings)."""
-    if model._meta.label == PATIENT_MODEL:
+    patient = patient_model()
+    if model is patient:
         return "pk", None
     keys = [f for f in model._meta.concrete_fields if isinstance(f, ForeignKey)]
     for field in keys:
-        if field.related_model._meta.label == PATIENT_MODEL:
+        if field.related_model is patient:
             return field.attname, None
     for field in keys:
         for inner in field.related_model._meta.concrete_fields:
-            if isinstance(inner, ForeignKey) and inner.related_model._meta.label == PATIENT_MODEL:
+            if isinstance(inner, ForeignKey) and inner.related_model is patient:
                 return inner.attname, field
     return None
 
@@ -167,7 +174,7 @@ def describe_events(events: list[Any]) -> None:
     ``patient_id`` and ``patient`` (the name of the patient the row belongs to, or ""), ``changes`` (for an update:
     each changed field's label, before and after) and ``values`` (for a created or deleted row: its fields)."""
     user_model = get_user_model()
-    patient_model = tracked_model(PATIENT_MODEL)
+    patients = patient_model()
     patient_ids = event_patient_ids(events)
     wanted: dict[type[Model], set[int]] = defaultdict(set)
     fields_of: dict[str, dict[str, Field]] = {}
@@ -177,8 +184,8 @@ def describe_events(events: list[Any]) -> None:
             wanted[model].add(key)
         if (actor := (event.pgh_context or {}).get("user")) is not None:
             wanted[user_model].add(actor)
-        if id(event) in patient_ids and patient_model is not None:
-            wanted[patient_model].add(patient_ids[id(event)])
+        if id(event) in patient_ids:
+            wanted[patients].add(patient_ids[id(event)])
     rows = _fetch_rows(wanted)
     names = {key: _display(row) for key, row in rows.items()}
     for event in events:
@@ -190,7 +197,7 @@ def describe_events(events: list[Any]) -> None:
         event.record_type = str(model._meta.verbose_name).capitalize() if model else event.pgh_obj_model
         event.action = CHANGE_ACTIONS.get(event.pgh_label, event.pgh_label)
         event.patient_id = patient_ids.get(id(event))
-        patient = rows.get((patient_model, event.patient_id)) if event.patient_id else None
+        patient = rows.get((patients, event.patient_id)) if event.patient_id else None
         event.patient = str(patient) if patient is not None else ""  # name and MRN, as on the access log
         event.changes = [
             FieldValue(
