@@ -65,14 +65,15 @@ serve: migrate
 	  bash -c '$(MANAGE) collectstatic --no-input -v 0 && \
 	  GUNICORN_BIND=$(HOST):$(PORT) WEB_CONCURRENCY=$${WEB_CONCURRENCY:-2} exec $(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py clinic.wsgi'
 
-# Debian's Chromium for the Playwright tests; installed when missing and the machine allows it (root + apt-get).
+# Debian's Chromium for the Playwright tests, and poppler's pdftotext to read the PDFs it prints (the session
+# record's page numbers); installed when missing and the machine allows it (root + apt-get).
 browser-deps:
-	@if [ -x /usr/bin/chromium ]; then exit 0; fi; \
+	@if [ -x /usr/bin/chromium ] && command -v pdftotext >/dev/null; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  echo "Installing Debian's chromium for the browser tests..."; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  echo "Installing Debian's chromium and poppler-utils for the browser tests..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
 	else \
-	  echo "WARNING: /usr/bin/chromium is missing and cannot be installed here; browser tests will fail under CI=true."; \
+	  echo "WARNING: chromium or pdftotext is missing and cannot be installed here; browser tests will fail under CI=true."; \
 	fi
 
 # Debian's nginx for the deployment checks (tests/deploy), installed like Chromium above.

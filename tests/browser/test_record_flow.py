@@ -6,6 +6,7 @@ opened from a vitals alert has the reading's time as its onset."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
 import subprocess
@@ -32,7 +33,11 @@ PAGE_OF = re.compile(r"Page (\d+) of (\d+)")
 
 def pdf_text(pdf: bytes) -> list[str]:
     """The text of each page of ``pdf`` (poppler's pdftotext, installed with Chromium by `make browser-deps`)."""
-    assert shutil.which("pdftotext"), "pdftotext is missing: run `make browser-deps` (apt-get install poppler-utils)"
+    if not shutil.which("pdftotext"):  # as a missing Chromium (tests/browser/conftest.py): fatal only under CI
+        message = "pdftotext is missing: run `make browser-deps` (apt-get install poppler-utils)."
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
     path = SCREENSHOTS / "session_record.pdf"
     path.write_bytes(pdf)
     out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True)  # noqa: S603, S607
