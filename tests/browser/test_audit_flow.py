@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -56,6 +57,43 @@ def test_clinic_admin_filters_the_access_log_by_patient_and_exports_it(page):
     page.get_by_role("link", name="Change history").click()
     assert page.get_by_role("heading", name="Audit: change history").is_visible()
     screenshot(page, "audit_change_history")
+
+
+def test_clinic_admin_reads_the_change_history_as_a_record(page):
+    """The change history opens on the last 7 days (dates filled in, editable), names each row's patient, labels the
+    fields and names the staff they point to (issue #17)."""
+    from django.utils import timezone
+
+    from tests.infusions.factories import SessionFactory
+
+    UserFactory(username="admin.casey", first_name="Casey", role=roles.CLINIC_ADMIN, is_staff=True)
+    nurse = UserFactory(username="nurse.kim", first_name="Kim", last_name="Lee", role=roles.NURSE)
+    session = SessionFactory(course__patient__family_name="Okafor", course__patient__given_name="Ada")
+    session.nurse = nurse
+    session.save()
+
+    log_in(page, "admin.casey", TEST_PASSWORD)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto("/audit/changes/")
+    today = timezone.localdate()
+    assert page.get_by_label("To", exact=True).input_value() == today.isoformat()
+    assert page.get_by_label("From", exact=True).input_value() == (today - dt.timedelta(days=6)).isoformat()
+    assert "from the last 7 days" in page.get_by_test_id("result-count").inner_text()
+    assert page.get_by_role("columnheader", name="Patient").is_visible()
+    row = page.locator("tr", has=page.get_by_text("Nurse: (empty) → Kim Lee"))
+    assert "Okafor, Ada" in row.inner_text()
+    assert "nurse_id" not in page.locator("table").inner_text()
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "audit_change_history_week_1366")
+    page.set_viewport_size({"width": 820, "height": 1180})
+    screenshot(page, "audit_change_history_week_820")
+
+    page.get_by_label("From", exact=True).fill("")
+    page.get_by_label("To", exact=True).fill("")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_label("From", exact=True).input_value() == ""
+    assert "from the last 7 days" not in page.get_by_test_id("result-count").inner_text()
 
 
 def type_password(page, username: str, password: str) -> None:
