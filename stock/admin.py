@@ -98,4 +98,10 @@ class Form106FilingAdmin(ReadOnlyAdmin):
 
 @admin.register(StockSettings)
 class StockSettingsAdmin(SettingsRowAdmin):
-    list_display = ["__str__", "waste_needs_witness_password", "stock_count_interval_days", "updated_at"]
+    list_display = [
+        "__str__",
+        "start_needs_draw",
+        "waste_needs_witness_password",
+        "stock_count_interval_days",
+        "updated_at",
+    ]

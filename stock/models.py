@@ -787,6 +787,14 @@ class StockSettings(SettingsRow):
         default=True,
         help_text="A second member of staff confirms every ketamine waste with their own password. Default on.",
     )
+    # No infusion starts before its ketamine is drawn from the ledger, so every session's drug is accounted for
+    # (docs/clinical.md §11.4 [R52, R63]); a clinic that records draws afterwards may turn it off.
+    start_needs_draw = models.BooleanField(
+        "start needs a draw",
+        default=True,
+        help_text="The infusion may not start until ketamine is drawn from the stock ledger for the session. "
+        "Default on.",
+    )
     stock_count_interval_days = models.PositiveSmallIntegerField(
         default=7,
         validators=[MinValueValidator(1), MaxValueValidator(92)],

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from clinic.dates import add_months, local_day_bounds
@@ -58,6 +58,40 @@ def drawn_strength_problem(session: InfusionSession, preparation: Any) -> str | 
     )
 
 
+# The start check's refusal (issue #17), in the words of the chart's "Ketamine stock" button.
+NOTHING_DRAWN = (
+    "No ketamine drawn from the stock ledger for this session: record the draw on its Ketamine stock page first."
+)
+
+
+def live_draws() -> Any:
+    """Draws not reversed as entered in error: what a session really drew (docs/clinical.md §11.4)."""
+    return StockMovement.objects.filter(kind=MovementKind.DRAW, reversal__isnull=True)
+
+
+def nothing_drawn_problem(session: InfusionSession) -> str | None:
+    """The start check the ledger adds (issue #17; docs/clinical.md §11.4): the infusion does not start until
+    ketamine is drawn for the session, unless the clinic turned ``StockSettings.start_needs_draw`` off. One query
+    (the setting and the draw together). Registered with ``infusions.hooks.register_start_check``."""
+    gate_off = StockSettings.objects.filter(pk=1, start_needs_draw=False)
+    drawn = live_draws().filter(session=OuterRef("pk"))
+    passes = InfusionSession.objects.filter(pk=session.pk).filter(Exists(drawn) | Exists(gate_off)).exists()
+    return None if passes else NOTHING_DRAWN
+
+
+def given_undrawn_sessions() -> Any:
+    """Sessions whose infusion started (not voided) with no draw in the ledger, or only draws reversed since:
+    ketamine given that the ledger does not account for (docs/clinical.md §11.4). Whatever the setting was when
+    they started, newest first (the session index on ``started_at``, an anti-join on the ledger's session index)."""
+    drawn = live_draws().filter(session=OuterRef("pk"))
+    return (
+        InfusionSession.objects.filter(started_at__isnull=False, voided_at__isnull=True)
+        .filter(~Exists(drawn))
+        .select_related("patient")
+        .order_by("-started_at")
+    )
+
+
 def session_lots(session: InfusionSession) -> list[SuppliedLot]:
     """The lots drawn for ``session`` (its draws not reversed as entered in error), each once, in the order first
     drawn, with the product's NDC: what a side-effect report names as the suspect product's lot
@@ -95,6 +129,9 @@ def unreconciled_sessions() -> Any:
     )
 
 
+GIVEN_UNDRAWN_SHOWN = 50
+
+
 @dataclass
 class Dashboard:
     on_hand: list[dict[str, Any]]
@@ -103,6 +140,8 @@ class Dashboard:
     past_beyond_use: list[Vial]
     expired_unmarked: list[Vial]
     unreconciled: list[InfusionSession]
+    given_undrawn: list[InfusionSession]  # the newest GIVEN_UNDRAWN_SHOWN of them
+    given_undrawn_count: int
     missing_witness: list[StockMovement]
     form_106_due: list[StockMovement]  # losses whose DEA Form 106 is not filed yet and not yet late
     form_106_overdue: list[StockMovement]  # unfiled past the business day after discovery: flagged loudly
@@ -140,6 +179,7 @@ def stock_dashboard(now: dt.datetime | None = None) -> Dashboard:
         StockCount.objects.filter(kind__in=[CountKind.INITIAL, CountKind.BIENNIAL]).order_by("-counted_at").first()
     )
     form_106 = list(StockMovement.objects.form_106_unfiled()[:50])
+    undrawn = given_undrawn_sessions()
     return Dashboard(
         on_hand=on_hand,
         products=products,
@@ -153,6 +193,8 @@ def stock_dashboard(now: dt.datetime | None = None) -> Dashboard:
             vials.filter(receipt__expires_on__lt=today, status__in=[VialStatus.SEALED, VialStatus.IN_USE])
         ),
         unreconciled=list(unreconciled_sessions()[:50]),
+        given_undrawn=list(undrawn[:GIVEN_UNDRAWN_SHOWN]),
+        given_undrawn_count=undrawn.count(),
         missing_witness=list(
             StockMovement.objects.filter(kind=MovementKind.WASTE, witness__isnull=True)
             .select_related("vial", "by")

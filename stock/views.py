@@ -41,8 +41,9 @@ class StockDashboardView(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         board = stock_dashboard()
-        # The unreconciled sessions name their patients (MRN): each one shown is a read of that record.
-        log_patients_shown(self.request, [session.patient for session in board.unreconciled])
+        # The sessions listed name their patients (MRN): each one shown is a read of that record.
+        shown = [*board.unreconciled, *board.given_undrawn]
+        log_patients_shown(self.request, list({session.patient_id: session.patient for session in shown}.values()))
         return super().get_context_data(board=board, now=timezone.now(), **kwargs)
 
 

@@ -23,6 +23,7 @@ from tests.factories import TEST_PASSWORD, UserFactory
 from tests.infusions.factories import MIGRAINE_PROTOCOL, preparation
 from tests.infusions.test_services import GOOD_VITALS, checked_in, earlier, started
 from tests.patients.factories import QuestionnaireFactory
+from tests.stock.factories import draw_for
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +79,7 @@ def migraine_running(nurse):
     services.session_set_dose(session=session, by=nurse, weight_kg=D(80), preparation=preparation(1),
                               dose_per_kg=D("0.1"))  # fmt: skip
     services.session_record_vitals(session=session, by=nurse, taken_at=minutes(0), **GOOD_VITALS)
+    draw_for(session, nurse)
     return services.session_start(session=session, by=nurse, at=minutes(0))
 
 
@@ -127,6 +129,7 @@ def test_an_unacknowledged_suicide_risk_answer_is_a_start_problem(nurse, clinici
     session = services.session_set_dose(session=session, by=nurse, weight_kg=D("72.5"), preparation=preparation(1),
                                         dose_per_kg=D("0.5"))  # fmt: skip
     services.session_record_vitals(session=session, by=nurse, taken_at=earlier(), **GOOD_VITALS)
+    draw_for(session, nurse)
     risk = QuestionnaireFactory(patient=session.patient, total=14, item9=1)  # PHQ-9 item 9 above 0
     problems = services.start_problems(session)
     assert problems[0].startswith("Unacknowledged suicide-risk answer (PHQ-9")

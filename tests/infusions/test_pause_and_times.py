@@ -18,6 +18,7 @@ from infusions.timing import charted_time_problem, is_late_entry, to_the_minute
 from tests.clock import t0
 from tests.infusions.factories import MIGRAINE_PROTOCOL, preparation
 from tests.infusions.test_services import GOOD_VITALS, checked_in, earlier, started
+from tests.stock.factories import draw_for
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +33,7 @@ def migraine_running(nurse):
     services.session_set_dose(session=session, by=nurse, weight_kg=D(80), preparation=preparation(1),
                               dose_per_kg=D("0.1"))  # fmt: skip
     services.session_record_vitals(session=session, by=nurse, taken_at=minutes(0), **GOOD_VITALS)
+    draw_for(session, nurse)
     return services.session_start(session=session, by=nurse, at=minutes(0))
 
 

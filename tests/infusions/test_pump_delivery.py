@@ -31,6 +31,7 @@ from infusions.models import DrugPreparation, InfusionSettings, Protocol
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.infusions.factories import DEPRESSION_PROTOCOL, MIGRAINE_PROTOCOL
 from tests.infusions.test_services import GOOD_VITALS, checked_in, earlier
+from tests.stock.factories import draw_for
 
 
 def continuous(weight: str, rate: str, conc: str, step: str = "0.1", minutes: int | None = None):
@@ -139,6 +140,7 @@ def test_the_session_records_the_programmed_rate_and_what_it_delivers(nurse):
     assert (session.start_rate_ml_h, session.start_rate_mg_h, session.prescribed_rate_mg_h) == (
         D("0.7"), D("7.0"), D("7.25"))  # fmt: skip
     services.session_record_vitals(session=session, by=nurse, taken_at=earlier(), **GOOD_VITALS)
+    draw_for(session, nurse)
     services.session_start(session=session, by=nurse, at=earlier())
     session = services.session_end_infusion(session=session, by=nurse, at=earlier() + dt.timedelta(hours=2))
     assert session.total_mg == D("14.00")  # 0.7 mL/h x 10 mg/mL x 2 h; before: 7.3 x 2 = 14.6
@@ -208,6 +210,7 @@ def test_total_given_is_the_sum_of_delivered_segments_and_never_more_than_the_ba
             return
         start = earlier()
         services.session_record_vitals(session=session, by=nurse, taken_at=start, **GOOD_VITALS)
+        draw_for(session, nurse)
         services.session_start(session=session, by=nurse, at=start)
         at = start
         for (kind, value), gap in zip(steps, minutes, strict=False):

@@ -22,6 +22,7 @@ from patients.models import BodyMeasurement
 from tests.factories import version_of
 from tests.infusions.factories import MIGRAINE_PROTOCOL, CourseFactory, SessionFactory, preparation, protocol
 from tests.infusions.test_services import GOOD_VITALS, checked_in, earlier, ready_patient
+from tests.stock.factories import draw_for
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +71,7 @@ def test_the_clinic_tunes_the_weight_limit(nurse):
 def test_the_weight_that_dosed_the_infusion_joins_the_weight_history(nurse):
     session = dose(checked_in(nurse), nurse, "74")
     services.session_record_vitals(session=session, by=nurse, taken_at=earlier(), **GOOD_VITALS)
+    draw_for(session, nurse)
     services.session_start(session=session, by=nurse, at=earlier())
     latest = BodyMeasurement.objects.filter(patient=session.patient).order_by("-id").first()
     assert (latest.weight_kg, latest.measured_on, latest.created_by) == (

@@ -21,6 +21,7 @@ from tests.clock import t0
 from tests.factories import TEST_PASSWORD, PatientFactory, UserFactory, signing_proof
 from tests.infusions.factories import MIGRAINE_PROTOCOL, CourseFactory, SessionFactory, preparation, protocol
 from tests.patients.factories import BodyMeasurementFactory, ClearedScreeningFactory, ConsentFactory
+from tests.stock.factories import draw_for
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +67,7 @@ def started(nurse, **kwargs):
         session=session, by=nurse, weight_kg=D("72.5"), preparation=preparation(1), dose_per_kg=dose
     )
     services.session_record_vitals(session=session, by=nurse, taken_at=earlier(), **GOOD_VITALS)
+    draw_for(session, nurse)
     return services.session_start(session=session, by=nurse, at=earlier() + dt.timedelta(minutes=5))
 
 
@@ -86,6 +88,7 @@ def test_a_depression_session_from_check_in_to_signature(nurse, clinician):
     assert session.dose_calculation.startswith("72.5 kg × 0.5 mg/kg = 36.25 mg")
 
     services.session_record_vitals(session=session, by=nurse, taken_at=earlier(), **GOOD_VITALS)
+    draw_for(session, nurse)
     session = services.session_start(session=session, by=nurse, at=earlier() + dt.timedelta(minutes=5))
     assert session.status == SessionStatus.INFUSING
     high = services.session_record_vitals(
@@ -182,6 +185,7 @@ def test_high_baseline_needs_a_clinician_override(nurse, clinician):
     with pytest.raises(ValidationError, match="a clinician must override"):
         services.session_start(session=session, by=nurse)
     services.session_override_baseline(session=session, by=clinician, reason="Anxious; 148/88 on recheck, known HTN")
+    draw_for(session, nurse)
     assert services.session_start(session=session, by=nurse).status == SessionStatus.INFUSING
 
 
@@ -245,6 +249,7 @@ def test_continuous_titration_and_total_from_segments(nurse):
         session=session, by=nurse, weight_kg=D(80), preparation=preparation(1), dose_per_kg=D("0.1")
     )
     services.session_record_vitals(session=session, by=nurse, taken_at=earlier(), **GOOD_VITALS)
+    draw_for(session, nurse)
     services.session_start(session=session, by=nurse, at=earlier())
     change = services.session_titrate(
         session=session,
@@ -264,6 +269,7 @@ def test_titration_above_the_order_is_refused_and_dose_protocols_are_not_titrate
         session=session, by=nurse, weight_kg=D(80), preparation=preparation(1), dose_per_kg=D("0.1")
     )
     services.session_record_vitals(session=session, by=nurse, **GOOD_VITALS)
+    draw_for(session, nurse)
     services.session_start(session=session, by=nurse)
     with pytest.raises(ValidationError, match="above this patient's order"):
         services.session_titrate(session=session, by=nurse, rate_mg_per_kg_h=D("0.6"), reason="Pain 8/10")
@@ -397,6 +403,7 @@ def test_a_voided_baseline_is_not_used_for_rise_alerts(nurse):
     services.session_set_dose(
         session=session, by=nurse, weight_kg=D(70), preparation=preparation(1), dose_per_kg=D("0.5")
     )
+    draw_for(session, nurse)
     services.session_start(session=session, by=nurse)
     vitals = services.session_record_vitals(session=session, by=nurse, **{**GOOD_VITALS, "systolic": 150})
     assert vitals.alerts == []  # +26 from the real baseline 124; +50 from the voided one would have alerted

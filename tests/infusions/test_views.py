@@ -17,6 +17,7 @@ from infusions.models import InfusionSession, RateChange, TreatmentCourse
 from tests.factories import TEST_PASSWORD, PatientFactory, version_of
 from tests.infusions.factories import MIGRAINE_PROTOCOL, CourseFactory, SessionFactory, preparation, protocol
 from tests.infusions.test_services import GOOD_VITALS, ready_patient
+from tests.stock.factories import draw_for, receive
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +56,10 @@ def test_nurse_charts_a_session_through_the_pages_and_a_clinician_signs(nurse_cl
             **version_of(forms.DoseForm, session)}  # fmt: skip
     assert nurse_client.post(action(session, "dose"), dose).status_code == HTTPStatus.FOUND
     nurse_client.post(action(session, "vitals"), vitals_post())
+    vial = receive(session.course.prescriber, vial_count=1).vials.get()
+    draw = {"vial": vial.pk, "volume_ml": "1"}  # the ledger's draw comes before the start (docs/clinical.md §11.4)
+    drawn = nurse_client.post(reverse("stock:session_stock_draw", args=[session.pk]), draw)
+    assert drawn.status_code == HTTPStatus.FOUND
     nurse_client.post(action(session, "start"))
     session.refresh_from_db()
     assert session.status == SessionStatus.INFUSING
@@ -199,6 +204,7 @@ def test_chart_query_count_is_flat(nurse_client, django_assert_max_num_queries, 
     )
     services.session_record_vitals(session=session, by=nurse, taken_at=timezone.now() - dt.timedelta(hours=2),
                                    **GOOD_VITALS)  # fmt: skip
+    draw_for(session, nurse)
     services.session_start(session=session, by=nurse, at=timezone.now() - dt.timedelta(minutes=100))
     for n in range(n_vitals):
         services.session_record_vitals(
@@ -269,6 +275,7 @@ def test_titration_above_the_order_is_refused_on_the_page(nurse_client, session)
         session=session, by=nurse, weight_kg=D(80), preparation=preparation(1), dose_per_kg=D("0.1")
     )
     services.session_record_vitals(session=session, by=nurse, **GOOD_VITALS)
+    draw_for(session, nurse)
     services.session_start(session=session, by=nurse)
     page = nurse_client.post(action(session, "titrate"), {"rate_mg_per_kg_h": "1.2", "reason": "Pain 9/10"})
     assert page.status_code == HTTPStatus.OK
