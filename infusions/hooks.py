@@ -15,13 +15,13 @@ from typing import Any, Literal
 
 from clinic.registry import Providers
 
-Placement = Literal["header", "alert", "dose"]
+Placement = Literal["header", "alert", "dose", "start"]
 
 
 @dataclass(frozen=True)
 class ChartLink:
     """A button on the session chart. ``placement``: "header" (the status line), "alert" (inside the open-alert
-    box), "dose" (under the dose panel)."""
+    box), "dose" (under the dose panel), "start" (under the start problems, what clears one)."""
 
     label: str
     url: str
@@ -116,7 +116,7 @@ def session_lots(session: Any) -> list[SuppliedLot]:
 
 def chart_links(session: Any, user: Any, chart: Any) -> dict[str, list[ChartLink]]:
     """The chart's extra buttons for ``user``, by placement."""
-    found: dict[str, list[ChartLink]] = {"header": [], "alert": [], "dose": []}
+    found: dict[str, list[ChartLink]] = {"header": [], "alert": [], "dose": [], "start": []}
     for link in _chart_links.collect(session, user, chart):
         found[link.placement].append(link)
     return found

@@ -22,6 +22,7 @@ class StockConfig(AppConfig):
         register(nav=navigation.NAV, shortcuts=navigation.SHORTCUTS, waiting=counts.WAITING)
         register_panel(panels.unreconciled_stock_panel)
         hooks.register_chart_link(panels.session_stock_link)
+        hooks.register_chart_link(panels.session_draw_link)
         hooks.register_dose_guard(drawn_strength_problem)
         hooks.register_session_lots(session_lots)
         hooks.register_start_check(nothing_drawn_problem)

@@ -1,5 +1,6 @@
 """What the stock ledger adds to other apps' pages (registered in StockConfig.ready): the unreconciled-draw flag on
-the patient page and the chart's link to the session's ledger page."""
+the patient page, the chart's link to the session's ledger page and, while nothing is drawn, the same link beside
+the start problems."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.urls import reverse
 
 from infusions.hooks import ChartLink
 from patients.panels import Panel
-from stock.selectors import unreconciled_sessions
+from stock.selectors import NOTHING_DRAWN, unreconciled_sessions
 
 UNRECONCILED_SHOWN = 10
 
@@ -33,3 +34,13 @@ def session_stock_link(session: Any, user: Any, chart: Any) -> ChartLink | None:
     url = reverse("stock:session_stock", args=[session.pk])
     return ChartLink("Ketamine stock: draw, given, waste", url, "dose", icon="bi-safe", style="btn-outline-primary",
                      testid="session-stock-link")  # fmt: skip
+
+
+def session_draw_link(session: Any, user: Any, chart: Any) -> ChartLink | None:
+    """In the start card, while the start waits for the draw (issue #17): the session's ledger page, where the draw
+    is recorded. Reads the chart's start problems, no query."""
+    if NOTHING_DRAWN not in chart.start_problems or not user.has_perm("stock.record_stock"):
+        return None
+    url = reverse("stock:session_stock", args=[session.pk])
+    return ChartLink("Draw ketamine from the stock ledger", url, "start", icon="bi-safe", style="btn-primary",
+                     testid="start-draw-link")  # fmt: skip

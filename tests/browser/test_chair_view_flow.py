@@ -21,6 +21,7 @@ from tests.factories import TEST_PASSWORD, UserFactory
 from tests.infusions.factories import MIGRAINE_PROTOCOL, preparation
 from tests.infusions.test_services import GOOD_VITALS, checked_in, started
 from tests.patients.factories import QuestionnaireFactory
+from tests.stock.factories import draw_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,6 +35,7 @@ def running_migraine(nurse) -> InfusionSession:
     services.session_set_dose(session=session, by=nurse, weight_kg=D(80), preparation=preparation(1),
                               dose_per_kg=D("0.1"))  # fmt: skip
     services.session_record_vitals(session=session, by=nurse, taken_at=begun - dt.timedelta(minutes=5), **GOOD_VITALS)
+    draw_for(session, nurse)
     return services.session_start(session=session, by=nurse, at=begun)
 
 
@@ -117,6 +119,7 @@ def test_a_suicide_risk_answer_stops_the_start_until_acknowledged(page):
     services.session_set_dose(session=session, by=nurse, weight_kg=D("76"), preparation=preparation(1),
                               dose_per_kg=D("0.5"))  # fmt: skip
     services.session_record_vitals(session=session, by=nurse, taken_at=session.checked_in_at, **GOOD_VITALS)
+    draw_for(session, nurse)
     risk = QuestionnaireFactory(patient=session.patient, total=14, item9=1)
     log_in(page, "rn", TEST_PASSWORD)
     chart = reverse("infusions:session_chart", kwargs={"pk": session.pk})

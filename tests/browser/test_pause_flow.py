@@ -18,6 +18,7 @@ from tests.browser.conftest import log_in, screenshot, serious_accessibility_vio
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.infusions.factories import MIGRAINE_PROTOCOL, preparation
 from tests.infusions.test_services import GOOD_VITALS, checked_in
+from tests.stock.factories import draw_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,6 +34,7 @@ def running_for_an_hour(nurse) -> InfusionSession:
                               dose_per_kg=D("0.1"))  # fmt: skip
     services.session_record_vitals(session=session, by=nurse, taken_at=started - dt.timedelta(minutes=10),
                                    **GOOD_VITALS)  # fmt: skip
+    draw_for(session, nurse)
     return services.session_start(session=session, by=nurse, at=started)
 
 

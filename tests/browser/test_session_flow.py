@@ -18,6 +18,7 @@ from tests.browser.conftest import log_in, screenshot, serious_accessibility_vio
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.infusions.factories import MIGRAINE_PROTOCOL, CourseFactory, SessionFactory, protocol
 from tests.infusions.test_services import ready_patient
+from tests.stock.factories import draw_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,7 +39,7 @@ def fill_vitals(page, systolic: str) -> None:
 
 
 def test_nurse_charts_and_clinician_signs(page):
-    UserFactory(username="rn", first_name="Sam", role=roles.NURSE)
+    nurse = UserFactory(username="rn", first_name="Sam", role=roles.NURSE)
     UserFactory(username="md", first_name="Jordan", role=roles.CLINICIAN)
     course = CourseFactory(
         patient=ready_patient(), protocol=protocol(MIGRAINE_PROTOCOL), ordered_dose=D("0.1"), ordered_max=D("1.0")
@@ -63,6 +64,8 @@ def test_nurse_charts_and_clinician_signs(page):
     assert "80 kg × 0.1 mg/kg/h = 8 mg/h · at 1 mg/mL · pump 8 mL/h = 8 mg/h delivered" in dose
 
     fill_vitals(page, "126")  # baseline
+    draw_for(session, nurse)  # the ledger's draw (tests/browser/test_stock_flow.py draws on the page)
+    page.reload()
     page.get_by_role("button", name="Start infusion").click()
     page.wait_for_load_state("networkidle")
     assert "Infusing" in page.get_by_test_id("session-status").inner_text()

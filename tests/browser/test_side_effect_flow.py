@@ -16,6 +16,7 @@ from tests.browser.conftest import log_in, screenshot, serious_accessibility_vio
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.infusions.factories import preparation
 from tests.infusions.test_services import GOOD_VITALS, checked_in
+from tests.stock.factories import draw_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,6 +29,7 @@ def test_report_review_and_overview(page):
         session=session, by=nurse, weight_kg=D(70), preparation=preparation(1), dose_per_kg=D("0.5")
     )
     services.session_record_vitals(session=session, by=nurse, **GOOD_VITALS)
+    draw_for(session, nurse)
     services.session_start(session=session, by=nurse)
 
     log_in(page, "rn", TEST_PASSWORD)

@@ -14,10 +14,12 @@ from django.utils import timezone
 
 from clinic.accounts import roles
 from infusions import services
+from infusions.choices import SessionStatus
 from stock import services as stock_services
 from stock.models import Form106Filing, StockMovement, StockSettings, Vial
 from tests.browser.conftest import log_in, screenshot, serious_accessibility_violations
 from tests.factories import TEST_PASSWORD, UserFactory
+from tests.infusions.factories import SessionFactory
 from tests.infusions.test_services import GOOD_VITALS
 from tests.stock.factories import StockProductFactory, receive
 from tests.stock.test_services import dosed
@@ -76,8 +78,19 @@ def test_receive_draw_administer_waste_and_read_the_log(page):
     screenshot(page, "stock_receipt_labels_print")
     page.emulate_media(media="screen")
 
-    page.goto(reverse("infusions:session_chart", kwargs={"pk": session.pk}))
-    page.get_by_test_id("session-stock-link").click()
+    # At the chair: the baseline is in range, but the infusion does not start before the draw (issue #17).
+    started = timezone.now() - dt.timedelta(minutes=55)
+    services.session_record_vitals(session=session, by=nurse, taken_at=started, **GOOD_VITALS)
+    chart = reverse("infusions:session_chart", kwargs={"pk": session.pk})
+    page.goto(chart)
+    assert "No ketamine drawn from the stock ledger" in page.get_by_test_id("start-problems").inner_text()
+    assert page.get_by_role("button", name="Start infusion").is_disabled()
+    assert serious_accessibility_violations(page) == []
+    screenshot(page, "chart_start_needs_draw")
+    page.set_viewport_size({"width": 820, "height": 1180})
+    screenshot(page, "chart_start_needs_draw_tablet")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.get_by_test_id("start-draw-link").click()  # in the start card, beside the problem
     page.wait_for_load_state("networkidle")
     draw = page.get_by_test_id("draw-form")
     assert "Only 50 mg/mL vials are offered" in draw.inner_text()
@@ -86,13 +99,15 @@ def test_receive_draw_administer_waste_and_read_the_log(page):
     submit(page, "Record draw")
     assert "Drew 2 mL (100 mg) from vial" in page.locator(".alert-success").inner_text()
     assert "100 mg" in page.get_by_test_id("reconciliation").inner_text()
+    page.goto(chart)
+    assert page.get_by_test_id("start-problems").count() == 0
+    assert page.get_by_role("button", name="Start infusion").is_enabled()
+    screenshot(page, "chart_start_after_draw")
 
-    # At the chair: baseline, start, and the pump runs its 40 minutes (charted through the services).
-    started = timezone.now() - dt.timedelta(minutes=55)
-    services.session_record_vitals(session=session, by=nurse, taken_at=started, **GOOD_VITALS)
+    # The start and the pump's 40 minutes, charted through the services at the times they happened.
     services.session_start(session=session, by=nurse, at=started)
     services.session_end_infusion(session=session, by=nurse, at=started + dt.timedelta(minutes=45))
-    page.reload()
+    page.goto(reverse("stock:session_stock", args=[session.pk]))
 
     submit(page, "Record 36.25 mg administered")
     waste = page.get_by_test_id("waste-form")
@@ -124,11 +139,21 @@ def test_receive_draw_administer_waste_and_read_the_log(page):
     assert serious_accessibility_violations(page) == []
     screenshot(page, "stock_vial_detail")
 
+    # A session started while the clinic let infusions start before the draw: the dashboard flags it.
+    undrawn = SessionFactory(status=SessionStatus.OBSERVING, started_at=timezone.now() - dt.timedelta(hours=2))
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Stock").click()
     page.wait_for_load_state("networkidle")
     assert "4900 mg" in page.get_by_test_id("balances").inner_text()  # 10 vials of 500 mg, 100 mg drawn
+    flagged = page.get_by_test_id("given-undrawn")
+    assert "Ketamine given, nothing drawn (1)" in flagged.inner_text()
+    assert flagged.get_by_role("link", name="Session's stock").get_attribute("href") == reverse(
+        "stock:session_stock", args=[undrawn.pk]
+    )
     assert serious_accessibility_violations(page) == []
     screenshot(page, "stock_dashboard")
+    page.set_viewport_size({"width": 820, "height": 1180})
+    screenshot(page, "stock_dashboard_tablet")
+    page.set_viewport_size({"width": 1366, "height": 900})
 
     page.get_by_role("link", name="Count", exact=True).click()
     page.wait_for_load_state("networkidle")

@@ -84,12 +84,15 @@ def test_the_chart_lists_the_missing_draw_and_refuses_the_start(nurse_client, nu
     page = nurse_client.get(chart)
     assert page.context["chart"].start_problems == [NOTHING_DRAWN]
     assert NOTHING_DRAWN in page.text
+    draw_link = f'href="{reverse("stock:session_stock", args=[session.pk])}" data-testid="start-draw-link"'
+    assert draw_link in page.text  # beside the problem, the way to clear it
     refused = nurse_client.post(reverse("infusions:session_start", kwargs={"pk": session.pk}), follow=True)
     assert refused.redirect_chain[-1][0] == chart
     assert f"Cannot start: {NOTHING_DRAWN}" in refused.text
     session.refresh_from_db()
     assert (session.status, session.started_at) == (SessionStatus.CHECKED_IN, None)
     draw_for(session, nurse)
+    assert 'data-testid="start-draw-link"' not in nurse_client.get(chart).text
     nurse_client.post(reverse("infusions:session_start", kwargs={"pk": session.pk}))
     session.refresh_from_db()
     assert session.status == SessionStatus.INFUSING
