@@ -3,6 +3,9 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+# pytest-xdist: one worker per CPU, each with its own test database; tests that share a server or a folder run on one
+# worker in order (XDIST_GROUPS in tests/conftest.py). `make test PARALLEL=` runs the suite in one process.
+PARALLEL ?= -n logical --dist loadgroup
 PIP := $(PY) -m pip --disable-pip-version-check
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
@@ -105,7 +108,7 @@ test: install-dev browser-deps deploy-deps lint security
 	DJANGO_DEBUG=1 $(MANAGE) check --fail-level WARNING
 	DJANGO_DEBUG=1 $(MANAGE) makemigrations --check --dry-run
 	$(PROD_ENV) $(MANAGE) check --deploy --fail-level WARNING
-	$(PY) -m pytest
+	$(PY) -m pytest $(PARALLEL)
 
 browser: install-dev browser-deps
 	$(PY) -m pytest -m browser
@@ -115,7 +118,7 @@ browser: install-dev browser-deps
 # already runs the tests marked `clock` at every instant; this is the wider net, for a change to dates or times.
 CLOCKS := sunday saturday month-end dst-fall-back dst-spring-forward before-midnight after-midnight
 test-clock: install-dev browser-deps
-	@set -e; for clock in $(or $(CLOCK),$(CLOCKS)); do echo "== clock: $$clock"; $(PY) -m pytest -q --clock=$$clock; done
+	@set -e; for clock in $(or $(CLOCK),$(CLOCKS)); do echo "== clock: $$clock"; $(PY) -m pytest $(PARALLEL) -q --clock=$$clock; done
 
 # Backups (docs/deploy.md "Backups"): pg_dump custom format into var/backups/, and its restore into the configured
 # database, which must be empty (or CLEAN=1 to replace what is there).

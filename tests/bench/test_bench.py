@@ -99,7 +99,7 @@ def test_make_bench_small_runs_end_to_end(tmp_path):
     every page answered 200 and timed at both sizes together, results written. Its numbers depend on the machine,
     so only their shape is checked."""
     env = {**os.environ, "BENCH_OUT": str(tmp_path), "BENCH_DATABASE": f"clinic_bench_smoke_{os.getpid()}",
-           "BENCH_DROP": "1"}  # fmt: skip
+           "BENCH_DROP": "1", "DJANGO_STATIC_ROOT": str(tmp_path / "staticfiles")}  # fmt: skip
     run = subprocess.run(["make", "--no-print-directory", "bench", "SCALE=small"], cwd=BASE_DIR, env=env,  # noqa: S607
                          capture_output=True, text=True, timeout=600, check=False)  # fmt: skip
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]

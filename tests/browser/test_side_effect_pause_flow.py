@@ -46,7 +46,9 @@ def report(page, session, term: str, action: str, onset: dt.datetime | None = No
 def test_reporting_a_side_effect_with_infusion_paused_pauses_the_pump(page):
     nurse = UserFactory(username="rn", first_name="Sam", role=roles.NURSE)
     session = running_for_an_hour(nurse)
-    product = StockProductFactory(concentration_mg_ml=session.preparation.vial_mg_ml, ndc="99999-0101-10")
+    # A second maker's product (the factory finds products by name; the start's own draw made the usual one).
+    product = StockProductFactory(name="Ketamine HCl 50 mg/mL, 10 mL vial (maker B)",
+                                  concentration_mg_ml=session.preparation.vial_mg_ml, ndc="99999-0101-10")  # fmt: skip
     vial = receive(nurse, product=product, lot_number="LOT-7781", vial_count=1).vials.get()
     stock_services.stock_draw(session=session, vial=vial, volume_ml=D(2), by=nurse)
     log_in(page, "rn", TEST_PASSWORD)

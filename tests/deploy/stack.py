@@ -91,6 +91,10 @@ class Stack:
         return f"http://{SERVER_NAME}:{self.http_port}"
 
     @property
+    def static_root(self) -> Path:
+        return self.workdir / "staticfiles"
+
+    @property
     def certificate(self) -> Path:
         return self.workdir / "cert.pem"
 
@@ -108,6 +112,7 @@ class Stack:
             "DJANGO_SECURE_PROXY_SSL_HEADER": "1",
             "CLINIC_TRUSTED_PROXIES": "127.0.0.1",
             "DJANGO_LOG_LEVEL": "WARNING",
+            "DJANGO_STATIC_ROOT": str(self.static_root),  # its own copy: stacks on two test workers never share one
             **self.extra_env,
         }
 
@@ -146,7 +151,7 @@ class Stack:
             "APP_SERVERS": servers, "HTTP_LISTEN": f"127.0.0.1:{self.http_port}",
             "HTTPS_LISTEN": f"127.0.0.1:{self.https_port}", "SERVER_NAME": SERVER_NAME,
             "HTTPS_HOST": f"$host:{self.https_port}", "SSL_CERTIFICATE": str(cert), "SSL_CERTIFICATE_KEY": str(key),
-            "STATIC_ROOT": str(BASE_DIR / "var/staticfiles"), "ACCESS_LOG": str(self.access_log),
+            "STATIC_ROOT": str(self.static_root), "ACCESS_LOG": str(self.access_log),
         }  # fmt: skip
         lines = site.splitlines()  # comments mention the placeholders too: leave them as they are
         site = "\n".join(

@@ -55,9 +55,12 @@ def vitals_form(client: StaffClient, session: int, page: requests.Response | Non
     page = page or client.get(f"/infusions/sessions/{session}/")
     csrf, token = client.form_tokens(page)
     taken_at = _charted_second()
-    # Each set differs from the one before: the same values within a minute would ask "record again?" (issue #17).
-    pulse = str(60 + int(taken_at[-2:]) % 40)
-    data = {"taken_at": taken_at, "systolic": "120", "diastolic": "75", "heart_rate": pulse, "spo2": "98",
+    # Each set differs from every other set within a minute, whose second differs: the same values within a minute
+    # would ask "record again?" (issue #17). Pulse 60-89 and diastolic 75-76 make a pair of their own for each of the
+    # 60 seconds (a pulse of its own for only 40 seconds made a set 40 s later a twin, refused with the form again).
+    second = int(taken_at[-2:])
+    pulse, diastolic = str(60 + second % 30), str(75 + second // 30)
+    data = {"taken_at": taken_at, "systolic": "120", "diastolic": diastolic, "heart_rate": pulse, "spo2": "98",
             "csrfmiddlewaretoken": csrf, "form_token": token}  # fmt: skip
     return data, taken_at
 
