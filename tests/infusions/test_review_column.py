@@ -43,7 +43,7 @@ def test_the_signer_sees_check_in_pain_discharge_note_and_side_effects(clinician
     assert page.status_code == HTTPStatus.OK
     assert "sign" in page.context["forms"]  # what follows is what the clinician signs
     review = part(page, "review-record")
-    assert "Pat Doe ((555) 010-1111)" in review
+    assert "Pat Doe · (555) 010-1111" in review
     assert "Fasting as instructed" in review
     assert "Pregnancy check Not applicable" in review
     assert "before 6/10 · after 2/10" in review
