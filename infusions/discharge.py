@@ -45,14 +45,40 @@ def padss_vital_signs(last: VitalsReading, baseline: VitalsReading) -> VitalSign
     return VitalSignsItem(score, change, f"{score}: largest change {word} {before} → {now} ({percent} % of baseline)")
 
 
+@dataclass(frozen=True)
+class VitalsProblems:
+    """Why the recorded vitals do not allow discharge yet: the last set's open alerts (their messages) and, when the
+    last set is missing or out of date, that sentence. False when neither: the vitals allow discharge."""
+
+    alerts: tuple[str, ...] = ()
+    recency: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.alerts or self.recency)
+
+    @property
+    def sentences(self) -> list[str]:
+        """Each problem as the chart lists it."""
+        return [f"Open vitals alert: {alert}" for alert in self.alerts] + ([self.recency] if self.recency else [])
+
+    @property
+    def summary(self) -> str:
+        """One sentence for the discharge form (the chart lists each problem above it)."""
+        count = len(self.alerts)
+        reasons = [f"{count} open vitals alert{'s' if count > 1 else ''}"] if count else []
+        reasons += [self.recency.rstrip(".")] if self.recency else []
+        return f"Not yet: {'; '.join(reasons)}. Record a set in range, or a clinician overrides with a reason."
+
+
 def discharge_vitals_problems(
     *, latest_alerts: list[dict], latest_taken_at: dt.datetime | None, now: dt.datetime, interval_minutes: int
-) -> list[str]:
-    """Why the recorded vitals do not allow discharge yet (empty: they do). The interval itself is allowed."""
-    problems = [f"Open vitals alert: {alert['message']}" for alert in latest_alerts]
+) -> VitalsProblems:
+    """Why the recorded vitals do not allow discharge yet (falsy: they do). The interval itself is allowed."""
+    alerts = tuple(alert["message"] for alert in latest_alerts)
     if latest_taken_at is None:
-        problems.append("No vitals recorded: record a set before discharge.")
-    elif now - latest_taken_at > dt.timedelta(minutes=interval_minutes):
+        return VitalsProblems(alerts, "No vitals recorded: record a set before discharge.")
+    if now - latest_taken_at > dt.timedelta(minutes=interval_minutes):
         minutes = int((now - latest_taken_at).total_seconds() // 60)
-        problems.append(f"The last vitals are {minutes} min old (more than {interval_minutes} min): record a new set.")
-    return problems
+        return VitalsProblems(alerts, f"The last vitals are {minutes} min old (more than {interval_minutes} min): "
+                                      "record a new set.")  # fmt: skip
+    return VitalsProblems(alerts)

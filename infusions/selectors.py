@@ -139,10 +139,7 @@ def session_chart(session: InfusionSession, user: Any = None) -> Chart:
         addenda=list(session.addenda.active().select_related("created_by")),
         now=now,
     )
-    # What the lifecycle asks (is the pump paused?) is read from the rows already loaded.
-    session.__dict__["pump_paused"] = bool(
-        session.state.infusing and chart.rate_changes and chart.rate_changes[-1].rate_ml_h == 0
-    )
+    session.read_pump_from(chart.rate_changes)  # what the lifecycle asks (is the pump paused?), from these rows
     settings = mark_late_entries(chart)
     chart.recheck_minutes = settings.vitals_recheck_minutes
     chart.risk_alerts = list(

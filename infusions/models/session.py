@@ -187,7 +187,15 @@ class InfusionSession(ClinicalRecord):
         if not self.state.infusing or self.pk is None:
             return False
         latest = self.rate_changes.active().order_by("-at", "-id").values_list("rate_ml_h", flat=True).first()
-        return latest is not None and latest == 0
+        return self._paused_at(latest)
+
+    def _paused_at(self, latest_rate_ml_h: Any) -> bool:
+        return self.state.infusing and latest_rate_ml_h is not None and latest_rate_ml_h == 0
+
+    def read_pump_from(self, rate_changes: list[Any]) -> None:
+        """Answer ``pump_paused`` from the session's active rate changes already loaded in time order (the chart),
+        by the same rule and with no query."""
+        self.__dict__["pump_paused"] = self._paused_at(rate_changes[-1].rate_ml_h if rate_changes else None)
 
     @property
     def in_chair(self) -> bool:

@@ -23,7 +23,7 @@ from clinic.signatures.services import Reauthentication, require_reauthenticatio
 from infusions import hooks, lifecycle
 from infusions.checkin import ESCORT_NAME_NEEDED, ESCORT_PHONE_NEEDED, pregnancy_test_applies
 from infusions.choices import CourseStatus, CourseStopReason, Fasting, PregnancyCheck, SessionStatus
-from infusions.discharge import VitalSignsItem, discharge_vitals_problems, padss_vital_signs
+from infusions.discharge import VitalSignsItem, VitalsProblems, discharge_vitals_problems, padss_vital_signs
 from infusions.dosing import (
     better_preparation,
     calculate,
@@ -752,7 +752,12 @@ class DischargeVitals:
     """What the recorded vitals say about discharge: the computed PADSS vital-signs item and what blocks it."""
 
     item: VitalSignsItem
-    problems: list[str]
+    blocking: VitalsProblems
+
+    @property
+    def problems(self) -> list[str]:
+        """Each problem as a sentence, as the chart lists them (empty: the vitals allow discharge)."""
+        return self.blocking.sentences
 
 
 def discharge_vitals(session: InfusionSession, vitals: list[Any] | None = None, now: dt.datetime | None = None):
@@ -767,21 +772,13 @@ def discharge_vitals(session: InfusionSession, vitals: list[Any] | None = None, 
         item = VitalSignsItem(0, Decimal(0), "No baseline vitals to compare with.")
     else:
         item = padss_vital_signs(_reading(last), _reading(baseline))
-    problems = discharge_vitals_problems(
+    blocking = discharge_vitals_problems(
         latest_alerts=last.alerts if last else [],
         latest_taken_at=last.taken_at if last else None,
         now=now or timezone.now(),
         interval_minutes=session.course.protocol.vitals_interval_minutes,
     )
-    return DischargeVitals(item, problems)
-
-
-def _vitals_block(problems: list[str]) -> str:
-    """One sentence for the discharge form; the chart lists each problem above it."""
-    alerts = sum(problem.startswith("Open vitals alert") for problem in problems)
-    reasons = [f"{alerts} open vitals alert{'s' if alerts > 1 else ''}"] if alerts else []
-    reasons += [problem.rstrip(".") for problem in problems if not problem.startswith("Open vitals alert")]
-    return f"Not yet: {'; '.join(reasons)}. Record a set in range, or a clinician overrides with a reason."
+    return DischargeVitals(item, blocking)
 
 
 @transaction.atomic
@@ -827,8 +824,8 @@ def session_discharge(
     elif total < PADSS_FIT:
         general.append(f"PADSS {total}/10 (vital signs {vitals.item.explanation}): not fit for discharge (needs "
                        f"{PADSS_FIT} or more). Reassess later.")  # fmt: skip
-    if vitals.problems and not session.discharge_override_reason:
-        general.append(_vitals_block(vitals.problems))
+    if vitals.blocking and not session.discharge_override_reason:
+        general.append(vitals.blocking.summary)
     if not escort_present:
         errors["escort_present"] = ["The patient may only leave with their escort present."]
     if not aftercare_given:

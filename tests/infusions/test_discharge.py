@@ -49,13 +49,27 @@ def test_the_item_explains_itself_and_scores_0_with_nothing_to_compare():
 def test_open_alerts_and_old_vitals_block_discharge_at_their_bounds():
     now = t0()
     fresh = {"latest_taken_at": now - dt.timedelta(minutes=15), "now": now, "interval_minutes": 15}
-    assert discharge_vitals_problems(latest_alerts=[], **fresh) == []
+    assert not discharge_vitals_problems(latest_alerts=[], **fresh)
     stale = {**fresh, "latest_taken_at": now - dt.timedelta(minutes=15, seconds=1)}
-    assert "15 min old (more than 15 min)" in discharge_vitals_problems(latest_alerts=[], **stale)[0]
+    assert "15 min old (more than 15 min)" in discharge_vitals_problems(latest_alerts=[], **stale).sentences[0]
     alert = [{"message": "Systolic 190 mmHg is at or above 165."}]
-    assert discharge_vitals_problems(latest_alerts=alert, **fresh) == [
+    assert discharge_vitals_problems(latest_alerts=alert, **fresh).sentences == [
         "Open vitals alert: Systolic 190 mmHg is at or above 165."
     ]
+
+
+def test_the_discharge_form_counts_the_open_alerts_and_says_why_the_vitals_are_out_of_date():
+    """The form's one sentence is built from the problems' parts, not from their wording."""
+    now = t0()
+    alerts = [{"message": "Systolic 190 mmHg is at or above 165."}, {"message": "Pulse 125/min is at or above 120."}]
+    stale = discharge_vitals_problems(latest_alerts=alerts, latest_taken_at=now - dt.timedelta(minutes=20), now=now,
+                                      interval_minutes=15)  # fmt: skip
+    assert stale.summary == (
+        "Not yet: 2 open vitals alerts; The last vitals are 20 min old (more than 15 min): record a new set. "
+        "Record a set in range, or a clinician overrides with a reason."
+    )
+    missing = discharge_vitals_problems(latest_alerts=[], latest_taken_at=None, now=now, interval_minutes=15)
+    assert missing.summary.startswith("Not yet: No vitals recorded: record a set before discharge. Record")
 
 
 # The service -------------------------------------------------------------------------------------------------------
