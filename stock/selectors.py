@@ -122,6 +122,22 @@ def session_lots(session: InfusionSession) -> list[SuppliedLot]:
     return [SuppliedLot(*row) for row in dict.fromkeys(draws)]
 
 
+def count_interval() -> dt.timedelta:
+    """How long a product's physical count stays current (StockSettings; docs/clinical.md §11.8)."""
+    return dt.timedelta(days=StockSettings.current().stock_count_interval_days)
+
+
+def products_due_a_count(now: dt.datetime | None = None) -> Any:
+    """Active products due a physical count: never counted, or the last count at least the interval ago (the rule
+    the dashboard shows per product, as a query for the home page's count)."""
+    now = now or timezone.now()
+    return (
+        StockProduct.objects.filter(is_active=True)
+        .annotate(last_count_at=Max("counts__counted_at"))
+        .filter(Q(last_count_at__isnull=True) | Q(last_count_at__lte=now - count_interval()))
+    )
+
+
 def products_with_balance() -> Any:
     """Active products with their ledger balance (mg) and the time of their last count, in one query."""
     last = StockMovement.objects.filter(product=OuterRef("pk")).order_by("-id").values("product_balance_mg")[:1]
