@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
 
 from clinic.accounts import mfa, roles
 from tests.browser.conftest import SCREENSHOTS, log_in, screenshot
@@ -174,7 +175,7 @@ def test_the_top_bar_keeps_one_line_from_1280_and_shows_where_the_focus_is(page)
         page.mouse.click(1, 400)  # focus leaves the bar before the next size
     for width in (1199, 1024):
         page.set_viewport_size({"width": width, "height": 900})
-        assert page.get_by_role("button", name="Toggle navigation").is_visible(), width
+        expect(page.get_by_role("button", name="Toggle navigation")).to_be_visible()
     page.goto(session.get_absolute_url())
     page.set_viewport_size(SIZES["tablet"])
     screenshot(page, "chart_tablet_accessibility")

@@ -4,6 +4,7 @@ files the patient's statement of disagreement, and all three show on the record'
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from clinic.accounts import roles
 from patients.models import AmendmentRequest
@@ -25,13 +26,13 @@ def test_amendment_request_denied_with_statement_of_disagreement(page):
     page.get_by_label("Change requested").fill("Remove 'appeared anxious'; I was only cold.")
     page.get_by_role("button", name="Record request").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_text("Amendment request recorded. Decide it within 60 days.").is_visible()
+    expect(page.get_by_text("Amendment request recorded. Decide it within 60 days.")).to_be_visible()
 
     page.get_by_role("link", name="Accept or deny").click()
     page.get_by_label("Deny, in writing").check()
     page.get_by_role("button", name="Record decision").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_text("Choose the grounds for the denial.").is_visible()  # shown next to the field
+    expect(page.get_by_text("Choose the grounds for the denial.")).to_be_visible()  # shown next to the field
     page.get_by_label("Grounds for denial").select_option("accurate")
     page.get_by_label("Explanation to the patient").fill("The note records what the nurse saw at the time.")
     assert serious_accessibility_violations(page) == []

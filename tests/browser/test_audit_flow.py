@@ -8,6 +8,7 @@ import io
 
 import pytest
 from django.test import RequestFactory
+from playwright.sync_api import expect
 
 from clinic.accounts import roles
 from clinic.audit.models import AccessAction, AuthEvent, AuthEventKind, PatientAccessEvent
@@ -29,7 +30,7 @@ def test_clinic_admin_filters_the_access_log_by_patient_and_exports_it(page):
 
     log_in(page, "admin.casey", TEST_PASSWORD)
     page.get_by_role("link", name="Audit").click()
-    assert page.get_by_role("heading", name="Audit: patient access log").is_visible()
+    expect(page.get_by_role("heading", name="Audit: patient access log")).to_be_visible()
     page.get_by_label("Patient MRN").fill("K0300001")
     page.get_by_role("button", name="Filter").click()
     page.wait_for_load_state("networkidle")
@@ -52,10 +53,10 @@ def test_clinic_admin_filters_the_access_log_by_patient_and_exports_it(page):
     assert [e.patient_id for e in exported] == [wanted.pk]
 
     page.get_by_role("link", name="Sign-ins and refusals").click()
-    assert page.get_by_role("cell", name="Audit report exported").is_visible()
+    expect(page.get_by_role("cell", name="Audit report exported")).to_be_visible()
     screenshot(page, "audit_auth_events")
     page.get_by_role("link", name="Change history").click()
-    assert page.get_by_role("heading", name="Audit: change history").is_visible()
+    expect(page.get_by_role("heading", name="Audit: change history")).to_be_visible()
     screenshot(page, "audit_change_history")
 
 
@@ -79,7 +80,7 @@ def test_clinic_admin_reads_the_change_history_as_a_record(page):
     assert page.get_by_label("To", exact=True).input_value() == today.isoformat()
     assert page.get_by_label("From", exact=True).input_value() == (today - dt.timedelta(days=6)).isoformat()
     assert "from the last 7 days" in page.get_by_test_id("result-count").inner_text()
-    assert page.get_by_role("columnheader", name="Patient").is_visible()
+    expect(page.get_by_role("columnheader", name="Patient")).to_be_visible()
     row = page.locator("tr", has=page.get_by_text("Nurse: (empty) → Kim Lee"))
     assert "Okafor, Ada" in row.inner_text()
     assert "nurse_id" not in page.locator("table").inner_text()
@@ -110,12 +111,12 @@ def test_five_wrong_passwords_show_the_lockout_page(page):
     UserFactory(username="nurse.kim", role=roles.NURSE)
     for attempt in range(5):
         type_password(page, "nurse.kim", f"wrong-password-{attempt}")
-    assert page.get_by_role("heading", name="Sign-in is paused for this account").is_visible()
-    assert page.get_by_text("Wait 15 minutes").is_visible()
+    expect(page.get_by_role("heading", name="Sign-in is paused for this account")).to_be_visible()
+    expect(page.get_by_text("Wait 15 minutes")).to_be_visible()
     assert serious_accessibility_violations(page) == []
     screenshot(page, "login_locked_out")
     type_password(page, "nurse.kim", TEST_PASSWORD)  # the right password does not get through a lockout
-    assert page.get_by_role("heading", name="Sign-in is paused for this account").is_visible()
+    expect(page.get_by_role("heading", name="Sign-in is paused for this account")).to_be_visible()
 
 
 def test_clinic_admin_lifts_a_lockout_in_the_admin_and_it_is_recorded(page):
@@ -134,7 +135,7 @@ def test_clinic_admin_lifts_a_lockout_in_the_admin_and_it_is_recorded(page):
     page.locator("select[name=action]").select_option("lift_lockout")
     page.get_by_role("button", name="Go").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_text("Each one is recorded in the audit trail").is_visible()
+    expect(page.get_by_text("Each one is recorded in the audit trail")).to_be_visible()
     screenshot(page, "admin_lockout_lifted")
 
     unlock = AuthEvent.objects.get(kind=AuthEventKind.UNLOCK)

@@ -11,6 +11,7 @@ from decimal import Decimal as D
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from clinic.accounts import roles
 from infusions import services
@@ -63,7 +64,7 @@ def test_the_strip_the_step_gate_the_twin_vitals_and_the_stop(page):
 
     titrate(page, "0.2")
     assert "16 mL/h = 0.2 mg/kg/h" in page.get_by_test_id("pump-rate").inner_text()
-    assert page.get_by_test_id("dose-changed").is_visible()
+    expect(page.get_by_test_id("dose-changed")).to_be_visible()
     titrate(page, "0.6")  # 0.2 -> 0.6 with a 0.1 step
     assert "more than the protocol's step of 0.1 mg/kg/h" in page.get_by_test_id("chart-actions").inner_text()
     assert "16 mL/h" in page.get_by_test_id("pump-rate").inner_text()
@@ -126,7 +127,7 @@ def test_a_suicide_risk_answer_stops_the_start_until_acknowledged(page):
     page.goto(chart)
     assert "Unacknowledged suicide-risk answer (PHQ-9" in page.get_by_test_id("start-problems").inner_text()
     assert page.get_by_role("button", name="Start infusion").is_disabled()
-    assert page.get_by_test_id("now-risk-alert").is_visible()
+    expect(page.get_by_test_id("now-risk-alert")).to_be_visible()
     questionnaire_acknowledge_risk(response=risk, by=clinician, action="Assessed in person: no plan, safe to treat")
     page.goto(chart)
     assert page.get_by_test_id("start-problems").count() == 0

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from clinic.accounts import roles
 from patients.models import Disclosure
@@ -46,7 +47,7 @@ def test_accounting_of_disclosures(page):
     screenshot(page, "disclosure_form")
     page.get_by_role("button", name="Record disclosure").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_text("Disclosure recorded in the patient's accounting.").is_visible()
+    expect(page.get_by_text("Disclosure recorded in the patient's accounting.")).to_be_visible()
     rows = page.get_by_test_id("disclosures").locator("tbody tr")
     assert rows.count() == 2
     assert Disclosure.objects.filter(reference="ROI-31", recorded_by=clinician).exists()

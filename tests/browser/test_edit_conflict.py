@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from clinic.accounts import roles
 from patients.models import Patient
@@ -39,7 +40,7 @@ def test_two_browsers_editing_the_same_demographics_cannot_overwrite_each_other(
     page.get_by_label("Clinic notes").fill("Prefers morning appointments.")
     page.get_by_role("button", name="Save changes").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_text("Patient details saved.").is_visible()
+    expect(page.get_by_text("Patient details saved.")).to_be_visible()
 
     second_page.get_by_label("Clinic notes").fill("Needs a wheelchair-accessible chair.")
     second_page.locator("#id_phone").fill("(555) 010-7777")
@@ -67,7 +68,7 @@ def test_two_browsers_editing_the_same_demographics_cannot_overwrite_each_other(
     second_page.get_by_label("Clinic notes").fill("Prefers morning appointments. Needs a wheelchair-accessible chair.")
     second_page.get_by_role("button", name="Save changes").click()
     second_page.wait_for_load_state("networkidle")
-    assert second_page.get_by_text("Patient details saved.").is_visible()
+    expect(second_page.get_by_text("Patient details saved.")).to_be_visible()
     saved = Patient.objects.get(pk=patient.pk)
     assert saved.clinic_notes == "Prefers morning appointments. Needs a wheelchair-accessible chair."
     assert saved.phone == "(555) 010-7777"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Permission
+from playwright.sync_api import expect
 
 from clinic.accounts import roles
 from patients.models import EmergencyAccessGrant, ReviewOutcome
@@ -34,7 +35,7 @@ def test_designated_clinician_breaks_the_glass_and_the_clinic_admin_reviews_it(p
     screenshot(page, "emergency_access_search")
     match.get_by_role("link", name="Emergency access").click()
 
-    assert page.get_by_test_id("break-glass-warning").is_visible()
+    expect(page.get_by_test_id("break-glass-warning")).to_be_visible()
     page.get_by_label("Reason").select_option("clinical_emergency")
     page.get_by_label("Explain the emergency").fill("Collapsed in chair 3; allergies and medications needed now.")
     page.get_by_label("Your password").fill(TEST_PASSWORD)
@@ -45,7 +46,7 @@ def test_designated_clinician_breaks_the_glass_and_the_clinic_admin_reviews_it(p
 
     banner = page.get_by_test_id("emergency-banner")
     assert "Emergency access — expires" in banner.inner_text()
-    assert page.get_by_role("heading", name="Quill").is_visible()
+    expect(page.get_by_role("heading", name="Quill")).to_be_visible()
     assert serious_accessibility_violations(page) == []
     screenshot(page, "emergency_access_banner")
 
@@ -64,7 +65,7 @@ def test_designated_clinician_breaks_the_glass_and_the_clinic_admin_reviews_it(p
     screenshot(admin_page, "emergency_access_review")
     admin_page.get_by_role("button", name="Record review").click()
     admin_page.wait_for_load_state("networkidle")
-    assert admin_page.get_by_text("Review recorded.").is_visible()
+    expect(admin_page.get_by_text("Review recorded.")).to_be_visible()
     context.close()
 
     grant = EmergencyAccessGrant.objects.get()

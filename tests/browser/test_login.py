@@ -6,6 +6,7 @@ import base64
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from clinic.accounts import roles
 from tests.browser.conftest import log_in, screenshot, serious_accessibility_violations
@@ -26,17 +27,17 @@ def test_nurse_signs_in_sees_dashboard_opens_a_patient_and_signs_out(page):
 
     log_in(page, "nurse.kim", TEST_PASSWORD)
 
-    assert page.get_by_role("heading", name="Good to see you, Kim").is_visible()
+    expect(page.get_by_role("heading", name="Good to see you, Kim")).to_be_visible()
     header = page.get_by_test_id("signed-in-user")
     assert "Kim Ward" in header.inner_text()
     assert "Nurse" in header.inner_text()
-    assert page.get_by_role("link", name="Find a patient").is_visible()
+    expect(page.get_by_role("link", name="Find a patient")).to_be_visible()
     assert serious_accessibility_violations(page) == []
     screenshot(page, "dashboard_nurse")
 
     page.get_by_role("link", name="Patients").first.click()
     page.get_by_role("link", name="Testperson, Alex").click()
-    assert page.get_by_role("heading", name="Testperson, Alex").is_visible()
+    expect(page.get_by_role("heading", name="Testperson, Alex")).to_be_visible()
     assert patient.mrn in page.inner_text("main")
     screenshot(page, "patient_detail")
 
@@ -53,7 +54,7 @@ def test_wrong_password_shows_the_error_next_to_the_form(page):
     page.get_by_label("Password").fill("not-the-password")
     page.get_by_role("button", name="Sign in").click()
     assert "/accounts/login/" in page.url
-    assert page.get_by_text("That username and password do not match an active account").is_visible()
+    expect(page.get_by_text("That username and password do not match an active account")).to_be_visible()
     screenshot(page, "login_error")
 
 
@@ -63,7 +64,7 @@ def test_first_sign_in_sets_up_the_authenticator_and_shows_recovery_codes(page):
     page.get_by_label("Username").fill("new.nurse")
     page.get_by_label("Password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_role("heading", name="Set up two-step sign-in").is_visible()
+    expect(page.get_by_role("heading", name="Set up two-step sign-in")).to_be_visible()
     assert serious_accessibility_violations(page) == []
     screenshot(page, "mfa_setup")
     secret = page.get_by_test_id("mfa-secret").inner_text().replace(" ", "")
@@ -86,7 +87,7 @@ def test_second_step_refuses_a_wrong_code_next_to_the_field(page):
     page.get_by_role("button", name="Sign in").click()
     page.get_by_label("Code").fill("000000")
     page.get_by_role("button", name="Continue").click()
-    assert page.get_by_text("That code was not accepted").is_visible()
+    expect(page.get_by_text("That code was not accepted")).to_be_visible()
     assert serious_accessibility_violations(page) == []
     screenshot(page, "mfa_verify_error")
 
@@ -102,7 +103,7 @@ def test_an_unattended_screen_warns_then_moves_to_sign_in_by_itself(page, settin
     warning.wait_for(state="visible", timeout=15_000)
     screenshot(page, "idle_warning")
     page.wait_for_url(re.compile(r"/accounts/login/"), timeout=15_000)
-    assert page.get_by_text("Your screen locked, so no record stays on it.").is_visible()
+    expect(page.get_by_text("Your screen locked, so no record stays on it.")).to_be_visible()
     assert "Testperson" not in page.content()
 
 
@@ -111,7 +112,7 @@ def test_the_admin_works_under_the_content_security_policy(page):
     target = UserFactory(username="nurse.kim", role=roles.NURSE)
     log_in(page, "admin.casey", TEST_PASSWORD)
     page.goto("/admin/")
-    assert page.get_by_role("heading", name="Users, roles, reference data and audit").is_visible()
+    expect(page.get_by_role("heading", name="Users, roles, reference data and audit")).to_be_visible()
     page.goto(f"/admin/accounts/user/{target.pk}/change/")
     assert page.get_by_label("Username").input_value() == "nurse.kim"
     page.goto("/admin/accounts/user/")

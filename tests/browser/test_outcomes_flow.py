@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from clinic.accounts import roles
 from patients.models import QuestionnaireResponse
@@ -63,11 +64,11 @@ def test_questionnaire_alert_history_and_cohort_export(page):
     screenshot(page, "questionnaire_form")
     page.get_by_role("button", name="Submit").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_text("hand the tablet back").is_visible()
+    expect(page.get_by_text("hand the tablet back")).to_be_visible()
     saved = QuestionnaireResponse.objects.get(patient=patient, suicide_risk=True)
     assert (saved.total, saved.band) == (3, "minimal")
     page.goto(patient.get_absolute_url())
-    assert page.get_by_test_id("risk-alert").is_visible()
+    expect(page.get_by_test_id("risk-alert")).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
 
     log_in(page, "md", TEST_PASSWORD)
@@ -77,7 +78,7 @@ def test_questionnaire_alert_history_and_cohort_export(page):
     page.get_by_label("Assessment and action taken").fill("Seen today: passive thoughts, no plan; safety plan given.")
     page.get_by_role("button", name="Acknowledge and save").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_test_id("risk-acknowledged").is_visible()
+    expect(page.get_by_test_id("risk-acknowledged")).to_be_visible()
 
     page.goto(patient.get_absolute_url())
     assert page.get_by_test_id("risk-alert").count() == 0

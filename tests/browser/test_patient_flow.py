@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from clinic.accounts import roles
 from patients.models import Patient
@@ -37,7 +38,7 @@ def test_register_find_screen_and_clear(page):
     page.get_by_role("button", name="Register patient").click()
     page.wait_for_load_state("networkidle")
     patient = Patient.objects.get()
-    assert page.get_by_text(f"Registered Zoë Brontë-Ślusarz, MRN {patient.mrn}.").is_visible()
+    expect(page.get_by_text(f"Registered Zoë Brontë-Ślusarz, MRN {patient.mrn}.")).to_be_visible()
     assert patient.icd10_code == "G43.709"
     sign_out(page)
 
@@ -71,15 +72,15 @@ def test_register_find_screen_and_clear(page):
     page.get_by_role("link", name="Review").click()
     page.get_by_label("Clear for treatment").check()
     page.get_by_role("button", name="Sign and record decision").click()
-    assert page.locator(".invalid-feedback", has_text="write why treatment is reasonable").is_visible()
-    assert page.locator(".invalid-feedback", has_text="Enter your password to sign.").is_visible()
+    expect(page.locator(".invalid-feedback", has_text="write why treatment is reasonable")).to_be_visible()
+    expect(page.locator(".invalid-feedback", has_text="Enter your password to sign.")).to_be_visible()
     screenshot(page, "screening_review_refused")
     page.get_by_label("Justification").fill("Negative urine hCG today; reliable contraception; benefit outweighs risk.")
     page.get_by_label("Your password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Sign and record decision").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_text("Screening cleared.").is_visible()
-    assert page.get_by_test_id("patient-flags").get_by_text("Screening cleared").is_visible()
+    expect(page.get_by_text("Screening cleared.")).to_be_visible()
+    expect(page.get_by_test_id("patient-flags").get_by_text("Screening cleared")).to_be_visible()
     # Consent is still missing, so the gate still says what to do.
     assert "No signed treatment consent on file" in page.get_by_test_id("readiness").inner_text()
     assert serious_accessibility_violations(page) == []

@@ -10,6 +10,7 @@ from decimal import Decimal as D
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from clinic.accounts import roles
 from infusions import services
@@ -63,7 +64,7 @@ def test_nurse_slows_pauses_and_resumes_an_infusion(page):
     when = f"{paused_at:%Y-%m-%dT%H:%M}"
     chart_action(page, "Pause", "Pause infusion", {"Reason for the pause": "Vomiting", "Time it happened": when})
     assert f"Paused since {paused_at:%H:%M}" in page.get_by_test_id("pump-paused").inner_text()
-    assert page.get_by_test_id("resume-card").is_visible()
+    expect(page.get_by_test_id("resume-card")).to_be_visible()
     assert page.get_by_test_id("chart-actions").locator("summary", has_text="Slow down").count() == 0
     rates = page.get_by_test_id("rate-table").inner_text()
     assert "Paused: Vomiting" in rates

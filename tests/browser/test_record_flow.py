@@ -14,6 +14,7 @@ import subprocess
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from clinic.accounts import roles
 from infusions import services
@@ -59,7 +60,7 @@ def test_the_signer_reviews_and_the_printed_record_numbers_its_pages(page):
     assert "before 6/10 · after 2/10" in review.inner_text()
     assert "modified PADSS 10/10" in review.inner_text()
     assert "Nausea" in page.get_by_test_id("session-side-effects").inner_text()
-    assert page.get_by_test_id("sign-form").is_visible()
+    expect(page.get_by_test_id("sign-form")).to_be_visible()
     for name, (width, height) in SIZES.items():
         page.set_viewport_size({"width": width, "height": height})
         review.scroll_into_view_if_needed()

@@ -9,6 +9,7 @@ import re
 import pytest
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from clinic.accounts import roles
 from clinic.accounts.models import UnlockPin
@@ -34,12 +35,12 @@ def test_an_unattended_screen_locks_by_itself_and_the_pin_brings_the_nurse_back(
     patient = PatientFactory(family_name="Testperson", given_name="Alex")
     log_in(page, "nurse.kim", TEST_PASSWORD)
     page.goto(patient.get_absolute_url())
-    assert page.get_by_role("heading", name="Testperson, Alex").is_visible()
+    expect(page.get_by_role("heading", name="Testperson, Alex")).to_be_visible()
 
     page.get_by_role("dialog", name="Still there?").wait_for(state="visible", timeout=15_000)
     page.wait_for_url(re.compile(r"/accounts/lock/"), timeout=15_000)
 
-    assert page.get_by_role("heading", name="Screen locked").is_visible()
+    expect(page.get_by_role("heading", name="Screen locked")).to_be_visible()
     assert page.get_by_test_id("locked-user").inner_text() == "Kim Ward"
     content = page.content()
     assert "Testperson" not in content
@@ -58,7 +59,7 @@ def test_an_unattended_screen_locks_by_itself_and_the_pin_brings_the_nurse_back(
     page.get_by_role("button", name="Unlock").click()
 
     page.wait_for_url(re.compile(re.escape(patient.get_absolute_url()) + "$"))
-    assert page.get_by_role("heading", name="Testperson, Alex").is_visible()
+    expect(page.get_by_role("heading", name="Testperson, Alex")).to_be_visible()
     kinds = list(AuthEvent.objects.order_by("id").values_list("kind", flat=True))
     assert kinds[-2:] == [AuthEventKind.SCREEN_LOCKED, AuthEventKind.SCREEN_UNLOCKED]
 
@@ -78,7 +79,7 @@ def test_wrong_pins_fall_back_to_the_full_sign_in(page):
     page.get_by_role("button", name="Unlock").click()
 
     page.wait_for_url(re.compile(r"/accounts/login/"))
-    assert page.get_by_text("Too many wrong PINs. Sign in with your password and code.").is_visible()
+    expect(page.get_by_text("Too many wrong PINs. Sign in with your password and code.")).to_be_visible()
     page.goto("/patients/")
     assert "/accounts/login/" in page.url  # signed out on the server
     log_in(page, "nurse.kim", TEST_PASSWORD)
@@ -102,7 +103,7 @@ def test_a_nurse_sets_her_pin_on_the_sign_in_security_page(page):
     log_in(page, "nurse.kim", TEST_PASSWORD)
     page.get_by_role("link", name="Sign-in security").click()
     page.get_by_role("link", name="Set a PIN").click()
-    assert page.get_by_role("heading", name="Set a screen-lock PIN").is_visible()
+    expect(page.get_by_role("heading", name="Set a screen-lock PIN")).to_be_visible()
     assert serious_accessibility_violations(page) == []
     for name, size in (("pin_setup_desktop", DESKTOP), ("pin_setup_tablet", TABLET)):
         page.set_viewport_size(size)
@@ -113,7 +114,7 @@ def test_a_nurse_sets_her_pin_on_the_sign_in_security_page(page):
     page.get_by_label("New PIN again").fill("1234")
     page.get_by_label("Your password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Set PIN").click()
-    assert page.get_by_text("That PIN is too easy to guess").is_visible()
+    expect(page.get_by_text("That PIN is too easy to guess")).to_be_visible()
     assert serious_accessibility_violations(page) == []
     screenshot(page, "pin_setup_refused")
 

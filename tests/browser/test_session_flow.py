@@ -10,6 +10,7 @@ from decimal import Decimal as D
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from clinic.accounts import roles
 from infusions.choices import SessionStatus
@@ -92,9 +93,7 @@ def test_nurse_charts_and_clinician_signs(page):
     page.locator("#id_medication_reason").fill("Nausea")
     page.get_by_role("button", name="Chart medication").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_text("Ondansetron 4 mg IV").is_visible(), page.locator(
-        ".invalid-feedback, .alert"
-    ).all_inner_texts()
+    expect(page.get_by_text("Ondansetron 4 mg IV")).to_be_visible()
 
     assert "It cannot be undone." in page.get_by_test_id("stop-summary").inner_text()
     page.get_by_label("The pump is stopped: record the stop").check()
@@ -121,7 +120,7 @@ def test_nurse_charts_and_clinician_signs(page):
     sign.get_by_label("Your password").fill("not my password")
     sign.get_by_role("button", name="Sign and lock").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_text("That is not your password, so nothing was signed.").is_visible()
+    expect(page.get_by_text("That is not your password, so nothing was signed.")).to_be_visible()
     page.get_by_test_id("sign-card").scroll_into_view_if_needed()
     screenshot(page, "session_sign_wrong_password")
     assert not serious_accessibility_violations(page)
@@ -149,7 +148,7 @@ def test_nurse_charts_and_clinician_signs(page):
             [notes_url, token],
         )
     page.wait_for_load_state("networkidle")
-    assert page.get_by_text("That action is not possible now: the session is signed.").is_visible()
+    expect(page.get_by_text("That action is not possible now: the session is signed.")).to_be_visible()
     session.refresh_from_db()
     assert (session.status, session.note) == (SessionStatus.SIGNED, "")
 
@@ -158,7 +157,7 @@ def test_nurse_charts_and_clinician_signs(page):
     addendum.get_by_label("Your password").fill(TEST_PASSWORD)
     addendum.get_by_role("button", name="Sign and add addendum").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_text("IV site checked at removal: no redness or swelling.").is_visible()
+    expect(page.get_by_text("IV site checked at removal: no redness or swelling.")).to_be_visible()
     assert page.get_by_test_id("addendum").get_by_test_id("signature-meaning").inner_text() == "Authorship"
     page.get_by_role("link", name="Printable record").click()
     page.wait_for_load_state("networkidle")

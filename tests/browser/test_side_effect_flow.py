@@ -8,6 +8,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from clinic.accounts import roles
 from infusions import services
@@ -46,7 +47,7 @@ def test_report_review_and_overview(page):
     page.get_by_role("button", name="Save side effect").click()
     page.wait_for_load_state("networkidle")
     # The reduction is charted with the report: back on the chart, the pump runs at the new rate.
-    assert page.get_by_text("Side effect recorded: Dissociation (Felt far away, calm), grade 2.").is_visible()
+    expect(page.get_by_text("Side effect recorded: Dissociation (Felt far away, calm), grade 2.")).to_be_visible()
     assert "Pump 30 mL/h" in page.get_by_test_id("pump-rate").inner_text()
     page.goto(SideEffect.objects.get().get_absolute_url())
     assert "rate at onset" in page.get_by_test_id("side-effect").inner_text()
@@ -58,7 +59,7 @@ def test_report_review_and_overview(page):
     page.get_by_label("Review comment").fill("Expected; reduce the rate earlier next time.")
     page.get_by_role("button", name="Mark reviewed").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_text("Review recorded.").is_visible()
+    expect(page.get_by_text("Review recorded.")).to_be_visible()
     assert SideEffect.objects.get().reviewed_by.username == "md"
 
     page.goto(session.patient.get_absolute_url())

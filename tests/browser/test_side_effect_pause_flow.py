@@ -11,6 +11,7 @@ from decimal import Decimal as D
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from clinic.accounts import roles
 from infusions.models import RateChange
@@ -34,7 +35,7 @@ def report(page, session, term: str, action: str, onset: dt.datetime | None = No
     page.get_by_label("Action taken").select_option(label=action)
     page.get_by_label("Outcome").select_option("recovering")
     if shots:
-        assert page.get_by_test_id("pump-action-note").is_visible()
+        expect(page.get_by_test_id("pump-action-note")).to_be_visible()
         assert serious_accessibility_violations(page) == []
         for name, size in (("desktop", DESKTOP), ("tablet", TABLET)):
             page.set_viewport_size(size)
@@ -56,10 +57,10 @@ def test_reporting_a_side_effect_with_infusion_paused_pauses_the_pump(page):
     onset = timezone.now() - dt.timedelta(minutes=10)
     report(page, session, "Vomiting", "Infusion paused", onset, shots="side_effect_form_running")
     assert page.url.endswith(reverse("infusions:session_chart", kwargs={"pk": session.pk}))
-    assert page.get_by_text(re.compile("Infusion paused at .*: the pump is at 0 mL/h")).is_visible()
+    expect(page.get_by_text(re.compile("Infusion paused at .*: the pump is at 0 mL/h"))).to_be_visible()
     assert f"Paused since {timezone.localtime(onset):%H:%M}" in page.get_by_test_id("pump-paused").inner_text()
     assert "Paused: Vomiting, grade 2" in page.get_by_test_id("rate-table").inner_text()
-    assert page.get_by_test_id("resume-card").is_visible()
+    expect(page.get_by_test_id("resume-card")).to_be_visible()
     pause = RateChange.objects.get(session=session, rate_ml_h=0)
     assert pause.at == timezone.localtime(onset).replace(second=0, microsecond=0)
     assert serious_accessibility_violations(page) == []
@@ -69,15 +70,15 @@ def test_reporting_a_side_effect_with_infusion_paused_pauses_the_pump(page):
 
     # Already paused: the report is kept, no second pause, and the nurse is told.
     report(page, session, "Dizziness", "Infusion paused")
-    assert page.get_by_text(re.compile("The pump was already paused")).is_visible()
+    expect(page.get_by_text(re.compile("The pump was already paused"))).to_be_visible()
     assert RateChange.objects.filter(session=session, rate_ml_h=0).count() == 1
 
     # Stopped: the chart's stop action comes next.
     report(page, session, "Nausea", "Infusion stopped")
     assert page.url.endswith("#stop-infusion")
-    assert page.get_by_text("Now stop the infusion on the chart").is_visible()
+    expect(page.get_by_text("Now stop the infusion on the chart")).to_be_visible()
     card = page.locator("#stop-infusion")
-    assert card.get_by_role("button", name="Stop infusion, start observation").is_visible()
+    expect(card.get_by_role("button", name="Stop infusion, start observation")).to_be_visible()
     for confirmation in card.locator("input[type=checkbox]").all():  # the stop's own confirmation, if it asks one
         confirmation.check()
     card.get_by_role("button", name="Stop infusion, start observation").click()

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from clinic.accounts import roles
 from side_effects import services
@@ -56,13 +57,13 @@ def test_clinician_voids_a_side_effect_and_sees_it_struck_through(page):
 
     reason.fill("")
     page.get_by_role("button", name="Void this side effect").click()
-    assert page.get_by_text("Give a reason for voiding this record (at least 5 characters).").is_visible()
+    expect(page.get_by_text("Give a reason for voiding this record (at least 5 characters).")).to_be_visible()
     assert SideEffect.objects.active().filter(pk=event.pk).exists()
     page.get_by_label("Reason for voiding").fill("Entered on the wrong patient: belongs to the patient in chair 2")
     page.get_by_role("button", name="Void this side effect").click()
     page.wait_for_load_state("networkidle")
 
-    assert page.get_by_text("Side effect voided: Hypertension (BP 190/110), grade 3.").is_visible()
+    expect(page.get_by_text("Side effect voided: Hypertension (BP 190/110), grade 3.")).to_be_visible()
     assert "by Jordan" in page.get_by_test_id("voided").inner_text()
     assert struck_through(page.locator("h2 del"))
     assert struck_through(page.get_by_test_id("side-effect").locator("dd").first)
