@@ -18,7 +18,7 @@ from clinic.audit.services import patient_access_log_many
 from clinic.exports import csv_response
 from clinic.forms import PeriodForm, add_service_errors
 from infusions import hooks
-from infusions.views import SessionMixin
+from infusions.views.sessions import SessionMixin
 from patients.access import PatientListAccessMixin, PatientRecordMixin
 from side_effects import forms, services
 from side_effects.models import ExternalReport, SideEffect, SideEffectTerm

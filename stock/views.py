@@ -22,7 +22,7 @@ from clinic.audit.models import AccessAction
 from clinic.audit.services import patient_access_log_many
 from clinic.exports import csv_response
 from clinic.forms import ConfirmForm, add_service_errors, query_id
-from infusions.views import SessionMixin
+from infusions.views.sessions import SessionMixin
 from stock import forms, services
 from stock.models import MovementKind, SessionStock, StockMovement, StockReceipt, StockSettings, Vial, VialStatus
 from stock.quantities import fmt

@@ -14,7 +14,7 @@ from django.urls import reverse
 from clinic.accounts import roles
 from infusions import lifecycle
 from infusions.choices import SessionStatus
-from infusions.views import SessionChartView
+from infusions.views.sessions import SessionChartView
 from tests.factories import UserFactory
 from tests.infusions.factories import SessionFactory
 

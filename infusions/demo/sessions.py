@@ -26,7 +26,7 @@ from clinic.seeding import demo_modules
 from clinic.signatures.services import REAUTH_VALID_SECONDS, Reauthentication, reauthenticate
 from infusions import services
 from infusions.checkin import pregnancy_test_applies
-from infusions.demo_outcomes import seed_outcomes
+from infusions.demo.outcomes import seed_outcomes
 from infusions.models import DrugPreparation, InfusionSession, Protocol, TreatmentCourse, VitalSign
 from patients.choices import Indication, PatientStatus
 from patients.models import Patient

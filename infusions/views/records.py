@@ -15,7 +15,7 @@ from clinic.signatures.services import Verification, key_of, verified_signatures
 from infusions.electronic_copy import patient_electronic_copy
 from infusions.selectors import session_chart
 from infusions.signing import ADDENDUM_SCHEMA, SESSION_SCHEMA, addendum_signed_content, session_signed_content
-from infusions.views import SessionMixin, signature_context
+from infusions.views.sessions import SessionMixin, signature_context
 from patients.access import PatientRecordMixin
 
 JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
