@@ -79,14 +79,18 @@ INSTALLED_APPS = [
     "pghistory.admin",
     # Before clinic.audit: axes' signal receivers run first, so the audit knows each failure's count.
     "clinic.audit.apps.LockoutsConfig",  # django-axes, named "Sign-in lockouts" in the admin
+    # The job queue (procrastinate), named "Background jobs" in the admin; before the apps whose jobs.py it loads.
+    "clinic.background.apps.JobQueueConfig",
     "clinic",
     "clinic.accounts",
     "clinic.audit",
+    "clinic.background",
     "clinic.signatures",
     "patients",
     "infusions",
     "side_effects",
     "stock",
+    "scheduling",
 ]
 
 MIDDLEWARE = [
@@ -306,6 +310,9 @@ LOGGING = {
         # Fingerprints of the audit trail (chain links and head), written by seal_audit: always to the journal, and
         # to a remote collector when CLINIC_AUDIT_SYSLOG names one (security.md G5; clinic/audit/shipping.py).
         "clinic.audit.ship": {"level": "INFO"},
+        # The job queue lists its jobs and schedules at every start of every command; the worker's own lines stay.
+        "procrastinate.blueprints": {"level": "WARNING"},
+        "procrastinate.periodic": {"level": "WARNING"},
     },
 }
 CLINIC_AUDIT_SYSLOG = os.environ.get("CLINIC_AUDIT_SYSLOG", "").strip()
@@ -351,6 +358,18 @@ EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "clinic@localhost")
 EMAIL_TIMEOUT = 10
+
+# Background jobs (clinic/background, issue #18): a queue in this same database (procrastinate), worked by
+# `manage.py procrastinate worker` (make run, make serve, deploy/systemd/clinic-worker.service). Each app's jobs are in
+# its jobs.py, found at start-up like admin.py.
+PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "jobs"
+PROCRASTINATE_WORKER_DEFAULTS = {
+    # One job at a time is plenty for a clinic's reminders and sealing, and keeps to one database connection.
+    "concurrency": int(os.environ.get("CLINIC_WORKER_CONCURRENCY", "1")),
+    # On TERM (systemctl stop, Ctrl-C in make run) a job in hand gets this long to finish, then is cut off; it runs
+    # again later (clinic/background/jobs.py retry_stalled_jobs), which is safe since jobs are idempotent.
+    "shutdown_graceful_timeout": 30,
+}
 
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "Ketamine Infusion Clinic")
 # Demo logins only exist in databases seeded by `manage.py seed_demo` (refused unless DEBUG is on).

@@ -173,3 +173,36 @@ def register_cohort_flag(name: str, sessions_sql: str) -> None:
 
 def cohort_flag_sql(name: str) -> str:
     return _cohort_flags.get(name, NO_SESSIONS_SQL)
+
+
+@dataclass(frozen=True)
+class Booker:
+    """How a session is booked when an app above keeps the clinic's schedule (scheduling): the chairs the booking
+    form offers, ``chair_choices() -> [(value, label)]``, and the service that books,
+    ``book(*, course, scheduled_for, chair, by) -> InfusionSession``, which refuses with a ValidationError on the
+    form's fields (``scheduled_for``, ``chair``). With none registered, infusions books a free-text chair itself."""
+
+    chair_choices: Callable[[], list[tuple[str, str]]]
+    book: Callable[..., Any]
+
+
+_bookers: list[Booker] = []
+_session_cancelled: Providers[None] = Providers()  # fn(session, by) -> None
+
+
+def register_booker(booker: Booker) -> Booker:
+    _bookers[:] = [booker]  # one schedule: the last registered keeps it
+    return booker
+
+
+def booker() -> Booker | None:
+    return _bookers[0] if _bookers else None
+
+
+# ``fn(session, by) -> None``: the session was cancelled or marked a no-show (its ``status`` and ``cancel_reason`` are
+# set) inside the cancelling transaction; the schedule frees its chair.
+register_session_cancelled = _session_cancelled.register
+
+
+def session_cancelled(session: Any, by: Any) -> None:
+    _session_cancelled.collect(session, by)

@@ -1,4 +1,4 @@
-"""Dependencies point one way: side_effects and stock → infusions → patients → clinic (README "Layout").
+"""Dependencies point one way: side_effects, stock and scheduling → infusions → patients → clinic (README "Layout").
 
 A lower app neither imports a higher one nor names its URLs, permissions or templates; what a higher app adds to a
 lower app's pages it registers from its ``AppConfig.ready()``. ``clinic/urls.py`` and ``clinic/settings.py`` wire
@@ -14,14 +14,20 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LEVEL = {"clinic": 0, "patients": 1, "infusions": 2, "side_effects": 3, "stock": 3}
+LEVEL = {"clinic": 0, "patients": 1, "infusions": 2, "side_effects": 3, "stock": 3, "scheduling": 3}
 WIRING = {"clinic/urls.py", "clinic/settings.py"}
 # Known exceptions, each with its reason: the access log is kept per patient, so the audit app links its rows to the
-# patient (a foreign key, and the change-history report's test for a patient's own row).
-ALLOWED = {("clinic/audit/models.py", "patients"), ("clinic/audit/reports.py", "patients")}
+# patient (a foreign key, the migration that creates it, and the change-history report's test for a patient's own row).
+ALLOWED = {
+    ("clinic/audit/models.py", "patients"),
+    ("clinic/audit/reports.py", "patients"),
+    ("clinic/audit/migrations/0001_initial.py", "patients"),
+}
 # A URL name ("stock:dashboard"), a permission ("side_effects.view_sideeffect", perms.stock.record_stock in a
 # template) or a template ("stock/x.html").
-NAMED = re.compile(r"""(["']|perms\.)(?P<app>patients|infusions|side_effects|stock)(?::\w|\.\w+_\w|/\w+\.html|\.\w)""")
+NAMED = re.compile(
+    r"""(["']|perms\.)(?P<app>patients|infusions|side_effects|stock|scheduling)(?::\w|\.\w+_\w|/\w+\.html|\.\w)"""
+)
 
 
 def code_files(app: str) -> list[Path]:
@@ -70,5 +76,31 @@ def test_no_app_names_the_urls_permissions_or_templates_of_an_app_above_it(app):
         for n, line in enumerate(path.read_text().splitlines(), 1)
         for match in NAMED.finditer(line.split("  # ")[0])  # a comment's example is not a reference
         if higher(app, match.group("app")) and (str(path.relative_to(ROOT)), match.group("app")) not in ALLOWED
+    ]
+    assert upward == []
+
+
+def migration_dependencies(path: Path) -> set[str]:
+    """The apps named in a migration's ``dependencies`` (``run_before`` lets a feature app order itself before a
+    lower app's migration without that migration naming it)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "dependencies" for t in node.targets):
+            found |= {
+                dep.elts[0].value
+                for dep in getattr(node.value, "elts", [])
+                if isinstance(dep, ast.Tuple) and isinstance(dep.elts[0], ast.Constant)
+            }
+    return found & set(LEVEL)
+
+
+@pytest.mark.parametrize("app", sorted(LEVEL))
+def test_no_migration_depends_on_an_app_above_it(app):
+    """Issue #15, plan D5: clinic's 0005 patched a patients function; the statement now lives in patients."""
+    upward = [
+        f"{path.relative_to(ROOT)} depends on {other}"
+        for path in (ROOT / app).rglob("migrations/*.py")
+        for other in migration_dependencies(path)
+        if higher(app, other) and (str(path.relative_to(ROOT)), other) not in ALLOWED
     ]
     assert upward == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -11,6 +12,9 @@ from django.db.models import F, Q
 from clinic.audit import track_changes
 from clinic.models import SettingsRow
 from infusions.choices import DosingMode, Route
+
+if TYPE_CHECKING:
+    from infusions.vitals import Thresholds
 
 POSITIVE = [MinValueValidator(Decimal("0.01"))]
 
@@ -37,6 +41,11 @@ class Protocol(models.Model):
     titration_step = models.DecimalField(
         max_digits=5, decimal_places=3, null=True, blank=True, help_text="mg/kg/h per step (continuous)."
     )
+    booked_infusion_minutes = models.PositiveSmallIntegerField(
+        "infusion time booked (minutes)", default=240,
+        help_text="Continuous protocols without an infusion time: how long a booking holds the chair for the "
+        "infusion, before the observation time.",
+    )  # fmt: skip
     vitals_interval_minutes = models.PositiveSmallIntegerField(default=10)
     min_observation_minutes = models.PositiveSmallIntegerField(default=60)
     planned_induction_sessions = models.PositiveSmallIntegerField(default=6)
@@ -76,6 +85,12 @@ class Protocol(models.Model):
     @property
     def is_continuous(self) -> bool:
         return self.dosing_mode == DosingMode.CONTINUOUS
+
+    @property
+    def chair_minutes(self) -> int:
+        """How long a booking holds the chair: the infusion time (or, for a continuous protocol without one, the
+        infusion time booked) plus the minimum observation time after it."""
+        return (self.infusion_minutes or self.booked_infusion_minutes) + self.min_observation_minutes
 
 
 @track_changes()
@@ -153,7 +168,7 @@ class VitalThresholdSettings(models.Model):
         row, _ = cls.objects.get_or_create(pk=1)
         return row
 
-    def as_thresholds(self):  # -> infusions.vitals.Thresholds
+    def as_thresholds(self) -> Thresholds:
         from infusions.vitals import Thresholds
 
         return Thresholds(**{name: getattr(self, name) for name in Thresholds.__dataclass_fields__})

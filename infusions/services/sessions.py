@@ -69,11 +69,12 @@ def _refuse(message: str, field: str | None = None) -> ValidationError:
 
 def _locked(session: InfusionSession) -> InfusionSession:
     """Re-read the session under a row lock, so two nurses cannot move it at once."""
-    return (
+    locked: InfusionSession = (
         InfusionSession.objects.select_for_update(of=("self",))
         .select_related("course__protocol", "patient")
         .get(pk=session.pk)
     )
+    return locked
 
 
 COURSE_ENDED = "Cannot {action}: the course has ended ({status})."
@@ -252,13 +253,15 @@ def session_cancel(*, session: InfusionSession, by: User, reason: str, no_show: 
         raise _refuse("Give the reason.", "reason")
     session.status = SessionStatus.NO_SHOW if no_show else SessionStatus.CANCELLED
     session.cancel_reason = reason.strip()
-    return _save(session, by)
+    session = _save(session, by)
+    hooks.session_cancelled(session, by)  # the schedule frees the chair at once
+    return session
 
 
 # Dose ------------------------------------------------------------------------------------------------------------
 
 
-def _check_second(by: User, second_checker: User | None, password: str | None, reason: str) -> None:
+def _check_second(by: User, second_checker: User | None, password: str | None, reason: str) -> User:
     """The second check of a dose or rate outside the usual range: another nurse or clinician, present, who types
     their own password (verified here, by ``clinic.services.second_person_check``, not by the form)."""
     if second_checker is None:
@@ -267,6 +270,7 @@ def _check_second(by: User, second_checker: User | None, password: str | None, r
         raise _refuse(SECOND_CHECKER_SAME, "second_checker")
     second_person_check(by=by, person=second_checker, password=password, permission=SECOND_CHECK_PERMISSION,
                         field="second_password")  # fmt: skip
+    return second_checker
 
 
 @transaction.atomic
@@ -299,8 +303,8 @@ def session_set_dose(
         raise _refuse(f"{problem} Tick the confirmation if it is right.", "weight_kg")
     if not preparation.is_active:
         raise _refuse("This preparation is no longer in use.", "preparation")
-    if (problem := hooks.dose_problem(session, preparation)) is not None:
-        raise _refuse(problem, "preparation")
+    if (refusal := hooks.dose_problem(session, preparation)) is not None:
+        raise _refuse(refusal, "preparation")
     check = check_dose(
         dose_per_kg,
         unit=protocol.unit,
@@ -327,7 +331,11 @@ def session_set_dose(
             f"The volume ({calc.volume_ml} mL) is 5x or more away from the usual {protocol.usual_volume_ml} mL: "
             "check the vial and preparation."
         )
-    if protocol.is_continuous and volume_is_unusual(calc.rate_ml_h, protocol.usual_rate_ml_h):
+    if (
+        protocol.is_continuous
+        and protocol.usual_rate_ml_h is not None
+        and volume_is_unusual(calc.rate_ml_h, protocol.usual_rate_ml_h)
+    ):
         reasons.append(
             f"The pump rate ({calc.rate_ml_h.normalize():f} mL/h) is 5x or more away from the usual "
             f"{protocol.usual_rate_ml_h.normalize():f} mL/h: check the vial and preparation."
@@ -422,8 +430,9 @@ def session_record_vitals(
     thresholds = VitalThresholdSettings.current().as_thresholds()
     taken_at = _charted_at(taken_at, not_before=session.checked_in_at, after_what="check-in", field="taken_at")
     if not record_again and (twin := _same_set(session, taken_at, values)) is not None:
+        who = twin.created_by.display_name if twin.created_by else "another member of staff"
         raise _refuse(f"The same set was recorded at {timezone.localtime(twin.taken_at):%H:%M} by "
-                      f"{twin.created_by.display_name}: record it again?", "record_again")  # fmt: skip
+                      f"{who}: record it again?", "record_again")  # fmt: skip
     vitals = VitalSign(session=session, taken_at=taken_at, **values)
     vitals.is_baseline = session.status == SessionStatus.CHECKED_IN
     baseline = session.vitals.active().filter(is_baseline=True).order_by("-taken_at").first()
@@ -553,13 +562,14 @@ def session_titrate(
     )
     if not check.allowed:
         raise _refuse(check.message, "rate_mg_per_kg_h")
+    weight_kg, preparation = _dosed(session)
     calc = calculate(
         mode=protocol.dosing_mode,
-        weight_kg=session.weight_kg,
+        weight_kg=weight_kg,
         dose_per_kg=rate_mg_per_kg_h,
-        concentration_mg_ml=session.preparation.final_mg_ml,
+        concentration_mg_ml=preparation.final_mg_ml,
         minutes=None,
-        pump_step_ml_h=session.preparation.pump_step_ml_h,
+        pump_step_ml_h=preparation.pump_step_ml_h,
     )
     if calc.rate_ml_h <= 0:
         raise _refuse(rounding_problem(calc), "rate_mg_per_kg_h")
@@ -569,9 +579,9 @@ def session_titrate(
     if rounding := rounding_problem(calc, _rounding_limit()):
         reasons.append(rounding)
     if reasons or second_checker is not None:  # a second checker named is verified, needed or not
-        _check_second(by, second_checker, second_checker_password, " ".join(reasons))
-    if reasons:
-        reason = f"{reason.strip()} (second check: {second_checker.display_name})"
+        checker = _check_second(by, second_checker, second_checker_password, " ".join(reasons))
+        if reasons:
+            reason = f"{reason.strip()} (second check: {checker.display_name})"
     change = RateChange(session=session, at=at, rate_mg_per_kg_h=rate_mg_per_kg_h,
                         prescribed_mg_h=_mg_h(calc.prescribed_mg_h), rate_mg_h=calc.rate_mg_h,
                         rate_ml_h=calc.rate_ml_h, reason=reason.strip()[:300])  # fmt: skip
@@ -604,10 +614,18 @@ def _rate_change_time(session: InfusionSession, at: dt.datetime | None) -> dt.da
     return _charted_at(at, not_before=session.started_at, after_what="the start", field="at")
 
 
+def _dosed(session: InfusionSession) -> tuple[Decimal, DrugPreparation]:
+    """The weight and preparation the dose was set with (the dose is set before the start)."""
+    if session.weight_kg is None or session.preparation is None:
+        raise _refuse("Set the dose first.")
+    return session.weight_kg, session.preparation
+
+
 def _per_kg_h(session: InfusionSession, rate_mg_h: Decimal) -> Decimal | None:
     if not session.course.protocol.is_continuous:
         return None
-    return (rate_mg_h / session.weight_kg).quantize(Decimal("0.001"))
+    weight_kg, _ = _dosed(session)
+    return (rate_mg_h / weight_kg).quantize(Decimal("0.001"))
 
 
 @transaction.atomic
@@ -630,11 +648,12 @@ def session_reduce_rate(
             "(to stop the pump for a while, pause it).",
             "rate_ml_h",
         )
-    step = session.preparation.pump_step_ml_h
+    _, preparation = _dosed(session)
+    step = preparation.pump_step_ml_h
     if rate_ml_h % step:
         raise _refuse(f"This pump steps by {step.normalize():f} mL/h.", "rate_ml_h")
     at = _rate_change_time(session, at)
-    rate_mg_h = rate_ml_h * session.preparation.final_mg_ml
+    rate_mg_h = rate_ml_h * preparation.final_mg_ml
     change = RateChange(session=session, at=at, rate_mg_per_kg_h=_per_kg_h(session, rate_mg_h),
                         prescribed_mg_h=_mg_h(rate_mg_h), rate_mg_h=rate_mg_h, rate_ml_h=rate_ml_h,
                         reason=f"Rate reduced: {reason.strip()}"[:300])  # fmt: skip
@@ -760,7 +779,9 @@ class DischargeVitals:
         return self.blocking.sentences
 
 
-def discharge_vitals(session: InfusionSession, vitals: list[Any] | None = None, now: dt.datetime | None = None):
+def discharge_vitals(
+    session: InfusionSession, vitals: list[Any] | None = None, now: dt.datetime | None = None
+) -> DischargeVitals:
     """The PADSS vital-signs item computed from the last set against the baseline, and the vitals problems that
     block discharge without a clinician's override (infusions.discharge, docs/clinical.md §5.1, §5.4).
     ``vitals``: the session's active sets in time order, when the caller has them (the chart)."""

@@ -43,6 +43,7 @@ MODELS_WITH_TEXT = [
     *apps.get_app_config("infusions").get_models(),
     *apps.get_app_config("side_effects").get_models(),
     *apps.get_app_config("stock").get_models(),
+    *apps.get_app_config("scheduling").get_models(),
     apps.get_model("accounts", "User"),
     apps.get_model("stock", "StockSettings"),
 ]
@@ -55,6 +56,8 @@ NOT_SHOWN: dict[str, str] = {
     # The escort and the baseline override are shown on the printable session record (infusions:session_print).
     "infusions.InfusionSession.signature_meaning": "shown only for sessions signed before electronic signatures "
     "(#7); a signed session shows its ElectronicSignature's meaning and statement instead",
+    "scheduling.Booking.cancel_reason": "no page lists bookings yet (issue #18's week and day views will); the "
+    "session's own cancel reason, which carries the same text, is shown",
 }
 VOID_REASON = "void_reason"
 

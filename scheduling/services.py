@@ -1,0 +1,190 @@
+"""Booking, moving, cancelling and missing a session's chair (issue #18). Each writes through ``record_save`` (so it
+is in the change history), deletes nothing, and keeps the session's ``scheduled_for`` and ``chair`` equal to its live
+booking in the same transaction. The database refuses overlaps (the booking's exclusion constraints); these
+services turn that refusal into a sentence next to the form's field, with the next free time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from clinic.accounts.models import User
+from clinic.services import record_save
+from infusions import services as infusion_services
+from infusions.choices import SessionStatus
+from infusions.models import InfusionSession, TreatmentCourse
+from scheduling import slots
+from scheduling.choices import BookingStatus
+from scheduling.models import CHAIR_TAKEN, PATIENT_TAKEN, Booking, Chair, Closure, OpeningHours
+
+CHAIR_INACTIVE = "Choose a chair in use: this one is out of use."
+NEXT_FREE = " The next free time in {chair}: {at:%a %-d %b %H:%M}."
+NONE_FREE = " {chair} has no free time in the next {days} days: try another chair."
+NOT_LIVE = "This booking is no longer held (it is {status}): nothing to change."
+NOT_MOVABLE = "Only a session not yet checked in can be moved or cancelled here."
+REASON_NEEDED = "Give the reason for cancelling (at least 3 characters)."
+NO_SHOW_TOO_EARLY = "A no-show can be recorded only once the appointment time has come."
+NO_SHOW_REASON = "Did not come to the appointment."
+
+# Where the booking form shows a refusal: the time (the form's "scheduled_for") or the chair.
+WHEN, CHAIR = "scheduled_for", "chair"
+
+
+def _length(session_or_course: InfusionSession | TreatmentCourse) -> dt.timedelta:
+    course = getattr(session_or_course, "course", session_or_course)
+    return dt.timedelta(minutes=course.protocol.chair_minutes)
+
+
+def _check_chair_and_hours(*, chair: Chair, start: dt.datetime, length: dt.timedelta) -> None:
+    if not chair.is_active:
+        raise ValidationError({CHAIR: CHAIR_INACTIVE})
+    day = timezone.localtime(start).date()
+    problem = slots.hours_problem(start=start, length=length, hours=OpeningHours.week(),
+                                  closures=Closure.between(day, day), zone=timezone.get_current_timezone())  # fmt: skip
+    if problem:
+        raise ValidationError({WHEN: problem})
+
+
+def next_free_start(*, chair: Chair, patient_id: int, after: dt.datetime, length: dt.timedelta) -> dt.datetime | None:
+    """The next start from ``after`` at which ``chair`` and the patient are both free within opening hours."""
+    horizon = after + dt.timedelta(days=slots.HORIZON_DAYS + 1)
+    busy = (
+        Booking.objects.live()
+        .overlapping(after, horizon)
+        .filter(chair=chair)
+        .union(Booking.objects.live().overlapping(after, horizon).filter(patient_id=patient_id))
+        .values_list("period", flat=True)
+    )
+    first = timezone.localtime(after).date()
+    return slots.next_free_start(
+        after=after,
+        length=length,
+        busy=[(p.lower, p.upper) for p in busy],
+        hours=OpeningHours.week(),
+        closures=Closure.between(first, first + dt.timedelta(days=slots.HORIZON_DAYS)),
+        zone=timezone.get_current_timezone(),
+    )
+
+
+def _hold(booking: Booking, by: User) -> Booking:
+    """Insert the live booking; the database refuses it when its chair or its patient is taken at that time."""
+    booking.created_by = booking.updated_by = by
+    booking.full_clean(validate_constraints=False)  # the overlaps are the database's to refuse, race-free
+    try:
+        with transaction.atomic():
+            booking.save()
+    except IntegrityError as exc:
+        constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", "")
+        if constraint not in ("booking_no_chair_overlap", "booking_no_patient_overlap"):
+            raise
+        raise _taken(booking, patient=constraint == "booking_no_patient_overlap") from exc
+    return booking
+
+
+def _taken(booking: Booking, *, patient: bool) -> ValidationError:
+    length = booking.end - booking.start
+    after = max(booking.start, timezone.now())
+    free = next_free_start(chair=booking.chair, patient_id=booking.patient_id, after=after, length=length)
+    chair = str(booking.chair)
+    tail = NEXT_FREE.format(chair=chair, at=timezone.localtime(free)) if free else NONE_FREE.format(
+        chair=chair, days=slots.HORIZON_DAYS)  # fmt: skip
+    return ValidationError({WHEN: (PATIENT_TAKEN if patient else CHAIR_TAKEN) + tail})
+
+
+def _sync_session(session: InfusionSession, booking: Booking, by: User) -> InfusionSession:
+    session.scheduled_for, session.chair = booking.start, booking.chair.name
+    return record_save(record=session, by=by)
+
+
+@transaction.atomic
+def booking_book(*, course: TreatmentCourse, start: dt.datetime, chair: Chair, by: User) -> Booking:
+    """Book a new session of ``course`` in ``chair`` from ``start``, for the protocol's infusion and observation
+    time: refused outside opening hours, on a closure day, or where the chair or the patient is already booked."""
+    length = _length(course)
+    _check_chair_and_hours(chair=chair, start=start, length=length)
+    session = infusion_services.session_schedule(course=course, scheduled_for=start, chair=chair.name, by=by)
+    booking = Booking(patient_id=session.patient_id, session=session, chair=chair, period=(start, start + length))
+    return _hold(booking, by)
+
+
+def _locked_live(booking: Booking) -> Booking:
+    booking = (
+        Booking.objects.select_for_update().select_related("session__course__protocol", "chair").get(pk=booking.pk)
+    )
+    if not booking.is_live:
+        raise ValidationError(NOT_LIVE.format(status=booking.get_status_display().lower()))
+    return booking
+
+
+def _locked_session(booking: Booking) -> InfusionSession:
+    session = InfusionSession.objects.select_for_update(of=("self",)).get(pk=booking.session_id)
+    if session.status != SessionStatus.SCHEDULED:
+        raise ValidationError(NOT_MOVABLE)
+    return session
+
+
+@transaction.atomic
+def booking_reschedule(*, booking: Booking, start: dt.datetime, chair: Chair, by: User) -> Booking:
+    """Move a booked session to another time or chair: the old booking stays, marked rescheduled (its chair is free
+    at once), a new one holds the new time, and the session's time and chair follow."""
+    booking = _locked_live(booking)
+    session = _locked_session(booking)
+    length = _length(session)
+    _check_chair_and_hours(chair=chair, start=start, length=length)
+    booking.status = BookingStatus.RESCHEDULED
+    record_save(record=booking, by=by)
+    moved = _hold(Booking(patient_id=booking.patient_id, session=session, chair=chair,
+                          period=(start, start + length)), by)  # fmt: skip
+    _sync_session(session, moved, by)
+    return moved
+
+
+@transaction.atomic
+def booking_cancel(*, booking: Booking, by: User, reason: str) -> Booking:
+    """Cancel a booked session with the reason: the session is cancelled with it and the chair is free at once."""
+    if len(reason.strip()) < 3:
+        raise ValidationError({"reason": REASON_NEEDED})
+    return _release(booking, by, BookingStatus.CANCELLED, reason.strip())
+
+
+@transaction.atomic
+def booking_no_show(*, booking: Booking, by: User, note: str = "") -> Booking:
+    """The patient did not come: the booking and its session are marked no-show, once the appointment time has come."""
+    if timezone.now() < booking.start:
+        raise ValidationError(NO_SHOW_TOO_EARLY)
+    return _release(booking, by, BookingStatus.NO_SHOW, note.strip() or NO_SHOW_REASON)
+
+
+def _release(booking: Booking, by: User, status: str, reason: str) -> Booking:
+    booking = _locked_live(booking)
+    session = _locked_session(booking)
+    booking.status, booking.cancel_reason = status, reason
+    record_save(record=booking, by=by)
+    # The session follows; its hook (session_released below) then finds no live booking left.
+    infusion_services.session_cancel(session=session, by=by, reason=reason, no_show=status == BookingStatus.NO_SHOW)
+    return booking
+
+
+def session_released(session: InfusionSession, by: User) -> None:
+    """A session cancelled or missed from infusions' own pages (the chart, a course ended): its live booking follows
+    with the same reason, so the chair is free at once (registered as an infusions hook)."""
+    status = BookingStatus.NO_SHOW if session.status == SessionStatus.NO_SHOW else BookingStatus.CANCELLED
+    for booking in Booking.objects.live().select_for_update().filter(session=session):
+        booking.status, booking.cancel_reason = status, session.cancel_reason
+        record_save(record=booking, by=by)
+
+
+def book_from_form(*, course: TreatmentCourse, scheduled_for: dt.datetime, chair: Any, by: User) -> InfusionSession:
+    """The course page's booking form (infusions' ScheduleForm, through ``infusions.hooks.Booker``)."""
+    found = Chair.objects.filter(pk=chair).first() if str(chair).isdigit() else None
+    if found is None:
+        raise ValidationError({CHAIR: "Choose a chair."})
+    return booking_book(course=course, start=scheduled_for, chair=found, by=by).session
+
+
+def chair_choices() -> list[tuple[str, str]]:
+    return [(str(c.pk), f"{c.name} ({c.room})") for c in Chair.objects.active().select_related("room")]
