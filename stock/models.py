@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pgtrigger
 from django.conf import settings
@@ -33,9 +33,10 @@ from clinic import triggers as pinned
 from clinic.audit import track_changes
 from clinic.models import SettingsRow, TimeStampedModel
 from clinic.triggers import moved_from
-from infusions.choices import SessionStatus
-from infusions.lifecycle import AFTER_INFUSION, CHARTING
 from stock.quantities import fmt, mg_to_ml
+
+if TYPE_CHECKING:
+    from stock.lifecycle import VialStatusInfo
 
 POSITIVE = [MinValueValidator(Decimal("0.001"))]
 
@@ -51,21 +52,6 @@ class VialStatus(models.TextChoices):
     EXPIRED = "expired", "Expired (awaiting destruction)"
     QUARANTINED = "quarantined", "Quarantined"
     DESTROYED = "destroyed", "Destroyed"
-
-
-DRAWABLE_STATUSES = [VialStatus.SEALED, VialStatus.IN_USE]
-# The colour of each status's badge (Bootstrap's text-bg-*): in use blue, sealed green, gone grey, needing action amber.
-STATUS_BADGE = {
-    VialStatus.IN_USE: "primary",
-    VialStatus.SEALED: "success",
-    VialStatus.DESTROYED: "secondary",
-    VialStatus.EMPTY: "secondary",
-    VialStatus.EXPIRED: "warning",
-    VialStatus.QUARANTINED: "warning",
-}
-# A session draws from the check-in until the observation ends: a top-up drawn late (the pump gave more than the
-# first draw) is recorded before the administered amount can be.
-DRAWABLE_SESSION_STATUSES = CHARTING
 
 
 class MovementKind(models.TextChoices):
@@ -192,10 +178,14 @@ class StockReceipt(models.Model):
 class VialQuerySet(models.QuerySet):
     def on_hand(self) -> VialQuerySet:
         """Vials still in the clinic's custody (anything not destroyed and not empty)."""
-        return self.exclude(status__in=[VialStatus.DESTROYED, VialStatus.EMPTY])
+        from stock.lifecycle import ON_HAND_STATUSES
+
+        return self.filter(status__in=ON_HAND_STATUSES)
 
     def drawable(self, concentration_mg_ml: Decimal | None = None) -> VialQuerySet:
         """Sealed or in-use vials that have not expired, optionally of one concentration; open vials first."""
+        from stock.lifecycle import DRAWABLE_STATUSES
+
         today = timezone.localdate()
         vials = self.filter(status__in=DRAWABLE_STATUSES, receipt__expires_on__gte=today, remaining_mg__gt=0)
         if concentration_mg_ml is not None:
@@ -248,8 +238,11 @@ class Vial(TimeStampedModel):
         return f"Vial {self.label}"
 
     @property
-    def status_badge(self) -> str:
-        return STATUS_BADGE[self.status]
+    def state(self) -> VialStatusInfo:
+        """What the status means for the ledger and its pages (``stock.lifecycle.VialStatusInfo``)."""
+        from stock.lifecycle import VIAL_STATUS
+
+        return VIAL_STATUS[self.status]
 
     def get_absolute_url(self) -> str:
         return reverse("stock:vial_detail", kwargs={"pk": self.pk})
@@ -265,36 +258,6 @@ class Vial(TimeStampedModel):
     @property
     def is_expired(self) -> bool:
         return self.receipt.expires_on < timezone.localdate()
-
-    # What the vial's state allows. The pages offer only these; the services refuse the rest with a sentence.
-
-    def can_be_wasted(self) -> bool:
-        """An opened or quarantined vial with something left (sealed or expired stock is destroyed instead)."""
-        return self.status in (VialStatus.IN_USE, VialStatus.QUARANTINED) and self.remaining_mg > 0
-
-    def can_be_quarantined(self) -> bool:
-        return self.status in DRAWABLE_STATUSES
-
-    def can_be_marked_expired(self) -> bool:
-        return self.is_expired and self.status in (VialStatus.SEALED, VialStatus.IN_USE, VialStatus.QUARANTINED)
-
-    def can_be_destroyed(self) -> bool:
-        """Expired or quarantined stock still holding drug (DEA Form 41)."""
-        return self.status in (VialStatus.EXPIRED, VialStatus.QUARANTINED) and self.remaining_mg > 0
-
-    def can_be_reported_lost(self) -> bool:
-        return self.status not in (VialStatus.DESTROYED, VialStatus.EMPTY)
-
-    def available_actions(self) -> list[str]:
-        """The actions the vial's state allows, most pressing first: waste, expire, destroy, quarantine, loss."""
-        allowed = {
-            "waste": self.can_be_wasted(),
-            "expire": self.can_be_marked_expired(),
-            "destroy": self.can_be_destroyed(),
-            "quarantine": self.can_be_quarantined(),
-            "loss": self.can_be_reported_lost(),
-        }
-        return [action for action, ok in allowed.items() if ok]
 
 
 class MovementQuerySet(models.QuerySet):
@@ -657,7 +620,8 @@ class Form106Filing(models.Model):
 class SessionStock:
     """What a session drew, gave, wasted and returned (mg), what it still holds, and what may be recorded next.
 
-    Built by ``stock.services.session_reconciliation`` from the session's ledger entries.
+    Built by ``stock.services.session_reconciliation`` from the session's ledger entries; what it allows next is
+    ``stock.lifecycle.session_offered``.
     """
 
     session: Any = field(repr=False, compare=False)
@@ -677,37 +641,10 @@ class SessionStock:
         """The session's computed total is recorded as administered (or there is no total: nothing ran)."""
         return self.session.total_mg is None or self.administered_mg >= self.session.total_mg
 
-    # What the session's state allows. The page offers only these; the services refuse the rest with a sentence.
-
-    def can_draw(self) -> bool:
-        """From the check-in through the infusion; during the observation only while the pump's total is not yet
-        recorded as given (a top-up drawn and not entered)."""
-        session = self.session
-        if session.is_voided or not session.preparation_id or session.status not in DRAWABLE_SESSION_STATUSES:
-            return False
-        return session.status != SessionStatus.OBSERVING or not self.all_given_recorded
-
-    def can_administer(self) -> bool:
-        """After the infusion, until the pump's computed total is recorded."""
-        return self.session.status in AFTER_INFUSION and not self.all_given_recorded
-
-    def can_waste_rest(self) -> bool:
-        """What is left once the total given is recorded (or the session was cancelled), witnessed."""
-        after = self.session.status in AFTER_INFUSION and self.all_given_recorded
-        return self.in_hand_mg > 0 and (after or self.session.status == SessionStatus.CANCELLED)
-
-    def can_return(self) -> bool:
-        return self.in_hand_mg > 0
-
-    def available_actions(self) -> list[str]:
-        """The actions the session's state allows: draw, administer, waste, return."""
-        allowed = {
-            "draw": self.can_draw(),
-            "administer": self.can_administer(),
-            "waste": self.can_waste_rest(),
-            "return": self.can_return(),
-        }
-        return [action for action, ok in allowed.items() if ok]
+    @property
+    def draw_is_top_up(self) -> bool:
+        """A draw now is a top-up: the infusion has ended and the pump gave more than was drawn."""
+        return bool(self.session.state.observing)
 
 
 class StockCountQuerySet(models.QuerySet):

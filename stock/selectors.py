@@ -19,6 +19,7 @@ from infusions.choices import SessionStatus
 from infusions.hooks import SuppliedLot
 from infusions.lifecycle import AFTER_INFUSION
 from infusions.models import InfusionSession
+from stock.lifecycle import DRAWABLE_STATUSES, SET_ASIDE_STATUSES
 from stock.models import (
     CountKind,
     MovementKind,
@@ -195,7 +196,7 @@ def stock_dashboard(now: dt.datetime | None = None) -> Dashboard:
             vials=Count("id"),
             sealed=Count("id", filter=Q(status=VialStatus.SEALED)),
             open=Count("id", filter=Q(status=VialStatus.IN_USE)),
-            set_aside=Count("id", filter=Q(status__in=[VialStatus.EXPIRED, VialStatus.QUARANTINED])),
+            set_aside=Count("id", filter=Q(status__in=SET_ASIDE_STATUSES)),
             remaining_mg=Sum("remaining_mg"),
         )
         .order_by("product__name", "receipt__expires_on", "receipt__lot_number")
@@ -223,9 +224,7 @@ def stock_dashboard(now: dt.datetime | None = None) -> Dashboard:
             ).order_by("receipt__expires_on", "label")
         ),
         past_beyond_use=list(vials.filter(status=VialStatus.IN_USE, beyond_use_at__lte=now).order_by("beyond_use_at")),
-        expired_unmarked=list(
-            vials.filter(receipt__expires_on__lt=today, status__in=[VialStatus.SEALED, VialStatus.IN_USE])
-        ),
+        expired_unmarked=list(vials.filter(receipt__expires_on__lt=today, status__in=DRAWABLE_STATUSES)),
         unreconciled=list(unreconciled_sessions()[:50]),
         given_undrawn=undrawn,
         given_undrawn_count=undrawn_count,

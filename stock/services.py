@@ -28,11 +28,9 @@ from django.utils import timezone
 
 from clinic.accounts.models import User
 from clinic.services import second_person_check
-from infusions.choices import SessionStatus
-from infusions.lifecycle import AFTER_INFUSION
 from infusions.models import InfusionSession
+from stock import lifecycle
 from stock.models import (
-    DRAWABLE_SESSION_STATUSES,
     BusinessTime,
     CountKind,
     Form106Filing,
@@ -135,7 +133,7 @@ def _set_status(vial: Vial, status: str, reason: str = "") -> None:
 
 
 def _empty_if_drained(vial: Vial) -> None:
-    if vial.remaining_mg == 0 and vial.status in (VialStatus.SEALED, VialStatus.IN_USE):
+    if vial.remaining_mg == 0 and vial.state.drawable:
         _set_status(vial, VialStatus.EMPTY)
 
 
@@ -240,8 +238,7 @@ def stock_draw(
     """Draw ``volume_ml`` from ``vial`` for ``session``; a sealed vial is opened (its beyond-use time starts)."""
     session, vial = _locked_session(session), _locked_vial(vial)
     at = at or timezone.now()
-    if session.is_voided or session.status not in DRAWABLE_SESSION_STATUSES:
-        raise _refuse(f"Cannot draw: the session is {session.get_status_display().lower()}.")
+    lifecycle.require_session(session, "draw")
     if session.preparation is None:
         raise _refuse("Set the dose and pick the preparation first: the vial must match it.", "vial")
     concentration = vial.product.concentration_mg_ml
@@ -251,7 +248,7 @@ def stock_draw(
             f"({session.preparation.name}) is made from {fmt(session.preparation.vial_mg_ml)} mg/mL vials.",
             "vial",
         )
-    if vial.status not in (VialStatus.SEALED, VialStatus.IN_USE):
+    if not vial.state.drawable:
         raise _refuse(f"Vial {vial.label} is {vial.get_status_display().lower()}: it cannot be drawn from.", "vial")
     if vial.receipt.expires_on < timezone.localtime(at).date():
         raise _refuse(f"Vial {vial.label} expired on {vial.receipt.expires_on:%-d %b %Y}.", "vial")
@@ -275,8 +272,7 @@ def stock_draw(
 def stock_administer(*, session: InfusionSession, by: User, at: dt.datetime | None = None) -> list[StockMovement]:
     """Record the session's computed total as administered, from the vials drawn in the order they were drawn."""
     session = _locked_session(session)
-    if session.status not in AFTER_INFUSION or session.total_mg is None:
-        raise _refuse("Stop the infusion first: the amount given is the session's computed total.")
+    lifecycle.require_session(session, "administer")
     held = _in_hand_by_vial(session)
     stock = session_reconciliation(session)
     due = session.total_mg - stock.administered_mg
@@ -320,8 +316,7 @@ def stock_waste_session_rest(
     stock = session_reconciliation(session)
     if session.total_mg is not None and stock.administered_mg < session.total_mg:
         raise _refuse("Record what was administered before wasting the rest.")
-    if session.status not in AFTER_INFUSION and session.status != SessionStatus.CANCELLED:
-        raise _refuse("Waste the rest after the infusion has stopped (or the session was cancelled).")
+    lifecycle.require_session(session, "waste")
     held = _in_hand_by_vial(session)
     if not held:
         raise _refuse("Nothing drawn for this session is left to waste.")
@@ -340,7 +335,7 @@ def stock_return(
     session, vial = _locked_session(session), _locked_vial(vial)
     if len(reason.strip()) < 3:
         raise _refuse("Say why the drug goes back to stock.", "reason")
-    if vial.status != VialStatus.IN_USE:
+    if not vial.state.takes_return:
         raise _refuse(f"Vial {vial.label} is {vial.get_status_display().lower()}: only an open vial takes a return.")
     quantity = ml_to_mg(volume_ml, vial.product.concentration_mg_ml)
     held = dict((v.pk, part) for v, part in _in_hand_by_vial(session))
@@ -369,9 +364,7 @@ def vial_waste(
     witness_check(by=by, witness=witness, password=witness_password, required=witness_required())
     if len(reason.strip()) < 3:
         raise _refuse("Give the reason (e.g. past beyond-use time; dropped; contaminated).", "reason")
-    if not vial.can_be_wasted():
-        raise _refuse(f"Vial {vial.label} is {vial.get_status_display().lower()}: only an opened vial is wasted; "
-                      "sealed or expired stock is destroyed (Form 41).")  # fmt: skip
+    lifecycle.require_vial(vial, "waste")
     quantity = vial.remaining_mg if volume_ml is None else ml_to_mg(volume_ml, vial.product.concentration_mg_ml)
     if quantity <= 0:
         raise _refuse("Enter the volume wasted in mL.", "volume_ml")
@@ -386,11 +379,10 @@ def vial_waste(
 def vial_quarantine(*, vial: Vial, reason: str, by: User) -> Vial:
     """Set a vial aside (damaged, suspected tampering, recall): it can no longer be drawn from."""
     vial = _locked_vial(vial)
-    if not vial.can_be_quarantined():
-        raise _refuse(f"Vial {vial.label} is {vial.get_status_display().lower()}.")
+    lifecycle.require_vial(vial, "quarantine")
     if len(reason.strip()) < 5:
         raise _refuse("Say why the vial is quarantined.", "reason")
-    _set_status(vial, VialStatus.QUARANTINED, reason.strip())
+    _set_status(vial, lifecycle.vial_leads_to("quarantine"), reason.strip())
     return vial
 
 
@@ -401,9 +393,8 @@ def vial_mark_expired(*, vial: Vial, by: User) -> Vial:
     vial = _locked_vial(vial)
     if not vial.is_expired:
         raise _refuse(f"Vial {vial.label} expires on {vial.receipt.expires_on:%-d %b %Y}: it has not expired.")
-    if not vial.can_be_marked_expired():
-        raise _refuse(f"Vial {vial.label} is {vial.get_status_display().lower()}.")
-    _set_status(vial, VialStatus.EXPIRED, f"Lot expired {vial.receipt.expires_on:%-d %b %Y}")
+    lifecycle.require_vial(vial, "expire")
+    _set_status(vial, lifecycle.vial_leads_to("expire"), f"Lot expired {vial.receipt.expires_on:%-d %b %Y}")
     return vial
 
 
@@ -422,15 +413,13 @@ def vial_destroy(
         raise _refuse("The two witnesses must be two different people.", "second_witness_password")
     if vial.remaining_mg <= 0:
         raise _refuse(f"Vial {vial.label} is empty: nothing to destroy.")
-    if not vial.can_be_destroyed():
-        raise _refuse(f"Vial {vial.label} is {vial.get_status_display().lower()}: mark it expired or quarantine it "
-                      "before destruction.")  # fmt: skip
+    lifecycle.require_vial(vial, "destroy")
     if len(method.strip()) < 3:
         raise _refuse("Describe the method (e.g. reverse distributor; chemical digestion kit).", "method")
     movement = _post(vial=vial, kind=MovementKind.DESTRUCTION, quantity_mg=vial.remaining_mg,
                      vial_change=-vial.remaining_mg, by=by, at=at, witness=witness, second_witness=second_witness,
                      method=method.strip(), reason=reason.strip())  # fmt: skip
-    _set_status(vial, VialStatus.DESTROYED, f"Destroyed: {method.strip()}")
+    _set_status(vial, lifecycle.vial_leads_to("destroy"), f"Destroyed: {method.strip()}")
     return movement
 
 
@@ -446,8 +435,7 @@ def stock_loss(
         raise _refuse("Describe what happened and how it was discovered.", "reason")
     if discovered_on > timezone.localdate():
         raise _refuse("The discovery date cannot be in the future.", "discovered_on")
-    if not vial.can_be_reported_lost():
-        raise _refuse(f"Vial {vial.label} is {vial.get_status_display().lower()}.")
+    lifecycle.require_vial(vial, "loss")
     quantity = vial.remaining_mg if volume_ml is None else ml_to_mg(volume_ml, vial.product.concentration_mg_ml)
     if quantity <= 0:
         raise _refuse("Enter the volume lost in mL.", "volume_ml")

@@ -23,7 +23,7 @@ from clinic.audit.services import patient_access_log_many
 from clinic.exports import csv_response
 from clinic.forms import ConfirmForm, add_service_errors, query_id
 from infusions.views.sessions import SessionMixin
-from stock import forms, services
+from stock import forms, lifecycle, services
 from stock.models import MovementKind, SessionStock, StockMovement, StockReceipt, StockSettings, Vial, VialStatus
 from stock.quantities import fmt
 from stock.selectors import REPORTS, inventory_counts, stock_dashboard
@@ -157,7 +157,7 @@ class VialDetailView(LedgerActionPage, PermissionRequiredMixin, TemplateView):
         return self._vial
 
     def available_actions(self) -> list[str]:
-        return self.get_vial().available_actions()
+        return lifecycle.vial_offered(self.get_vial())
 
     def action_form_kwargs(self, action: str) -> dict[str, Any]:
         return {"required": self.witness_required()} if action == "waste" else {}
@@ -288,7 +288,7 @@ class SessionStockView(LedgerActionPage, SessionMixin, TemplateView):
         return self._stock
 
     def available_actions(self) -> list[str]:
-        return self.get_stock().available_actions()
+        return lifecycle.session_offered(self.get_stock())
 
     def action_form_kwargs(self, action: str) -> dict[str, Any]:
         if action in ("draw", "return"):
