@@ -20,6 +20,7 @@ from clinic.forms import (
 )
 from clinic.signatures.forms import SignatureFormMixin
 from clinic.signatures.models import meaning_text
+from infusions import hooks
 from infusions.checkin import ESCORT_NAME_NEEDED, ESCORT_PHONE_NEEDED
 from infusions.choices import CourseStopReason, Fasting, PregnancyCheck
 from infusions.models import (
@@ -102,9 +103,22 @@ class CourseMaintenanceForm(CrispyFormMixin, forms.Form):
 
 
 class ScheduleForm(CrispyFormMixin, forms.Form):
+    """Book a session of the course. When an app above keeps the clinic's schedule (``infusions.hooks.Booker``:
+    scheduling), the chair is one of its chairs in use and the booking goes through it (opening hours, closures,
+    no overlap); without one, the chair is free text."""
+
     scheduled_for = WallClockDateTimeField(label="Date and time")
     chair = forms.CharField(max_length=20, initial="1")
     layout = Layout(Row(Column("scheduled_for"), Column("chair")))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        booker = hooks.booker()
+        if booker is not None:
+            self.fields["chair"] = forms.ChoiceField(
+                choices=[("", "Choose a chair"), *booker.chair_choices()],
+                error_messages={"required": "Choose a chair.", "invalid_choice": "Choose one of the chairs in use."},
+            )
 
 
 class CheckInForm(CrispyFormMixin, forms.Form):

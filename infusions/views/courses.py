@@ -17,7 +17,7 @@ from django.views.generic import CreateView, FormView, TemplateView
 
 from clinic.actions import ActionPageMixin
 from clinic.forms import add_service_errors
-from infusions import forms, services
+from infusions import forms, hooks, services
 from infusions.choices import SessionStatus
 from infusions.models import InfusionSettings, TreatmentCourse
 from infusions.views.sessions import DosingContextMixin
@@ -146,8 +146,10 @@ class SessionScheduleView(CourseMixin, FormView):
     http_method_names = ["post"]
 
     def form_valid(self, form: forms.ScheduleForm) -> HttpResponse:
+        booker = hooks.booker()  # the clinic's schedule, when installed, holds the chair (scheduling)
+        book = booker.book if booker else services.session_schedule
         try:
-            session = services.session_schedule(course=self.get_course(), by=self.request.user, **form.cleaned_data)
+            session = book(course=self.get_course(), by=self.request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)

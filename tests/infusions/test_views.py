@@ -17,6 +17,7 @@ from infusions.models import InfusionSession, RateChange, TreatmentCourse
 from tests.factories import TEST_PASSWORD, PatientFactory, version_of
 from tests.infusions.factories import MIGRAINE_PROTOCOL, CourseFactory, SessionFactory, preparation, protocol
 from tests.infusions.test_services import GOOD_VITALS, ready_patient
+from tests.scheduling.factories import ChairFactory, at, next_monday, open_week
 from tests.stock.factories import draw_for, receive
 
 pytestmark = pytest.mark.django_db
@@ -254,10 +255,13 @@ def test_clinician_orders_a_course_within_the_protocol(clinician_client):
 
 
 def test_front_desk_books_a_session(front_desk_client):
-    course = CourseFactory()
-    when = (timezone.localtime() + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    """With the schedule installed the chair is one of its chairs, and the booking goes through it
+    (tests/scheduling/test_booking_form.py)."""
+    course, chair = CourseFactory(), ChairFactory(name="3")
+    open_week()
+    when = at(next_monday(), 10).strftime("%Y-%m-%dT%H:%M")
     url = reverse("infusions:session_schedule", kwargs={"pk": course.pk})
-    assert front_desk_client.post(url, {"scheduled_for": when, "chair": "3"}).status_code == HTTPStatus.FOUND
+    assert front_desk_client.post(url, {"scheduled_for": when, "chair": chair.pk}).status_code == HTTPStatus.FOUND
     assert course.sessions.get().chair == "3"
 
 
