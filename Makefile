@@ -13,7 +13,7 @@ PORT ?= 8000
 # Production-like check of the security settings (used by `make test` and `make deploy-check`).
 PROD_ENV := DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=') DJANGO_ALLOWED_HOSTS=clinic.example.org
 
-.PHONY: help run serve test lint security fmt browser browser-deps deploy-deps install install-dev migrate seed deploy-check \
+.PHONY: help run serve typecheck test lint security fmt browser browser-deps deploy-deps install install-dev migrate seed deploy-check \
 	deploy-test loadtest faults bench backup restore db-stop clean test-clock
 
 help:
@@ -29,6 +29,7 @@ help:
 	@echo "make bench       SCALE=full|small: 10k and 100k patients, every main page timed (var/bench/)"
 	@echo "make backup | restore FILE=var/backups/x.dump"
 	@echo "make security bandit on the app code (also in make test)"
+	@echo "make typecheck  mypy with django-stubs on the app code (also in make test)"
 	@echo "make lint | fmt | deploy-check | db-stop | clean"
 
 $(VENV)/bin/activate:
@@ -97,6 +98,11 @@ lint: install-dev
 security: install-dev
 	$(VENV)/bin/bandit -c pyproject.toml -r clinic patients infusions side_effects stock -q
 
+# mypy with django-stubs (configuration in pyproject.toml). The plugin loads the settings: DATABASE_URL is set so that
+# they do not start the embedded PostgreSQL server (clinic/database.py); nothing connects to it.
+typecheck: install-dev
+	DJANGO_DEBUG=1 DATABASE_URL=postgres://x@localhost/x $(VENV)/bin/mypy
+
 fmt: install-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
@@ -104,7 +110,7 @@ fmt: install-dev
 deploy-check: install
 	$(PROD_ENV) $(MANAGE) check --deploy --fail-level WARNING
 
-test: install-dev browser-deps deploy-deps lint security
+test: install-dev browser-deps deploy-deps lint security typecheck
 	DJANGO_DEBUG=1 $(MANAGE) check --fail-level WARNING
 	DJANGO_DEBUG=1 $(MANAGE) makemigrations --check --dry-run
 	$(PROD_ENV) $(MANAGE) check --deploy --fail-level WARNING

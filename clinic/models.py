@@ -6,7 +6,7 @@ Clinical rows are never deleted (the database refuses DELETE through a trigger);
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 import pgtrigger
 from django.conf import settings
@@ -31,10 +31,10 @@ class TimeStampedModel(models.Model):
 class VoidableQuerySet(models.QuerySet):
     """Reads shared by every clinical model."""
 
-    def active(self) -> VoidableQuerySet:
+    def active(self) -> Self:
         return self.filter(voided_at__isnull=True)
 
-    def voided(self) -> VoidableQuerySet:
+    def voided(self) -> Self:
         return self.filter(voided_at__isnull=False)
 
 
@@ -61,7 +61,7 @@ class ClinicalRecord(TimeStampedModel):
 
     class Meta:
         abstract = True
-        triggers = [
+        triggers: list[pgtrigger.Trigger] = [
             # Nothing clinical is ever hard-deleted, not even from a shell or raw SQL (DEVELOPERS.md "What done means").
             pinned.Protect(name="protect_delete", operation=pgtrigger.Delete),
         ]
@@ -119,9 +119,9 @@ class SettingsRow(models.Model):
         return str(self._meta.verbose_name).capitalize()
 
     @classmethod
-    def current(cls) -> Any:
+    def current(cls) -> Self:
         """The one row, created with the defaults on first use."""
-        settings_row, _ = cls.objects.get_or_create(pk=1)
+        settings_row, _ = cls._default_manager.get_or_create(pk=1)
         return settings_row
 
 

@@ -3,9 +3,10 @@ of a second member of staff's password (witnessed waste, dose second check)."""
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model
 
 from clinic.accounts.models import User
 from clinic.accounts.passwords import SECOND_PERSON, password_confirm
@@ -18,14 +19,16 @@ SECOND_PERSON_SAME = "The second person must be another member of staff, not the
 VOID_REASON_REQUIRED = "Give a reason for voiding this record (at least 5 characters)."
 ALREADY_VOIDED = "This record is already voided."
 
+Record = TypeVar("Record", bound=ClinicalRecord)
+
 
 @transaction.atomic
-def record_void(*, record: ClinicalRecord, by: User, reason: str) -> ClinicalRecord:
+def record_void(*, record: Record, by: User, reason: str) -> Record:
     """Void a clinical record with a reason; the row stays, marked, and its history shows who and why."""
     reason = (reason or "").strip()
     if len(reason) < 5:
         raise ValidationError({"reason": VOID_REASON_REQUIRED})
-    locked = type(record).objects.select_for_update().get(pk=record.pk)
+    locked: Record = type(record)._default_manager.select_for_update().get(pk=record.pk)
     if locked.is_voided:
         raise ValidationError(ALREADY_VOIDED)
     locked.mark_voided(by=by, reason=reason)
@@ -38,7 +41,7 @@ RECORD_VOIDED = "This record is voided and can no longer be edited."
 
 
 @transaction.atomic
-def record_save(*, record: Model, by: User, version: VersionCheck | None = None) -> Model:
+def record_save(*, record: Record, by: User, version: VersionCheck | None = None) -> Record:
     """Save a new or edited clinical record after full validation, stamping authorship.
 
     With ``version`` (an edit form's ``version_check()``), the row is first locked and compared with the version the
@@ -49,9 +52,9 @@ def record_save(*, record: Model, by: User, version: VersionCheck | None = None)
     elif version is not None:
         locked = type(record)._base_manager.select_for_update().get(pk=record.pk)
         check_version(locked, version)
-        if getattr(locked, "is_voided", False):
+        if locked.is_voided:
             raise ValidationError(RECORD_VOIDED)
-    elif getattr(record, "is_voided", False):
+    elif record.is_voided:
         raise ValidationError(RECORD_VOIDED)
     record.updated_by = by
     record.full_clean()

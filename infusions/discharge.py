@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from infusions.vitals import VitalsReading
 
@@ -71,7 +72,7 @@ class VitalsProblems:
 
 
 def discharge_vitals_problems(
-    *, latest_alerts: list[dict], latest_taken_at: dt.datetime | None, now: dt.datetime, interval_minutes: int
+    *, latest_alerts: list[dict[str, Any]], latest_taken_at: dt.datetime | None, now: dt.datetime, interval_minutes: int
 ) -> VitalsProblems:
     """Why the recorded vitals do not allow discharge yet (falsy: they do). The interval itself is allowed."""
     alerts = tuple(alert["message"] for alert in latest_alerts)

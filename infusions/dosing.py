@@ -29,7 +29,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 MG = Decimal("0.01")
 ML = Decimal("0.01")
@@ -134,17 +134,18 @@ class DoseCalculation:
     def explanation(self) -> str:
         """The calculation as a sentence, e.g. 72.5 kg × 0.5 mg/kg = 36.25 mg · at 1 mg/mL = 36.25 mL · ..."""
         conc = f"at {_fmt(self.concentration_mg_ml)} mg/mL"
-        if self.mode == DosingMode.DOSE_OVER_TIME:
+        dose_mg, volume_ml = self.dose_mg, self.volume_ml  # both set for a dose over time or a planned duration
+        if self.mode == DosingMode.DOSE_OVER_TIME and dose_mg is not None and volume_ml is not None:
             return (
-                f"{_fmt(self.weight_kg)} kg × {_fmt(self.dose_per_kg)} mg/kg = {_fmt(self.dose_mg)} mg · "
-                f"{conc} = {_fmt(self.volume_ml)} mL · over {self.minutes} min · {self.rate_text}"
+                f"{_fmt(self.weight_kg)} kg × {_fmt(self.dose_per_kg)} mg/kg = {_fmt(dose_mg)} mg · "
+                f"{conc} = {_fmt(volume_ml)} mL · over {self.minutes} min · {self.rate_text}"
             )
         text = (
             f"{_fmt(self.weight_kg)} kg × {_fmt(self.dose_per_kg)} mg/kg/h = "
             f"{_fmt(_round(self.rate_mg_h_exact, MG))} mg/h · {conc} · {self.rate_text}"
         )
-        if self.minutes:
-            text += f" · for {self.minutes} min = {_fmt(self.dose_mg)} mg ({_fmt(self.volume_ml)} mL)"
+        if self.minutes and dose_mg is not None and volume_ml is not None:
+            text += f" · for {self.minutes} min = {_fmt(dose_mg)} mg ({_fmt(volume_ml)} mL)"
         return text
 
 
@@ -167,6 +168,8 @@ def calculate(
     """Dose, volume and pump rate for a weight, a prescribed dose and the chosen preparation's final concentration."""
     require_positive(weight_kg=weight_kg, dose_per_kg=dose_per_kg, concentration_mg_ml=concentration_mg_ml)
     if mode == DosingMode.DOSE_OVER_TIME:
+        if minutes is None:
+            raise ValueError("minutes must be greater than zero")
         require_positive(minutes=minutes)
         rate = weight_kg * dose_per_kg * SIXTY / Decimal(minutes)
     elif mode == DosingMode.CONTINUOUS:
@@ -193,17 +196,20 @@ def rounding_problem(calc: DoseCalculation, limit: Decimal = RATE_ROUNDING_LIMIT
     )
 
 
+P = TypeVar("P")  # a preparation: the dosing rules read only its concentration and pump step, passed alongside
+
+
 @dataclass(frozen=True)
-class PreparationFit:
+class PreparationFit(Generic[P]):
     """A preparation (anything with a name, a final concentration and a pump step) and how well it fits a dose."""
 
-    preparation: object
+    preparation: P
     calculation: DoseCalculation
 
 
 def better_preparation(
-    calc: DoseCalculation, candidates: Iterable[tuple[object, Decimal, Decimal]], limit: Decimal = RATE_ROUNDING_LIMIT
-) -> PreparationFit | None:
+    calc: DoseCalculation, candidates: Iterable[tuple[P, Decimal, Decimal]], limit: Decimal = RATE_ROUNDING_LIMIT
+) -> PreparationFit[P] | None:
     """Among ``candidates`` (preparation, final mg/mL, pump step), the one whose rounding comes closest to the
     prescription within ``limit``, preferring the stronger (less volume) on a tie; None if none fits."""
     fits = []

@@ -49,7 +49,8 @@ ANTIDEPRESSANT_BRANDS = {
 def antidepressant_in(text: str) -> str | None:
     """The antidepressant ``text`` names ("Sertraline 150 mg", "Zoloft"), as its non-proprietary name; None when it
     names none of the list."""
-    for word in re.findall(r"[a-z]+", text.lower()):
+    words: list[str] = re.findall(r"[a-z]+", text.lower())
+    for word in words:
         if word in ANTIDEPRESSANT_NAMES:
             return word
         if word in ANTIDEPRESSANT_BRANDS:

@@ -38,7 +38,7 @@ DEPRESSION_INDICATIONS = {Indication.TRD, Indication.DEPRESSION_SI, Indication.B
 # Source: ICD-10-CM 2025 tabular list (G43.7 chronic migraine without aura, F33.2 MDD recurrent severe, R45.851
 # suicidal ideations, F31.3x bipolar current episode depressed, F43.1x PTSD, G90.5x CRPS I, G89.4 chronic pain
 # syndrome, G44.x other headache syndromes, G43.0/G43.1 migraine without/with aura).
-INDICATION_ICD10 = {
+INDICATION_ICD10: dict[str, str] = {
     Indication.CHRONIC_MIGRAINE: "G43.709",
     Indication.EPISODIC_MIGRAINE: "G43.009",
     Indication.OTHER_HEADACHE: "G44.209",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,7 @@ def score(instrument: Instrument, answers: Mapping[str, int | None]) -> Score:
         value = answers.get(item.key)
         if value is not None and value not in item.allowed:
             raise InvalidAnswer(item.key, value)
-    total = sum(int(answers[i.key]) for i in instrument.scored_items)  # type: ignore[arg-type]
+    total = sum(int(answers[i.key] or 0) for i in instrument.scored_items)  # every scored item is answered (above)
     return Score(total=total, band=band_for(instrument, total))
 
 
@@ -273,7 +274,14 @@ GAD7 = Instrument(
     source="Spitzer RL, Kroenke K, Williams JB, Löwe B. Arch Intern Med 2006;166:1092-7 [R82].",
 )
 
-_DAYS_3_MONTHS = {"low": 0, "high": 90, "unit": "days"}
+
+class _Range(TypedDict):
+    low: int
+    high: int
+    unit: str
+
+
+_DAYS_3_MONTHS: _Range = {"low": 0, "high": 90, "unit": "days"}
 MIDAS = Instrument(
     code="midas",
     name="MIDAS",

@@ -32,6 +32,7 @@ from patients.models import (
     ScreeningAnswer,
     Timepoint,
 )
+from patients.models.patient import PatientQuerySet
 from patients.scoring import INSTRUMENTS
 from patients.signing import CLEAR_MEANING, CLEAR_STATEMENT, DECLINE_MEANING, DECLINE_STATEMENT
 
@@ -55,7 +56,9 @@ def next_mrn() -> str:
     return f"{MRN_PREFIX}{number:07d}"
 
 
-def possible_duplicates(*, given_name: str, family_name: str, date_of_birth: dt.date, exclude_pk: int | None = None):
+def possible_duplicates(
+    *, given_name: str, family_name: str, date_of_birth: dt.date, exclude_pk: int | None = None
+) -> PatientQuerySet:
     """Active patients with the same date of birth and the same name, ignoring case and accents."""
     fold = Func(Value(f"{family_name} {given_name}"), function="patients_fold")
     matches = Patient.objects.active().filter(date_of_birth=date_of_birth, search_name__startswith=fold)
@@ -106,7 +109,8 @@ def _locked_pending(screening: Screening) -> Screening:
     locked = Screening.objects.select_for_update().get(pk=screening.pk)
     if locked.status != ScreeningStatus.PENDING or locked.is_voided:
         raise ValidationError(ALREADY_REVIEWED)
-    return Screening.objects.with_answers().get(pk=locked.pk)
+    reviewed: Screening = Screening.objects.with_answers().get(pk=locked.pk)
+    return reviewed
 
 
 @transaction.atomic
@@ -224,7 +228,7 @@ def questionnaire_acknowledge_risk(*, response: QuestionnaireResponse, by: User,
     action = (action or "").strip()
     if len(action) < RISK_ACTION_MIN_CHARS:
         raise ValidationError({"action": RISK_ACTION_REQUIRED})
-    locked = QuestionnaireResponse.objects.select_for_update().get(pk=response.pk)
+    locked: QuestionnaireResponse = QuestionnaireResponse.objects.select_for_update().get(pk=response.pk)
     if not locked.risk_open:
         raise ValidationError(NO_OPEN_ALERT)
     locked.risk_acknowledged_at = timezone.now()
@@ -323,7 +327,7 @@ def amendment_disagreement_add(
         raise ValidationError("The patient's statement of disagreement was already filed.")
     if not statement.strip():
         raise ValidationError({"disagreement_statement": "Enter the patient's statement."})
-    if received_on > timezone.localdate() or received_on < locked.decided_on:
+    if received_on > timezone.localdate() or (locked.decided_on is not None and received_on < locked.decided_on):
         raise ValidationError({"disagreement_received_on": "The date must be between the denial and today."})
     locked.disagreement_statement, locked.disagreement_received_on = statement.strip(), received_on
     locked.save()

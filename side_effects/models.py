@@ -6,6 +6,7 @@ These models lived in ``infusions`` until issue #15 and moved by state only: eac
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -64,6 +65,9 @@ class SideEffectQuerySet(PatientScopedQuerySet):
         )
 
 
+SideEffectManager = models.Manager.from_queryset(SideEffectQuerySet)
+
+
 @track_changes()
 @moved_from("infusions.AdverseEvent")
 class SideEffect(ClinicalRecord):
@@ -106,7 +110,7 @@ class SideEffect(ClinicalRecord):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_comment = models.TextField(blank=True)
 
-    objects = SideEffectQuerySet.as_manager()
+    objects: ClassVar[SideEffectManager] = SideEffectManager()
 
     class Meta(ClinicalRecord.Meta):
         db_table = "infusions_adverseevent"

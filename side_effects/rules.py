@@ -15,6 +15,7 @@ Sources (docs/clinical.md §7):
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 GRADE_DEFINITIONS = {
     1: "Mild: asymptomatic or mild symptoms; observation only; no intervention indicated.",
@@ -102,7 +103,7 @@ def rate_per_100(events: int, sessions: int) -> float | None:
     return round(events * 100 / sessions, 1)
 
 
-def safety_table(counts: dict[str, int], sessions: int | dict[str, int]) -> list[dict]:
+def safety_table(counts: dict[str, int], sessions: int | dict[str, int]) -> list[dict[str, Any]]:
     """Rows of (label, events, rate per 100 sessions), most frequent first. ``sessions`` is one denominator for
     every row, or one per label (per protocol)."""
     rows = []

@@ -72,7 +72,7 @@ def suspect_drug_text(session: InfusionSession, at: dt.datetime) -> str:
         return ""
     protocol = session.course.protocol
     dose = f"{session.dose_per_kg.normalize():f} {protocol.unit}"
-    if protocol.is_continuous:
+    if protocol.is_continuous or not protocol.infusion_minutes:
         parts = [f"Ketamine IV {dose}"]
     else:
         average = session.dose_per_kg * 60 / protocol.infusion_minutes
@@ -88,7 +88,7 @@ def suspect_drug_text(session: InfusionSession, at: dt.datetime) -> str:
         per_kg = _per_kg_h(running.rate_mg_h, session.weight_kg)
         delivered = f"{running.delivered_mg_h.normalize():f} mg/h, pump {running.rate_ml_h.normalize():f} mL/h"
         parts.append(f"rate at onset {per_kg} ({delivered})" if per_kg else f"rate at onset {delivered}")
-    if session.preparation_id:
+    if session.preparation is not None:
         parts.append(session.preparation.name)
     return "; ".join(parts)[:300]
 
@@ -101,7 +101,7 @@ def _time_problems(event: SideEffect, names: set[str]) -> dict[str, str]:
     future; the onset of a session's side effect never before its check-in, the resolution never before the onset.
     Only the times in ``names`` are judged (a correction judges what it changes)."""
     now, problems = timezone.now(), {}
-    checked_in = event.session.checked_in_at if event.session_id else None
+    checked_in = event.session.checked_in_at if event.session is not None else None
     if "onset_at" in names and event.onset_at is not None:
         problem = charted_time_problem(event.onset_at, now=now, not_before=checked_in, after_what="the check-in")
         if problem and checked_in is not None and event.onset_at < checked_in:
@@ -117,7 +117,7 @@ def _time_problems(event: SideEffect, names: set[str]) -> dict[str, str]:
 
 def _to_the_minute(event: SideEffect) -> None:
     """A time typed in the minute of the moment it follows reads as that moment (infusions.timing.to_the_minute)."""
-    if event.session_id and event.onset_at is not None:
+    if event.session is not None and event.onset_at is not None:
         event.onset_at = to_the_minute(event.onset_at, event.session.checked_in_at)
     if event.resolved_at is not None and event.onset_at is not None:
         event.resolved_at = to_the_minute(event.resolved_at, event.onset_at)
@@ -138,11 +138,11 @@ def _check(event: SideEffect, times: Collection[str] = ("onset_at", "resolved_at
         criteria=list(event.seriousness_criteria),
         fatal=event.outcome == SideEffectOutcome.FATAL,
     )
-    if event.session_id and event.session.patient_id != event.patient_id:
+    if event.session is not None and event.session.patient_id != event.patient_id:
         problems["session"] = "This session belongs to another patient."
     if event.action_taken == ActionTaken.RESCUE and event.rescue_medication_id is None:
         problems["rescue_medication"] = "Link the rescue medication given (chart it on the session first)."
-    if event.rescue_medication_id and event.rescue_medication.session_id != event.session_id:
+    if event.rescue_medication is not None and event.rescue_medication.session_id != event.session_id:
         problems["rescue_medication"] = "The rescue medication must be one given in this session."
     if event.outcome in (SideEffectOutcome.RECOVERED, SideEffectOutcome.SEQUELAE) and event.resolved_at is None:
         problems.setdefault("resolved_at", "Give the time the event resolved.")
@@ -251,7 +251,7 @@ def _act_on_pump(event: SideEffect, by: User, rate_ml_h: Decimal | None) -> Chai
     if action == ActionTaken.RATE_REDUCED and rate_ml_h is None:
         raise ValidationError({"rate_ml_h": NEW_RATE_NEEDED})
     try:
-        if action == ActionTaken.PAUSED:
+        if action == ActionTaken.PAUSED or rate_ml_h is None:  # the rate is given for a reduction (above)
             change = infusion_services.session_pause(session=session, by=by, reason=str(event), at=event.onset_at)
         else:
             change = infusion_services.session_reduce_rate(

@@ -9,7 +9,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -22,6 +22,9 @@ from clinic.canonical import canonical_value, sha256_hex
 from clinic.signatures import signature_failed
 from clinic.signatures.models import ElectronicSignature, SignatureMeaning
 from clinic.signatures.registry import kind_for, kind_for_schema
+
+if TYPE_CHECKING:
+    from clinic.accounts.models import User
 
 # Messages (reused by the tests).
 WRONG_PASSWORD = "That is not your password, so nothing was signed. Enter your own password to sign."  # noqa: S105 - bandit B105: a message, not a password  # nosec
@@ -69,7 +72,7 @@ def require_reauthentication(reauth: Reauthentication | None, signer: Any) -> No
         raise ValidationError({"password": REAUTH_REQUIRED})
 
 
-def printed_name(user: Any) -> str:
+def printed_name(user: User) -> str:
     return user.get_full_name().strip()
 
 

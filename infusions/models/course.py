@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -30,6 +31,9 @@ class CourseQuerySet(PatientScopedQuerySet):
         return self.annotate(last_session_at=models.Max("sessions__scheduled_for", filter=kept))
 
 
+CourseManager = models.Manager.from_queryset(CourseQuerySet)
+
+
 @track_changes()
 class TreatmentCourse(ClinicalRecord):
     """The clinician's order for a series of infusions under one protocol."""
@@ -54,7 +58,9 @@ class TreatmentCourse(ClinicalRecord):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
-    objects = CourseQuerySet.as_manager()
+    objects: ClassVar[CourseManager] = CourseManager()
+    #: Set by ``CourseQuerySet.with_last_session()``.
+    last_session_at: dt.datetime | None
 
     class Meta(ClinicalRecord.Meta):
         ordering = ["-started_on", "-id"]

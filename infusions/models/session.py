@@ -7,7 +7,7 @@ them happens only in ``infusions.services``; a signed session is refused any UPD
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 import pgtrigger
 from django.conf import settings
@@ -40,6 +40,9 @@ class SessionQuerySet(PatientScopedQuerySet):
 
     def for_board(self) -> SessionQuerySet:
         return self.select_related("patient", "course__protocol", "nurse").order_by("chair", "scheduled_for")
+
+
+SessionManager = models.Manager.from_queryset(SessionQuerySet)
 
 
 @track_changes()
@@ -120,7 +123,7 @@ class InfusionSession(ClinicalRecord):
     )
     signature_meaning = models.CharField(max_length=100, blank=True)
 
-    objects = SessionQuerySet.as_manager()
+    objects: ClassVar[SessionManager] = SessionManager()
 
     class Meta(ClinicalRecord.Meta):
         ordering = ["-scheduled_for", "-id"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -49,6 +50,9 @@ class MedicationQuerySet(VoidableQuerySet):
         )
 
 
+MedicationManager = models.Manager.from_queryset(MedicationQuerySet)
+
+
 @track_changes()
 class Medication(ClinicalRecord):
     """A medication the patient takes or took, with the class that matters around ketamine."""
@@ -61,7 +65,7 @@ class Medication(ClinicalRecord):
     start_date = models.DateField(null=True, blank=True)
     stop_date = models.DateField(null=True, blank=True)
 
-    objects = MedicationQuerySet.as_manager()
+    objects: ClassVar[MedicationManager] = MedicationManager()
 
     class Meta(ClinicalRecord.Meta):
         ordering = ["stop_date", "name"]

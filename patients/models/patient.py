@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
@@ -17,10 +17,15 @@ from patients.choices import INDICATION_ICD10, Indication, MigraineTrigger, Pati
 from patients.validators import icd10_validator, validate_birth_date, validate_phone
 
 if TYPE_CHECKING:
+    from django.db.models.sql import Query
+
     from patients.models.readiness import Readiness
 
 
 class PatientQuerySet(VoidableQuerySet):
+    #: Set by ``visible_to`` on the queryset it returns (see there); a clone does not carry it.
+    clinic_wide_query: Query | None = None
+
     def visible_to(self, user: Any) -> PatientQuerySet:
         """The patients ``user`` may see: the whole clinic for roles that read records, nobody otherwise, and of the
         restricted records only those of the user's care teams and active emergency-access grants.
@@ -63,7 +68,7 @@ class PatientScopedQuerySet(VoidableQuerySet):
     #: An extra permission the user needs to see this kind of record at all (e.g. side effects: not front desk).
     scope_permission: str | None = None
 
-    def visible_to(self, user: Any) -> PatientScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         if self.scope_permission and not user.has_perm(self.scope_permission):
             return self.none()
         patients = Patient.objects.visible_to(user)
@@ -76,6 +81,9 @@ class PatientScopedQuerySet(VoidableQuerySet):
             # the side-effect queue's time (make bench, issue #8).
             return self.exclude(patient__in=hidden_from(user))
         return self.filter(patient__in=patients)
+
+
+PatientManager = models.Manager.from_queryset(PatientQuerySet)
 
 
 @track_changes(exclude=["search_name", "phone_digits"])
@@ -120,7 +128,7 @@ class Patient(ClinicalRecord):
         db_persist=True,
     )
 
-    objects = PatientQuerySet.as_manager()
+    objects: ClassVar[PatientManager] = PatientManager()
 
     class Meta(ClinicalRecord.Meta):
         ordering = ["family_name", "given_name", "id"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import reduce
 from operator import or_
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -41,6 +41,9 @@ def _score_in_range() -> Q:
     )
 
 
+QuestionnaireManager = models.Manager.from_queryset(QuestionnaireQuerySet)
+
+
 @track_changes()
 class QuestionnaireResponse(ClinicalRecord):
     """A completed outcome questionnaire. Never edited: a wrong entry is voided and entered again."""
@@ -63,7 +66,7 @@ class QuestionnaireResponse(ClinicalRecord):
     )
     risk_action = models.TextField("assessment and action", blank=True)
 
-    objects = QuestionnaireQuerySet.as_manager()
+    objects: ClassVar[QuestionnaireManager] = QuestionnaireManager()
 
     class Meta(ClinicalRecord.Meta):
         ordering = ["-completed_at", "-id"]

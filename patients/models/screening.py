@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -41,6 +42,9 @@ class ScreeningQuerySet(VoidableQuerySet):
         )
 
 
+ScreeningManager = models.Manager.from_queryset(ScreeningQuerySet)
+
+
 @track_changes()
 class Screening(ClinicalRecord):
     """A completed checklist. A clinician clears it (absolute findings block, relative ones need a justification)
@@ -59,7 +63,7 @@ class Screening(ClinicalRecord):
     review_note = models.TextField(blank=True)
     expires_on = models.DateField(null=True, blank=True)
 
-    objects = ScreeningQuerySet.as_manager()
+    objects: ClassVar[ScreeningManager] = ScreeningManager()
 
     class Meta(ClinicalRecord.Meta):
         ordering = ["-screened_on", "-id"]
