@@ -7,7 +7,7 @@ class InfusionsConfig(AppConfig):
 
     name = "infusions"
     verbose_name = "Infusions"
-    patient_record = True  # its rows are part of the patient's electronic copy (infusions.electronic_copy)
+    patient_record = True  # its rows are part of the patient's electronic copy (infusions.selectors.records)
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate

@@ -5,7 +5,7 @@ from clinic.accounts.roles import CLINIC_ADMIN, CLINICIAN, FRONT_DESK, NURSE, co
 #: See doses on the course pages and the today board: the ordered dose and maximum, the protocol's dose line, each
 #: session's mg/kg and total, and who signed. Front desk books chairs and calls patients, so it does not hold it
 #: (HIPAA minimum necessary, 164.502(b); security.md "Minimum necessary"). Pages ask
-#: ``infusions.selectors.shows_dosing``.
+#: ``infusions.selectors.board.shows_dosing``.
 VIEW_DOSING = "infusions.view_dosing"
 
 _SESSION_CHARTING = [

@@ -9,7 +9,7 @@ from django.db.models import Count
 from django.urls import reverse
 
 from clinic.dates import local_day_bounds
-from infusions.history import TimelineEntry
+from infusions.selectors.history import TimelineEntry
 from infusions.hooks import HistorySource
 from infusions.models import InfusionSession
 from side_effects.models import SideEffect

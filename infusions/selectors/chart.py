@@ -1,4 +1,4 @@
-"""Reads for the chart page and the today board, each with a fixed number of queries."""
+"""Reads for the session chart, with a fixed number of queries whatever the length of the session."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from infusions.chair import RECHECK_MINUTES, InfusionClock, infusion_clock
@@ -16,19 +15,10 @@ from infusions.choices import SessionStatus
 from infusions.dosing import rate_segments
 from infusions.hooks import SessionSection, session_sections
 from infusions.lifecycle import IN_CHAIR_STATUSES, OPEN_FOR_VITALS
-from infusions.models import InfusionSession, InfusionSettings, RateChange, VitalSign
+from infusions.models import InfusionSession, InfusionSettings
 from infusions.models.session import PADSS_ITEMS
-from infusions.roles import VIEW_DOSING
 from infusions.timing import is_late_entry
 from patients.models import QuestionnaireResponse
-
-
-def shows_dosing(user: Any) -> bool:
-    """Whether the course pages and the today board show ``user`` the doses: the ordered dose and maximum, the
-    protocol's dose line, each session's mg/kg and total, and who signed. The one place this is decided (minimum
-    necessary, HIPAA 164.502(b); security.md "Minimum necessary"): front desk sees the schedule, the chair, the status
-    and who to call."""
-    return user.has_perm(VIEW_DOSING)
 
 
 @dataclass
@@ -59,7 +49,7 @@ class Chart:
         return self.vitals[-1] if self.vitals else None
 
     @property
-    def open_alerts(self) -> list[dict]:
+    def open_alerts(self) -> list[dict[str, Any]]:
         """The alerts of the latest set of vitals: they stay in view until a new set is in range."""
         latest = self.latest_vitals
         return latest.alerts if latest is not None and self.session.status in OPEN_FOR_VITALS else []
@@ -80,9 +70,11 @@ class Chart:
         rate, weight = self.current_rate, self.session.weight_kg
         if rate is None or not weight:
             return None
-        if rate.rate_mg_per_kg_h is not None:
-            return rate.rate_mg_per_kg_h
-        return (rate.rate_mg_h / weight).quantize(Decimal("0.001"))
+        per_kg: Decimal | None = rate.rate_mg_per_kg_h
+        if per_kg is not None:
+            return per_kg
+        per_hour: Decimal = rate.rate_mg_h
+        return (per_hour / weight).quantize(Decimal("0.001"))
 
     @property
     def elapsed_minutes(self) -> int | None:
@@ -165,33 +157,3 @@ def mark_late_entries(chart: Chart) -> InfusionSettings:
         for row in rows:
             row.late_entry = is_late_entry(getattr(row, when), row.created_at, settings.late_entry_minutes)
     return settings
-
-
-def board_sessions(day: dt.date, queryset: Any) -> list[InfusionSession]:
-    """The day's sessions by chair, each with the time of its last vitals and that set's alerts."""
-    latest = VitalSign.objects.filter(session=OuterRef("pk"), voided_at__isnull=True).order_by("-taken_at", "-id")
-    sessions = list(
-        queryset.active()
-        .on_day(day)
-        .for_board()
-        .annotate(
-            last_vitals_at=Max("vitals__taken_at", filter=Q(vitals__voided_at__isnull=True)),
-            latest_alerts=Subquery(latest.values("alerts")[:1]),
-        )
-    )
-    from infusions.services import administered_mg
-
-    recheck = InfusionSettings.current().vitals_recheck_minutes
-    running = [session for session in sessions if session.status == SessionStatus.INFUSING]
-    changes: dict[int, list[Any]] = {session.pk: [] for session in running}
-    for change in RateChange.objects.active().filter(session__in=running).order_by("at", "id"):  # one query
-        changes[change.session_id].append(change)
-    now = timezone.now()
-    for session in sessions:
-        session.next_due = next_vitals_due(session, session.last_vitals_at, bool(session.latest_alerts), recheck)
-        session.board_alerts = (session.latest_alerts or []) if session.status in OPEN_FOR_VITALS else []
-        session.running_alerts = []
-        if session.pk in changes:
-            given = administered_mg(session, until=now, changes=changes[session.pk])
-            session.running_alerts = clock_of(session, changes[session.pk], given, now).alerts
-    return sessions

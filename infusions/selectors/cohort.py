@@ -28,6 +28,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -121,7 +122,8 @@ class MeasureOutcome:
     def median_change(self) -> Decimal | None:
         if not self.changes:
             return None
-        return Decimal(str(statistics.median(self.changes))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        median = statistics.median(Decimal(change) for change in self.changes)
+        return Decimal(str(median)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 @dataclass
@@ -136,7 +138,7 @@ class CohortRow:
     courses_stopped: int = 0
     courses_lapsed: int = 0  # still in induction, no session for the clinic's lapse limit: drop-outs in practice
     courses_under_way: int = 0
-    stop_reasons: Counter = field(default_factory=Counter)
+    stop_reasons: Counter[str] = field(default_factory=Counter)
 
     @property
     def indication_label(self) -> str:
@@ -280,7 +282,7 @@ def cohort_outcomes(
     if lapse_days is None:
         lapse_days = InfusionSettings.current().course_lapse_days
     as_of = min(last_day, timezone.localdate())
-    params = {
+    params: dict[str, Any] = {
         "start": start,
         "end": end,
         "first_day": first_day,

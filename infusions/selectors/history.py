@@ -8,15 +8,16 @@ chooses the baseline and latest values they are given, and says which baseline i
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from decimal import Decimal
+from typing import Any, ClassVar
 
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from clinic.formatting import DASH, or_dash, trim_decimal, two_places
 from infusions import hooks
 from infusions.choices import SessionStatus
 from infusions.lifecycle import GIVEN_STATUSES
@@ -88,6 +89,8 @@ class DeferredEntry:
 
     __slots__ = ("_entry", "_make", "_source", "at", "kind")
 
+    _entry: TimelineEntry | None
+
     def __init__(self, at: dt.datetime, kind: str, make: Callable[[Any], TimelineEntry], source: Any) -> None:
         self.at, self.kind, self._make, self._source, self._entry = at, kind, make, source, None
 
@@ -99,31 +102,31 @@ class DeferredEntry:
         return getattr(self._entry, name)
 
 
-class SessionFacts:
-    """What the history page reads of one session, from one row of values: a model instance per session (with its
-    course and protocol) cost most of the page's time for a 320-session record (make bench, issue #8). Reads like
-    an ``InfusionSession`` for the fields it has; ``course`` is the patient's course, with its protocol."""
+@dataclass(frozen=True, slots=True)
+class SessionSummary:
+    """What the history page reads of one session, built from one row of values: a model instance per session (with
+    its course and protocol) cost most of the page's time for a 320-session record (make bench, issue #8). Its fields
+    bear the model's names, so the page's rules read it as they would an ``InfusionSession``; ``course`` is the
+    patient's course, read once with its protocol."""
 
-    __slots__ = ("cancel_reason", "course", "dose_per_kg", "pain_after", "pain_before", "pk", "planned_dose_mg",
-                 "scheduled_for", "start_rate_ml_h", "started_at", "status", "total_mg")  # fmt: skip
-    FIELDS = ("pk", "status", "scheduled_for", "started_at", "dose_per_kg", "total_mg", "planned_dose_mg",
-              "start_rate_ml_h", "pain_before", "pain_after", "cancel_reason")  # fmt: skip
+    course: TreatmentCourse
+    pk: int
+    status: str
+    scheduled_for: dt.datetime
+    started_at: dt.datetime | None
+    dose_per_kg: Decimal | None
+    total_mg: Decimal | None
+    planned_dose_mg: Decimal | None
+    start_rate_ml_h: Decimal | None
+    pain_before: int | None
+    pain_after: int | None
+    cancel_reason: str
 
-    def __init__(self, values: tuple, course: TreatmentCourse) -> None:
-        (
-            self.pk,
-            self.status,
-            self.scheduled_for,
-            self.started_at,
-            self.dose_per_kg,
-            self.total_mg,
-            self.planned_dose_mg,
-            self.start_rate_ml_h,
-            self.pain_before,
-            self.pain_after,
-            self.cancel_reason,
-        ) = values
-        self.course = course  # fmt: skip
+    # The columns read for it, in field order after ``course`` (looked up from ``course_id``).
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "pk", "status", "scheduled_for", "started_at", "dose_per_kg", "total_mg", "planned_dose_mg",
+        "start_rate_ml_h", "pain_before", "pain_after", "cancel_reason",
+    )  # fmt: skip
 
     def get_status_display(self) -> str:
         return str(SessionStatus(self.status).label)
@@ -131,11 +134,22 @@ class SessionFacts:
     def get_absolute_url(self) -> str:
         return reverse("infusions:session_chart", kwargs={"pk": self.pk})
 
+    @property
+    def given_mg(self) -> Decimal | None:
+        """The mg given, or the planned mg while no total is recorded."""
+        return self.total_mg if self.total_mg is not None else self.planned_dose_mg
 
-@dataclass(frozen=True)
+
+# A given session as the history reads it: a summary on the page, the model instance on the printable summary,
+# which verifies each one's signature.
+GivenSession = SessionSummary | InfusionSession
+
+
+@dataclass(frozen=True, slots=True)
 class SessionRow:
     """A given session as the charts' value tables show it, formatted once in Python: through template filters the
-    two tables of a 320-session record took 30 ms (make bench, issue #8)."""
+    two tables of a 320-session record took 30 ms (make bench, issue #8). Formatted by ``clinic.formatting``, as the
+    filters are."""
 
     day: str
     pain_before: str
@@ -144,37 +158,28 @@ class SessionRow:
     total: str
 
 
-def _two_places(value: Decimal) -> str:
-    """An amount as ``floatformat:"-2"`` shows it: a whole number without decimals, anything else with two."""
-    if value == value.to_integral_value():
-        return f"{value:.0f}"
-    return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}"
-
-
-def session_rows(sessions: list[InfusionSession]) -> list[SessionRow]:
+def session_rows(sessions: Sequence[GivenSession]) -> list[SessionRow]:
     """The value tables' rows: as the template filters ``date:"j M Y"``, ``default_if_none:"—"``, ``trim`` and
     ``floatformat:"-2"`` would show them, with the month names and the time zone looked up once."""
     zone = timezone.get_current_timezone()
     months = {month: date_format(dt.date(2000, month, 1), "M") for month in range(1, 13)}
-
-    def shown(value: Any) -> str:
-        return "—" if value is None else str(value)
-
     rows = []
     for session in sessions:
+        if session.started_at is None:  # given sessions have started
+            continue
         day = session.started_at.astimezone(zone)
         if session.total_mg is not None:
-            total = f"{_two_places(session.total_mg)} mg"
+            total = f"{two_places(session.total_mg)} mg"
         elif session.planned_dose_mg is not None:
-            total = f"{_two_places(session.planned_dose_mg)} mg planned"
+            total = f"{two_places(session.planned_dose_mg)} mg planned"
         else:
-            total = "—"
-        dose = f"{session.dose_per_kg.normalize():f}" if session.dose_per_kg is not None else "—"
+            total = DASH
+        dose = trim_decimal(session.dose_per_kg) if session.dose_per_kg is not None else DASH
         rows.append(
             SessionRow(
                 day=f"{day.day} {months[day.month]} {day.year}",
-                pain_before=shown(session.pain_before),
-                pain_after=shown(session.pain_after),
+                pain_before=or_dash(session.pain_before),
+                pain_after=or_dash(session.pain_after),
                 dose=f"{dose} {session.course.protocol.unit}",
                 total=total,
             )
@@ -186,7 +191,7 @@ def session_rows(sessions: list[InfusionSession]) -> list[SessionRow]:
 class PatientHistory:
     patient: Patient
     timeline: list[TimelineEntry | DeferredEntry]
-    sessions: list[Any]  # given sessions, oldest first: SessionFacts, or InfusionSession with session_records
+    sessions: list[GivenSession]  # given sessions, oldest first: summaries, or model instances with session_records
     courses: list[TreatmentCourse]
     questionnaires: dict[str, list[QuestionnaireResponse]]  # per instrument, oldest first
     statuses: list[ResponseStatus]
@@ -197,7 +202,7 @@ class PatientHistory:
     session_rows: list[SessionRow] = field(default_factory=list)  # the given sessions, oldest first
 
     @property
-    def last_given(self) -> InfusionSession | None:
+    def last_given(self) -> GivenSession | None:
         return self.sessions[-1] if self.sessions else None
 
     @property
@@ -219,18 +224,16 @@ def _aware(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(12), tzinfo=timezone.get_current_timezone())
 
 
-def _session_entry(session: SessionFacts) -> TimelineEntry:
+def _session_entry(session: SessionSummary) -> TimelineEntry:
     parts = [str(session.course.protocol)]
     if session.dose_per_kg is not None:
         unit = session.course.protocol.unit
-        mg = session.total_mg if session.total_mg is not None else session.planned_dose_mg
-        parts.append(f"{session.dose_per_kg.normalize():f} {unit}" + (f" = {mg.normalize():f} mg" if mg else ""))
+        mg = session.given_mg
+        parts.append(f"{trim_decimal(session.dose_per_kg)} {unit}" + (f" = {trim_decimal(mg)} mg" if mg else ""))
     if session.start_rate_ml_h is not None:
-        parts.append(f"start rate {session.start_rate_ml_h.normalize():f} mL/h")
+        parts.append(f"start rate {trim_decimal(session.start_rate_ml_h)} mL/h")
     if session.pain_before is not None or session.pain_after is not None:
-        before = "—" if session.pain_before is None else session.pain_before
-        after = "—" if session.pain_after is None else session.pain_after
-        parts.append(f"pain {before} → {after}")
+        parts.append(f"pain {or_dash(session.pain_before)} → {or_dash(session.pain_after)}")
     if session.cancel_reason:
         parts.append(session.cancel_reason)
     at = session.started_at or session.scheduled_for
@@ -272,7 +275,12 @@ def baseline_and_latest(rows: list[QuestionnaireResponse]) -> tuple[Observation 
     return observe(base), observe(latest), note
 
 
-def _session_pain(sessions: list[InfusionSession]) -> tuple[Observation | None, Observation | None]:
+def _started(session: GivenSession) -> dt.datetime:
+    """When a given session started (every given session has; its booked time otherwise)."""
+    return session.started_at or session.scheduled_for
+
+
+def _session_pain(sessions: Sequence[GivenSession]) -> tuple[Observation | None, Observation | None]:
     scored = [s for s in sessions if s.pain_before is not None]
     if not scored:
         return None, None
@@ -280,14 +288,16 @@ def _session_pain(sessions: list[InfusionSession]) -> tuple[Observation | None, 
     return _pain_before(first), _pain_before(last) if last is not first else None
 
 
-def _pain_before(session: InfusionSession) -> Observation:
-    return Observation(session.pain_before, timezone.localtime(session.started_at).date())
+def _pain_before(session: GivenSession) -> Observation | None:
+    if session.pain_before is None:
+        return None
+    return Observation(session.pain_before, timezone.localtime(_started(session)).date())
 
 
 def response_statuses(
     patient: Patient,
     questionnaires: dict[str, list[QuestionnaireResponse]],
-    sessions: list[InfusionSession],
+    sessions: Sequence[GivenSession],
     months: list[MonthSummary],
 ) -> list[ResponseStatus]:
     """Each measure with a responder rule, its baseline and latest, and its status, or why it is not evaluable
@@ -312,7 +322,7 @@ def response_statuses(
             )
         )
     if patient.primary_indication in HEADACHE_INDICATIONS:  # first: what migraine treatment aims at
-        first = timezone.localtime(sessions[0].started_at).date() if sessions else None
+        first = timezone.localtime(_started(sessions[0])).date() if sessions else None
         statuses.insert(
             0,
             migraine_days_response(
@@ -348,11 +358,11 @@ def _chart_data(history: PatientHistory) -> dict[str, Any]:
     zone = timezone.get_current_timezone()
     labels, before, after, per_kg, mg = [], [], [], [], []
     for s in sessions:  # one pass, each day converted once
-        labels.append(s.started_at.astimezone(zone).date().isoformat())
+        labels.append(_started(s).astimezone(zone).date().isoformat())
         before.append(s.pain_before)
         after.append(s.pain_after)
         per_kg.append(float(s.dose_per_kg) if s.dose_per_kg is not None else None)
-        given = _session_mg(s)
+        given = s.total_mg if s.total_mg is not None else s.planned_dose_mg
         mg.append(float(given) if given is not None else None)
     return {
         "scores": scores,
@@ -376,10 +386,6 @@ def _chart_data(history: PatientHistory) -> dict[str, Any]:
     }
 
 
-def _session_mg(session: InfusionSession) -> Decimal | None:
-    return session.total_mg if session.total_mg is not None else session.planned_dose_mg
-
-
 def _by_instrument(rows: Iterable[QuestionnaireResponse]) -> dict[str, list[QuestionnaireResponse]]:
     grouped: dict[str, list[QuestionnaireResponse]] = {code: [] for code in INSTRUMENTS}
     for row in rows:
@@ -391,7 +397,7 @@ def patient_history(patient: Patient, *, session_records: bool = False) -> Patie
     """Everything the history page and the summary show: seven queries (eight for a headache patient, whose diary
     coverage setting is read), whatever the number of sessions.
 
-    Sessions are read as values (``SessionFacts``) in one pass that builds the timeline and picks the given ones.
+    Sessions are read as values (``SessionSummary``) in one pass that builds the timeline and picks the given ones.
     ``session_records``: ``sessions`` holds the given sessions as model instances too (one more query), for the
     printable summary, which verifies each one's signature."""
     all_courses = list(patient.courses.select_related("protocol").order_by("started_on", "pk"))
@@ -399,16 +405,17 @@ def patient_history(patient: Patient, *, session_records: bool = False) -> Patie
     courses = [c for c in all_courses if c.voided_at is None]
     active_sessions = patient.infusion_sessions.active().order_by("scheduled_for", "pk")
     timeline: list[TimelineEntry | DeferredEntry] = []
-    given: list[Any] = []
-    for values in active_sessions.values_list(*SessionFacts.FIELDS, "course_id"):
-        session = SessionFacts(values[:-1], course_by_id[values[-1]])
+    summaries: list[SessionSummary] = []
+    for course_id, *values in active_sessions.values_list("course_id", *SessionSummary.FIELDS):
+        session = SessionSummary(course_by_id[course_id], *values)
         timeline.append(DeferredEntry(session.started_at or session.scheduled_for, "session", _session_entry, session))
         if session.status in GIVEN_STATUSES and session.started_at is not None:
-            given.append(session)
-    given.sort(key=lambda s: s.started_at)
+            summaries.append(session)
+    summaries.sort(key=_started)
+    given: list[GivenSession] = list(summaries)
     if session_records:
-        records = active_sessions.filter(pk__in=[s.pk for s in given]).select_related("course__protocol").in_bulk()
-        given = [records[s.pk] for s in given]
+        records = active_sessions.filter(pk__in=[s.pk for s in summaries]).select_related("course__protocol").in_bulk()
+        given = [records[s.pk] for s in summaries]
     questionnaires = _by_instrument(patient.questionnaires.active().order_by("completed_at", "pk"))
     sources = {source.kind: source.records(patient) for source in hooks.history_sources()}
     addenda = list(Addendum.objects.active().filter(session__patient=patient).select_related("created_by", "session"))

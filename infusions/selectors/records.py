@@ -45,7 +45,10 @@ def patient_path(model: type[Model]) -> str | None:
         if field.related_model is Patient:
             return field.name
     for field in keys:
-        for inner in field.related_model._meta.concrete_fields:
+        related = field.related_model
+        if not isinstance(related, type):  # "self": a row pointing at its own kind
+            continue
+        for inner in related._meta.concrete_fields:
             if isinstance(inner, ForeignKey) and inner.related_model is Patient:
                 return f"{field.name}__{inner.name}"
     return None
@@ -89,7 +92,8 @@ def patient_electronic_copy(patient: Patient) -> dict[str, Any]:
     for event_model in apps.get_models():
         tracked = getattr(event_model, "pgh_tracked_model", None)
         if issubclass(event_model, pghistory.models.Event) and tracked in ids:
-            events = event_model.objects.filter(pgh_obj_id__in=ids[tracked]).order_by("pgh_id")
+            # pgh_obj is declared by each concrete event model, not by the Event base the type checker sees.
+            events = event_model.objects.filter(**{"pgh_obj_id__in": ids[tracked]}).order_by("pgh_id")
             if rows := _rows(events):
                 history[tracked._meta.label_lower] = rows
     signed = Q(pk__in=[])

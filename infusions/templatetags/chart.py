@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django import template
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
+
+from clinic.formatting import trim_decimal, trim_mg
 
 register = template.Library()
 
@@ -19,18 +20,19 @@ def vital_cell(vitals: Any, field: str, suffix: str = "") -> dict[str, Any]:
 
 @register.filter
 def trim(value: Any) -> str:
-    """A decimal without trailing zeros: 0.100 -> 0.1, 1.000 -> 1."""
+    """A decimal without trailing zeros: 0.100 -> 0.1, 1.000 -> 1 (``clinic.formatting.trim_decimal``)."""
     if value is None or value == "":
         return ""
-    return f"{Decimal(value).normalize():f}"
+    return trim_decimal(value)
 
 
 @register.filter
 def mg(value: Any) -> str:
-    """A mg or mg/h figure to 0.01, without trailing zeros: 7.00000 -> 7, 54.37500 -> 54.38 (half-up)."""
+    """A mg or mg/h figure to 0.01, without trailing zeros: 7.00000 -> 7, 54.37500 -> 54.38 (half-up;
+    ``clinic.formatting.trim_mg``)."""
     if value is None or value == "":
         return ""
-    return f"{Decimal(value).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP).normalize():f}"
+    return trim_mg(value)
 
 
 @register.filter

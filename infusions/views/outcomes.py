@@ -16,10 +16,10 @@ from django.views.generic import TemplateView
 from clinic.exports import csv_response
 from clinic.forms import PeriodForm
 from clinic.signatures.services import key_of, verified_signatures
-from infusions.history import patient_history, timeline_kinds
+from infusions.selectors.history import patient_history, timeline_kinds
 from infusions.hooks import report_cards
 from infusions.models import InfusionSettings
-from infusions.reports import cohort_outcomes, totals
+from infusions.selectors.cohort import cohort_outcomes, totals
 from patients.access import PatientRecordMixin
 from patients.models import PatientSettings
 from patients.selectors import patient_record

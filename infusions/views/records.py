@@ -12,8 +12,8 @@ from django.views.generic import TemplateView, View
 
 from clinic.canonical import canonical_value, sha256_hex
 from clinic.signatures.services import Verification, key_of, verified_signatures
-from infusions.electronic_copy import patient_electronic_copy
-from infusions.selectors import session_chart
+from infusions.selectors.records import patient_electronic_copy
+from infusions.selectors.chart import session_chart
 from infusions.signing import ADDENDUM_SCHEMA, SESSION_SCHEMA, addendum_signed_content, session_signed_content
 from infusions.views.sessions import SessionMixin, signature_context
 from patients.access import PatientRecordMixin

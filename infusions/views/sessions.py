@@ -25,14 +25,15 @@ from clinic.signatures.services import key_of, verified_signatures
 from infusions import forms, lifecycle, services
 from infusions.hooks import chart_links
 from infusions.models import InfusionSession
-from infusions.selectors import board_sessions, session_chart, shows_dosing
+from infusions.selectors.board import board_sessions, shows_dosing
+from infusions.selectors.chart import session_chart
 from infusions.signing import session_sign_meanings
 from patients.access import PatientListAccessMixin, PatientRecordMixin
 from patients.selectors import patient_record
 
 
 class DosingContextMixin:
-    """Puts ``show_dosing`` in the context (``infusions.selectors.shows_dosing``): the course pages and the board show
+    """Puts ``show_dosing`` in the context (``infusions.selectors.board.shows_dosing``): the course pages and the board show
     doses only to the roles whose work needs them, and templates read this flag, never a role (security.md "Minimum
     necessary")."""
 

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from clinic.audit.models import AccessAction, PatientAccessEvent
-from infusions.electronic_copy import record_models
+from infusions.selectors.records import record_models
 from tests.factories import PatientFactory
 from tests.test_url_permissions import make_objects
 
@@ -62,7 +62,7 @@ def test_every_model_that_belongs_to_a_patient_is_in_the_copy():
     effects and the stock ledger into apps of their own: each must say it holds part of the record)."""
     from django.apps import apps
 
-    from infusions.electronic_copy import patient_path
+    from infusions.selectors.records import patient_path
     from tests.project import project_packages
 
     in_copy = {model._meta.label_lower for model, _ in record_models()}

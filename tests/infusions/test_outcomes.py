@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from clinic.audit.models import PatientAccessEvent
 from clinic.dates import add_months
-from infusions.history import patient_history
+from infusions.selectors.history import patient_history
 from infusions.models import InfusionSession
-from infusions.reports import NO_JIT_SQL, cohort_outcomes
+from infusions.selectors.cohort import NO_JIT_SQL, cohort_outcomes
 from patients.models import HeadacheDiaryEntry, PatientSettings
 from patients.response import Reason, Status
 from tests.clock import t0
@@ -242,7 +242,7 @@ def test_value_table_rows_read_as_the_template_filters_would_show_them():
     """The charts' value tables are formatted in Python (issue #8); they must read exactly as the filters did."""
     from django.template import Context, Template
 
-    from infusions.history import session_rows
+    from infusions.selectors.history import session_rows
 
     course = CourseFactory(patient=PatientFactory())
     sessions = [

@@ -387,7 +387,7 @@ def test_a_voided_event_leaves_the_history_summary_and_the_cohort_reports_side_e
 
 
 def test_the_electronic_copy_keeps_the_voided_event_and_its_withdrawn_report(nurse, clinician):
-    from infusions.electronic_copy import patient_electronic_copy
+    from infusions.selectors.records import patient_electronic_copy
 
     event = serious_event(nurse)
     side_effect_services.side_effect_void(event=event, by=clinician, reason="Entered on the wrong patient")
