@@ -1,4 +1,5 @@
-"""Link the audit rows written since the last run into the hash chain (systemd: clinic-audit-seal.timer)."""
+"""Link the audit rows written since the last run into the hash chain, by hand; the worker does it every five minutes
+(clinic/audit/jobs.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from clinic.audit import chain, shipping
+from clinic.audit.jobs import seal_and_ship
 
 
 class Command(BaseCommand):
@@ -22,13 +23,5 @@ class Command(BaseCommand):
         )  # fmt: skip
 
     def handle(self, *args: Any, **options: Any) -> None:
-        before, _ = chain.head()
-        linked = chain.seal()
-        position, head = chain.head()
-        start = before if options["ship_from"] is None else max(0, min(before, options["ship_from"]))
-        shipped = shipping.ship_links(after=start, upto=position)
-        shipping.ship_head(position, head)
         # The head also goes to stdout, so the journal keeps a copy outside the database that cannot be rewritten.
-        self.stdout.write(
-            f"Sealed {linked} audit rows. Chain head: position {position}, hash {head}. Shipped {shipped} links."
-        )
+        self.stdout.write(seal_and_ship(ship_from=options["ship_from"]))
