@@ -13,7 +13,7 @@ PORT ?= 8000
 # Production-like check of the security settings (used by `make test` and `make deploy-check`).
 PROD_ENV := DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=') DJANGO_ALLOWED_HOSTS=clinic.example.org
 
-.PHONY: help run serve typecheck test lint security fmt browser browser-deps deploy-deps install install-dev migrate seed deploy-check \
+.PHONY: help run serve worker test lint security typecheck fmt browser browser-deps deploy-deps install install-dev migrate seed deploy-check \
 	deploy-test loadtest faults bench backup restore db-stop clean test-clock
 
 help:
@@ -21,7 +21,8 @@ help:
 	@echo "make test     lint, checks, migrations check and the whole pytest suite (unit, view, browser, deploy,"
 	@echo "              a short load test, the fault tests; day-dependent tests at each instant of tests/clock.py)"
 	@echo "make test-clock  the whole suite started at each instant of tests/clock.py (CLOCK=sunday: one); ~1 h"
-	@echo "make serve    serve with gunicorn as in production (DEBUG off)"
+	@echo "make serve    serve with gunicorn as in production (DEBUG off); both start the job worker beside it"
+	@echo "make worker   the background job worker alone"
 	@echo "make browser  only the Playwright browser tests"
 	@echo "make deploy-test  nginx + 2 gunicorn check, backup/restore and migration checks (also in make test)"
 	@echo "make loadtest     20 nurses + 5 clinicians against nginx + gunicorn, then every write checked"
@@ -53,21 +54,31 @@ migrate: install
 seed: migrate
 	DJANGO_DEBUG=1 $(MANAGE) seed_demo
 
+# The job worker (clinic/background: reminders, audit sealing) runs beside the web server in `make run` and
+# `make serve`: started in the background, and stopped with TERM (it finishes the job in hand) when the web server
+# stops, Ctrl-C included. Production runs it as its own unit (deploy/systemd/clinic-worker.service).
+WORKER := $(MANAGE) procrastinate worker
+WITH_WORKER := $(WORKER) & worker=$$!; trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT;
+
 run: seed
 	@echo
-	@echo "  Clinic is starting on http://$(HOST):$(PORT)/"
+	@echo "  Clinic is starting on http://$(HOST):$(PORT)/ (and its background job worker)"
 	@echo "  Demo logins: frontdesk, nurse, clinician, clinicadmin; password: demo-clinic-2026"
 	@echo
-	DJANGO_DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
+	export DJANGO_DEBUG=1; $(WITH_WORKER) $(MANAGE) runserver $(HOST):$(PORT)
+
+# The job worker alone (development settings), e.g. beside a runserver started by hand.
+worker: migrate
+	DJANGO_DEBUG=1 $(WORKER)
 
 # As in production: DEBUG off, static files through whitenoise, gunicorn. Plain HTTP on loopback here, so the
 # HTTPS redirect is off; behind nginx (docs/deploy.md) it stays on.
 # The development key in var/ (written by `make migrate`) stands in when DJANGO_SECRET_KEY is unset.
 serve: migrate
-	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$$(cat var/secret_key)} \
-	  DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} DJANGO_SECURE_SSL_REDIRECT=0 \
-	  bash -c '$(MANAGE) collectstatic --no-input -v 0 && \
-	  GUNICORN_BIND=$(HOST):$(PORT) WEB_CONCURRENCY=$${WEB_CONCURRENCY:-2} exec $(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py clinic.wsgi'
+	export DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$$(cat var/secret_key)} \
+	  DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} DJANGO_SECURE_SSL_REDIRECT=0; \
+	  $(MANAGE) collectstatic --no-input -v 0 && $(WITH_WORKER) \
+	  GUNICORN_BIND=$(HOST):$(PORT) WEB_CONCURRENCY=$${WEB_CONCURRENCY:-2} $(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py clinic.wsgi
 
 # Debian's Chromium for the Playwright tests, and poppler's pdftotext to read the PDFs it prints (the session
 # record's page numbers); installed when missing and the machine allows it (root + apt-get).
@@ -96,7 +107,7 @@ lint: install-dev
 
 # bandit on the app code (not tests, not migrations); configuration and skips with reasons in pyproject.toml.
 security: install-dev
-	$(VENV)/bin/bandit -c pyproject.toml -r clinic patients infusions side_effects stock -q
+	$(VENV)/bin/bandit -c pyproject.toml -r clinic patients infusions side_effects stock scheduling -q
 
 # mypy with django-stubs (configuration in pyproject.toml). The plugin loads the settings: DATABASE_URL is set so that
 # they do not start the embedded PostgreSQL server (clinic/database.py); nothing connects to it.
