@@ -9,6 +9,12 @@ The dashboard's counts of what waits (issue #17) come the same way: each app reg
 ``fn(user) -> list[WaitingCount] | None`` (infusions/counts.py, side_effects/counts.py, stock/counts.py...), which
 answers None without touching the database when the user's role does not do that work, and otherwise counts with
 one cheap query; each count links to the list it counts.
+
+Worklists (issue #18): a count and its list read ONE selector (``patients.selectors.screenings_to_clear``,
+``infusions.counts.sessions_to_sign``...), so the number on the dashboard is the number of rows on the page it opens.
+The top bar's "Worklist" entry carries the total (``waiting_total``); the page ``clinic.worklists.WorklistView``
+shows the counts and, asked by htmx from the top bar after a page has loaded, only the entry with its number, so no
+other page pays for the counts.
 """
 
 from __future__ import annotations
@@ -50,6 +56,7 @@ class WaitingCount:
     url_name: str
     order: int
     icon: str = "hourglass-split"
+    query: str = ""  # a filter of the list page that shows exactly what is counted (e.g. the lockouts "locked=now")
 
 
 WaitingProvider = Callable[[Any], "list[WaitingCount] | None"]
@@ -118,5 +125,12 @@ def waiting_for(user: Any) -> list[dict[str, Any]]:
             url = reverse(waiting.url_name)
         except NoReverseMatch:
             continue
+        if waiting.query:
+            url = f"{url}?{waiting.query}"
         cards.append({"label": waiting.label, "count": waiting.count, "url": url, "icon": waiting.icon})
     return cards
+
+
+def waiting_total(waiting: list[dict[str, Any]]) -> int:
+    """How many things wait in all, from ``waiting_for``'s cards (the number on the top bar's Worklist entry)."""
+    return sum(card["count"] for card in waiting)

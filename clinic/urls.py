@@ -4,11 +4,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from clinic import views
+from clinic import views, worklists
 from clinic.accounts import views as accounts
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("worklist/", worklists.WorklistView.as_view(), name="worklist"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),

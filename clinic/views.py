@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from clinic.database import DB_UNAVAILABLE
-from clinic.navigation import shortcuts_for, waiting_for
+from clinic.navigation import shortcuts_for, waiting_for, waiting_total
 
 # Connection refused or lost, server shutting down, statement timeout: the request can simply be sent again.
 
@@ -31,6 +31,7 @@ class HomeView(PermissionRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["shortcuts"] = shortcuts_for(self.request.user)
         context["waiting"] = waiting_for(self.request.user)
+        context["worklist_total"] = waiting_total(context["waiting"])  # the top bar's Worklist entry, no query more
         return context
 
 

@@ -1,45 +1,37 @@
 """What waits on the dashboard for the roles at the chair and the front desk (``clinic.navigation.register``): each
-count one query, scoped to the patients the user may see (issue #17)."""
+count one query, scoped to the patients the user may see (issue #17).
+
+Worklists (issue #18): each count is ``.count()`` of the selector its list reads
+(``infusions.selectors.worklists.SESSION_WORKLISTS``, shown by ``infusions:worklist_<key>``), so the number on the
+dashboard and the rows of the list never disagree.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Count, Q
-from django.utils import timezone
-
 from clinic.navigation import WaitingCount
-from infusions.choices import SessionStatus
-from infusions.models import InfusionSession
+from infusions.selectors.worklists import SESSION_WORKLISTS, SessionWorklist
 from patients.models import QuestionnaireResponse
 
 
-def todays_chairs(user: Any) -> list[WaitingCount] | None:
-    """Today's sessions by where they stand: booked and not yet checked in (everyone who sees the board), and for
-    those who chart, checked in, running and awaiting discharge (observing)."""
-    if not user.has_perm("infusions.view_infusionsession"):
-        return None
-    by_status = (
-        InfusionSession.objects.visible_to(user)
-        .on_day(timezone.localdate())
-        .aggregate(**{status: Count("pk", filter=Q(status=status)) for status in WAITING_TODAY})
-    )
-    counts = [WaitingCount("booked today, not yet checked in", by_status[SessionStatus.SCHEDULED],
-                           "infusions:today_board", order=10, icon="calendar-check")]  # fmt: skip
+def _provider(worklist: SessionWorklist) -> Callable[[Any], list[WaitingCount] | None]:
+    def count(user: Any) -> list[WaitingCount] | None:
+        if not user.has_perm(worklist.permission):
+            return None
+        return [WaitingCount(worklist.label, worklist.select(user).count(), f"infusions:worklist_{worklist.key}",
+                             order=worklist.order, icon=worklist.icon)]  # fmt: skip
+
+    count.__name__ = f"waiting_{worklist.key}"
+    return count
+
+
+def front_desk_check_in(user: Any) -> list[WaitingCount] | None:
+    """Bookings to check in, for those who see the board but do not chart (charting roles see today's chairs)."""
     if user.has_perm("infusions.add_vitalsign"):
-        counts += [
-            WaitingCount(label, by_status[status], "infusions:today_board", order=order, icon="heart-pulse")
-            for status, label, order in CHARTING_TODAY
-        ]
-    return counts
-
-
-def awaiting_signature(user: Any) -> list[WaitingCount] | None:
-    """Discharged sessions not yet signed, of any date (a session from last week still waits)."""
-    if not user.has_perm("infusions.sign_session"):
         return None
-    count = InfusionSession.objects.visible_to(user).active().filter(status=SessionStatus.DISCHARGED).count()
-    return [WaitingCount("sessions awaiting signature", count, "infusions:today_board", order=30, icon="pen")]
+    return _provider(SESSION_WORKLISTS["check_in"])(user)
 
 
 def open_risk_alerts(user: Any) -> list[WaitingCount] | None:
@@ -51,10 +43,8 @@ def open_risk_alerts(user: Any) -> list[WaitingCount] | None:
                          icon="exclamation-octagon")]  # fmt: skip
 
 
-WAITING_TODAY = [SessionStatus.SCHEDULED, SessionStatus.CHECKED_IN, SessionStatus.INFUSING, SessionStatus.OBSERVING]
-CHARTING_TODAY = [
-    (SessionStatus.CHECKED_IN, "checked in today", 11),
-    (SessionStatus.INFUSING, "infusing now", 12),
-    (SessionStatus.OBSERVING, "awaiting discharge", 13),
+WAITING = [
+    front_desk_check_in,
+    *(_provider(SESSION_WORKLISTS[key]) for key in ("todays_chairs", "vitals_due", "to_complete", "to_sign")),
+    open_risk_alerts,
 ]
-WAITING = [todays_chairs, open_risk_alerts, awaiting_signature]

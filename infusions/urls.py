@@ -2,12 +2,17 @@ from django.urls import path
 
 from clinic.actions import action_view
 from infusions.lifecycle import SESSION_ACTIONS
-from infusions.views import courses, outcomes, records, sessions
+from infusions.selectors.worklists import SESSION_WORKLISTS
+from infusions.views import courses, outcomes, records, sessions, worklists
 
 app_name = "infusions"
 
 urlpatterns = [
     path("today/", sessions.TodayBoardView.as_view(), name="today_board"),
+    *[
+        path(f"worklists/{key}/", worklists.SessionWorklistView.as_view(worklist=key), name=f"worklist_{key}")
+        for key in SESSION_WORKLISTS
+    ],
     path("patients/<int:pk>/courses/", courses.CourseListView.as_view(), name="course_list"),
     path("patients/<int:pk>/courses/new/", courses.CourseCreateView.as_view(), name="course_create"),
     path("patients/<int:pk>/history/", outcomes.PatientHistoryView.as_view(), name="patient_history"),

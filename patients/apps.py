@@ -25,6 +25,6 @@ class PatientsConfig(AppConfig):
         grant(PERMISSIONS)
 
         from clinic.navigation import register
-        from patients import navigation
+        from patients import counts, navigation
 
-        register(nav=navigation.NAV, shortcuts=navigation.SHORTCUTS)
+        register(nav=navigation.NAV, shortcuts=navigation.SHORTCUTS, waiting=counts.WAITING)

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from clinic.dates import add_months
-from patients.choices import FAILED_OUTCOMES, FLAGGED_MEDICATION_CLASSES, MedicationClass, TreatmentKind
+from patients.choices import (
+    FAILED_OUTCOMES,
+    FLAGGED_MEDICATION_CLASSES,
+    MedicationClass,
+    ScreeningStatus,
+    TreatmentKind,
+)
 from patients.diary import MonthSummary, monthly_summaries
-from patients.models import Patient, Readiness
+from patients.models import Consent, Patient, Readiness, Screening
+from patients.models.patient import hidden_from
 from patients.models.readiness import readiness_from
 from patients.scoring import INSTRUMENTS
 
@@ -114,3 +123,41 @@ def patient_record(patient: Patient, *, clinical: bool, header_only: bool = Fals
         latest_questionnaires=latest_questionnaires,
         risk_alerts=risk_alerts,
     )
+
+
+# Worklists (issue #18): each is the one rule behind a dashboard count and the list that count links to, so the two
+# never disagree (patients/counts.py, patients/worklists.py).
+CONSENT_EXPIRY_NOTICE_DAYS = 30
+
+
+def _of_visible_patients(queryset: Any, user: Any) -> Any:
+    """``queryset`` (rows with a ``patient``) kept to the patients ``user`` may see, as PatientScopedQuerySet does."""
+    patients = Patient.objects.visible_to(user)
+    if patients.query.is_empty():
+        return queryset.none()
+    if getattr(patients, "clinic_wide_query", None) is patients.query:
+        return queryset.exclude(patient__in=hidden_from(user))
+    return queryset.filter(patient__in=patients)
+
+
+def screenings_to_clear(user: Any) -> Any:
+    """Screenings no clinician has reviewed yet, oldest first: until one is cleared, the patient cannot start."""
+    pending = Screening.objects.active().filter(status=ScreeningStatus.PENDING)
+    return _of_visible_patients(pending, user).order_by("screened_on", "pk")
+
+
+def consents_expiring(user: Any, today: Any = None) -> Any:
+    """Consents that lapse within ``CONSENT_EXPIRY_NOTICE_DAYS`` (today included) and that no later consent of the
+    same type renews, soonest first: the front desk asks the patient to sign again before the next visit."""
+    today = today or timezone.localdate()
+    last_day = today + dt.timedelta(days=CONSENT_EXPIRY_NOTICE_DAYS)
+    renewal = Consent.objects.active().filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gt=last_day),
+        patient=OuterRef("patient"),
+        consent_type=OuterRef("consent_type"),
+        withdrawn_on__isnull=True,
+    )
+    expiring = Consent.objects.active().filter(
+        ~Exists(renewal), expires_on__gte=today, expires_on__lte=last_day, withdrawn_on__isnull=True
+    )
+    return _of_visible_patients(expiring, user).order_by("expires_on", "pk")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from patients import views, views_amendments, views_disclosures, views_emergency, views_questionnaires
+from patients import views, views_amendments, views_disclosures, views_emergency, views_questionnaires, worklists
 from patients.sections import SECTIONS
 
 app_name = "patients"
@@ -27,6 +27,8 @@ urlpatterns = [
         name="emergency_access_review",
     ),
     path("alerts/", views_questionnaires.ClinicianQueueView.as_view(), name="clinician_queue"),
+    path("worklists/screenings/", worklists.ScreeningWorklistView.as_view(), name="screening_worklist"),
+    path("worklists/consents/", worklists.ConsentWorklistView.as_view(), name="consent_worklist"),
     path("<int:pk>/disclosures/", views_disclosures.DisclosureListView.as_view(), name="disclosure_list"),
     path("<int:pk>/disclosures/print/", views_disclosures.DisclosurePrintView.as_view(), name="disclosure_print"),
     path("<int:pk>/disclosures/new/", views_disclosures.DisclosureCreateView.as_view(), name="disclosure_create"),

@@ -9,10 +9,10 @@ from django.db.models import Count
 from django.urls import reverse
 
 from clinic.dates import local_day_bounds
-from infusions.selectors.history import TimelineEntry
 from infusions.hooks import HistorySource
 from infusions.models import InfusionSession
-from side_effects.models import SideEffect
+from infusions.selectors.history import TimelineEntry
+from side_effects.models import ExternalReport, SideEffect
 from side_effects.rules import safety_table
 
 
@@ -81,3 +81,28 @@ HISTORY_SOURCE = HistorySource(
 COHORT_SESSIONS_SQL = (
     "SELECT DISTINCT session_id FROM infusions_adverseevent WHERE voided_at IS NULL AND session_id IS NOT NULL"
 )
+
+
+# Worklists (issue #18): the one rule behind each dashboard count and the list it links to (side_effects/counts.py,
+# side_effects/worklists.py), so the number and the list never disagree.
+
+
+def side_effects_to_review(user: Any) -> Any:
+    """Active side effects no clinician has reviewed yet: serious first, then the worst grade, then the oldest."""
+    return (
+        SideEffect.objects.visible_to(user)
+        .active()
+        .filter(reviewed_at__isnull=True)
+        .order_by("-serious", "-grade", "onset_at", "pk")
+    )
+
+
+def external_reports_due(user: Any) -> Any:
+    """Reports with a due date (side_effects.rules.report_due) not yet sent and not withdrawn, of active events the
+    user may see, the earliest due first (overdue ones on top)."""
+    events = SideEffect.objects.visible_to(user).active()
+    return (
+        ExternalReport.objects.active()
+        .filter(submitted_on__isnull=True, due_on__isnull=False, event__in=events)
+        .order_by("due_on", "pk")
+    )

@@ -3,12 +3,14 @@ became an app of their own (issue #15)."""
 
 from django.urls import path
 
-from side_effects import views
+from side_effects import views, worklists
 
 app_name = "side_effects"
 
 urlpatterns = [
     path("side-effects/", views.SideEffectQueueView.as_view(), name="side_effect_queue"),
+    path("side-effects/to-review/", worklists.ReviewWorklistView.as_view(), name="review_worklist"),
+    path("side-effects/reports-due/", worklists.ReportWorklistView.as_view(), name="report_worklist"),
     path("side-effects/overview/", views.SafetyOverviewView.as_view(), name="safety_overview"),
     path("side-effects/export.csv", views.SideEffectExportView.as_view(), name="side_effect_export"),
     path("side-effects/<int:pk>/", views.SideEffectDetailView.as_view(), name="side_effect_detail"),

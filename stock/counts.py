@@ -14,7 +14,9 @@ def counts_due(user: Any) -> list[WaitingCount] | None:
     """Active products due a physical count (the settings row, then one count query)."""
     if not user.has_perm("stock.view_stockcount"):
         return None
-    return [WaitingCount("stock counts due", products_due_a_count().count(), "stock:dashboard", order=80, icon="safe")]
+    return [
+        WaitingCount("stock counts due", products_due_a_count().count(), "stock:count_worklist", order=80, icon="safe")
+    ]
 
 
 WAITING = [counts_due]

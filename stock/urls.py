@@ -4,13 +4,14 @@ the ledger became an app of its own (issue #15)."""
 from django.urls import path
 
 from clinic.actions import action_view
-from stock import views
+from stock import views, worklists
 from stock.views import SessionStockView, VialDetailView
 
 app_name = "stock"
 
 urlpatterns = [
     path("stock/", views.StockDashboardView.as_view(), name="dashboard"),
+    path("stock/counts-due/", worklists.CountDueWorklistView.as_view(), name="count_worklist"),
     path("stock/receipts/new/", views.ReceiptCreateView.as_view(), name="receipt_create"),
     path("stock/receipts/<int:pk>/", views.ReceiptDetailView.as_view(), name="receipt_detail"),
     path("stock/receipts/<int:pk>/labels/", views.ReceiptLabelsView.as_view(), name="receipt_labels"),

@@ -182,6 +182,16 @@ MATRIX: dict[str, tuple[str | HTTPStatus, dict[str, HTTPStatus]]] = {
     **{f"audit:{key}": (FOUND, AUDITORS) for key in AUDIT_REPORTS},
     **{f"audit:{key}_export": (FOUND, AUDITORS) for key in AUDIT_REPORTS},
     "admin:index": (FOUND, {"front_desk": FOUND, "nurse": FOUND, "clinician": FOUND, "clinic_admin": OK}),
+    # Worklists (issue #18): the lists the dashboard's counts open, each for the roles that do that work.
+    "worklist": (FOUND, ALL),
+    "patients:screening_worklist": (FOUND, CLINICIAN_ONLY),
+    "patients:consent_worklist": (FOUND, PATIENT_READERS),
+    "side_effects:review_worklist": (FOUND, CLINICIAN_ONLY),
+    "side_effects:report_worklist": (FOUND, CLINICIAN_ONLY),
+    "stock:count_worklist": (FOUND, STOCK_READERS),
+    "infusions:worklist_to_sign": (FOUND, CLINICIAN_ONLY),
+    "infusions:worklist_check_in": (FOUND, SESSION_READERS),
+    **{f"infusions:worklist_{key}": (FOUND, CHART) for key in ("todays_chairs", "vitals_due", "to_complete")},
 }
 
 
@@ -193,6 +203,8 @@ def is_ledger_page(name: str) -> bool:
 
 def url_kwargs(name: str, objs: dict) -> dict | None:
     """URL kwargs for ``name``, built from the fixture objects (every patient page names the patient)."""
+    if name.endswith("_worklist") or name.startswith("infusions:worklist_"):
+        return None  # a worklist names no record (issue #18)
     if name.startswith("stock:session_stock"):
         return {"pk": objs["session"].pk}
     if name.startswith("stock:"):

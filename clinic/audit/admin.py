@@ -10,6 +10,7 @@ from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from django.contrib import admin
 
+from clinic.audit.lockout import locked_out_attempts
 from clinic.audit.models import AuthEvent, PatientAccessEvent
 from clinic.audit.receivers import unlocking
 
@@ -51,12 +52,28 @@ class AuthEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 admin.site.unregister(AccessAttempt)
 
 
+class LockedNowFilter(admin.SimpleListFilter):
+    """The "Locked out now" filter: the attempts the dashboard's "accounts locked out" counts (one rule, issue #18)."""
+
+    title = "lockout"
+    parameter_name = "locked"
+
+    def lookups(self, request: Any, model_admin: Any) -> list[tuple[str, str]]:
+        return [("now", "Locked out now")]
+
+    def queryset(self, request: Any, queryset: Any) -> Any:
+        if self.value() == "now":
+            return queryset.filter(pk__in=locked_out_attempts().values("pk"))
+        return queryset
+
+
 @admin.register(AccessAttempt)
 class LockoutAdmin(AccessAttemptAdmin):
     """Failed sign-in counts and lockouts. Removing a row lifts its lockout; each one is recorded as an AuthEvent
     naming the admin (``clinic.audit.receivers.on_attempt_deleted``)."""
 
     actions = ["lift_lockout", "cleanup_expired_attempts"]
+    list_filter = [LockedNowFilter, *AccessAttemptAdmin.list_filter]
 
     @admin.action(description="Lift the lockout of the selected sign-ins", permissions=["delete"])
     def lift_lockout(self, request: Any, queryset: Any) -> None:

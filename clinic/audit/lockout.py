@@ -22,7 +22,7 @@ from typing import Any
 from axes.attempts import get_cool_off_threshold
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
-from axes.models import AccessFailureLog, AccessLog
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.db.models import Exists, OuterRef
@@ -147,3 +147,12 @@ def lockout_response(request: Any, original_response: Any = None, credentials: d
         "notified": notified,
     }
     return render(request, "registration/locked_out.html", context, status=429)
+
+
+def locked_out_attempts() -> Any:
+    """Accounts whose sign-in is paused right now: the failure limit reached within the cool-off (django-axes). The
+    dashboard's "accounts locked out" counts these and links to the lockouts page filtered to them (issue #18)."""
+    return AccessAttempt.objects.filter(
+        failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+        attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME,
+    )
