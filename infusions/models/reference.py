@@ -49,6 +49,19 @@ class Protocol(models.Model):
     vitals_interval_minutes = models.PositiveSmallIntegerField(default=10)
     min_observation_minutes = models.PositiveSmallIntegerField(default=60)
     planned_induction_sessions = models.PositiveSmallIntegerField(default=6)
+    # The course plan a series of bookings follows (docs/clinical.md §9.9; scheduling/series.py).
+    induction_min_days_between = models.PositiveSmallIntegerField(
+        "induction: at least (days between sessions)", default=1, validators=[MinValueValidator(1)],
+        help_text="1: sessions may fall on consecutive days, never two on one day.",
+    )  # fmt: skip
+    induction_max_days_between = models.PositiveSmallIntegerField(
+        "induction: at most (days between sessions)", default=4, validators=[MinValueValidator(1)],
+        help_text="Six infusions over two to three weeks, Monday–Wednesday–Friday, allow a holiday Monday.",
+    )  # fmt: skip
+    maintenance_interval_days = models.PositiveSmallIntegerField(
+        "maintenance interval (days)", default=28, validators=[MinValueValidator(1)],
+        help_text="The usual time between maintenance infusions once induction is over.",
+    )  # fmt: skip
     usual_volume_ml = models.DecimalField(
         max_digits=7, decimal_places=2, null=True, blank=True, help_text="For the tenfold-error volume guard."
     )
@@ -67,6 +80,12 @@ class Protocol(models.Model):
                 & Q(default_dose__gte=F("usual_min"), default_dose__lte=F("usual_max")),
                 name="protocol_ranges_ordered",
                 violation_error_message="Need usual minimum ≤ default ≤ usual maximum ≤ hard maximum.",
+            ),
+            models.CheckConstraint(
+                condition=Q(induction_min_days_between__gte=1)
+                & Q(induction_max_days_between__gte=F("induction_min_days_between")),
+                name="protocol_induction_gaps_ordered",
+                violation_error_message="Need at least 1 ≤ the least days between induction sessions ≤ the most.",
             ),
             models.CheckConstraint(
                 condition=Q(dosing_mode=DosingMode.CONTINUOUS) | Q(infusion_minutes__gt=0),
