@@ -42,3 +42,17 @@ def post_fork(server, worker) -> None:
     """Name each worker's database connections after it (pg_stat_activity.application_name: clinic/<pid>), so a
     stuck query can be traced to the worker running it."""
     os.environ["PGAPPNAME"] = f"{proc_name}/{worker.pid}"
+
+
+def post_worker_init(worker) -> None:
+    """Connect once before the first request. django.contrib.postgres looks up the hstore and citext type ids on a
+    process's first connection (two queries, kept for the process's life); doing it here keeps them off the first
+    patient's request and off the benchmark's per-page query counts (docs/plans/issue-15.md, Progress)."""
+    from django.db import DatabaseError, connection
+
+    try:
+        connection.ensure_connection()
+    except DatabaseError:  # the database is down: the first request answers 503 as before
+        logging.getLogger("gunicorn.error").warning("worker %s started without a database connection", worker.pid)
+    finally:
+        connection.close()

@@ -6,7 +6,7 @@ class PatientsConfig(AppConfig):
 
     name = "patients"
     verbose_name = "Patients"
-    patient_record = True  # its rows are part of the patient's electronic copy (infusions.electronic_copy)
+    patient_record = True  # its rows are part of the patient's electronic copy (infusions.selectors.records)
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate

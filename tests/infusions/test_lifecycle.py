@@ -80,4 +80,4 @@ def test_no_template_compares_a_session_or_vial_status():
         for n, line in enumerate(path.read_text().splitlines(), 1)
         if STATUS_TEST.search(line)
     ]
-    assert found == [], "use session.state (infusions.lifecycle) or vial.status_badge"
+    assert found == [], "use session.state (infusions.lifecycle) or vial.state (stock.lifecycle)"
