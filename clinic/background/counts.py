@@ -28,5 +28,6 @@ def failed_jobs(user: Any) -> list[WaitingCount] | None:
         .distinct()
         .count()
     )
+    # The link opens the job list filtered to failed jobs (older failures included, newest first).
     return [WaitingCount("failed background jobs", count, "admin:procrastinate_procrastinatejob_changelist",
-                         order=95, icon="x-octagon")]  # fmt: skip
+                         order=95, icon="x-octagon", query="status__exact=failed")]  # fmt: skip
