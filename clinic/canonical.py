@@ -8,6 +8,8 @@ PostgreSQL hashes like the value that was written:
   ``numeric(7,2)`` column and the value typed into a form agree;
 - ``datetime`` is converted to UTC and written in ISO 8601 (naive datetimes are refused: every time here is aware);
   ``date`` and ``time`` in ISO 8601; ``UUID`` as its string; a model instance as its primary key;
+- a range (a booking's period) as ``{"bounds": "[)", "lower": ..., "upper": ...}``, its ends written by these same
+  rules (``None`` for an open end), and an empty range as ``{"empty": true}``;
 - mappings are written with sorted keys, no spaces, UTF-8 kept as is (RFC 8785-like, without its float rules:
   floats only appear inside JSON columns, where Python's shortest round-trip repr is already stable).
 """
@@ -22,6 +24,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from django.db.backends.postgresql.psycopg_any import Range
 from django.db.models import Model
 
 
@@ -44,6 +47,10 @@ def canonical_value(value: Any) -> Any:
         return str(value)
     if isinstance(value, Model):
         return value.pk
+    if isinstance(value, Range):
+        if value.isempty:
+            return {"empty": True}
+        return {"bounds": value.bounds, "lower": canonical_value(value.lower), "upper": canonical_value(value.upper)}
     if isinstance(value, Mapping):
         return {str(key): canonical_value(item) for key, item in value.items()}
     if isinstance(value, list | tuple | set | frozenset):

@@ -28,6 +28,7 @@ urlpatterns = [
     path("infusions/", include("infusions.urls")),
     path("infusions/", include("side_effects.urls")),
     path("infusions/", include("stock.urls")),
+    path("schedule/", include("scheduling.urls")),
     path("audit/", include("clinic.audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,15 +8,17 @@ class SchedulingConfig(AppConfig):
 
     name = "scheduling"
     verbose_name = "Schedule"
-    # Not yet part of the electronic copy: clinic.canonical has no plain form for a time range (the booking's
-    # period) yet.
-    patient_record = False
+    patient_record = True  # its bookings are part of the patient's electronic copy (a period is a plain range there)
 
     def ready(self) -> None:
         from clinic.accounts.roles import grant
+        from clinic.navigation import register
         from infusions import hooks
-        from scheduling import roles, services
+        from patients.panels import register_panel
+        from scheduling import navigation, panels, roles, services
 
         grant(roles.PERMISSIONS)
+        register(nav=navigation.NAV)
+        register_panel(panels.bookings_panel)
         hooks.register_booker(hooks.Booker(chair_choices=services.chair_choices, book=services.book_from_form))
         hooks.register_session_cancelled(services.session_released)

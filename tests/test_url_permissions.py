@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from http import HTTPStatus
 
 import pytest
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from patients.models import AmendmentRequest
 from patients.services_emergency import emergency_access_review
+from scheduling.models import Booking
 from side_effects.models import ExternalReport
 from stock.services import stock_loss
 from tests.conftest import ROLES
@@ -31,6 +33,7 @@ from tests.patients.factories import (
     QuestionnaireFactory,
     ScreeningFactory,
 )
+from tests.scheduling.factories import ChairFactory
 from tests.side_effects.factories import SideEffectFactory
 from tests.stock.factories import receive
 
@@ -189,6 +192,12 @@ MATRIX: dict[str, tuple[str | HTTPStatus, dict[str, HTTPStatus]]] = {
     "side_effects:review_worklist": (FOUND, CLINICIAN_ONLY),
     "side_effects:report_worklist": (FOUND, CLINICIAN_ONLY),
     "stock:count_worklist": (FOUND, STOCK_READERS),
+    "scheduling:schedule_day": (FOUND, PATIENT_READERS),
+    "scheduling:schedule_week": (FOUND, PATIENT_READERS),
+    "scheduling:booking_detail": (FOUND, PATIENT_READERS),
+    "scheduling:booking_reschedule": (FOUND, SCHEDULERS),
+    "scheduling:booking_cancel": (FOUND, SCHEDULERS),
+    "scheduling:booking_no_show": (FOUND, SCHEDULERS),
     "infusions:worklist_to_sign": (FOUND, CLINICIAN_ONLY),
     "infusions:worklist_check_in": (FOUND, SESSION_READERS),
     **{f"infusions:worklist_{key}": (FOUND, CHART) for key in ("todays_chairs", "vitals_due", "to_complete")},
@@ -205,6 +214,8 @@ def url_kwargs(name: str, objs: dict) -> dict | None:
     """URL kwargs for ``name``, built from the fixture objects (every patient page names the patient)."""
     if name.endswith("_worklist") or name.startswith("infusions:worklist_"):
         return None  # a worklist names no record (issue #18)
+    if name.startswith("scheduling:"):
+        return {"pk": objs["booking"].pk} if name.startswith("scheduling:booking_") else None
     if name.startswith("stock:session_stock"):
         return {"pk": objs["session"].pk}
     if name.startswith("stock:"):
@@ -304,7 +315,8 @@ def make_objects() -> dict:
             received_by=UserFactory(),
         ),
         "course": (course := CourseFactory(patient=patient)),
-        "session": SessionFactory(course=course),
+        "session": (session := SessionFactory(course=course)),
+        "booking": booked(session),
         "side_effect": (event := SideEffectFactory(patient=patient)),
         "external_report": ExternalReport.objects.create(event=event, destination="medwatch"),
         "vial": (vial := receive(UserFactory(), vial_count=1).vials.get()),
@@ -318,6 +330,13 @@ def make_objects() -> dict:
             by=UserFactory(),
         ),
     }
+
+
+def booked(session):
+    """The session's booking, in a chair of its own, tomorrow (added directly: no opening hours are needed)."""
+    start = timezone.now().replace(microsecond=0) + dt.timedelta(days=1)
+    return Booking.objects.create(patient_id=session.patient_id, session=session, chair=ChairFactory(),
+                                  period=(start, start + dt.timedelta(minutes=100)))  # fmt: skip
 
 
 def reviewed_emergency_access():

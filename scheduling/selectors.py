@@ -1,0 +1,204 @@
+"""What the schedule's pages read (issue #18): the day by chair (a resource timeline: chairs as rows, quarter hours
+as columns from opening to closing) and the week by chair. Each reads its bookings in one query, the chairs in one,
+and the opening hours and closure days in one each, however many bookings and chairs there are.
+
+A restricted patient the user may not open (``patients.models.hidden_from``) still holds their chair on the page,
+shown without a name, so nobody books over them; only the patients whose names are shown are logged as seen."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.utils import timezone
+
+from patients.models.patient import hidden_from
+from scheduling.choices import BookingStatus
+from scheduling.models import Booking, Chair, Closure, OpeningHours
+from scheduling.slots import Hours
+
+#: The timeline's column: a quarter hour, the step at which bookings start (scheduling.slots.STEP).
+QUARTER = dt.timedelta(minutes=15)
+DAY_NOT_HELD = (BookingStatus.CANCELLED, BookingStatus.NO_SHOW, BookingStatus.RESCHEDULED)
+
+
+def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[start, end) of ``day`` in the clinic's zone, as aware datetimes."""
+    zone = timezone.get_current_timezone()
+    first = dt.datetime.combine(day, dt.time.min, tzinfo=zone)
+    return first, dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+
+
+def bookings_between(user: Any, start: dt.datetime, end: dt.datetime) -> QuerySet[Booking]:
+    """Every booking overlapping [start, end), with what a block shows, in one query; ``hidden`` marks the restricted
+    patients ``user`` may not open."""
+    hidden = ExpressionWrapper(Q(patient__in=hidden_from(user)), output_field=BooleanField())
+    return (
+        Booking.objects.active()
+        .overlapping(start, end)
+        .select_related("patient", "chair", "session__course__protocol")
+        .annotate(hidden=hidden)
+        .order_by("period", "pk")
+    )
+
+
+def chairs_shown(start: dt.datetime, end: dt.datetime) -> list[Chair]:
+    """The chairs in use, and any chair out of use that still holds a booking in [start, end) (one query)."""
+    held = Q(bookings__status=BookingStatus.BOOKED, bookings__period__overlap=(start, end))
+    return list(Chair.objects.filter(Q(is_active=True) | held).select_related("room").distinct())
+
+
+def _local(moment: dt.datetime) -> dt.datetime:
+    """Wall-clock time in the clinic's zone, without the zone: the timeline's columns are clock quarters."""
+    return timezone.localtime(moment).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class Block:
+    """A booking on the timeline: its first quarter-hour column (1 = the axis's start) and how many it spans."""
+
+    booking: Booking
+    column: int
+    span: int
+
+
+@dataclass
+class ChairRow:
+    chair: Chair
+    blocks: list[Block] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Tick:
+    column: int
+    label: str
+
+
+@dataclass
+class DayPlan:
+    """The day view: its hours (None when closed that weekday), its closure reason, the timeline's axis and rows, and
+    the bookings that no longer hold their chair (cancelled, no-show, moved) listed under it."""
+
+    day: dt.date
+    hours: Hours | None
+    closure: str
+    columns: int
+    ticks: list[Tick]
+    rows: list[ChairRow]
+    not_held: list[Booking]
+
+    @property
+    def is_closed(self) -> bool:
+        return self.hours is None or bool(self.closure)
+
+    @property
+    def bookings(self) -> list[Booking]:
+        return [block.booking for row in self.rows for block in row.blocks] + self.not_held
+
+
+def _axis(day: dt.date, hours: Hours | None, live: list[Booking]) -> tuple[dt.datetime, dt.datetime] | None:
+    """From the opening hour (or the earliest booking before it) to closing (or the latest booking after it), on whole
+    hours; None for a closed day without bookings."""
+    starts = [_local(b.start) for b in live]
+    ends = [_local(b.end) for b in live]
+    if hours is not None:
+        starts.append(dt.datetime.combine(day, hours.opens))
+        ends.append(dt.datetime.combine(day, hours.closes))
+    if not starts:
+        return None
+    first = max(min(starts), dt.datetime.combine(day, dt.time.min)).replace(minute=0, second=0, microsecond=0)
+    last = min(max(ends), dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+    if last.minute or last.second:
+        last = last.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
+    return first, last
+
+
+def day_plan(user: Any, day: dt.date) -> DayPlan:
+    """The day view of ``day`` for ``user``."""
+    start, end = day_bounds(day)
+    bookings = list(bookings_between(user, start, end))
+    chairs = chairs_shown(start, end)
+    hours = OpeningHours.week().get(day.weekday())
+    closure = Closure.between(day, day).get(day, "")
+    live = [b for b in bookings if b.is_live]
+    axis = _axis(day, hours, live)
+    rows = {chair.pk: ChairRow(chair) for chair in chairs}
+    ticks: list[Tick] = []
+    columns = 0
+    if axis is not None:
+        first, last = axis
+        columns = int((last - first) / QUARTER)
+        ticks = [Tick(1 + 4 * h, f"{first + dt.timedelta(hours=h):%H:%M}") for h in range(columns // 4)]
+        for booking in live:
+            begin = max(_local(booking.start), first)
+            column = 1 + int((begin - first) / QUARTER)
+            span = max(1, math.ceil((min(_local(booking.end), last) - begin) / QUARTER))
+            rows[booking.chair_id].blocks.append(Block(booking, column, min(span, columns - column + 1)))
+    not_held = [b for b in bookings if b.status in DAY_NOT_HELD]
+    return DayPlan(day, hours, closure, columns, ticks, list(rows.values()), not_held)
+
+
+@dataclass(frozen=True)
+class WeekDay:
+    day: dt.date
+    hours: Hours | None
+    closure: str
+
+    @property
+    def is_closed(self) -> bool:
+        return self.hours is None or bool(self.closure)
+
+
+@dataclass
+class WeekRow:
+    chair: Chair
+    cells: list[tuple[WeekDay, list[Booking]]]
+
+
+@dataclass
+class WeekPlan:
+    """The week view: Monday to Sunday, a row per chair, each day's live bookings and no-shows in that chair."""
+
+    days: list[WeekDay]
+    rows: list[WeekRow]
+
+    @property
+    def bookings(self) -> list[Booking]:
+        return [booking for row in self.rows for _, cell in row.cells for booking in cell]
+
+
+def week_start(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def week_plan(user: Any, day: dt.date) -> WeekPlan:
+    """The week (Monday to Sunday) holding ``day``, for ``user``."""
+    monday = week_start(day)
+    dates = [monday + dt.timedelta(days=n) for n in range(7)]
+    start, end = day_bounds(monday)[0], day_bounds(dates[-1])[1]
+    shown = (BookingStatus.BOOKED, BookingStatus.NO_SHOW)
+    bookings = list(bookings_between(user, start, end).filter(status__in=shown))
+    chairs = chairs_shown(start, end)
+    week_hours = OpeningHours.week()
+    closures = Closure.between(dates[0], dates[-1])
+    days = [WeekDay(d, week_hours.get(d.weekday()), closures.get(d, "")) for d in dates]
+    rows = {chair.pk: WeekRow(chair, [(d, []) for d in days]) for chair in chairs}
+    for booking in bookings:
+        index = (timezone.localtime(booking.start).date() - monday).days
+        row = rows.get(booking.chair_id)  # a no-show in a chair since taken out of use is not shown
+        if row is not None and 0 <= index < len(dates):
+            row.cells[index][1].append(booking)
+    return WeekPlan(days, list(rows.values()))
+
+
+def patient_bookings(patient: Any, *, limit: int = 20) -> list[Booking]:
+    """The patient's bookings, the latest first, whatever became of them (one query)."""
+    return list(
+        Booking.objects.active()
+        .filter(patient=patient)
+        .select_related("chair", "session__course__protocol")
+        .order_by("-period", "-pk")[:limit]
+    )

@@ -1,0 +1,19 @@
+"""The schedule's pages, included at ``schedule/`` (clinic.urls). Dates go in the query string (``?date=``)."""
+
+from django.urls import path
+
+from clinic.actions import action_view
+from scheduling import views
+from scheduling.views import BookingDetailView
+
+app_name = "scheduling"
+
+urlpatterns = [
+    path("", views.ScheduleDayView.as_view(), name="schedule_day"),
+    path("week/", views.ScheduleWeekView.as_view(), name="schedule_week"),
+    path("bookings/<int:pk>/", BookingDetailView.as_view(), name="booking_detail"),
+    *[
+        path(f"bookings/<int:pk>/{key.replace('_', '-')}/", action_view(BookingDetailView, key), name=f"booking_{key}")
+        for key in BookingDetailView.action_forms
+    ],
+]
