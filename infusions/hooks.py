@@ -180,10 +180,13 @@ class Booker:
     """How a session is booked when an app above keeps the clinic's schedule (scheduling): the chairs the booking
     form offers, ``chair_choices() -> [(value, label)]``, and the service that books,
     ``book(*, course, scheduled_for, chair, by) -> InfusionSession``, which refuses with a ValidationError on the
-    form's fields (``scheduled_for``, ``chair``). With none registered, infusions books a free-text chair itself."""
+    form's fields (``scheduled_for``, ``chair``). With none registered, infusions books a free-text chair itself.
+    ``series_url(course) -> str``, when given, is the page that books the course's whole induction at once (the
+    course page links to it beside "Book a session")."""
 
     chair_choices: Callable[[], list[tuple[str, str]]]
     book: Callable[..., Any]
+    series_url: Callable[[Any], str] | None = None
 
 
 _bookers: list[Booker] = []
@@ -197,6 +200,12 @@ def register_booker(booker: Booker) -> Booker:
 
 def booker() -> Booker | None:
     return _bookers[0] if _bookers else None
+
+
+def series_url(course: Any) -> str:
+    """The registered schedule's page to book ``course``'s induction series, or "" when there is none."""
+    found = booker()
+    return found.series_url(course) if found is not None and found.series_url is not None else ""
 
 
 # ``fn(session, by) -> None``: the session was cancelled or marked a no-show (its ``status`` and ``cancel_reason`` are

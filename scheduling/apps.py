@@ -20,5 +20,6 @@ class SchedulingConfig(AppConfig):
         grant(roles.PERMISSIONS)
         register(nav=navigation.NAV)
         register_panel(panels.bookings_panel)
-        hooks.register_booker(hooks.Booker(chair_choices=services.chair_choices, book=services.book_from_form))
+        hooks.register_booker(hooks.Booker(chair_choices=services.chair_choices, book=services.book_from_form,
+                                           series_url=services.series_url))  # fmt: skip
         hooks.register_session_cancelled(services.session_released)

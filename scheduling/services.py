@@ -10,6 +10,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from clinic.accounts.models import User
@@ -17,7 +19,7 @@ from clinic.services import record_save
 from infusions import services as infusion_services
 from infusions.choices import SessionStatus
 from infusions.models import InfusionSession, TreatmentCourse
-from scheduling import slots
+from scheduling import series, slots
 from scheduling.choices import BookingStatus
 from scheduling.models import CHAIR_TAKEN, PATIENT_TAKEN, Booking, Chair, Closure, OpeningHours
 
@@ -188,3 +190,60 @@ def book_from_form(*, course: TreatmentCourse, scheduled_for: dt.datetime, chair
 
 def chair_choices() -> list[tuple[str, str]]:
     return [(str(c.pk), f"{c.name} ({c.room})") for c in Chair.objects.active().select_related("room")]
+
+
+# Booking a course (issue #18, docs/clinical.md §9.9): the induction series proposed by scheduling/series.py, then
+# booked all or nothing.
+
+
+class SeriesRowRefused(ValidationError):
+    """One row of a series could not be booked (``row``, from 0); nothing of the series was saved."""
+
+    def __init__(self, *, row: int, error: ValidationError) -> None:
+        super().__init__(error.error_dict if hasattr(error, "error_dict") else error.messages)
+        self.row = row
+
+
+def series_propose(*, course: TreatmentCourse, first: dt.datetime, chair: Chair) -> series.Proposal:
+    """The free slots for ``course``'s induction from ``first`` in ``chair`` (four queries, however full the
+    schedule): the chairs in use, the chairs' and the patient's live bookings in the series' window, the opening
+    hours and the closure days."""
+    plan = series.Plan.of(course.protocol)
+    first_day = timezone.localtime(first).date()
+    last_day = first_day + dt.timedelta(days=plan.max_days * plan.sessions + 1)
+    zone = timezone.get_current_timezone()
+    since = dt.datetime.combine(first_day, dt.time.min, tzinfo=zone)
+    until = dt.datetime.combine(last_day, dt.time.max, tzinfo=zone)
+    chairs = list(Chair.objects.active().values_list("pk", flat=True))
+    busy: dict[int, list[slots.Busy]] = {}
+    own: list[slots.Busy] = []
+    rows = Booking.objects.live().overlapping(since, until)
+    rows = rows.filter(Q(chair_id__in=chairs) | Q(patient_id=course.patient_id))
+    for chair_id, patient_id, period in rows.values_list("chair_id", "patient_id", "period"):
+        busy.setdefault(chair_id, []).append((period.lower, period.upper))
+        if patient_id == course.patient_id:
+            own.append((period.lower, period.upper))
+    return series.propose_series(
+        plan=plan, first=first, chair=chair.pk, chairs=chairs, busy=busy, patient_busy=own, length=_length(course),
+        hours=OpeningHours.week(), closures=Closure.between(first_day, last_day), zone=zone,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def series_book(*, course: TreatmentCourse, rows: list[tuple[dt.datetime, Chair]], by: User) -> list[Booking]:
+    """Book every row (start, chair) as a session of ``course`` with its booking, or none: the first row refused
+    (a closed day, a chair or the patient taken since the proposal) undoes the rows before it and raises
+    ``SeriesRowRefused`` naming the row, with the next free time as ``booking_book`` gives it."""
+    course = TreatmentCourse.objects.select_for_update(of=("self",)).select_related("protocol").get(pk=course.pk)
+    booked = []
+    for row, (start, chair) in enumerate(rows):
+        try:
+            booked.append(booking_book(course=course, start=start, chair=chair, by=by))
+        except ValidationError as exc:
+            raise SeriesRowRefused(row=row, error=exc) from exc
+    return booked
+
+
+def series_url(course: TreatmentCourse) -> str:
+    """The course page's link to book its induction series (``infusions.hooks.Booker.series_url``)."""
+    return reverse("scheduling:course_series", args=[course.pk])

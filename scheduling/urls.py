@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.ScheduleDayView.as_view(), name="schedule_day"),
     path("week/", views.ScheduleWeekView.as_view(), name="schedule_week"),
     path("bookings/<int:pk>/", BookingDetailView.as_view(), name="booking_detail"),
+    path("courses/<int:pk>/book/", views.CourseSeriesView.as_view(), name="course_series"),
     *[
         path(f"bookings/<int:pk>/{key.replace('_', '-')}/", action_view(BookingDetailView, key), name=f"booking_{key}")
         for key in BookingDetailView.action_forms

@@ -7,8 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.shortcuts import get_object_or_404
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -17,12 +19,16 @@ from django.views.generic import TemplateView
 
 from clinic.actions import ActionPageMixin
 from clinic.audit.services import patient_access_log
+from clinic.forms import add_service_errors
 from infusions.choices import SessionStatus
+from infusions.views.courses import CourseMixin
 from patients.access import PatientListAccessMixin
 from patients.models.patient import hidden_from
 from scheduling import selectors, services
 from scheduling.forms import CancelForm, DayForm, NoShowForm, RescheduleForm
-from scheduling.models import Booking
+from scheduling.forms_series import SeriesFormSet, SeriesStartForm
+from scheduling.models import Booking, Chair
+from scheduling.series import Plan
 
 VIEW, CHANGE = "scheduling.view_booking", "scheduling.change_booking"
 
@@ -120,3 +126,62 @@ class BookingDetailView(ActionPageMixin, PermissionRequiredMixin, TemplateView):
         services.booking_no_show(booking=self.get_booking(), by=self.request.user, note=form.cleaned_data["note"])
         return "Recorded as a no-show: the chair is free again."
 
+
+# Booking a course (issue #18, docs/clinical.md §9.9): reached from the course page ("Book the induction").
+
+
+@method_decorator(never_cache, name="dispatch")
+class CourseSeriesView(CourseMixin, TemplateView):
+    """Front desk picks where a course's induction starts; the page proposes the series (scheduling/series.py),
+    each row's time and chair can be changed, and "Book all" books every row or none."""
+
+    permission_required = ("scheduling.add_booking", "infusions.add_infusionsession")
+    template_name = "scheduling/course_series.html"
+
+    def setup(self, request: Any, *args: Any, **kwargs: Any) -> None:
+        super().setup(request, *args, **kwargs)
+        self.chairs = list(Chair.objects.active().select_related("room"))
+
+    def forms(self, data: Any = None) -> tuple[SeriesStartForm, Any]:
+        start = SeriesStartForm(data, chairs=self.chairs, prefix="start")
+        rows = SeriesFormSet(data if data and "rows-TOTAL_FORMS" in data else None, prefix="rows",
+                             form_kwargs={"chairs": self.chairs})  # fmt: skip
+        return start, rows
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        kwargs.setdefault("start_form", self.forms()[0])
+        course = self.get_course()
+        return super().get_context_data(course=course, plan=Plan.of(course.protocol), **kwargs)
+
+    def post(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.get_patient()  # scope check and access log
+        start, rows = self.forms(request.POST)
+        if request.POST.get("action") == "book" and rows.is_valid():
+            return self.book(start, rows)
+        if request.POST.get("action") == "book" or not start.is_valid():
+            return self.render_to_response(self.get_context_data(start_form=start, rows=rows))
+        data = start.cleaned_data
+        chair = next(c for c in self.chairs if c.pk == data["chair"])
+        proposal = services.series_propose(course=self.get_course(), first=data["first"], chair=chair)
+        if not proposal.ok:
+            start.add_error(None, proposal.problem)
+            return self.render_to_response(self.get_context_data(start_form=start))
+        initial = [{"scheduled_for": timezone.localtime(s.start), "chair": s.chair} for s in proposal.slots]
+        rows = SeriesFormSet(initial=initial, prefix="rows", form_kwargs={"chairs": self.chairs})
+        return self.render_to_response(self.get_context_data(start_form=start, rows=rows))
+
+    def book(self, start: SeriesStartForm, rows: Any) -> HttpResponse:
+        chairs = {c.pk: c for c in self.chairs}
+        wanted = [(f.cleaned_data["scheduled_for"], chairs[f.cleaned_data["chair"]]) for f in rows.forms]
+        try:
+            booked = services.series_book(course=self.get_course(), rows=wanted, by=self.request.user)
+        except services.SeriesRowRefused as exc:
+            add_service_errors(rows.forms[exc.row], exc)
+            messages.error(self.request, SERIES_NOTHING_BOOKED.format(n=exc.row + 1))
+            return self.render_to_response(self.get_context_data(start_form=start, rows=rows))
+        messages.success(self.request, f"Booked {len(booked)} sessions, from "
+                         f"{timezone.localtime(booked[0].start):%a %-d %b %H:%M}.")  # fmt: skip
+        return redirect(self.get_course())
+
+
+SERIES_NOTHING_BOOKED = "Nothing was booked: session {n} cannot be held as it is. Change it and book again."

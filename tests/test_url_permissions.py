@@ -198,6 +198,7 @@ MATRIX: dict[str, tuple[str | HTTPStatus, dict[str, HTTPStatus]]] = {
     "scheduling:booking_reschedule": (FOUND, SCHEDULERS),
     "scheduling:booking_cancel": (FOUND, SCHEDULERS),
     "scheduling:booking_no_show": (FOUND, SCHEDULERS),
+    "scheduling:course_series": (FOUND, PATIENT_READERS),  # front desk, nurses and clinicians book a course
     "infusions:worklist_to_sign": (FOUND, CLINICIAN_ONLY),
     "infusions:worklist_check_in": (FOUND, SESSION_READERS),
     **{f"infusions:worklist_{key}": (FOUND, CHART) for key in ("todays_chairs", "vitals_due", "to_complete")},
@@ -214,6 +215,8 @@ def url_kwargs(name: str, objs: dict) -> dict | None:
     """URL kwargs for ``name``, built from the fixture objects (every patient page names the patient)."""
     if name.endswith("_worklist") or name.startswith("infusions:worklist_"):
         return None  # a worklist names no record (issue #18)
+    if name == "scheduling:course_series":
+        return {"pk": objs["course"].pk}
     if name.startswith("scheduling:"):
         return {"pk": objs["booking"].pk} if name.startswith("scheduling:booking_") else None
     if name.startswith("stock:session_stock"):

@@ -117,6 +117,7 @@ class CourseDetailView(DosingContextMixin, ActionPageMixin, CourseMixin, Templat
         mark_lapsed([self.get_course()])
         sessions = self._course.sessions.active().select_related("nurse", "signed_by").order_by("-scheduled_for")
         kwargs.setdefault("schedule_form", forms.ScheduleForm())
+        kwargs.setdefault("series_url", hooks.series_url(self._course))  # "Book the induction", from scheduling
         return super().get_context_data(course=self._course, sessions=sessions, forms=self.get_action_forms(),
                                         **kwargs)  # fmt: skip
 
