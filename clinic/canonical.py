@@ -24,8 +24,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.db.backends.postgresql.psycopg_any import Range
 from django.db.models import Model
+from psycopg.types.range import Range
 
 
 def canonical_value(value: Any) -> Any:

@@ -13,7 +13,8 @@ CLINIC_DIR = Path(navigation.__file__).parent
 
 def test_every_app_contributes_its_entries_in_the_clinics_order():
     assert [item.label for item in navigation.nav_items()] == [
-        "Patients", "Today", "Side effects", "Safety", "Alerts", "Stock", "Reports", "Audit", "Emergency access",
+        "Patients", "Schedule", "Today", "Side effects", "Safety", "Alerts", "Stock", "Reports", "Audit",
+        "Emergency access",
     ]  # fmt: skip
     assert [shortcut.label for shortcut in navigation.shortcuts()] == [
         "Find a patient", "Register a patient", "Today's chairs", "Side-effect review", "Ketamine stock",
