@@ -320,7 +320,7 @@ def test_front_desk_sees_the_board_without_clinical_alerts(front_desk_client):
 def test_course_pages_query_count_is_flat(nurse_client, django_assert_max_num_queries, n_sessions):
     course = CourseFactory()
     SessionFactory.create_batch(n_sessions, course=course)
-    with django_assert_max_num_queries(16):  # + the clinic's lapse limit (issue #16 point 5)
+    with django_assert_max_num_queries(17):  # + the lapse limit (#16 point 5) and the chairs to book in (#18)
         detail = nurse_client.get(reverse("infusions:course_detail", kwargs={"pk": course.pk}))
     with django_assert_max_num_queries(16):
         listing = nurse_client.get(reverse("infusions:course_list", kwargs={"pk": course.patient.pk}))
