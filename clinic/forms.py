@@ -6,15 +6,16 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.forms.fields import BaseTemporalField
+from django.http import QueryDict
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 
@@ -87,6 +88,8 @@ class WallClockDateTimeField(forms.DateTimeField):
             parsed = None
         if parsed is None:
             parsed = BaseTemporalField.to_python(self, value)  # the site's other input formats, or "invalid"
+        if parsed is None:  # not reached: only an empty value parses to None, and to_python() returned before
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
         return parsed
 
 
@@ -161,7 +164,13 @@ class EditConflict:
         return [row for row in self.rows if not row.differs]
 
 
-class ConcurrencyFormMixin:
+if TYPE_CHECKING:
+    _ModelFormBase = forms.ModelForm
+else:
+    _ModelFormBase = object
+
+
+class ConcurrencyFormMixin(_ModelFormBase):
     """An edit form that refuses to overwrite a newer version of its record (``clinic.concurrency``; security.md H7).
 
     The form carries a hidden version token of ``record`` (a ModelForm's ``instance`` by default, or the record
@@ -190,17 +199,18 @@ class ConcurrencyFormMixin:
             if self.versioned is None or self.versioned.pk is None:
                 return ""
             return version_payload(field_values(self.versioned, self.version_fields()))
-        return super().get_initial_for_field(field, field_name)  # type: ignore[misc]
+        return super().get_initial_for_field(field, field_name)
 
     def version_fields(self) -> tuple[str, ...]:
         if self.concurrency_fields is not None:
             return self.concurrency_fields
         model_fields = {field.name for field in self._meta.model._meta.concrete_fields}
-        return tuple(name for name in self._meta.fields if name in self.fields and name in model_fields)
+        return tuple(name for name in self._meta.fields or () if name in self.fields and name in model_fields)
 
     def clean(self) -> dict[str, Any]:
         """Take the token out of ``cleaned_data``: views pass cleaned data on to services as record fields."""
-        cleaned = super().clean()  # type: ignore[misc]
+        super().clean()
+        cleaned = self.cleaned_data
         payload = cleaned.pop(self.VERSION_FIELD, "") or ""
         self.original_values = read_payload(payload) if payload else None
         # A missing or altered payload has no version: the service then treats the form as stale.
@@ -217,7 +227,7 @@ class ConcurrencyFormMixin:
         """Keep the user's entries, show both versions and carry the saved version's token, so that saving again
         replaces the other person's change knowingly."""
         rows = []
-        model = type(self.versioned)
+        model = type(cast(Model, self.versioned))  # a conflict is only raised on saving a record that exists
         for name in self.version_fields():
             field = self.fields[name]
             yours = display_value(field, self.cleaned_data.get(name))
@@ -226,12 +236,13 @@ class ConcurrencyFormMixin:
             label = str(field.label or name.replace("_", " ").capitalize())
             row = FieldVersions(name=name, label=label, yours=yours, saved=saved, differs=yours != saved)
             if self.original_values is not None and name in self.original_values:
-                opened = display_value(field, model._meta.get_field(name).to_python(self.original_values[name]))
+                model_field = cast("Field[Any, Any]", model._meta.get_field(name))
+                opened = display_value(field, model_field.to_python(self.original_values[name]))
                 row = dataclasses.replace(row, changed_by_them=opened != saved, changed_by_you=opened != yours)
             rows.append(row)
         self.conflict = EditConflict(rows=rows, changed_by=exc.changed_by, changed_at=exc.changed_at,
-                                     message=exc.message)  # fmt: skip
-        data = self.data.copy()
+                                     message=str(exc.message))  # fmt: skip
+        data = cast(QueryDict, self.data).copy()  # a conflict is only raised on a bound form
         data[self.add_prefix(self.VERSION_FIELD)] = version_payload(exc.saved)
         self.data = data
 
@@ -253,7 +264,7 @@ def display_value(field: forms.Field, value: Any) -> str:
     if value in (None, "", [], ()):
         return EMPTY
     if isinstance(field, forms.ModelChoiceField):
-        if not isinstance(value, Model):
+        if not isinstance(value, Model) and field.queryset is not None:
             value = field.queryset.model._default_manager.filter(pk=value).first() or value
         return str(value)
     labels = _choice_labels(field)
@@ -307,7 +318,8 @@ class SecondPersonMixin(forms.Form):
         self.second_people: dict[str, Any] = {}
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         users = get_user_model()._default_manager
         for prefix, _ in self.second_persons:
             username, password = cleaned.get(f"{prefix}_username"), cleaned.get(f"{prefix}_password")

@@ -71,7 +71,8 @@ def register(
 ) -> None:
     """Add an app's navigation entries, dashboard shortcuts and counts of what waits (from its ``ready()``);
     registering the same entry again changes nothing."""
-    for registry, entries in ((_nav_items, nav), (_shortcuts, shortcuts)):
+    registries: tuple[tuple[list[Any], Iterable[Any]], ...] = ((_nav_items, nav), (_shortcuts, shortcuts))
+    for registry, entries in registries:
         registry.extend(entry for entry in entries if entry not in registry)
         registry.sort(key=lambda entry: entry.order)
     for provider in waiting:

@@ -17,7 +17,7 @@ class StaffUserAdmin(UserAdmin):
     list_display = ["username", "first_name", "last_name", "is_active", "is_staff", "is_wall_board", "last_login"]
     list_filter = ["is_active", "is_staff", "is_wall_board", "groups"]
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         ("Wall board", {"fields": ["is_wall_board"], "description": "For a screen on the wall, not a person."}),
     )
     search_fields = ["username", "first_name", "last_name", "email"]

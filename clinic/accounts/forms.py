@@ -75,7 +75,8 @@ class PinForm(CrispyFormMixin, forms.Form):
         return pin
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("pin") and cleaned.get("pin_again") and cleaned["pin"] != cleaned["pin_again"]:
             self.add_error("pin_again", "The two PINs differ. Type the same PIN twice.")
         return cleaned

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, ClassVar
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -10,7 +12,7 @@ from django.db.models.functions import Lower
 from clinic.audit import track_changes
 
 
-class StaffUserManager(UserManager):
+class StaffUserManager(UserManager["User"]):
     """Usernames are matched case-insensitively, so "Nurse" and "nurse" are one account."""
 
     def get_by_natural_key(self, username: str | None) -> User:
@@ -28,7 +30,11 @@ class User(AbstractUser):
         "opens nothing but the board. Give it the Front desk role and nothing else.",
     )
 
-    objects = StaffUserManager()
+    objects: ClassVar[StaffUserManager] = StaffUserManager()
+
+    if TYPE_CHECKING:
+        # Added to the request's user by django_otp's OTPMiddleware: has this session passed the second factor?
+        def is_verified(self) -> bool: ...
 
     class Meta:
         verbose_name = "staff user"

@@ -3,7 +3,7 @@ idle timeout, sign-out."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import IO, Any, cast
 from urllib.parse import urlencode
 
 import segno
@@ -13,6 +13,7 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -67,7 +68,7 @@ class MFAVerifyView(FormView):
     form_class = CodeForm
     template_name = "accounts/mfa_verify.html"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if mfa.is_verified(request):
             return HttpResponseRedirect(_next_url(request))
         if not mfa.is_enrolled(request.user):
@@ -94,6 +95,8 @@ class MFAVerifyView(FormView):
 
     def form_valid(self, form: CodeForm) -> HttpResponse:
         verification = form.verification
+        if verification is None:  # not reached: a valid form has checked the code
+            return self.form_invalid(form)
         mfa.mark_verified(self.request, verification.device)
         if verification.recovery_used:
             security_event("recovery_code_used", request=self.request, detail=f"{verification.recovery_left} left")
@@ -125,7 +128,7 @@ class MFASetupView(FormView):
     form_class = EnrolForm
     template_name = "accounts/mfa_setup.html"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not _may_enrol(request):
             return redirect(f"{reverse('mfa_verify')}?{request.GET.urlencode()}")
         return super().dispatch(request, *args, **kwargs)
@@ -160,7 +163,7 @@ class MFASetupQRView(View):
             return HttpResponse(status=403)
         qr = segno.make(mfa.provisioning_uri(mfa.pending_authenticator(request.user)), error="m")
         response = HttpResponse(content_type="image/svg+xml")
-        qr.save(response, kind="svg", scale=5, border=2, dark="#000", light="#fff")
+        qr.save(cast(IO[str], response), kind="svg", scale=5, border=2, dark="#000", light="#fff")
         return response
 
 
@@ -229,7 +232,7 @@ class ScreenLockView(FormView):
     form_class = UnlockForm
     template_name = "accounts/screen_lock.html"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not screen_lock.is_locked(request):
             if request.method != "GET":
                 return HttpResponseRedirect(_next_url(request))

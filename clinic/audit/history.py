@@ -12,10 +12,11 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Field, ForeignKey, Model
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -40,7 +41,7 @@ class FieldValue:
 
 def patient_model() -> type[Model]:
     """The patient model, as the access log's key names it (``clinic`` does not name the app above it)."""
-    return PatientAccessEvent._meta.get_field("patient").related_model
+    return cast("type[Model]", PatientAccessEvent._meta.get_field("patient").related_model)
 
 
 def tracked_model(label: str) -> type[Model] | None:
@@ -62,7 +63,7 @@ def patient_key(model: type[Model]) -> tuple[str, ForeignKey | None] | None:
         if field.related_model is patient:
             return field.attname, None
     for field in keys:
-        for inner in field.related_model._meta.concrete_fields:
+        for inner in cast("type[Model]", field.related_model)._meta.concrete_fields:
             if isinstance(inner, ForeignKey) and inner.related_model is patient:
                 return inner.attname, field
     return None
@@ -93,8 +94,9 @@ def event_patient_ids(events: Iterable[Any]) -> dict[int, int]:
         elif (middle := _int(data.get(via.attname))) is not None:
             through[via][middle].append(event)
     for via, by_id in through.items():
-        attname = patient_key(via.related_model)[0]  # type: ignore[index]  # found above through this key
-        rows = via.related_model._base_manager.filter(pk__in=by_id).values_list("pk", attname)
+        related = cast("type[Model]", via.related_model)
+        attname = patient_key(related)[0]  # type: ignore[index]  # found above through this key
+        rows = related._base_manager.filter(pk__in=by_id).values_list("pk", attname)
         for pk, patient_id in rows:
             for event in by_id[pk]:
                 if patient_id is not None:
@@ -145,7 +147,9 @@ def _words(field: Field | None, value: Any, names: dict[tuple[type[Model], int],
         return str(value)
     if isinstance(field, ForeignKey):
         key = _int(value)
-        return names.get((field.related_model, key), f"#{value}") if key is not None else str(value)
+        return (
+            names.get((cast("type[Model]", field.related_model), key), f"#{value}") if key is not None else str(value)
+        )
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     internal = field.get_internal_type()
@@ -166,7 +170,7 @@ def _references(event: Any, fields: dict[str, Field]) -> Iterable[tuple[type[Mod
     for column, value in pairs:
         field = fields.get(column)
         if isinstance(field, ForeignKey) and (key := _int(value)) is not None:
-            yield field.related_model, key
+            yield cast("type[Model]", field.related_model), key
 
 
 def describe_events(events: list[Any]) -> None:
@@ -189,12 +193,12 @@ def describe_events(events: list[Any]) -> None:
     rows = _fetch_rows(wanted)
     names = {key: _display(row) for key, row in rows.items()}
     for event in events:
-        model = tracked_model(event.pgh_obj_model)
+        record_model = tracked_model(event.pgh_obj_model)
         fields = fields_of[event.pgh_obj_model]
-        actor = (event.pgh_context or {}).get("user")
+        actor_key: Any = (user_model, (event.pgh_context or {}).get("user"))
         # The username, as the report's user filter lists them: who acted is named by the account.
-        event.actor = rows[(user_model, actor)].get_username() if (user_model, actor) in rows else ""
-        event.record_type = str(model._meta.verbose_name).capitalize() if model else event.pgh_obj_model
+        event.actor = cast(AbstractBaseUser, rows[actor_key]).get_username() if actor_key in rows else ""
+        event.record_type = str(record_model._meta.verbose_name).capitalize() if record_model else event.pgh_obj_model
         event.action = CHANGE_ACTIONS.get(event.pgh_label, event.pgh_label)
         event.patient_id = patient_ids.get(id(event))
         patient = rows.get((patients, event.patient_id)) if event.patient_id else None

@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import pghistory.models
 from django import forms
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from clinic.audit.history import CHANGE_ACTIONS, event_patient_ids
@@ -35,10 +35,14 @@ def staff_choices() -> forms.ModelChoiceField:
 
 def tracked_model_choices() -> list[tuple[str, str]]:
     """(label, verbose name) of every model whose changes are recorded."""
-    tracked = {
-        model.pgh_tracked_model._meta.label: str(model.pgh_tracked_model._meta.verbose_name).capitalize()
+    # pghistory declares ``pgh_tracked_model = None`` on its base class; each event model sets it.
+    tracked_models: list[type[Model] | None] = [
+        getattr(model, "pgh_tracked_model", None)
         for model in apps.get_models()
-        if issubclass(model, pghistory.models.Event) and model._meta.managed and model.pgh_tracked_model
+        if issubclass(model, pghistory.models.Event) and model._meta.managed
+    ]
+    tracked = {
+        model._meta.label: str(model._meta.verbose_name).capitalize() for model in tracked_models if model is not None
     }
     return sorted(tracked.items(), key=lambda item: item[1])
 
@@ -50,7 +54,8 @@ class PeriodForm(forms.Form):
     date_to = forms.DateField(required=False, label="To", widget=DATE_WIDGET)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         first, last = cleaned.get("date_from"), cleaned.get("date_to")
         if first and last and first > last:
             self.add_error("date_to", "The 'To' date is before the 'From' date: swap them.")
@@ -75,7 +80,7 @@ class ChangeHistoryFilterForm(PeriodForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["model"].choices = [("", "Every record type"), *tracked_model_choices()]
+        cast(forms.ChoiceField, self.fields["model"]).choices = [("", "Every record type"), *tracked_model_choices()]
 
 
 class AccessLogFilterForm(PeriodForm):

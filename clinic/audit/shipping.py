@@ -16,6 +16,7 @@ database's chain against a head taken from the collector and fails if that link 
 from __future__ import annotations
 
 import logging
+from typing import cast
 
 from clinic.audit.models import AuditSeal
 
@@ -41,10 +42,10 @@ def ship_links(*, after: int, upto: int) -> int:
         for position, table, row_pk, row_hash, chain_hash in links:
             logger.info(
                 "audit-link position=%d table=%s row=%d row_hash=%s chain_hash=%s",
-                position, table, row_pk, bytes(row_hash).hex(), bytes(chain_hash).hex(),
+                position, table, row_pk, bytes(row_hash).hex(), bytes(cast(bytes, chain_hash)).hex(),  # linked: set
             )  # fmt: skip
         shipped += len(links)
-        after = links[-1][0]
+        after = cast(int, links[-1][0])  # a linked seal has its position
     return shipped
 
 

@@ -16,6 +16,7 @@ from clinic.audit.models import AccessAction, AuthEventKind
 from clinic.audit.reports import ACCESS_LOG, CHANGE_HISTORY, Report, patient_ids_in_events, session_filters
 from clinic.audit.services import auth_event_record, patient_access_log_ids
 from clinic.exports import csv_response
+from clinic.types import AuthenticatedHttpRequest
 
 PERMISSION = "clinic.view_audit_reports"
 EXPORT_CATEGORY = "audit report"
@@ -29,6 +30,7 @@ REPORT_TABS = [
 class AuditReportMixin(PermissionRequiredMixin):
     """The report named by ``report``, with its filters read from the session (posted there by the list page)."""
 
+    request: AuthenticatedHttpRequest
     permission_required = PERMISSION
     report: Report = CHANGE_HISTORY  # each URL names its report (clinic.audit.urls)
 
@@ -50,6 +52,7 @@ class AuditReportMixin(PermissionRequiredMixin):
 class AuditReportView(AuditReportMixin, ListView):
     """One report page. POST sets or clears the filters, then redirects to the page (Post/Redirect/Get)."""
 
+    request: AuthenticatedHttpRequest
     paginate_by = 50
     template_name = "audit/report.html"
 
@@ -98,6 +101,8 @@ class AuditReportView(AuditReportMixin, ListView):
 class AuditExportView(AuditReportMixin, View):
     """The filtered rows as CSV. The export is itself recorded: an AuthEvent, and an access-log row (action export)
     for each patient included (security.md F2, F5)."""
+
+    request: AuthenticatedHttpRequest
 
     def get(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
         form = self.filter_form()

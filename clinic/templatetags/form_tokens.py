@@ -11,7 +11,6 @@ from typing import Any
 
 from django import template
 from django.template.defaulttags import CsrfTokenNode
-from django.utils.safestring import SafeString
 
 from clinic.form_tokens import form_token_input
 
@@ -19,7 +18,7 @@ register = template.Library()
 
 
 class CsrfAndFormTokenNode(CsrfTokenNode):
-    def render(self, context: Any) -> SafeString:
+    def render(self, context: Any) -> str:
         csrf = super().render(context)
         if not csrf:  # no CSRF token in the context: not a form Django would accept either
             return csrf
