@@ -17,13 +17,16 @@ from django.views.decorators.cache import never_cache
 
 from clinic.audit.models import AccessAction
 from clinic.audit.services import patient_access_log, patient_access_log_many
+from clinic.types import AuthenticatedHttpRequest, ViewMixin
 from patients.models import Patient
 from patients.services_emergency import active_grant
 
 
 @method_decorator(never_cache, name="dispatch")
-class PatientRecordMixin(PermissionRequiredMixin):
+class PatientRecordMixin(PermissionRequiredMixin, ViewMixin):
     """Resolve the patient of this page, scoped to the user, and log the access once per request."""
+
+    request: AuthenticatedHttpRequest
 
     #: What part of the record the page shows, written to the access log ("summary", "sessions", ...).
     access_category: str = "summary"
@@ -57,7 +60,7 @@ class PatientRecordMixin(PermissionRequiredMixin):
         return context
 
 
-class PatientListAccessMixin:
+class PatientListAccessMixin(ViewMixin):
     """A page that lists patients logs one access row per patient it shows, in one INSERT per request, with
     ``list_access_category`` as the part of the record shown (security.md F1; ASTM E2147 "query").
 
@@ -65,6 +68,7 @@ class PatientListAccessMixin:
     did not show: the same board re-shown every 30 seconds is one reading, not a hundred.
     """
 
+    request: AuthenticatedHttpRequest
     list_access_category: str = "list"
 
     def patients_shown(self, context: dict[str, Any]) -> Iterable[Patient]:

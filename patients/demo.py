@@ -13,6 +13,7 @@ import datetime as dt
 import random
 import time
 from collections import Counter
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +23,7 @@ from faker import Faker
 
 from clinic.accounts.models import User
 from clinic.dates import add_months
+from clinic.services import record_save
 from clinic.signatures.services import REAUTH_VALID_SECONDS, Reauthentication, reauthenticate
 from patients.choices import INDICATION_ICD10, ConsentType, Indication, MigraineTrigger, PatientStatus, Sex
 from patients.choices import AllergySeverity as Sev
@@ -48,7 +50,6 @@ from patients.services import (
     amendment_request_receive,
     disclosure_record,
     patient_create,
-    record_save,
     screening_clear,
     screening_create,
     screening_decline,
@@ -183,7 +184,7 @@ class DemoClinic:
 
     def open_records(self) -> list[Patient]:
         """Patients in order of registration, without the one emergency_access() restricts."""
-        restricted = Patient.objects.order_by("family_name", "id").first()
+        restricted = Patient.objects.order_by("family_name", "id")[0]
         return list(Patient.objects.exclude(pk=restricted.pk).order_by("pk")[:4])
 
     def disclosure(self) -> None:
@@ -237,7 +238,7 @@ class DemoClinic:
         admin = User.objects.get(username="clinicadmin")
         self.clinician.user_permissions.add(Permission.objects.get(content_type__app_label="patients",
                                                                    codename="break_glass"))  # fmt: skip
-        patient = Patient.objects.order_by("family_name", "id").first()
+        patient = Patient.objects.order_by("family_name", "id")[0]
         patient_restriction_set(patient=patient, by=admin, restricted=True, care_team=[self.nurse],
                                 reason="Member of staff treated at the clinic")  # fmt: skip
         started = timezone.now() - dt.timedelta(days=2, hours=3)
@@ -268,9 +269,10 @@ class DemoClinic:
     def patient(self, indication: str, accented: tuple[str, str, str] | None) -> Patient:
         fake, rng, phone = self.fake, self.rng, "(555) 01#-####"
         female_pct = 75 if indication in DIARY_PATTERN else 55  # migraine is about three times commoner in women
-        sex = rng.choices([Sex.FEMALE, Sex.MALE, Sex.UNKNOWN], weights=[female_pct, 97 - female_pct, 3])[0]
-        given = {Sex.FEMALE: fake.first_name_female, Sex.MALE: fake.first_name_male}.get(sex, fake.first_name_nonbinary)
-        given_name, family_name, sex = accented or (given(), fake.last_name(), sex)
+        drawn = rng.choices([Sex.FEMALE, Sex.MALE, Sex.UNKNOWN], weights=[female_pct, 97 - female_pct, 3])[0]
+        first_names = {Sex.FEMALE: fake.first_name_female, Sex.MALE: fake.first_name_male}
+        given = first_names.get(drawn, fake.first_name_nonbinary)
+        given_name, family_name, sex = accented or (given(), fake.last_name(), drawn)
         contact = rng.random() < 0.85
         triggers = rng.sample(list(MigraineTrigger), rng.randint(1, 3)) if indication in DIARY_PATTERN else []
         return patient_create(
@@ -324,7 +326,7 @@ class DemoClinic:
             )  # fmt: skip
             record_save(record=measurement, by=nurse)
 
-    def prior_treatments(self, patient: Patient, pool: list[tuple[str, str]], low: int, high: int) -> None:
+    def prior_treatments(self, patient: Patient, pool: Sequence[tuple[str, str]], low: int, high: int) -> None:
         end = self.days_ago(30, 150)
         for n, (treatment, kind) in enumerate(self.rng.sample(pool, self.rng.randint(low, high))):
             # The two latest trials were adequate and failed, so "treatment-resistant" can be read off the record.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.layout import Column, Div, Field, Fieldset, Layout, Row
@@ -123,7 +123,8 @@ class PatientForm(ConcurrencyFormMixin, CrispyFormMixin, forms.ModelForm):
         return (self.cleaned_data.get("icd10_code") or "").strip().upper()
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         given, family, born = cleaned.get("given_name"), cleaned.get("family_name"), cleaned.get("date_of_birth")
         if given and family and born:
             self.duplicates = list(
@@ -209,7 +210,8 @@ class MedicationForm(ConcurrencyFormMixin, CrispyFormMixin, forms.ModelForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, stop = cleaned.get("start_date"), cleaned.get("stop_date")
         if start and stop and stop < start:
             self.add_error("stop_date", "The stop date is before the start date.")
@@ -242,7 +244,8 @@ class PriorTreatmentForm(ConcurrencyFormMixin, CrispyFormMixin, forms.ModelForm)
             self.initial["adequate_trial"] = "yes" if self.instance.adequate_trial else "no"
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", "The end date is before the start date.")
@@ -280,7 +283,8 @@ class BodyMeasurementForm(ConcurrencyFormMixin, CrispyFormMixin, forms.ModelForm
         return None if height is None else height.quantize(TENTH)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not self.errors and cleaned.get("weight_kg") is None and cleaned.get("height_cm") is None:
             raise forms.ValidationError("Enter a weight, a height, or both.")
         return cleaned
@@ -311,7 +315,8 @@ class HeadacheDiaryEntryForm(ConcurrencyFormMixin, CrispyFormMixin, forms.ModelF
         self.patient = patient
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         pain = cleaned.get("worst_pain")
         if not cleaned.get("had_headache"):
             if pain:
@@ -346,7 +351,8 @@ class ConsentForm(ConcurrencyFormMixin, CrispyFormMixin, forms.ModelForm):
             self.helper.layout = Layout(*self.layout.fields[:2], Row(Column("expires_on")))
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         signed, expires = cleaned.get("signed_on"), cleaned.get("expires_on")
         if signed and expires and expires <= signed:
             self.add_error("expires_on", "The expiry date must be after the signing date.")
@@ -425,10 +431,11 @@ class ScreeningReviewForm(CrispyFormMixin, SignatureFormMixin):
         super().__init__(*args, **kwargs)
         self.screening = screening
         if screening.absolute_findings:
-            self.fields["decision"].choices = [("decline", "Do not clear")]
+            cast(forms.ChoiceField, self.fields["decision"]).choices = [("decline", "Do not clear")]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("decision") == "decline" and not (cleaned.get("review_note") or "").strip():
             self.add_error("review_note", "Say why the screening is not cleared.")
         relative = self.screening.relative_findings
@@ -499,7 +506,8 @@ class QuestionnaireForm(forms.Form):
         return {item.key: self.cleaned_data.get(self.field_name(item.key)) for item in self.instrument.items}
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if any(self.field_name(i.key) in self.errors for i in self.instrument.items):
             return cleaned
         try:

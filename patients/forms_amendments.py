@@ -42,7 +42,8 @@ class AmendmentDecisionForm(CrispyFormMixin, forms.Form):
     layout = Layout(InlineRadios("decision"), "amendment_text", "denial_basis", "denial_explanation")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         decision = cleaned.get("decision")
         if decision == ACCEPT and not cleaned.get("amendment_text", "").strip():
             self.add_error("amendment_text", "Write the amendment as it should stand with the entry.")

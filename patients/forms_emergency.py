@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -54,10 +54,11 @@ class PatientRestrictionForm(CrispyFormMixin, forms.Form):
             state = {"restricted": patient.is_restricted, "reason": patient.restricted_reason, "care_team": current}
             kwargs["initial"] = {**state, **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
-        self.fields["care_team"].queryset = staff_who_read_records()
+        cast(forms.ModelChoiceField, self.fields["care_team"]).queryset = staff_who_read_records()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("restricted") and not (data.get("reason") or "").strip():
             self.add_error("reason", RESTRICT_REASON_NEEDED)
         return data
@@ -112,7 +113,8 @@ class EmergencyReviewForm(CrispyFormMixin, forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("outcome") == ReviewOutcome.INAPPROPRIATE and not (data.get("note") or "").strip():
             self.add_error("note", NOTE_NEEDED)
         return data

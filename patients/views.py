@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from clinic.forms import VoidForm, add_service_errors
 from clinic.services import record_save, record_void
 from clinic.signatures.models import meaning_text
 from clinic.signatures.services import key_of, verified_signatures
+from clinic.types import AuthenticatedHttpRequest, FormViewMixin
 from patients import forms
 from patients.access import PatientListAccessMixin, PatientRecordMixin
 from patients.models import Patient, Screening
@@ -44,6 +45,7 @@ SEARCH_SESSION_KEY = "patients:search"
 class PatientListView(PatientListAccessMixin, PermissionRequiredMixin, ListView):
     """Find a patient. The search term is posted and kept in the session, so it never appears in a URL or log."""
 
+    request: AuthenticatedHttpRequest
     permission_required = "patients.view_patient"
     list_access_category = "patient_list"
     paginate_by = 25
@@ -102,11 +104,12 @@ class PatientListView(PatientListAccessMixin, PermissionRequiredMixin, ListView)
 class PatientCreateView(PermissionRequiredMixin, CreateView):
     """Register a patient (front desk and clinicians). Same name and date of birth must be confirmed as a new person."""
 
+    request: AuthenticatedHttpRequest
     permission_required = "patients.add_patient"
     form_class = forms.PatientForm
     template_name = "patients/patient_form.html"
 
-    def form_valid(self, form: forms.PatientForm) -> HttpResponseRedirect:
+    def form_valid(self, form: forms.PatientForm) -> HttpResponse:
         fields = {k: v for k, v in form.cleaned_data.items() if k != "confirm_not_duplicate"}
         try:
             patient = patient_create(by=self.request.user, **fields)
@@ -118,6 +121,7 @@ class PatientCreateView(PermissionRequiredMixin, CreateView):
 
 
 class PatientUpdateView(PatientRecordMixin, UpdateView):
+    request: AuthenticatedHttpRequest
     permission_required = "patients.change_patient"
     access_category = "demographics"
     form_class = forms.PatientForm
@@ -126,7 +130,7 @@ class PatientUpdateView(PatientRecordMixin, UpdateView):
     def get_object(self, queryset: Any = None) -> Patient:
         return self.get_patient()
 
-    def form_valid(self, form: forms.PatientForm) -> HttpResponseRedirect:
+    def form_valid(self, form: forms.PatientForm) -> HttpResponse:
         try:
             record_save(record=form.instance, by=self.request.user, version=form.version_check())
         except ValidationError as exc:
@@ -139,6 +143,7 @@ class PatientUpdateView(PatientRecordMixin, UpdateView):
 class PatientDetailView(PatientRecordMixin, DetailView):
     """The patient's record: header with flags and gate status, then each section the user's role may read."""
 
+    request: AuthenticatedHttpRequest
     permission_required = "patients.view_patient"
     access_category = "summary"
     template_name = "patients/patient_detail.html"
@@ -163,6 +168,7 @@ class PatientDetailView(PatientRecordMixin, DetailView):
 class PatientVoidView(PatientRecordMixin, FormView):
     """Void a registration made in error (for example a duplicate). The record stays, marked, with the reason."""
 
+    request: AuthenticatedHttpRequest
     permission_required = "patients.change_patient"
     access_category = "demographics"
     form_class = VoidForm
@@ -174,7 +180,7 @@ class PatientVoidView(PatientRecordMixin, FormView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(object=self.get_patient(), title="patient registration", **kwargs)
 
-    def form_valid(self, form: VoidForm) -> HttpResponseRedirect:
+    def form_valid(self, form: VoidForm) -> HttpResponse:
         try:
             record_void(record=self.get_patient(), by=self.request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
@@ -185,6 +191,7 @@ class PatientVoidView(PatientRecordMixin, FormView):
 
 
 class MigraineTriggersView(PatientRecordMixin, UpdateView):
+    request: AuthenticatedHttpRequest
     permission_required = "patients.change_clinical_background"
     access_category = "diary"
     form_class = forms.MigraineTriggersForm
@@ -196,7 +203,7 @@ class MigraineTriggersView(PatientRecordMixin, UpdateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(title="migraine triggers", heading="Edit migraine triggers", **kwargs)
 
-    def form_valid(self, form: forms.MigraineTriggersForm) -> HttpResponseRedirect:
+    def form_valid(self, form: forms.MigraineTriggersForm) -> HttpResponse:
         try:
             record_save(record=form.instance, by=self.request.user, version=form.version_check())
         except ValidationError as exc:
@@ -206,12 +213,12 @@ class MigraineTriggersView(PatientRecordMixin, UpdateView):
         return redirect(f"{self.get_patient().get_absolute_url()}#section-diary_entry")
 
 
-class SectionMixin(PatientRecordMixin):
+class SectionMixin(PatientRecordMixin, FormViewMixin):
     """Add, edit and void pages shared by the sections of a record (patients/sections.py)."""
 
     section: Section = None  # type: ignore[assignment]  # given to as_view() in patients/urls.py
     action = "change"
-    template_name = "patients/record_form.html"
+    template_name: str | None = "patients/record_form.html"
 
     @property
     def access_category(self) -> str:  # type: ignore[override]
@@ -253,6 +260,7 @@ class SectionMixin(PatientRecordMixin):
 
 
 class SectionCreateView(SectionMixin, CreateView):
+    request: AuthenticatedHttpRequest
     action = "add"
 
     def get_form_class(self) -> Any:
@@ -263,6 +271,8 @@ class SectionCreateView(SectionMixin, CreateView):
 
 
 class SectionUpdateView(SectionMixin, UpdateView):
+    request: AuthenticatedHttpRequest
+
     def get_form_class(self) -> Any:
         return self.section.form_class
 
@@ -271,6 +281,7 @@ class SectionUpdateView(SectionMixin, UpdateView):
 
 
 class SectionVoidView(SectionMixin, FormView):
+    request: AuthenticatedHttpRequest
     form_class = VoidForm
     template_name = "patients/record_void.html"
 
@@ -290,6 +301,7 @@ class SectionVoidView(SectionMixin, FormView):
 class ScreeningCreateView(PatientRecordMixin, FormView):
     """Answer the contraindication checklist; a clinician then reviews it."""
 
+    request: AuthenticatedHttpRequest
     permission_required = "patients.add_screening"
     access_category = "screening"
     form_class = forms.ScreeningForm
@@ -317,6 +329,7 @@ class ScreeningCreateView(PatientRecordMixin, FormView):
 class ScreeningReviewView(PatientRecordMixin, FormView):
     """A clinician clears the screening (with a justification for relative findings) or declines it."""
 
+    request: AuthenticatedHttpRequest
     permission_required = "patients.review_screening"
     access_category = "screening"
     form_class = forms.ScreeningReviewForm

@@ -13,13 +13,15 @@ from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
 from clinic.forms import add_service_errors
+from clinic.types import AuthenticatedHttpRequest, FormViewMixin
 from patients import services
 from patients.access import PatientRecordMixin
 from patients.forms_amendments import ACCEPT, AmendmentDecisionForm, AmendmentRequestForm, DisagreementForm
 from patients.models import AmendmentRequest
 
 
-class AmendmentPageMixin(PatientRecordMixin):
+class AmendmentPageMixin(PatientRecordMixin, FormViewMixin):
+    request: AuthenticatedHttpRequest
     access_category = "amendments"
 
     def list_url(self) -> str:
@@ -43,6 +45,7 @@ class AmendmentPageMixin(PatientRecordMixin):
 
 
 class AmendmentListView(AmendmentPageMixin, TemplateView):
+    request: AuthenticatedHttpRequest
     permission_required = ("patients.view_amendmentrequest", "patients.view_patient")
     template_name = "patients/amendment_list.html"
 
@@ -53,6 +56,7 @@ class AmendmentListView(AmendmentPageMixin, TemplateView):
 
 
 class AmendmentCreateView(AmendmentPageMixin, FormView):
+    request: AuthenticatedHttpRequest
     permission_required = ("patients.add_amendmentrequest", "patients.view_patient")
     form_class = AmendmentRequestForm
     template_name = "patients/amendment_form.html"
@@ -67,6 +71,7 @@ class AmendmentCreateView(AmendmentPageMixin, FormView):
 
 
 class AmendmentDecideView(AmendmentPageMixin, FormView):
+    request: AuthenticatedHttpRequest
     permission_required = ("patients.decide_amendmentrequest", "patients.view_patient")
     form_class = AmendmentDecisionForm
     template_name = "patients/amendment_form.html"
@@ -86,6 +91,7 @@ class AmendmentDecideView(AmendmentPageMixin, FormView):
 
 
 class AmendmentDisagreementView(AmendmentPageMixin, FormView):
+    request: AuthenticatedHttpRequest
     permission_required = ("patients.add_amendmentrequest", "patients.view_patient")
     form_class = DisagreementForm
     template_name = "patients/amendment_form.html"

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from clinic.forms import add_service_errors
+from clinic.types import AuthenticatedHttpRequest
 from patients import forms
 from patients.access import PatientListAccessMixin, PatientRecordMixin
 from patients.models import QuestionnaireResponse
@@ -33,6 +34,7 @@ def instruments_for(user: Any) -> list[Instrument]:
 class QuestionnaireCreateView(PatientRecordMixin, FormView):
     """Fill in one questionnaire item by item; the patient may hold the tablet, so the page shows no record."""
 
+    request: AuthenticatedHttpRequest
     permission_required = "patients.add_questionnaireresponse"
     access_category = "questionnaires"
     template_name = "patients/questionnaire_form.html"
@@ -70,6 +72,7 @@ class QuestionnaireCreateView(PatientRecordMixin, FormView):
 
 
 class QuestionnaireMixin(PatientRecordMixin):
+    request: AuthenticatedHttpRequest
     access_category = "questionnaires"
 
     def get_response(self) -> QuestionnaireResponse:
@@ -84,6 +87,7 @@ class QuestionnaireMixin(PatientRecordMixin):
 class QuestionnaireDoneView(QuestionnaireMixin, TemplateView):
     """What the patient sees after submitting: thanks, and hand the tablet back. No score, no record."""
 
+    request: AuthenticatedHttpRequest
     permission_required = "patients.add_questionnaireresponse"
     template_name = "patients/questionnaire_done.html"
 
@@ -94,6 +98,7 @@ class QuestionnaireDoneView(QuestionnaireMixin, TemplateView):
 class QuestionnaireDetailView(QuestionnaireMixin, DetailView):
     """One completed questionnaire: answers, total, band and any suicide-risk alert with its acknowledgement."""
 
+    request: AuthenticatedHttpRequest
     permission_required = "patients.view_questionnaireresponse"
     template_name = "patients/questionnaire_detail.html"
     context_object_name = "response"
@@ -105,6 +110,7 @@ class QuestionnaireDetailView(QuestionnaireMixin, DetailView):
 class RiskAcknowledgeView(QuestionnaireMixin, FormView):
     """A clinician records the assessment of a suicide-item answer; the alert leaves the queue."""
 
+    request: AuthenticatedHttpRequest
     permission_required = "patients.acknowledge_risk_alert"
     template_name = "patients/risk_acknowledge.html"
     form_class = forms.RiskAcknowledgeForm
@@ -128,6 +134,7 @@ class RiskAcknowledgeView(QuestionnaireMixin, FormView):
 class ClinicianQueueView(PatientListAccessMixin, PermissionRequiredMixin, ListView):
     """Open suicide-risk alerts, oldest first, until a clinician acknowledges each one."""
 
+    request: AuthenticatedHttpRequest
     permission_required = "patients.acknowledge_risk_alert"
     list_access_category = "risk_alert_queue"
     template_name = "patients/clinician_queue.html"
