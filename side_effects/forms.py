@@ -3,7 +3,7 @@ number to void it in the admin."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
@@ -66,11 +66,12 @@ class SideEffectForm(ConcurrencyFormMixin, CrispyFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, session: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["term"].queryset = SideEffectTerm.objects.filter(is_active=True)
+        cast(forms.ModelChoiceField, self.fields["term"]).queryset = SideEffectTerm.objects.filter(is_active=True)
         self.fields["category"].required = False
-        self.fields["grade"].choices = [(g, f"Grade {g}: {text}") for g, text in GRADE_DEFINITIONS.items()]
+        grade = cast(forms.ChoiceField, self.fields["grade"])
+        grade.choices = [(g, f"Grade {g}: {text}") for g, text in GRADE_DEFINITIONS.items()]
         medications = SessionMedication.objects.filter(session=session) if session else SessionMedication.objects.none()
-        self.fields["rescue_medication"].queryset = medications.active()
+        cast(forms.ModelChoiceField, self.fields["rescue_medication"]).queryset = medications.active()
         if session is None:
             self.fields.pop("rescue_medication")
         # Reported from a running infusion, the action is done to the pump (side_effect_report_at_chair).
@@ -114,7 +115,8 @@ class SideEffectForm(ConcurrencyFormMixin, CrispyFormMixin, forms.ModelForm):
         )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.acts_on_pump:
             reduced = cleaned.get("action_taken") == ActionTaken.RATE_REDUCED
             if reduced and cleaned.get("rate_ml_h") is None and "rate_ml_h" not in self.errors:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
@@ -17,6 +17,7 @@ from django.views.generic import CreateView, FormView, ListView, TemplateView, U
 from clinic.audit.services import patient_access_log_many
 from clinic.exports import csv_response
 from clinic.forms import PeriodForm, add_service_errors
+from clinic.types import AuthenticatedHttpRequest
 from infusions import hooks
 from infusions.views.sessions import SessionMixin
 from patients.access import PatientListAccessMixin, PatientRecordMixin
@@ -24,6 +25,9 @@ from side_effects import forms, services
 from side_effects.models import ExternalReport, SideEffect, SideEffectTerm
 from side_effects.roles import VOID
 from side_effects.selectors import safety_overview
+
+if TYPE_CHECKING:
+    from patients.models import Patient
 
 #: The id of the chart's stop card (templates/infusions/_chart_actions.html): a report of "Infusion stopped" leads
 #: there.
@@ -43,6 +47,7 @@ ALERT_TERMS = {
 class SideEffectQueueView(PatientListAccessMixin, PermissionRequiredMixin, ListView):
     """Clinicians' review queue: unreviewed first, serious on top; overdue reports highlighted."""
 
+    request: AuthenticatedHttpRequest
     permission_required = "side_effects.view_sideeffect"
     list_access_category = "side_effect_queue"
     paginate_by = 25
@@ -59,10 +64,15 @@ class SideEffectQueueView(PatientListAccessMixin, PermissionRequiredMixin, ListV
 
 
 class SideEffectCreateMixin(CreateView):
+    request: AuthenticatedHttpRequest
     permission_required = "side_effects.add_sideeffect"
     access_category = "side_effects"
     form_class = forms.SideEffectForm
     template_name = "side_effects/side_effect_form.html"
+
+    if TYPE_CHECKING:  # from PatientRecordMixin, which the views inherit first
+
+        def get_patient(self) -> Patient: ...
 
     def session(self) -> Any:
         return None
@@ -71,7 +81,7 @@ class SideEffectCreateMixin(CreateView):
         return {**super().get_form_kwargs(), "session": self.session()}
 
     def get_initial(self) -> dict[str, Any]:
-        initial = {"onset_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}
+        initial: dict[str, Any] = {"onset_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}
         alert_field = self.request.GET.get("alert")
         if alert_field in ALERT_TERMS:  # offered from an out-of-range reading on the chart
             initial["term"] = SideEffectTerm.objects.filter(name=ALERT_TERMS[alert_field]).first()
@@ -95,6 +105,7 @@ class SessionSideEffectCreateView(SessionMixin, SideEffectCreateMixin):
     """One click from the chart: patient, session, time and the suspect drug are filled in. The action is done to
     the pump (pause, lower rate) with the report; a stop leads to the chart's stop action (issue #16 point 2)."""
 
+    request: AuthenticatedHttpRequest
     permission_required = "side_effects.add_sideeffect"
     access_category = "side_effects"
 
@@ -134,6 +145,7 @@ class SessionSideEffectCreateView(SessionMixin, SideEffectCreateMixin):
 class PatientSideEffectCreateView(PatientRecordMixin, SideEffectCreateMixin):
     """A side effect reported between sessions (by phone, at a follow-up)."""
 
+    request: AuthenticatedHttpRequest
     permission_required = "side_effects.add_sideeffect"
     access_category = "side_effects"
 
@@ -154,6 +166,7 @@ class SideEffectMixin(PatientRecordMixin):
 
 
 class SideEffectDetailView(SideEffectMixin, TemplateView):
+    request: AuthenticatedHttpRequest
     permission_required = "side_effects.view_sideeffect"
     template_name = "side_effects/side_effect_detail.html"
 
@@ -167,6 +180,7 @@ class SideEffectDetailView(SideEffectMixin, TemplateView):
 class SideEffectUpdateView(SideEffectMixin, UpdateView):
     """Correct or complete an event; every version stays in the change history."""
 
+    request: AuthenticatedHttpRequest
     permission_required = "side_effects.change_sideeffect"
     form_class = forms.SideEffectForm
     template_name = "side_effects/side_effect_form.html"
@@ -191,6 +205,7 @@ class SideEffectUpdateView(SideEffectMixin, UpdateView):
 
 
 class SideEffectReviewView(SideEffectMixin, FormView):
+    request: AuthenticatedHttpRequest
     permission_required = "side_effects.review_sideeffect"
     form_class = forms.ReviewForm
     http_method_names = ["post"]
@@ -209,6 +224,7 @@ class SideEffectVoidView(SideEffectMixin, FormView):
     """Void a side effect entered in error, with the reason: it leaves the counts, rates, queue, CSV and due reports,
     and stays on the record, struck through. Clinicians only here; the clinic admin voids from the admin."""
 
+    request: AuthenticatedHttpRequest
     permission_required = ("side_effects.view_sideeffect", VOID)
     form_class = forms.SideEffectVoidForm
     template_name = "side_effects/side_effect_void.html"
@@ -243,6 +259,7 @@ class SideEffectVoidView(SideEffectMixin, FormView):
 class SafetyOverviewView(PatientListAccessMixin, PermissionRequiredMixin, TemplateView):
     """Counts and rates per 100 sessions by term, grade and protocol, with a chart; the serious events listed."""
 
+    request: AuthenticatedHttpRequest
     permission_required = "side_effects.view_sideeffect"
     list_access_category = "safety_overview"
     template_name = "side_effects/safety_overview.html"
@@ -264,6 +281,7 @@ class SafetyOverviewView(PatientListAccessMixin, PermissionRequiredMixin, Templa
 class SideEffectExportView(PermissionRequiredMixin, View):
     """CSV of the side effects of a period. An export is a read of each patient's record: one log row each (F2)."""
 
+    request: AuthenticatedHttpRequest
     permission_required = "side_effects.view_sideeffect"
 
     def get(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -325,6 +343,7 @@ EXPORT_COLUMNS = [
 class SideEffectPrintView(SideEffectMixin, TemplateView):
     """One event laid out like the patient, event and suspect-product sections of FDA form 3500, for print."""
 
+    request: AuthenticatedHttpRequest
     permission_required = "side_effects.view_sideeffect"
     template_name = "side_effects/side_effect_print.html"
     access_action = "print"
@@ -355,6 +374,7 @@ def report_weight(event: SideEffect) -> dict[str, Any] | None:
 class ExternalReportSubmitView(SideEffectMixin, FormView):
     """Record that a MedWatch, REMS, IRB, IND or manufacturer report was sent, with its case number."""
 
+    request: AuthenticatedHttpRequest
     permission_required = "side_effects.change_externalreport"
     form_class = forms.ExternalReportSubmitForm
     http_method_names = ["post"]
