@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.layout import Column, Layout, Row
@@ -42,7 +42,7 @@ PADSS_LABELS = {
 }
 
 
-def show_with_refusal(form: forms.Form, name: str) -> None:
+def show_with_refusal(form: forms.BaseForm, name: str) -> None:
     """A confirmation box the service asks for only in its refusal (an unusual weight, the same vitals twice): hidden
     on the form first shown, visible when the form comes back with that refusal."""
     if not form.is_bound:
@@ -81,7 +81,7 @@ class CourseForm(CrispyFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["protocol"].queryset = Protocol.objects.filter(is_active=True)
+        cast(forms.ModelChoiceField, self.fields["protocol"]).queryset = Protocol.objects.filter(is_active=True)
 
 
 class CourseCompleteForm(CrispyFormMixin, forms.Form):
@@ -298,7 +298,8 @@ class MedicationGivenForm(CrispyFormMixin, forms.ModelForm):
         self.fields["given_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("drug") == "other" and not cleaned.get("drug_other"):
             self.add_error("drug_other", "Name the drug.")
         return cleaned
@@ -366,5 +367,6 @@ class SignForm(CrispyFormMixin, SignatureFormMixin):
 
     def __init__(self, *args: Any, meanings: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["meaning"].choices = [(m, meaning_text(m, SESSION_STATEMENTS[m])) for m in meanings]
+        meaning = cast(forms.ChoiceField, self.fields["meaning"])
+        meaning.choices = [(m, meaning_text(m, SESSION_STATEMENTS[m])) for m in meanings]
         self.fields["meaning"].initial = meanings[0]

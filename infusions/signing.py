@@ -126,7 +126,7 @@ def addendum_signed_content(ids: Sequence[int]) -> dict[int, dict[str, Any]]:
 
 
 # What the signer declares, shown after the meaning ("Approval: I reviewed and approved the infusion record.").
-SESSION_STATEMENTS = {
+SESSION_STATEMENTS: dict[str, str] = {
     SignatureMeaning.AUTHORSHIP: "I charted this infusion session; the record is accurate and complete.",
     SignatureMeaning.APPROVAL: "I reviewed and approved the infusion record.",
     SignatureMeaning.REVIEW: "I reviewed the infusion record.",
@@ -136,7 +136,7 @@ ADDENDUM_STATEMENT = "I wrote this addendum to the signed infusion record."
 
 def session_sign_meanings(session: InfusionSession, user: Any) -> list[str]:
     """The meanings ``user`` may give a signature on ``session``, the usual one first (see the module docstring)."""
-    meanings = []
+    meanings: list[str] = []
     if user.pk in (session.nurse_id, session.discharged_by_id):
         meanings.append(SignatureMeaning.AUTHORSHIP)
     if user.has_perm("infusions.sign_session"):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.paginator import Paginator
@@ -16,10 +16,11 @@ from django.views.generic import TemplateView
 from clinic.exports import csv_response
 from clinic.forms import PeriodForm
 from clinic.signatures.services import key_of, verified_signatures
-from infusions.selectors.history import patient_history, timeline_kinds
+from clinic.types import AuthenticatedHttpRequest
 from infusions.hooks import report_cards
-from infusions.models import InfusionSettings
+from infusions.models import InfusionSession, InfusionSettings
 from infusions.selectors.cohort import cohort_outcomes, totals
+from infusions.selectors.history import patient_history, timeline_kinds
 from patients.access import PatientRecordMixin
 from patients.models import PatientSettings
 from patients.selectors import patient_record
@@ -31,6 +32,7 @@ REPORT_DAYS = 365
 class PatientHistoryView(PatientRecordMixin, TemplateView):
     """One timeline of everything that happened, charts of the outcomes, and the response status of each measure."""
 
+    request: AuthenticatedHttpRequest
     permission_required = "infusions.view_patient_history"
     access_category = "history"
     template_name = "infusions/patient_history.html"
@@ -57,6 +59,7 @@ class PatientHistoryView(PatientRecordMixin, TemplateView):
 class PatientSummaryView(PatientRecordMixin, TemplateView):
     """A printable summary for the referring clinician: treatment given, outcomes and side effects."""
 
+    request: AuthenticatedHttpRequest
     permission_required = "infusions.view_patient_history"
     template_name = "infusions/patient_summary.html"
     access_category = "history"
@@ -65,8 +68,9 @@ class PatientSummaryView(PatientRecordMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         patient = self.get_patient()
         history = patient_history(patient, session_records=True)
-        checks = verified_signatures(history.sessions)  # each infusion's signature, checked (21 CFR 11.50)
-        signed = [(session, checks.get(key_of(session), [])) for session in history.sessions]
+        sessions = cast("list[InfusionSession]", history.sessions)  # model instances, with session_records
+        checks = verified_signatures(sessions)  # each infusion's signature, checked (21 CFR 11.50)
+        signed = [(session, checks.get(key_of(session), [])) for session in sessions]
         return super().get_context_data(
             record=patient_record(patient, clinical=True),
             history=history,
@@ -78,6 +82,7 @@ class PatientSummaryView(PatientRecordMixin, TemplateView):
 
 @method_decorator(never_cache, name="dispatch")
 class ReportIndexView(PermissionRequiredMixin, TemplateView):
+    request: AuthenticatedHttpRequest
     permission_required = "infusions.view_reports"
     template_name = "infusions/report_index.html"
 
@@ -89,6 +94,7 @@ class ReportIndexView(PermissionRequiredMixin, TemplateView):
 class CohortReportView(PermissionRequiredMixin, TemplateView):
     """Outcomes per protocol and indication for a period (no patient is named: counts and rates only)."""
 
+    request: AuthenticatedHttpRequest
     permission_required = "infusions.view_reports"
     template_name = "infusions/cohort_report.html"
 
@@ -139,6 +145,7 @@ class CohortExportView(PermissionRequiredMixin, View):
     """The cohort report as CSV: aggregate figures only, no patient identifiers. One line per measure; a group judged
     on several measures (headache: migraine days, HIT-6, MIDAS, pain) repeats its patient and session counts on each."""
 
+    request: AuthenticatedHttpRequest
     permission_required = "infusions.view_reports"
 
     def get(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:

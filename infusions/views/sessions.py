@@ -22,6 +22,7 @@ from clinic.actions import ActionPageMixin
 from clinic.forms import ConcurrencyFormMixin, ConfirmForm
 from clinic.signatures.forms import SignatureFormMixin
 from clinic.signatures.services import key_of, verified_signatures
+from clinic.types import AuthenticatedHttpRequest, ViewMixin
 from infusions import forms, lifecycle, services
 from infusions.hooks import chart_links
 from infusions.models import InfusionSession
@@ -32,10 +33,12 @@ from patients.access import PatientListAccessMixin, PatientRecordMixin
 from patients.selectors import patient_record
 
 
-class DosingContextMixin:
-    """Puts ``show_dosing`` in the context (``infusions.selectors.board.shows_dosing``): the course pages and the board show
-    doses only to the roles whose work needs them, and templates read this flag, never a role (security.md "Minimum
-    necessary")."""
+class DosingContextMixin(ViewMixin):
+    """Puts ``show_dosing`` in the context (``infusions.selectors.board.shows_dosing``): the course pages and the board
+    show doses only to the roles whose work needs them, and templates read this flag, never a role (security.md
+    "Minimum necessary")."""
+
+    request: AuthenticatedHttpRequest
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(show_dosing=shows_dosing(self.request.user), **kwargs)
@@ -45,6 +48,7 @@ class DosingContextMixin:
 class TodayBoardView(DosingContextMixin, PatientListAccessMixin, PermissionRequiredMixin, TemplateView):
     """Every session of the day by chair; the table refreshes itself every 30 s (htmx)."""
 
+    request: AuthenticatedHttpRequest
     permission_required = "infusions.view_infusionsession"
     list_access_category = "today_board"
     template_name = "infusions/today_board.html"
@@ -85,6 +89,7 @@ class SessionChartView(ActionPageMixin, SessionMixin, TemplateView):
     with ``action`` set): one service call per ``perform_<key>``; start and stop are one button whose refusals are
     messages on the chart."""
 
+    request: AuthenticatedHttpRequest
     permission_required = "infusions.view_vitalsign"
     template_name = "infusions/session_chart.html"
     action_forms = {
