@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_CEILING
 from decimal import Decimal as D
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.utils import timezone
@@ -98,7 +98,7 @@ class DemoStock:
                                          remaining_mg__gte=need, beyond_use_at__gt=at)  # fmt: skip
         vial = open_vials.order_by("opened_at", "label").first()
         if vial is None:
-            vial = Vial.objects.filter(product=self.products[D(50)], status=VialStatus.SEALED).order_by("label").first()
+            vial = Vial.objects.filter(product=self.products[D(50)], status=VialStatus.SEALED).order_by("label")[0]
         return vial
 
     def draw(self, session: InfusionSession, at: dt.datetime, volume_ml: D = BAG_ML) -> None:
@@ -160,7 +160,7 @@ class DemoStock:
         missing = "Sealed vial missing from the safe at the evening count (fictitious)"
         loss = services.stock_loss(vial=earlier, volume_ml=None, discovered_on=discovered, at=at, by=self.nurse,
                                    reason=missing)  # fmt: skip
-        services.form_106_file(loss=loss, filed_on=loss.form_106_due_on, reference="DEMO-TLR-0001",
+        services.form_106_file(loss=loss, filed_on=cast(dt.date, loss.form_106_due_on), reference="DEMO-TLR-0001",
                                filed_by=self.clinician, by=self.clinician,
                                note="Police report DEMO-PR-77 (fictitious).")  # fmt: skip
         services.stock_loss(vial=today, volume_ml=None, discovered_on=timezone.localdate(), by=self.nurse,

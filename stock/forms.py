@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
@@ -22,7 +22,7 @@ from stock.models import BusinessTime, CountKind, Form106Filing, StockProduct, S
 from stock.quantities import fmt
 from stock.services import FILE_FORM_106
 
-VOLUME = {"max_digits": 6, "decimal_places": 2, "min_value": Decimal("0.01"), "widget": DecimalInput()}
+VOLUME: dict[str, Any] = {"max_digits": 6, "decimal_places": 2, "min_value": Decimal("0.01"), "widget": DecimalInput()}
 
 
 class VialChoiceField(forms.ModelChoiceField):
@@ -72,7 +72,7 @@ class ReceiptForm(CrispyFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["product"].queryset = StockProduct.objects.filter(is_active=True)
+        cast(forms.ModelChoiceField, self.fields["product"]).queryset = StockProduct.objects.filter(is_active=True)
         self.fields["received_on"].initial = timezone.localdate()
 
 
@@ -85,8 +85,8 @@ class DrawForm(CrispyFormMixin, forms.Form):
 
     def __init__(self, *args: Any, session: InfusionSession, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        concentration = session.preparation.vial_mg_ml if session.preparation_id else Decimal(0)
-        self.fields["vial"].queryset = Vial.objects.drawable(concentration)
+        concentration = session.preparation.vial_mg_ml if session.preparation is not None else Decimal(0)
+        cast(forms.ModelChoiceField, self.fields["vial"]).queryset = Vial.objects.drawable(concentration)
 
 
 class WasteRestForm(CrispyFormMixin, SecondPersonMixin):
@@ -105,7 +105,8 @@ class ReturnForm(CrispyFormMixin, forms.Form):
     def __init__(self, *args: Any, session: InfusionSession, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         drawn = session.stock_movements.filter(kind="draw").values("vial")
-        self.fields["vial"].queryset = Vial.objects.filter(pk__in=drawn).select_related("product", "receipt")
+        vial = cast(forms.ModelChoiceField, self.fields["vial"])
+        vial.queryset = Vial.objects.filter(pk__in=drawn).select_related("product", "receipt")
 
 
 class VialWasteForm(CrispyFormMixin, SecondPersonMixin):
@@ -162,7 +163,7 @@ class Form106Form(CrispyFormMixin, forms.ModelForm):
         app_label, codename = FILE_FORM_106.split(".")
         may_file = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
         staff = get_user_model().objects.filter(is_active=True)
-        self.fields["filed_by"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["filed_by"]).queryset = (
             staff.filter(Q(groups__permissions__in=may_file) | Q(user_permissions__in=may_file) | Q(is_superuser=True))
             .distinct()
             .order_by("last_name", "first_name", "username")

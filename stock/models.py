@@ -118,7 +118,7 @@ class StockProduct(models.Model):
         return f"{fmt(self.concentration_mg_ml)} mg/mL × {fmt(self.volume_ml)} mL"
 
 
-class ReceiptQuerySet(models.QuerySet):
+class ReceiptQuerySet(models.QuerySet["StockReceipt"]):
     def for_detail(self) -> ReceiptQuerySet:
         """With the product, who received it, and its vials in label order (each with who opened it)."""
         vials = Vial.objects.select_related("product", "opened_by").order_by("label")
@@ -175,7 +175,7 @@ class StockReceipt(models.Model):
         return self.expires_on < timezone.localdate()
 
 
-class VialQuerySet(models.QuerySet):
+class VialQuerySet(models.QuerySet["Vial"]):
     def on_hand(self) -> VialQuerySet:
         """Vials still in the clinic's custody (anything not destroyed and not empty)."""
         from stock.lifecycle import ON_HAND_STATUSES
@@ -260,7 +260,7 @@ class Vial(TimeStampedModel):
         return self.receipt.expires_on < timezone.localdate()
 
 
-class MovementQuerySet(models.QuerySet):
+class MovementQuerySet(models.QuerySet["StockMovement"]):
     def for_log(self) -> MovementQuerySet:
         return self.select_related(
             "product", "vial__receipt", "session", "patient", "by", "witness", "second_witness", "reverses",
@@ -647,7 +647,7 @@ class SessionStock:
         return bool(self.session.state.observing)
 
 
-class StockCountQuerySet(models.QuerySet):
+class StockCountQuerySet(models.QuerySet["StockCount"]):
     def for_list(self) -> StockCountQuerySet:
         return self.select_related("product", "counted_by", "witness").order_by("-counted_at", "-id")
 

@@ -193,7 +193,7 @@ def session_reconciliation(session: InfusionSession, movements: list[StockMoveme
         movements = list(session.stock_movements.select_related("reverses").order_by("id"))
     totals = dict.fromkeys(MovementKind.values, Decimal(0))
     for m in movements:
-        if m.kind == MovementKind.CORRECTION:
+        if m.kind == MovementKind.CORRECTION and m.reverses is not None:  # always set (stockmove_correction_reverses)
             totals[m.reverses.kind] -= m.reverses.quantity_mg
         else:
             totals[m.kind] += m.quantity_mg
@@ -224,11 +224,12 @@ def _in_hand_by_vial(session: InfusionSession) -> list[tuple[Vial, Decimal]]:
 
 
 def _locked_session(session: InfusionSession) -> InfusionSession:
-    return (
+    locked: InfusionSession = (
         InfusionSession.objects.select_for_update(of=("self",))
         .select_related("preparation", "patient", "course__protocol")
         .get(pk=session.pk)
     )
+    return locked
 
 
 @transaction.atomic
@@ -275,6 +276,8 @@ def stock_administer(*, session: InfusionSession, by: User, at: dt.datetime | No
     lifecycle.require_session(session, "administer")
     held = _in_hand_by_vial(session)
     stock = session_reconciliation(session)
+    if session.total_mg is None:  # not reached: a session is charted with its total
+        raise _refuse("The session has no total dose to record as administered.")
     due = session.total_mg - stock.administered_mg
     if due <= 0:
         raise _refuse(f"The session's total ({fmt(session.total_mg)} mg) is already recorded as administered.")
@@ -409,7 +412,7 @@ def vial_destroy(
     vial = _locked_vial(vial)
     witness_check(by=by, witness=witness, password=witness_password, field="witness_password")
     witness_check(by=by, witness=second_witness, password=second_witness_password, field="second_witness_password")
-    if witness.pk == second_witness.pk:
+    if witness is not None and second_witness is not None and witness.pk == second_witness.pk:  # both required
         raise _refuse("The two witnesses must be two different people.", "second_witness_password")
     if vial.remaining_mg <= 0:
         raise _refuse(f"Vial {vial.label} is empty: nothing to destroy.")
@@ -456,7 +459,7 @@ def form_106_file(
     [R57]). A filing is evidence: it is not edited or deleted.
     """
     loss = StockMovement.objects.select_for_update(of=("self",)).get(pk=loss.pk)
-    if loss.kind != MovementKind.LOSS:
+    if loss.kind != MovementKind.LOSS or loss.form_106_due_on is None:  # a loss always has its due date
         raise _refuse("A DEA Form 106 is filed for a loss or theft entry only.")
     if loss.form_106_filing is not None:
         raise _refuse("DEA Form 106 is already recorded as filed for this loss.")
@@ -492,7 +495,8 @@ def movement_correct(*, movement: StockMovement, reason: str, by: User) -> Stock
     if len(reason.strip()) < 5:
         raise _refuse("Give the reason for the correction (at least 5 characters).", "reason")
     vial = _locked_vial(original.vial)
-    if original.session_change_mg > 0:  # reversing a draw: what it brought must still be in the session's hands
+    # Reversing a draw (always for a session): what it brought must still be in the session's hands.
+    if original.session_change_mg > 0 and original.session is not None:
         held = dict((v.pk, part) for v, part in _in_hand_by_vial(original.session))
         if held.get(vial.pk, Decimal(0)) < original.session_change_mg:
             raise _refuse(
