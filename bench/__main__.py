@@ -152,7 +152,7 @@ def main() -> int:
                 f"({generation['seconds']})")  # fmt: skip
             if index == 0:
                 ctx.picks["term"] = search_term(ctx)
-            size = {"patients": patients, "database": name, "generation": generation,
+            size: dict[str, Any] = {"patients": patients, "database": name, "generation": generation,
                     "rows_total": {ROW_LABELS[t]: n for t, n in rows.items() if t in ROW_LABELS}}  # fmt: skip
             if index < len(scale.sizes) - 1:  # keep this size as a copy; the next size's rows go into ``name``
                 size["database"] = f"{name}_{patients}"

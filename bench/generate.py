@@ -43,7 +43,7 @@ INDICATION_WEIGHTS = {
     Indication.CHRONIC_MIGRAINE: 15, Indication.EPISODIC_MIGRAINE: 6, Indication.OTHER_HEADACHE: 3,
     Indication.CRPS: 8, Indication.NEUROPATHIC_PAIN: 14, Indication.OTHER: 4,
 }  # fmt: skip
-PROTOCOL_FOR = {
+PROTOCOL_FOR: dict[str, str] = {
     Indication.CRPS: "CRPS: 0.35 mg/kg/h over 4 h",
     Indication.NEUROPATHIC_PAIN: "Chronic pain: 0.5–2 mg/kg/h",
     Indication.CHRONIC_MIGRAINE: "Refractory migraine: continuous from 0.1 mg/kg/h",
@@ -304,7 +304,7 @@ class Generator:
             dose.rate_mg_h, dose.rate_ml_h, dose.explanation, started if reached >= 1 else None,
             ended if reached >= 2 else None, total, pain_before,
             max(pain_before - rng.randint(0, 4), 0) if done else None,
-            *([2, 2, 2, 2, 2] if done else [None] * 5), done, done, discharged if done else None,
+            *((2,) * 5 if done else (None,) * 5), done, done, discharged if done else None,
             nurse if done else None, signed if reached == 4 else None, clinician if reached == 4 else None,
             SIGN_MEANING if reached == 4 else "", start - dt.timedelta(days=7), start if reached == 0 else
             (signed if reached == 4 else start), nurse,

@@ -50,7 +50,7 @@ class Vitals:
     """One set of vitals as table values: systolic, diastolic, heart rate, SpO2, resp. rate, sedation,
     dissociation, pain, and the alerts (JSON) the app would have stored with it."""
 
-    values: tuple[int, int, int, int, int, int, int, int]
+    values: tuple[int | None, int | None, int | None, int | None, int | None, int | None, int, int]
     alerts: str
 
 

@@ -21,6 +21,7 @@ import secrets
 import statistics
 import sys
 import time
+from operator import itemgetter
 from typing import Any
 from urllib.parse import urlencode
 
@@ -123,6 +124,7 @@ def profile_page(browser: Any, key: str, page_paths: list[str], requests: int, *
 
     for path in page_paths[:2]:  # warm-up
         browser.get(path)
+    slowest: tuple[float, str]
     times, cpu, sql_ms, counts, slowest = [], [], [], [], (0.0, "")
     for n in range(requests):
         path = page_paths[n % len(page_paths)]
@@ -136,7 +138,7 @@ def profile_page(browser: Any, key: str, page_paths: list[str], requests: int, *
             raise SystemExit(f"{key}: GET {path} answered {response.status_code}")
         sql_ms.append(sum(t for t, _ in timer.times))
         counts.append(len(timer.times))
-        slowest = max(slowest, *timer.times, key=lambda item: item[0])
+        slowest = max(slowest, *timer.times, key=itemgetter(0))
     print(f"{key:8} p50 {statistics.median(times):7.1f} ms  p95 {percentile(times, 0.95):7.1f} ms  "
           f"Python CPU {statistics.median(cpu):6.1f} ms  SQL {statistics.median(sql_ms):6.1f} ms in {max(counts)} "
           f"queries; slowest {slowest[0]:.1f} ms: "
