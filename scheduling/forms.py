@@ -19,6 +19,15 @@ class DayForm(forms.Form):
 
     date = forms.DateField(required=False, widget=DateInput())
 
+    #: How far from today the schedule can be opened; a date beyond it (a typo, year 9999) reads as today.
+    REACH = dt.timedelta(days=3660)
+
+    def clean_date(self) -> dt.date | None:
+        day: dt.date | None = self.cleaned_data["date"]
+        if day is not None and abs(day - timezone.localdate()) > self.REACH:
+            raise forms.ValidationError("Choose a date within ten years of today.")
+        return day
+
     def day(self) -> dt.date:
         if self.is_valid() and self.cleaned_data["date"]:
             return self.cleaned_data["date"]

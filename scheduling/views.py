@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
@@ -138,9 +139,10 @@ class CourseSeriesView(CourseMixin, TemplateView):
     permission_required = ("scheduling.add_booking", "infusions.add_infusionsession")
     template_name = "scheduling/course_series.html"
 
-    def setup(self, request: Any, *args: Any, **kwargs: Any) -> None:
-        super().setup(request, *args, **kwargs)
-        self.chairs = list(Chair.objects.active().select_related("room"))
+    @cached_property
+    def chairs(self) -> list[Chair]:
+        """Read on first use, after the permission check: a refused request reads nothing."""
+        return list(Chair.objects.active().select_related("room"))
 
     def forms(self, data: Any = None) -> tuple[SeriesStartForm, Any]:
         start = SeriesStartForm(data, chairs=self.chairs, prefix="start")

@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from clinic.audit.models import PatientAccessEvent
 from clinic.dates import add_months
-from infusions.selectors.history import patient_history
 from infusions.models import InfusionSession
 from infusions.selectors.cohort import NO_JIT_SQL, cohort_outcomes
+from infusions.selectors.history import patient_history
 from patients.models import HeadacheDiaryEntry, PatientSettings
 from patients.response import Reason, Status
 from tests.clock import t0

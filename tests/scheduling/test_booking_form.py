@@ -3,12 +3,15 @@ refusal (outside the hours, a closure day, a chair or patient taken) comes back 
 
 from __future__ import annotations
 
+import datetime as dt
 from http import HTTPStatus
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from scheduling.choices import BookingStatus
+from scheduling.forms import DayForm
 from scheduling.models import Booking
 from tests.infusions.factories import CourseFactory
 from tests.scheduling.factories import ChairFactory, at, close, next_monday, open_week
@@ -81,3 +84,14 @@ def test_a_taken_chair_is_refused_with_the_next_free_time_on_the_page(front_desk
     assert field_errors(response, "scheduled_for") == [message]
     assert message in response.text.replace("&#x27;", "'")
     assert Booking.objects.count() == 1
+
+
+@pytest.mark.parametrize(("offset_days", "shown"), [(3660, "that day"), (3661, "today"), (-3661, "today")])
+def test_the_schedule_opens_on_a_date_within_ten_years_else_today(offset_days, shown):
+    asked = timezone.localdate() + dt.timedelta(days=offset_days)
+    expected = asked if shown == "that day" else timezone.localdate()
+    assert DayForm({"date": asked.isoformat()}).day() == expected
+
+
+def test_the_schedule_reads_year_9999_as_today():
+    assert DayForm({"date": "9999-12-31"}).day() == timezone.localdate()

@@ -296,6 +296,23 @@ QUERY_PARAMS: dict[str, tuple[str, ...]] = {
     **{f"audit:{report}_export": ("sort",) for report in ("change_history", "access_log", "auth_events")},
     # The emergency-access review queue: which tab ("pending" or "reviewed"), and "page".
     "patients:emergency_access_list": ("show", "page"),
+    # The worklists (issue #18): Django's "page" only. The schedule: the day shown, parsed as a date.
+    **{
+        f"infusions:worklist_{key}": ("page",)
+        for key in ("to_sign", "check_in", "todays_chairs", "vitals_due", "to_complete")
+    },
+    **dict.fromkeys(
+        (
+            "patients:screening_worklist",
+            "patients:consent_worklist",
+            "side_effects:review_worklist",
+            "side_effects:report_worklist",
+            "stock:count_worklist",
+        ),
+        ("page",),
+    ),
+    "scheduling:schedule_day": ("date",),
+    "scheduling:schedule_week": ("date",),
     # The second sign-in step: only where to go next, checked against this host.
     "mfa_verify": ("next",),
     "mfa_setup": ("next",),
