@@ -1,6 +1,6 @@
-"""Booking a course: the pure rule that proposes a series of free slots for a course's induction (docs/clinical.md
-§9.9), with no database. The series services (scheduling.services, "Booking a course") feed it what they read; the
-tests feed it by hand.
+"""Booking a course: the pure rule that proposes a series of free slots for a course's induction
+(docs/clinical.md §9.9), with no database. The series services (scheduling.services, "Booking a course") feed it
+what they read; the tests feed it by hand.
 
 The plan is the protocol's: so many sessions, each at least ``min_days`` and at most ``max_days`` calendar days after
 the one before. Each session keeps, where it can, the first session's time of day and chair; the days aim halfway

@@ -56,8 +56,8 @@ def todays_chairs(user: Any) -> Any:
 
 def sessions_vitals_due(user: Any) -> Any:
     """Sessions in the chair whose next set of vitals is due now: one protocol interval after the last set (or the
-    start), or the clinic's recheck time after a set with an alert (infusions.chair.next_vitals_due, docs/clinical.md
-    §4.1), the most overdue first. The rule in SQL, so the count is one query."""
+    start), or the clinic's recheck time after a set with an alert (infusions.chair.next_vitals_due,
+    docs/clinical.md §4.1), the most overdue first. The rule in SQL, so the count is one query."""
     now = timezone.now()
     latest = VitalSign.objects.filter(session=OuterRef("pk"), voided_at__isnull=True).order_by("-taken_at", "-id")
     recheck = Coalesce(

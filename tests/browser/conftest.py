@@ -6,6 +6,7 @@ the run instead of skipping, so CI cannot go green without exercising a real bro
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.mfa import code_for, enrol
 
@@ -90,6 +92,10 @@ def page(browser, live_server):
     refused = []  # what the Content-Security-Policy blocked: a page that needs an exception is a defect
     page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
     yield page
+    # Let requests still in flight (the top bar's worklist fetch) finish before the database is flushed: a request
+    # the live server is still answering holds locks that the flush then deadlocks on.
+    with contextlib.suppress(PlaywrightError):
+        page.wait_for_load_state("networkidle", timeout=5_000)
     context.close()
     assert refused == [], "The Content-Security-Policy refused: " + " | ".join(sorted({m[:200] for m in refused}))
 

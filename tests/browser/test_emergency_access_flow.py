@@ -53,7 +53,7 @@ def test_designated_clinician_breaks_the_glass_and_the_clinic_admin_reviews_it(p
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800})
     admin_page = context.new_page()
     log_in(admin_page, "admin.casey", TEST_PASSWORD)
-    admin_page.get_by_role("link", name="Emergency access").click()
+    admin_page.get_by_role("link", name="Emergency access", exact=True).click()
     queue = admin_page.get_by_test_id("emergency-queue")
     assert "K0400001" in queue.inner_text()
     screenshot(admin_page, "emergency_access_queue")

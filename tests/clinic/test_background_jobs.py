@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from http import HTTPStatus
 
 import pytest
-from django.db import OperationalError, connection, transaction
+from django.db import OperationalError, connection, connections, transaction
 from django.urls import reverse
 from procrastinate.contrib.django import app, procrastinate_app
 from procrastinate.contrib.django.models import ProcrastinateEvent, ProcrastinateJob
@@ -45,9 +46,18 @@ def run_worker(monkeypatch):
     schedule, so what it runs never depends on the minute the test started."""
     monkeypatch.setattr(procrastinate_app.current_app, "periodic_registry", PeriodicRegistry())
 
+    def work() -> None:
+        try:
+            with app.replace_connector(app.connector.get_worker_connector()):
+                app.run_worker(wait=False, install_signal_handlers=False, listen_notify=False)
+        finally:
+            connections.close_all()  # this thread's own connections, so the test database can be dropped
+
     def run() -> None:
-        with app.replace_connector(app.connector.get_worker_connector()):
-            app.run_worker(wait=False, install_signal_handlers=False, listen_notify=False)
+        # In a thread of its own: the worker runs its own event loop (asyncio.run), which cannot start in a thread
+        # where one already runs, as it does in an xdist worker that ran a Playwright test before this one.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(work).result()
 
     return run
 
