@@ -109,21 +109,8 @@ class _LoggedErrors(logging.Handler):
         self.records: list[logging.LogRecord] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        if self.is_worklist_fetch_after_sign_out(record):
-            return
         if record.levelno >= logging.ERROR or record.exc_info:
             self.records.append(record)
-
-    @staticmethod
-    def is_worklist_fetch_after_sign_out(record: logging.LogRecord) -> bool:
-        """The top bar fetches its worklist entry after each page loads; a flow that signs out at once can end the
-        session while that fetch is answered, and Django answers it 400 with this warning. The page ignores the
-        answer and nothing is lost, so it is not an error of the flow. (Issue #18 follow-up: the fetch should not
-        save the session at all.)"""
-        message = record.getMessage()
-        return message.startswith(
-            "The request's session was deleted before the request completed"
-        ) and message.endswith(": /worklist/")
 
 
 @pytest.fixture(autouse=True)

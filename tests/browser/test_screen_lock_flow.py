@@ -92,7 +92,6 @@ def test_switch_user_from_the_lock_page_needs_the_full_sign_in(page):
     nurse_with_pin()
     log_in(page, "nurse.kim", TEST_PASSWORD)
     page.goto("/accounts/lock/")
-    page.wait_for_load_state("networkidle")  # the page's own requests answered before the session ends
     page.get_by_role("button", name="Switch user").click()
     page.wait_for_url(re.compile(r"/accounts/login/"))
     page.goto("/accounts/lock/")

@@ -59,3 +59,59 @@ def test_session_save_during_a_database_outage_raises_the_outage_not_a_deleted_s
     monkeypatch.setattr(Session, "save", connection_lost)
     with pytest.raises(OperationalError, match="server closed the connection"):
         store.save()
+
+
+def test_an_unchanged_session_ended_by_another_request_is_not_saved_again():
+    """A background fetch (the worklist entry) answered while a sign-out deleted the session: nothing to keep, no
+    error, and the session is not brought back."""
+    from django.contrib.sessions.models import Session
+
+    from clinic.sessions import SessionStore
+
+    created = SessionStore()
+    created["x"] = 1
+    created.create()
+    fetch = SessionStore(session_key=created.session_key)
+    assert fetch["x"] == 1  # loaded, not changed
+    Session.objects.filter(session_key=created.session_key).delete()  # the sign-out, meanwhile
+
+    fetch.save()
+
+    assert not Session.objects.filter(session_key=created.session_key).exists()
+
+
+def test_a_changed_session_ended_by_another_request_still_reports_it():
+    from django.contrib.sessions.backends.base import UpdateError
+    from django.contrib.sessions.models import Session
+
+    from clinic.sessions import SessionStore
+
+    created = SessionStore()
+    created["x"] = 1
+    created.create()
+    page = SessionStore(session_key=created.session_key)
+    page["x"] = 2
+    Session.objects.filter(session_key=created.session_key).delete()
+
+    with pytest.raises(UpdateError):
+        page.save()
+
+
+def test_the_worklist_fetch_answered_while_the_user_signs_out_is_not_a_400(nurse_client_no_raise, monkeypatch, caplog):
+    """The top bar's entry is fetched after every page; a sign-out in another request meanwhile ends the session."""
+    from django.contrib.sessions.models import Session
+
+    from clinic import worklists
+
+    counted = worklists.waiting_for
+
+    def signed_out_meanwhile(user):
+        Session.objects.all().delete()
+        return counted(user)
+
+    monkeypatch.setattr(worklists, "waiting_for", signed_out_meanwhile)
+    response = nurse_client_no_raise.get(reverse("worklist"), headers={"HX-Request": "true"})
+
+    assert response.status_code == HTTPStatus.OK
+    assert not Session.objects.exists()
+    assert "session was deleted" not in caplog.text
