@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Generic, TypeVar
 
+from clinic.formatting import trim_decimal as _fmt  # the chart's own rule for dropping trailing zeros
+
 MG = Decimal("0.01")
 ML = Decimal("0.01")
 PUMP_STEP_ML_H = Decimal("0.1")  # the default pump resolution
@@ -55,11 +57,6 @@ def to_pump_step(value: Decimal, step: Decimal = PUMP_STEP_ML_H) -> Decimal:
     """``value`` rounded half-up to a multiple of ``step`` (a pump's resolution: 0.1, 0.01, 0.5 mL/h ...)."""
     require_positive(step=step)
     return ((value / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step).quantize(step)
-
-
-def _fmt(value: Decimal) -> str:
-    """Drop trailing zeros for display: 36.250 -> 36.25, 1.0 -> 1."""
-    return f"{value.normalize():f}"
 
 
 def require_positive(**values: Decimal | int | None) -> None:

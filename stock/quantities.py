@@ -11,6 +11,8 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
+from clinic.formatting import DASH, trim_decimal
+
 MG = Decimal("0.001")
 ML = Decimal("0.0001")
 NEAR_EXPIRY_DAYS = 60  # the dashboard's "near expiry" window (clinic practice; not a DEA rule)
@@ -51,6 +53,6 @@ def next_business_day(day: dt.date) -> dt.date:
 def fmt(value: Decimal | None) -> str:
     """Trailing zeros dropped for display: 100.000 -> 100, 1.2500 -> 1.25."""
     if value is None:
-        return "—"
-    text = f"{value.normalize():f}"
-    return "0" if text in ("-0", "0") else text
+        return DASH
+    text = trim_decimal(value)
+    return "0" if text == "-0" else text  # a reversed zero reads as zero
