@@ -60,6 +60,11 @@ class Chair(models.Model):
     def __str__(self) -> str:
         return f"Chair {self.name}"
 
+    @property
+    def label(self) -> str:
+        """As the booking forms offer it: its name and room (read with ``select_related("room")``)."""
+        return f"{self.name} ({self.room})"
+
 
 @track_changes()
 class OpeningHours(models.Model):

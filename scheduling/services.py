@@ -189,7 +189,7 @@ def book_from_form(*, course: TreatmentCourse, scheduled_for: dt.datetime, chair
 
 
 def chair_choices() -> list[tuple[str, str]]:
-    return [(str(c.pk), f"{c.name} ({c.room})") for c in Chair.objects.active().select_related("room")]
+    return [(str(c.pk), c.label) for c in Chair.objects.active().select_related("room")]
 
 
 # Booking a course (issue #18, docs/clinical.md §9.9): the induction series proposed by scheduling/series.py, then

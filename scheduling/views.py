@@ -26,8 +26,7 @@ from infusions.views.courses import CourseMixin
 from patients.access import PatientListAccessMixin
 from patients.models.patient import hidden_from
 from scheduling import selectors, services
-from scheduling.forms import CancelForm, DayForm, NoShowForm, RescheduleForm
-from scheduling.forms_series import SeriesFormSet, SeriesStartForm
+from scheduling.forms import CancelForm, DayForm, NoShowForm, RescheduleForm, SeriesFormSet, SeriesStartForm
 from scheduling.models import Booking, Chair
 from scheduling.series import Plan
 
