@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from scheduling.slots import STEP, Busy, Hours, hours_problem
+from scheduling.slots import STEP, Busy, Hours, clashes, hours_problem, open_bounds
 
 FIRST_NOT_FREE = "No chair is free for the first session from {day:%a %-d %b} to {last:%a %-d %b}."
 GAP_NOT_KEPT = (
@@ -87,17 +87,15 @@ def propose_series(
     own = sorted(patient_busy)
 
     def free(start: dt.datetime, c: int) -> bool:
-        end = start + length
-        return not any(b < end and e > start for b, e in (*taken[c], *own))
+        return not clashes(start, start + length, (*taken[c], *own))
 
     @cache
     def best(day: dt.date) -> Slot | None:
         """The day's free slot nearest the wished time, in the wished chair if it can."""
-        today = hours.get(day.weekday())
-        if today is None or day in closures:
+        bounds = open_bounds(day, hours, closures, zone)
+        if bounds is None:
             return None
-        opens = dt.datetime.combine(day, today.opens, tzinfo=zone)
-        closes = dt.datetime.combine(day, today.closes, tzinfo=zone)
+        opens, closes = bounds
         wanted = dt.datetime.combine(day, wished, tzinfo=zone)
         found = None
         start = opens
@@ -154,7 +152,7 @@ def propose_series(
         return Proposal(problem=FIRST_NOT_FREE.format(day=first_day, last=last))
     n, day = stuck["n"], stuck["day"]
     window = [day + dt.timedelta(days=g) for g in range(plan.min_days, plan.max_days + 1)]
-    closed = all(hours.get(d.weekday()) is None or d in closures for d in window)
+    closed = all(open_bounds(d, hours, closures, zone) is None for d in window)
     return Proposal(problem=GAP_NOT_KEPT.format(n=n, low=plan.min_days, high=plan.max_days, prev=n - 1, day=day,
                                                 why=ALL_CLOSED if closed else NONE_FREE))  # fmt: skip
 

@@ -33,6 +33,22 @@ def _bounds(day: dt.date, hours: Hours, zone: dt.tzinfo) -> Busy:
     return dt.datetime.combine(day, hours.opens, tzinfo=zone), dt.datetime.combine(day, hours.closes, tzinfo=zone)
 
 
+def open_bounds(
+    day: dt.date, hours: Mapping[int, Hours], closures: Mapping[dt.date, str], zone: dt.tzinfo
+) -> Busy | None:
+    """[opening, closing) of ``day`` as aware datetimes, or None when the clinic is closed that day (a weekday
+    without hours, a closure day)."""
+    today = hours.get(day.weekday())
+    if today is None or day in closures:
+        return None
+    return _bounds(day, today, zone)
+
+
+def clashes(start: dt.datetime, end: dt.datetime, busy: Iterable[Busy]) -> list[Busy]:
+    """The ``busy`` intervals that overlap [start, end): one ending as it starts does not."""
+    return [(begin, until) for begin, until in busy if begin < end and until > start]
+
+
 def hours_problem(
     *, start: dt.datetime, length: dt.timedelta, hours: Mapping[int, Hours], closures: Mapping[dt.date, str],
     zone: dt.tzinfo,
@@ -70,17 +86,16 @@ def next_free_start(
     taken = sorted(busy)
     first_day = after.astimezone(zone).date()
     for offset in range(horizon_days + 1):
-        day = first_day + dt.timedelta(days=offset)
-        today = hours.get(day.weekday())
-        if today is None or day in closures:
+        bounds = open_bounds(first_day + dt.timedelta(days=offset), hours, closures, zone)
+        if bounds is None:
             continue
-        opens, closes = _bounds(day, today, zone)
+        opens, closes = bounds
         candidate = _on_step(max(after, opens), opens)
         while candidate + length <= closes:
-            clash = [end for begin, end in taken if begin < candidate + length and end > candidate]
+            clash = clashes(candidate, candidate + length, taken)
             if not clash:
                 return candidate
-            candidate = max(clash)  # right after the booking in the way: no idle minutes left in the chair
+            candidate = max(end for _, end in clash)  # right after the booking in the way: no idle minutes left
     return None
 
 
