@@ -8,7 +8,8 @@ places an entry among the others, whichever app registered it first.
 The dashboard's counts of what waits (issue #17) come the same way: each app registers a provider
 ``fn(user) -> list[WaitingCount] | None`` (infusions/counts.py, side_effects/counts.py, stock/counts.py...), which
 answers None without touching the database when the user's role does not do that work, and otherwise counts with
-one cheap query; each count links to the list it counts.
+one cheap query; each count links to the list it counts. Most are declared as a ``CountOf`` (label, list, selector,
+permissions) rather than written out.
 
 Worklists (issue #18): a count and its list read ONE selector (``patients.selectors.screenings_to_clear``,
 ``infusions.counts.sessions_to_sign``...), so the number on the dashboard is the number of rows on the page it opens.
@@ -60,6 +61,28 @@ class WaitingCount:
 
 
 WaitingProvider = Callable[[Any], "list[WaitingCount] | None"]
+
+
+@dataclass(frozen=True)
+class CountOf:
+    """A count of what waits, declared: how many rows ``select(user)`` finds, linked to the list that reads the same
+    selector. A provider (``WaitingProvider``) that answers None, without a query, to a user lacking any of
+    ``permissions``, or to a non-staff user when the list is in the admin (as ``shortcuts_for``)."""
+
+    label: str
+    url_name: str
+    select: Callable[[Any], Any]
+    permissions: tuple[str, ...]
+    order: int
+    icon: str = "hourglass-split"
+    query: str = ""
+
+    def __call__(self, user: Any) -> list[WaitingCount] | None:
+        if not user.has_perms(self.permissions) or (self.url_name.startswith("admin:") and not user.is_staff):
+            return None
+        count = self.select(user).count()
+        return [WaitingCount(self.label, count, self.url_name, self.order, icon=self.icon, query=self.query)]
+
 
 _nav_items: list[NavItem] = []  # kept in order
 _shortcuts: list[Shortcut] = []  # kept in order

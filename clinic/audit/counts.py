@@ -3,18 +3,13 @@ to the lockouts page filtered to exactly those (``clinic.audit.lockout.locked_ou
 
 from __future__ import annotations
 
-from typing import Any
-
 from clinic.audit.lockout import locked_out_attempts
-from clinic.navigation import WaitingCount
+from clinic.navigation import CountOf
 
 #: The lockouts page's filter that lists what the count counts (clinic.audit.admin.LockedNowFilter).
 LOCKED_NOW_QUERY = "locked=now"
 
-
-def locked_accounts(user: Any) -> list[WaitingCount] | None:
-    """Accounts whose sign-in is paused right now (django-axes: the failure limit reached within the cool-off)."""
-    if not (user.is_staff and user.has_perm("axes.view_accessattempt")):
-        return None
-    return [WaitingCount("accounts locked out", locked_out_attempts().count(), "admin:axes_accessattempt_changelist",
-                         order=90, icon="lock", query=LOCKED_NOW_QUERY)]  # fmt: skip
+# Accounts whose sign-in is paused right now (django-axes: the failure limit reached within the cool-off).
+locked_accounts = CountOf("accounts locked out", "admin:axes_accessattempt_changelist",
+                          lambda _user: locked_out_attempts(), permissions=("axes.view_accessattempt",), order=90,
+                          icon="lock", query=LOCKED_NOW_QUERY)  # fmt: skip
