@@ -15,21 +15,12 @@ from typing import Any
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 
+from clinic.dates import local_day_bounds
 from patients.models.patient import hidden_from
 from scheduling.choices import BookingStatus
 from scheduling.models import Booking, Chair, Closure, OpeningHours
+from scheduling.slots import STEP as QUARTER  # the timeline's column: the step at which bookings start
 from scheduling.slots import Hours
-
-#: The timeline's column: a quarter hour, the step at which bookings start (scheduling.slots.STEP).
-QUARTER = dt.timedelta(minutes=15)
-DAY_NOT_HELD = (BookingStatus.CANCELLED, BookingStatus.NO_SHOW, BookingStatus.RESCHEDULED)
-
-
-def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """[start, end) of ``day`` in the clinic's zone, as aware datetimes."""
-    zone = timezone.get_current_timezone()
-    first = dt.datetime.combine(day, dt.time.min, tzinfo=zone)
-    return first, dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
 
 
 def bookings_between(user: Any, start: dt.datetime, end: dt.datetime) -> QuerySet[Booking]:
@@ -91,10 +82,6 @@ class DayPlan:
     not_held: list[Booking]
 
     @property
-    def is_closed(self) -> bool:
-        return self.hours is None or bool(self.closure)
-
-    @property
     def bookings(self) -> list[Booking]:
         return [block.booking for row in self.rows for block in row.blocks] + self.not_held
 
@@ -118,7 +105,7 @@ def _axis(day: dt.date, hours: Hours | None, live: list[Booking]) -> tuple[dt.da
 
 def day_plan(user: Any, day: dt.date) -> DayPlan:
     """The day view of ``day`` for ``user``."""
-    start, end = day_bounds(day)
+    start, end = local_day_bounds(day, day)
     bookings = list(bookings_between(user, start, end))
     chairs = chairs_shown(start, end)
     hours = OpeningHours.week().get(day.weekday())
@@ -137,7 +124,7 @@ def day_plan(user: Any, day: dt.date) -> DayPlan:
             column = 1 + int((begin - first) / QUARTER)
             span = max(1, math.ceil((min(_local(booking.end), last) - begin) / QUARTER))
             rows[booking.chair_id].blocks.append(Block(booking, column, min(span, columns - column + 1)))
-    not_held = [b for b in bookings if b.status in DAY_NOT_HELD]
+    not_held = [b for b in bookings if not b.is_live]
     return DayPlan(day, hours, closure, columns, ticks, list(rows.values()), not_held)
 
 
@@ -178,7 +165,7 @@ def week_plan(user: Any, day: dt.date) -> WeekPlan:
     """The week (Monday to Sunday) holding ``day``, for ``user``."""
     monday = week_start(day)
     dates = [monday + dt.timedelta(days=n) for n in range(7)]
-    start, end = day_bounds(monday)[0], day_bounds(dates[-1])[1]
+    start, end = local_day_bounds(dates[0], dates[-1])
     shown = (BookingStatus.BOOKED, BookingStatus.NO_SHOW)
     bookings = list(bookings_between(user, start, end).filter(status__in=shown))
     chairs = chairs_shown(start, end)
