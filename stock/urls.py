@@ -5,6 +5,7 @@ from django.urls import path
 
 from clinic.actions import action_view
 from stock import views, worklists
+from stock.lifecycle import SESSION_STOCK_ACTIONS, VIAL_ACTIONS
 from stock.views import SessionStockView, VialDetailView
 
 app_name = "stock"
@@ -19,7 +20,7 @@ urlpatterns = [
     path("stock/vials/<int:pk>/", views.VialDetailView.as_view(), name="vial_detail"),
     *[
         path(f"stock/vials/<int:pk>/{key}/", action_view(VialDetailView, key), name=f"vial_{key}")
-        for key in VialDetailView.action_forms
+        for key in VIAL_ACTIONS
     ],
     path("stock/entries/<int:pk>/correct/", views.MovementCorrectView.as_view(), name="movement_correct"),
     path("stock/entries/<int:pk>/form-106/", views.Form106FileView.as_view(), name="form_106_file"),
@@ -32,6 +33,6 @@ urlpatterns = [
     path("sessions/<int:pk>/stock/", views.SessionStockView.as_view(), name="session_stock"),
     *[
         path(f"sessions/<int:pk>/stock/{key}/", action_view(SessionStockView, key), name=f"session_stock_{key}")
-        for key in SessionStockView.action_forms
+        for key in SESSION_STOCK_ACTIONS
     ],
 ]
