@@ -65,6 +65,11 @@ class MovementKind(models.TextChoices):
     LOSS = "loss", "Loss or theft (Form 106)"
 
 
+# Entries a correction never reverses: a correction or a receipt (record the right entry instead), a destruction
+# (two witnesses saw it; the clinic admin handles a mistake).
+NOT_CORRECTED_KINDS = frozenset({MovementKind.CORRECTION, MovementKind.RECEIPT, MovementKind.DESTRUCTION})
+
+
 class CountKind(models.TextChoices):
     ROUTINE = "routine", "Routine count"
     INITIAL = "initial", "Initial inventory"
@@ -549,6 +554,12 @@ class StockMovement(models.Model):
             return self.reversal is not None
         except ObjectDoesNotExist:
             return False
+
+    @property
+    def can_be_corrected(self) -> bool:
+        """Whether the ledger offers to reverse it (``stock.services.movement_correct``): once, and never a correction,
+        a receipt or a destruction witnessed by two people."""
+        return self.kind not in NOT_CORRECTED_KINDS and not self.is_reversed
 
     def form_106_state(self, today: dt.date | None = None) -> str:
         """For a loss or theft: "filed", "overdue" (past the business day after discovery,

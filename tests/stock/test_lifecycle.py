@@ -16,7 +16,7 @@ from clinic.accounts import roles
 from infusions.choices import SessionStatus
 from stock import lifecycle
 from stock import services as stock_services
-from stock.models import SessionStock, StockReceipt, Vial, VialStatus
+from stock.models import MovementKind, SessionStock, StockMovement, StockReceipt, Vial, VialStatus
 from stock.views import SessionStockView, VialDetailView
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.infusions.factories import SessionFactory
@@ -157,6 +157,20 @@ def test_each_vial_state_offers_its_own_actions(nurse, witness):
     assert lifecycle.vial_offered(vials[quarantined.pk]) == ["waste", "destroy", "loss"]
     assert vials[lost.pk].status == VialStatus.EMPTY
     assert lifecycle.vial_offered(vials[lost.pk]) == []
+
+
+@pytest.mark.parametrize("kind", MovementKind.values)
+def test_the_ledger_offers_to_correct_any_entry_but_a_correction_a_receipt_or_a_destruction(kind):
+    assert StockMovement(kind=kind).can_be_corrected is (kind not in {"correction", "receipt", "destruction"})
+
+
+@pytest.mark.django_db
+def test_a_corrected_entry_is_not_offered_for_correction_again(nurse):
+    vial = receive(nurse).vials.first()
+    draw = stock_services.stock_draw(session=dosed(nurse), vial=vial, volume_ml=D(1), by=nurse)
+    assert draw.can_be_corrected
+    stock_services.movement_correct(movement=draw, reason="Drawn from the wrong vial", by=nurse)
+    assert not vial.movements.for_log().get(pk=draw.pk).can_be_corrected
 
 
 @pytest.mark.django_db
