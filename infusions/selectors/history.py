@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
@@ -122,12 +122,6 @@ class SessionSummary:
     pain_after: int | None
     cancel_reason: str
 
-    # The columns read for it, in field order after ``course`` (looked up from ``course_id``).
-    FIELDS: ClassVar[tuple[str, ...]] = (
-        "pk", "status", "scheduled_for", "started_at", "dose_per_kg", "total_mg", "planned_dose_mg",
-        "start_rate_ml_h", "pain_before", "pain_after", "cancel_reason",
-    )  # fmt: skip
-
     def get_status_display(self) -> str:
         return str(SessionStatus(self.status).label)
 
@@ -139,6 +133,9 @@ class SessionSummary:
         """The mg given, or the planned mg while no total is recorded."""
         return self.total_mg if self.total_mg is not None else self.planned_dose_mg
 
+
+# The columns read for a summary: its fields after ``course`` (looked up from ``course_id``), in order.
+SUMMARY_COLUMNS = tuple(f.name for f in fields(SessionSummary) if f.name != "course")
 
 # A given session as the history reads it: a summary on the page, the model instance on the printable summary,
 # which verifies each one's signature.
@@ -236,9 +233,8 @@ def _session_entry(session: SessionSummary) -> TimelineEntry:
         parts.append(f"pain {or_dash(session.pain_before)} → {or_dash(session.pain_after)}")
     if session.cancel_reason:
         parts.append(session.cancel_reason)
-    at = session.started_at or session.scheduled_for
     return TimelineEntry(
-        at=at,
+        at=_started(session),
         kind="session",
         title=f"Session: {session.get_status_display().lower()}",
         detail=" · ".join(parts),
@@ -276,7 +272,7 @@ def baseline_and_latest(rows: list[QuestionnaireResponse]) -> tuple[Observation 
 
 
 def _started(session: GivenSession) -> dt.datetime:
-    """When a given session started (every given session has; its booked time otherwise)."""
+    """When a session started (every given one has), else its booked time: where the timeline and charts date it."""
     return session.started_at or session.scheduled_for
 
 
@@ -406,9 +402,9 @@ def patient_history(patient: Patient, *, session_records: bool = False) -> Patie
     active_sessions = patient.infusion_sessions.active().order_by("scheduled_for", "pk")
     timeline: list[TimelineEntry | DeferredEntry] = []
     summaries: list[SessionSummary] = []
-    for course_id, *values in active_sessions.values_list("course_id", *SessionSummary.FIELDS):
+    for course_id, *values in active_sessions.values_list("course_id", *SUMMARY_COLUMNS):
         session = SessionSummary(course_by_id[course_id], *values)
-        timeline.append(DeferredEntry(session.started_at or session.scheduled_for, "session", _session_entry, session))
+        timeline.append(DeferredEntry(_started(session), "session", _session_entry, session))
         if session.status in GIVEN_STATUSES and session.started_at is not None:
             summaries.append(session)
     summaries.sort(key=_started)
