@@ -13,6 +13,7 @@ from django.utils import timezone
 from infusions.choices import SessionStatus
 from infusions.models import InfusionSession
 from scheduling.models import Booking, Chair, Closure, OpeningHours, Room
+from scheduling.services import booking_length
 
 ROOMS = {"Room A": ["1", "2", "3"], "Room B": ["4", "5", "6"]}
 HOURS = [(weekday, dt.time(8), dt.time(18)) for weekday in range(5)] + [(5, dt.time(9), dt.time(13))]
@@ -47,7 +48,7 @@ def _book_upcoming() -> int:
         chair = chairs.get(session.chair)
         if chair is None:
             continue
-        end = session.scheduled_for + dt.timedelta(minutes=session.course.protocol.chair_minutes)
+        end = session.scheduled_for + booking_length(session.course)
         try:
             with transaction.atomic():
                 Booking.objects.create(patient_id=session.patient_id, session=session, chair=chair,

@@ -13,9 +13,11 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateTimeRangeField, RangeOperators
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from clinic.audit import track_changes
 from clinic.models import ClinicalRecord, VoidableQuerySet
+from infusions.choices import SessionStatus
 from scheduling.choices import BookingStatus, Weekday
 from scheduling.slots import Hours
 
@@ -187,3 +189,13 @@ class Booking(ClinicalRecord):
     @property
     def is_live(self) -> bool:
         return self.status == BookingStatus.BOOKED
+
+    @property
+    def is_movable(self) -> bool:
+        """Held, and its session not yet checked in: it can still be moved or cancelled (reads ``session``)."""
+        return self.is_live and self.session.status == SessionStatus.SCHEDULED
+
+    @property
+    def no_show_due(self) -> bool:
+        """The appointment time has come: a no-show can be recorded."""
+        return timezone.now() >= self.start

@@ -36,8 +36,8 @@ NO_SHOW_REASON = "Did not come to the appointment."
 WHEN, CHAIR = "scheduled_for", "chair"
 
 
-def _length(session_or_course: InfusionSession | TreatmentCourse) -> dt.timedelta:
-    course = getattr(session_or_course, "course", session_or_course)
+def booking_length(course: TreatmentCourse) -> dt.timedelta:
+    """How long a booking of ``course`` holds its chair: the protocol's infusion and observation time."""
     return dt.timedelta(minutes=course.protocol.chair_minutes)
 
 
@@ -57,8 +57,7 @@ def next_free_start(*, chair: Chair, patient_id: int, after: dt.datetime, length
     busy = (
         Booking.objects.live()
         .overlapping(after, horizon)
-        .filter(chair=chair)
-        .union(Booking.objects.live().overlapping(after, horizon).filter(patient_id=patient_id))
+        .filter(Q(chair=chair) | Q(patient_id=patient_id))
         .values_list("period", flat=True)
     )
     first = timezone.localtime(after).date()
@@ -106,7 +105,7 @@ def _sync_session(session: InfusionSession, booking: Booking, by: User) -> Infus
 def booking_book(*, course: TreatmentCourse, start: dt.datetime, chair: Chair, by: User) -> Booking:
     """Book a new session of ``course`` in ``chair`` from ``start``, for the protocol's infusion and observation
     time: refused outside opening hours, on a closure day, or where the chair or the patient is already booked."""
-    length = _length(course)
+    length = booking_length(course)
     _check_chair_and_hours(chair=chair, start=start, length=length)
     session = infusion_services.session_schedule(course=course, scheduled_for=start, chair=chair.name, by=by)
     booking = Booking(patient_id=session.patient_id, session=session, chair=chair, period=(start, start + length))
@@ -123,10 +122,11 @@ def _locked_live(booking: Booking) -> Booking:
 
 
 def _locked_session(booking: Booking) -> InfusionSession:
-    session = InfusionSession.objects.select_for_update(of=("self",)).get(pk=booking.session_id)
-    if session.status != SessionStatus.SCHEDULED:
+    sessions = InfusionSession.objects.select_for_update(of=("self",)).select_related("course__protocol")
+    booking.session = sessions.get(pk=booking.session_id)
+    if not booking.is_movable:
         raise ValidationError(NOT_MOVABLE)
-    return session
+    return booking.session
 
 
 @transaction.atomic
@@ -135,7 +135,7 @@ def booking_reschedule(*, booking: Booking, start: dt.datetime, chair: Chair, by
     at once), a new one holds the new time, and the session's time and chair follow."""
     booking = _locked_live(booking)
     session = _locked_session(booking)
-    length = _length(session)
+    length = booking_length(session.course)
     _check_chair_and_hours(chair=chair, start=start, length=length)
     booking.status = BookingStatus.RESCHEDULED
     record_save(record=booking, by=by)
@@ -156,7 +156,7 @@ def booking_cancel(*, booking: Booking, by: User, reason: str) -> Booking:
 @transaction.atomic
 def booking_no_show(*, booking: Booking, by: User, note: str = "") -> Booking:
     """The patient did not come: the booking and its session are marked no-show, once the appointment time has come."""
-    if timezone.now() < booking.start:
+    if not booking.no_show_due:
         raise ValidationError(NO_SHOW_TOO_EARLY)
     return _release(booking, by, BookingStatus.NO_SHOW, note.strip() or NO_SHOW_REASON)
 
@@ -224,8 +224,9 @@ def series_propose(*, course: TreatmentCourse, first: dt.datetime, chair: Chair)
         if patient_id == course.patient_id:
             own.append((period.lower, period.upper))
     return series.propose_series(
-        plan=plan, first=first, chair=chair.pk, chairs=chairs, busy=busy, patient_busy=own, length=_length(course),
-        hours=OpeningHours.week(), closures=Closure.between(first_day, last_day), zone=zone,
+        plan=plan, first=first, chair=chair.pk, chairs=chairs, busy=busy, patient_busy=own,
+        length=booking_length(course), hours=OpeningHours.week(), closures=Closure.between(first_day, last_day),
+        zone=zone,
     )  # fmt: skip
 
 

@@ -21,7 +21,6 @@ from django.views.generic import TemplateView
 from clinic.actions import ActionPageMixin
 from clinic.audit.services import patient_access_log
 from clinic.forms import add_service_errors
-from infusions.choices import SessionStatus
 from infusions.views.courses import CourseMixin
 from patients.access import PatientListAccessMixin
 from patients.models.patient import hidden_from
@@ -93,9 +92,9 @@ class BookingDetailView(ActionPageMixin, PermissionRequiredMixin, TemplateView):
 
     def available_actions(self) -> list[str]:
         booking = self.get_booking()
-        if not booking.is_live or booking.session.status != SessionStatus.SCHEDULED:
+        if not booking.is_movable:
             return []
-        return ["reschedule", "cancel"] + (["no_show"] if timezone.now() >= booking.start else [])
+        return ["reschedule", "cancel"] + (["no_show"] if booking.no_show_due else [])
 
     def action_form_kwargs(self, action: str) -> dict[str, Any]:
         return {"booking": self.get_booking()} if action == "reschedule" else {}
