@@ -116,6 +116,18 @@ def detail(booking):
     return reverse("scheduling:booking_detail", args=[booking.pk])
 
 
+@pytest.mark.parametrize("n_bookings", [1, 25])
+def test_the_booking_page_query_count_is_flat(front_desk_client, monday, django_assert_num_queries, n_bookings):
+    bookings = [book(at(monday, 9), ChairFactory()) for _ in range(n_bookings)]
+    with django_assert_num_queries(BOOKING_QUERIES):
+        assert front_desk_client.get(detail(bookings[-1])).status_code == HTTPStatus.OK
+
+
+# The booking with its patient, chair, room, session, course and protocol (one query), the chairs the move form
+# offers, the access log's INSERT, and what every signed-in page reads.
+BOOKING_QUERIES = 15
+
+
 def test_front_desk_moves_a_booking_to_another_chair_and_time(front_desk_client, monday):
     booking = book(at(monday, 9), ChairFactory())
     other = ChairFactory()
