@@ -561,6 +561,12 @@ class StockMovement(models.Model):
         a receipt or a destruction witnessed by two people."""
         return self.kind not in NOT_CORRECTED_KINDS and not self.is_reversed
 
+    @property
+    def missing_witness(self) -> bool:
+        """A waste recorded without a witness (allowed when the clinic does not require one): the ledger flags it, as
+        the dashboard lists them (``stock.selectors.stock_dashboard``)."""
+        return self.kind == MovementKind.WASTE and self.witness_id is None
+
     def form_106_state(self, today: dt.date | None = None) -> str:
         """For a loss or theft: "filed", "overdue" (past the business day after discovery,
         docs/clinical.md §11.7 [R57]),

@@ -164,6 +164,12 @@ def test_the_ledger_offers_to_correct_any_entry_but_a_correction_a_receipt_or_a_
     assert StockMovement(kind=kind).can_be_corrected is (kind not in {"correction", "receipt", "destruction"})
 
 
+def test_the_ledger_flags_a_waste_without_a_witness_only():
+    assert StockMovement(kind=MovementKind.WASTE).missing_witness
+    assert not StockMovement(kind=MovementKind.WASTE, witness_id=1).missing_witness
+    assert not StockMovement(kind=MovementKind.LOSS).missing_witness
+
+
 @pytest.mark.django_db
 def test_a_corrected_entry_is_not_offered_for_correction_again(nurse):
     vial = receive(nurse).vials.first()
