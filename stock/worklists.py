@@ -14,9 +14,9 @@ from stock.selectors import products_due_a_count
 class CountDueWorklistView(PermissionRequiredMixin, ListView):
     """Active products never counted or last counted at least the clinic's interval ago, longest waiting first."""
 
+    title = "Stock counts due"  # templates/clinic/worklist_base.html (no patient here: nothing to log)
     permission_required = "stock.view_stockcount"
     template_name = "stock/count_worklist.html"
-    context_object_name = "products"
     paginate_by = 50
 
     def get_queryset(self) -> Any:

@@ -7,25 +7,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.views.generic import ListView
-
 from infusions.selectors.worklists import SESSION_WORKLISTS, SessionWorklist
-from patients.access import PatientListAccessMixin
+from patients.worklists import PatientWorklistView
 
 
-class SessionWorklistView(PatientListAccessMixin, PermissionRequiredMixin, ListView):
+class SessionWorklistView(PatientWorklistView):
     """One list of sessions waiting for someone (``worklist`` names it: ``as_view(worklist="to_sign")``)."""
 
     worklist = ""
     list_access_category = "session_worklist"
     template_name = "infusions/session_worklist.html"
     context_object_name = "sessions"
-    paginate_by = 50
 
     @property
     def spec(self) -> SessionWorklist:
         return SESSION_WORKLISTS[self.worklist]
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return self.spec.title
 
     def get_permission_required(self) -> tuple[str, ...]:
         return (self.spec.permission,)
@@ -35,6 +35,3 @@ class SessionWorklistView(PatientListAccessMixin, PermissionRequiredMixin, ListV
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(worklist=self.spec, **kwargs)
-
-    def patients_shown(self, context: dict[str, Any]) -> list[Any]:
-        return [session.patient for session in context["sessions"]]
