@@ -19,6 +19,14 @@ from infusions.models import VitalSign
 from patients.choices import ScreeningStatus
 from patients.services import questionnaire_record
 from side_effects.models import ExternalReport
+from tests.clinic.waiting import (
+    GOOD_VITALS,
+    at_today,
+    consent_expiring,
+    overdue_report,
+    session_on_day,
+    vitals_due_session,
+)
 from tests.conftest import make_role_user
 from tests.infusions.factories import SessionFactory
 from tests.patients.factories import ConsentFactory, EmergencyGrantFactory, ScreeningFactory, answers_for_total
@@ -26,8 +34,6 @@ from tests.side_effects.factories import SideEffectFactory
 from tests.stock.factories import StockProductFactory
 
 pytestmark = pytest.mark.django_db
-
-GOOD_VITALS = {"systolic": 122, "diastolic": 78, "heart_rate": 72, "spo2": 98}
 
 #: Each count of what waits that a worklist of issue #18 answers for, and the list it opens.
 LISTS = {
@@ -57,12 +63,6 @@ EXPECTED = {
 }  # fmt: skip
 
 
-def at_today(hour: int, days: int = 0) -> dt.datetime:
-    """``hour`` o'clock on the clinic's today (plus ``days``), so "today" holds at any hour the suite runs."""
-    day = timezone.localdate() + dt.timedelta(days=days)
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
-
-
 def lockout(username: str, failures: int) -> None:
     AccessAttempt.objects.create(
         username=username, ip_address="10.0.0.9", user_agent="", http_accept="", path_info="/accounts/login/",
@@ -73,31 +73,27 @@ def lockout(username: str, failures: int) -> None:
 def everything_waits() -> None:
     """Something in every worklist, and beside each something just outside it."""
     now = timezone.now()
-    SessionFactory(status=SessionStatus.SCHEDULED, scheduled_for=at_today(12))
-    SessionFactory(status=SessionStatus.SCHEDULED, scheduled_for=at_today(12, days=1))  # tomorrow: waits for no one
-    SessionFactory(status=SessionStatus.CHECKED_IN, scheduled_for=at_today(12))
-    due = SessionFactory(status=SessionStatus.INFUSING, scheduled_for=at_today(12), started_at=now - dt.timedelta(
-        minutes=30))  # fmt: skip
-    VitalSign.objects.create(session=due, taken_at=now - dt.timedelta(minutes=25), **GOOD_VITALS)
-    fresh = SessionFactory(status=SessionStatus.OBSERVING, scheduled_for=at_today(12),
-                           started_at=now - dt.timedelta(minutes=50))  # fmt: skip
+    session_on_day(SessionStatus.SCHEDULED)
+    session_on_day(SessionStatus.SCHEDULED, days=1)  # tomorrow: waits for no one
+    session_on_day(SessionStatus.CHECKED_IN)
+    due = vitals_due_session()
+    fresh = session_on_day(SessionStatus.OBSERVING, started_at=now - dt.timedelta(minutes=50))
     VitalSign.objects.create(session=fresh, taken_at=now - dt.timedelta(minutes=2), **GOOD_VITALS)  # not due yet
-    SessionFactory(status=SessionStatus.DISCHARGED, scheduled_for=at_today(12, days=-8))
-    SessionFactory(status=SessionStatus.DISCHARGED, scheduled_for=at_today(12, days=-1))
-    SessionFactory(status=SessionStatus.OBSERVING, scheduled_for=at_today(12, days=-2),
-                   started_at=at_today(12, days=-2))  # fmt: skip
+    session_on_day(SessionStatus.DISCHARGED, days=-8)
+    session_on_day(SessionStatus.DISCHARGED, days=-1)
+    session_on_day(SessionStatus.OBSERVING, days=-2, started_at=at_today(12, days=-2))
     ScreeningFactory()
     ScreeningFactory(status=ScreeningStatus.NOT_CLEARED, reviewed_by=make_role_user("clinician"), reviewed_at=now)
     today = timezone.localdate()
-    ConsentFactory(signed_on=today - dt.timedelta(days=350), expires_on=today + dt.timedelta(days=10))
-    renewed = ConsentFactory(signed_on=today - dt.timedelta(days=350), expires_on=today + dt.timedelta(days=5))
+    consent_expiring(days=10)
+    renewed = consent_expiring(days=5)
     ConsentFactory(patient=renewed.patient, signed_on=today, expires_on=today + dt.timedelta(days=365))
     ConsentFactory(signed_on=today - dt.timedelta(days=300), expires_on=today + dt.timedelta(days=60))
     questionnaire_record(patient=due.patient, instrument="phq9", answers=answers_for_total("phq9", 14, item9=1),
                          by=make_role_user("nurse"))  # fmt: skip
     event = SideEffectFactory()
     SideEffectFactory(reviewed_at=now, reviewed_by=make_role_user("clinician"))
-    ExternalReport.objects.create(event=event, destination="medwatch", due_on=today - dt.timedelta(days=1))
+    overdue_report(event)
     ExternalReport.objects.create(event=event, destination="rems", due_on=today, submitted_on=today)
     ExternalReport.objects.create(event=event, destination="manufacturer")  # no deadline
     EmergencyGrantFactory()
@@ -213,6 +209,7 @@ FIXED_QUERIES = 11
     "name",
     [
         "infusions:worklist_to_sign",
+        "infusions:worklist_check_in",
         "infusions:worklist_todays_chairs",
         "infusions:worklist_vitals_due",
         "infusions:worklist_to_complete",

@@ -9,7 +9,6 @@ written by the server itself (F4).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from http import HTTPStatus
 
@@ -17,17 +16,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from clinic.audit.models import PatientAccessEvent
 from infusions.choices import SessionStatus
-from infusions.models import VitalSign
 from scheduling.models import Booking
-from side_effects.models import ExternalReport
-from tests.clinic.test_worklists import GOOD_VITALS, at_today
+from tests.clinic.waiting import at_today, consent_expiring, overdue_report, session_on_day, vitals_due_session
 from tests.factories import PatientFactory
 from tests.infusions.factories import SessionFactory
-from tests.patients.factories import ConsentFactory, EmergencyGrantFactory, QuestionnaireFactory, ScreeningFactory
+from tests.patients.factories import EmergencyGrantFactory, QuestionnaireFactory, ScreeningFactory
 from tests.scheduling.factories import ChairFactory
 from tests.security.support import signed_in
 from tests.side_effects.factories import SideEffectFactory
@@ -85,42 +81,21 @@ LIST_PAGES: dict[str, tuple[str, Callable[[], object]]] = {
     "patients:clinician_queue": ("risk_alert_queue", lambda: QuestionnaireFactory(total=14, item9=1).patient),
     "patients:emergency_access_list": ("emergency review", lambda: EmergencyGrantFactory().patient),
     # The worklists (issue #18) and the schedule: each with one row that belongs on it.
-    "infusions:worklist_to_sign": ("session_worklist", lambda: session_on_day(SessionStatus.DISCHARGED, -1)),
-    "infusions:worklist_check_in": ("session_worklist", lambda: session_on_day(SessionStatus.SCHEDULED, 0)),
-    "infusions:worklist_todays_chairs": ("session_worklist", lambda: session_on_day(SessionStatus.CHECKED_IN, 0)),
-    "infusions:worklist_vitals_due": ("session_worklist", lambda: vitals_due_patient()),
-    "infusions:worklist_to_complete": ("session_worklist", lambda: session_on_day(SessionStatus.OBSERVING, -2)),
+    "infusions:worklist_to_sign": ("session_worklist", lambda: session_on_day(SessionStatus.DISCHARGED, -1).patient),
+    "infusions:worklist_check_in": ("session_worklist", lambda: session_on_day(SessionStatus.SCHEDULED).patient),
+    "infusions:worklist_todays_chairs": ("session_worklist", lambda: session_on_day(SessionStatus.CHECKED_IN).patient),
+    "infusions:worklist_vitals_due": ("session_worklist", lambda: vitals_due_session().patient),
+    "infusions:worklist_to_complete": (
+        "session_worklist",
+        lambda: session_on_day(SessionStatus.OBSERVING, -2, started_at=at_today(12, days=-2)).patient,
+    ),
     "patients:screening_worklist": ("screening_worklist", lambda: ScreeningFactory().patient),
-    "patients:consent_worklist": ("consent_worklist", lambda: consent_expiring_patient()),
+    "patients:consent_worklist": ("consent_worklist", lambda: consent_expiring().patient),
     "side_effects:review_worklist": ("side_effect_worklist", lambda: SideEffectFactory().patient),
-    "side_effects:report_worklist": ("external_report_worklist", lambda: overdue_report_patient()),
+    "side_effects:report_worklist": ("external_report_worklist", lambda: overdue_report().event.patient),
     "scheduling:schedule_day": ("schedule", lambda: booked_today_patient()),
     "scheduling:schedule_week": ("schedule", lambda: booked_today_patient()),
 }
-
-
-def session_on_day(status: str, days: int) -> object:
-    started = at_today(12, days=days) if status != SessionStatus.SCHEDULED else None
-    return SessionFactory(status=status, scheduled_for=at_today(12, days=days), started_at=started).patient
-
-
-def vitals_due_patient() -> object:
-    now = timezone.now()
-    session = SessionFactory(status=SessionStatus.INFUSING, scheduled_for=at_today(12),
-                             started_at=now - dt.timedelta(minutes=30))  # fmt: skip
-    VitalSign.objects.create(session=session, taken_at=now - dt.timedelta(minutes=25), **GOOD_VITALS)
-    return session.patient
-
-
-def consent_expiring_patient() -> object:
-    today = timezone.localdate()
-    return ConsentFactory(signed_on=today - dt.timedelta(days=350), expires_on=today + dt.timedelta(days=10)).patient
-
-
-def overdue_report_patient() -> object:
-    event = SideEffectFactory()
-    ExternalReport.objects.create(event=event, destination="medwatch", due_on=timezone.localdate() - dt.timedelta(1))
-    return event.patient
 
 
 def booked_today_patient() -> object:
