@@ -10,23 +10,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 
 from clinic.audit.models import AccessAction
 from clinic.audit.services import patient_access_log, patient_access_log_many
-from clinic.types import AuthenticatedHttpRequest, ViewMixin
+from clinic.types import PermissionRequiredMixin, ViewMixin
 from patients.models import Patient
 from patients.services_emergency import active_grant
 
 
 @method_decorator(never_cache, name="dispatch")
-class PatientRecordMixin(PermissionRequiredMixin, ViewMixin):
+class PatientRecordMixin(PermissionRequiredMixin):
     """Resolve the patient of this page, scoped to the user, and log the access once per request."""
-
-    request: AuthenticatedHttpRequest
 
     #: What part of the record the page shows, written to the access log ("summary", "sessions", ...).
     access_category: str = "summary"
@@ -68,7 +65,6 @@ class PatientListAccessMixin(ViewMixin):
     did not show: the same board re-shown every 30 seconds is one reading, not a hundred.
     """
 
-    request: AuthenticatedHttpRequest
     list_access_category: str = "list"
 
     def patients_shown(self, context: dict[str, Any]) -> Iterable[Patient]:
@@ -87,4 +83,4 @@ class PatientListAccessMixin(ViewMixin):
         patient_access_log_many(
             request=self.request, patients=logged, category=self.list_access_category, action=AccessAction.VIEW
         )
-        return super().render_to_response(context, **kwargs)  # type: ignore[misc]
+        return super().render_to_response(context, **kwargs)

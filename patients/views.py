@@ -6,7 +6,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
@@ -20,7 +19,7 @@ from clinic.forms import VoidForm, add_service_errors
 from clinic.services import record_save, record_void
 from clinic.signatures.models import meaning_text
 from clinic.signatures.services import key_of, verified_signatures
-from clinic.types import AuthenticatedHttpRequest, FormViewMixin
+from clinic.types import FormViewMixin, PermissionRequiredMixin
 from patients import forms
 from patients.access import PatientListAccessMixin, PatientRecordMixin
 from patients.models import Patient, Screening
@@ -45,7 +44,6 @@ SEARCH_SESSION_KEY = "patients:search"
 class PatientListView(PatientListAccessMixin, PermissionRequiredMixin, ListView):
     """Find a patient. The search term is posted and kept in the session, so it never appears in a URL or log."""
 
-    request: AuthenticatedHttpRequest
     permission_required = "patients.view_patient"
     list_access_category = "patient_list"
     paginate_by = 25
@@ -104,7 +102,6 @@ class PatientListView(PatientListAccessMixin, PermissionRequiredMixin, ListView)
 class PatientCreateView(PermissionRequiredMixin, CreateView):
     """Register a patient (front desk and clinicians). Same name and date of birth must be confirmed as a new person."""
 
-    request: AuthenticatedHttpRequest
     permission_required = "patients.add_patient"
     form_class = forms.PatientForm
     template_name = "patients/patient_form.html"
@@ -121,7 +118,6 @@ class PatientCreateView(PermissionRequiredMixin, CreateView):
 
 
 class PatientUpdateView(PatientRecordMixin, UpdateView):
-    request: AuthenticatedHttpRequest
     permission_required = "patients.change_patient"
     access_category = "demographics"
     form_class = forms.PatientForm
@@ -143,7 +139,6 @@ class PatientUpdateView(PatientRecordMixin, UpdateView):
 class PatientDetailView(PatientRecordMixin, DetailView):
     """The patient's record: header with flags and gate status, then each section the user's role may read."""
 
-    request: AuthenticatedHttpRequest
     permission_required = "patients.view_patient"
     access_category = "summary"
     template_name = "patients/patient_detail.html"
@@ -168,7 +163,6 @@ class PatientDetailView(PatientRecordMixin, DetailView):
 class PatientVoidView(PatientRecordMixin, FormView):
     """Void a registration made in error (for example a duplicate). The record stays, marked, with the reason."""
 
-    request: AuthenticatedHttpRequest
     permission_required = "patients.change_patient"
     access_category = "demographics"
     form_class = VoidForm
@@ -191,7 +185,6 @@ class PatientVoidView(PatientRecordMixin, FormView):
 
 
 class MigraineTriggersView(PatientRecordMixin, UpdateView):
-    request: AuthenticatedHttpRequest
     permission_required = "patients.change_clinical_background"
     access_category = "diary"
     form_class = forms.MigraineTriggersForm
@@ -260,7 +253,6 @@ class SectionMixin(PatientRecordMixin, FormViewMixin):
 
 
 class SectionCreateView(SectionMixin, CreateView):
-    request: AuthenticatedHttpRequest
     action = "add"
 
     def get_form_class(self) -> Any:
@@ -271,8 +263,6 @@ class SectionCreateView(SectionMixin, CreateView):
 
 
 class SectionUpdateView(SectionMixin, UpdateView):
-    request: AuthenticatedHttpRequest
-
     def get_form_class(self) -> Any:
         return self.section.form_class
 
@@ -281,7 +271,6 @@ class SectionUpdateView(SectionMixin, UpdateView):
 
 
 class SectionVoidView(SectionMixin, FormView):
-    request: AuthenticatedHttpRequest
     form_class = VoidForm
     template_name = "patients/record_void.html"
 
@@ -301,7 +290,6 @@ class SectionVoidView(SectionMixin, FormView):
 class ScreeningCreateView(PatientRecordMixin, FormView):
     """Answer the contraindication checklist; a clinician then reviews it."""
 
-    request: AuthenticatedHttpRequest
     permission_required = "patients.add_screening"
     access_category = "screening"
     form_class = forms.ScreeningForm
@@ -329,7 +317,6 @@ class ScreeningCreateView(PatientRecordMixin, FormView):
 class ScreeningReviewView(PatientRecordMixin, FormView):
     """A clinician clears the screening (with a justification for relative findings) or declines it."""
 
-    request: AuthenticatedHttpRequest
     permission_required = "patients.review_screening"
     access_category = "screening"
     form_class = forms.ScreeningReviewForm

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
 from clinic.forms import add_service_errors
-from clinic.types import AuthenticatedHttpRequest, FormViewMixin
+from clinic.types import FormViewMixin
 from patients import services
 from patients.access import PatientRecordMixin
 from patients.forms_amendments import ACCEPT, AmendmentDecisionForm, AmendmentRequestForm, DisagreementForm
@@ -21,7 +21,6 @@ from patients.models import AmendmentRequest
 
 
 class AmendmentPageMixin(PatientRecordMixin, FormViewMixin):
-    request: AuthenticatedHttpRequest
     access_category = "amendments"
 
     def list_url(self) -> str:
@@ -45,7 +44,6 @@ class AmendmentPageMixin(PatientRecordMixin, FormViewMixin):
 
 
 class AmendmentListView(AmendmentPageMixin, TemplateView):
-    request: AuthenticatedHttpRequest
     permission_required = ("patients.view_amendmentrequest", "patients.view_patient")
     template_name = "patients/amendment_list.html"
 
@@ -56,7 +54,6 @@ class AmendmentListView(AmendmentPageMixin, TemplateView):
 
 
 class AmendmentCreateView(AmendmentPageMixin, FormView):
-    request: AuthenticatedHttpRequest
     permission_required = ("patients.add_amendmentrequest", "patients.view_patient")
     form_class = AmendmentRequestForm
     template_name = "patients/amendment_form.html"
@@ -71,7 +68,6 @@ class AmendmentCreateView(AmendmentPageMixin, FormView):
 
 
 class AmendmentDecideView(AmendmentPageMixin, FormView):
-    request: AuthenticatedHttpRequest
     permission_required = ("patients.decide_amendmentrequest", "patients.view_patient")
     form_class = AmendmentDecisionForm
     template_name = "patients/amendment_form.html"
@@ -91,7 +87,6 @@ class AmendmentDecideView(AmendmentPageMixin, FormView):
 
 
 class AmendmentDisagreementView(AmendmentPageMixin, FormView):
-    request: AuthenticatedHttpRequest
     permission_required = ("patients.add_amendmentrequest", "patients.view_patient")
     form_class = DisagreementForm
     template_name = "patients/amendment_form.html"

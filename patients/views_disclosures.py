@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
 from clinic.forms import add_service_errors
-from clinic.types import AuthenticatedHttpRequest
 from patients.access import PatientRecordMixin
 from patients.forms_disclosures import DisclosureForm
 from patients.models.disclosure import ACCOUNTING_YEARS, Disclosure
@@ -21,8 +20,6 @@ from patients.services import disclosure_record
 
 class DisclosureListView(PatientRecordMixin, TemplateView):
     """Every disclosure of the last six years, newest first (HIPAA 164.528(a)(1), (b)(2))."""
-
-    request: AuthenticatedHttpRequest
 
     # The clinic admin reads the accounting in the Django admin; the app's pages are about one patient's record.
     permission_required = ("patients.view_disclosure", "patients.view_patient")
@@ -43,13 +40,11 @@ class DisclosureListView(PatientRecordMixin, TemplateView):
 class DisclosurePrintView(DisclosureListView):
     """The same accounting laid out to print and hand to the patient; logged as a print (security.md F2)."""
 
-    request: AuthenticatedHttpRequest
     access_action = "print"
     template_name = "patients/disclosure_print.html"
 
 
 class DisclosureCreateView(PatientRecordMixin, FormView):
-    request: AuthenticatedHttpRequest
     permission_required = ("patients.add_disclosure", "patients.view_patient")
     access_category = "disclosures"
     form_class = DisclosureForm

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpResponseRedirect
@@ -17,7 +16,7 @@ from django.views.generic import FormView, ListView
 
 from clinic.audit.services import patient_access_log
 from clinic.forms import add_service_errors
-from clinic.types import AuthenticatedHttpRequest
+from clinic.types import PermissionRequiredMixin
 from patients.access import PatientListAccessMixin, PatientRecordMixin
 from patients.forms_emergency import EmergencyAccessForm, EmergencyReviewForm, PatientRestrictionForm
 from patients.models import EmergencyAccessGrant, Patient, PatientSettings, ReviewOutcome
@@ -32,7 +31,6 @@ from patients.services_emergency import (
 class PatientRestrictView(PatientRecordMixin, FormView):
     """Mark a record restricted (or lift it) and name its care team (clinicians)."""
 
-    request: AuthenticatedHttpRequest
     permission_required = "patients.restrict_patient"
     access_category = "demographics"
     form_class = PatientRestrictionForm
@@ -68,7 +66,6 @@ class EmergencyAccessCreateView(PermissionRequiredMixin, FormView):
     record itself opens through the usual scoped pages once the grant exists.
     """
 
-    request: AuthenticatedHttpRequest
     permission_required = ("patients.view_patient", "patients.break_glass")
     form_class = EmergencyAccessForm
     template_name = "patients/emergency_access_form.html"
@@ -112,7 +109,6 @@ class EmergencyAccessListView(PatientListAccessMixin, PermissionRequiredMixin, L
     """The review queue: pending emergency accesses first, then the reviewed ones. It names patients (MRNs): each one
     shown is a read like any other (security.md F1)."""
 
-    request: AuthenticatedHttpRequest
     permission_required = "patients.review_emergencyaccessgrant"
     template_name = "patients/emergency_access_list.html"
     paginate_by = 25
@@ -140,7 +136,6 @@ class EmergencyAccessListView(PatientListAccessMixin, PermissionRequiredMixin, L
 class EmergencyAccessReviewView(PermissionRequiredMixin, FormView):
     """One emergency access: who, why, how long, every page of the record opened meanwhile, and the review."""
 
-    request: AuthenticatedHttpRequest
     permission_required = "patients.review_emergencyaccessgrant"
     form_class = EmergencyReviewForm
     template_name = "patients/emergency_access_review.html"

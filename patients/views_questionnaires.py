@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
@@ -16,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from clinic.forms import add_service_errors
-from clinic.types import AuthenticatedHttpRequest
+from clinic.types import PermissionRequiredMixin
 from patients import forms
 from patients.access import PatientListAccessMixin, PatientRecordMixin
 from patients.models import QuestionnaireResponse
@@ -34,7 +33,6 @@ def instruments_for(user: Any) -> list[Instrument]:
 class QuestionnaireCreateView(PatientRecordMixin, FormView):
     """Fill in one questionnaire item by item; the patient may hold the tablet, so the page shows no record."""
 
-    request: AuthenticatedHttpRequest
     permission_required = "patients.add_questionnaireresponse"
     access_category = "questionnaires"
     template_name = "patients/questionnaire_form.html"
@@ -72,7 +70,6 @@ class QuestionnaireCreateView(PatientRecordMixin, FormView):
 
 
 class QuestionnaireMixin(PatientRecordMixin):
-    request: AuthenticatedHttpRequest
     access_category = "questionnaires"
 
     def get_response(self) -> QuestionnaireResponse:
@@ -87,7 +84,6 @@ class QuestionnaireMixin(PatientRecordMixin):
 class QuestionnaireDoneView(QuestionnaireMixin, TemplateView):
     """What the patient sees after submitting: thanks, and hand the tablet back. No score, no record."""
 
-    request: AuthenticatedHttpRequest
     permission_required = "patients.add_questionnaireresponse"
     template_name = "patients/questionnaire_done.html"
 
@@ -98,7 +94,6 @@ class QuestionnaireDoneView(QuestionnaireMixin, TemplateView):
 class QuestionnaireDetailView(QuestionnaireMixin, DetailView):
     """One completed questionnaire: answers, total, band and any suicide-risk alert with its acknowledgement."""
 
-    request: AuthenticatedHttpRequest
     permission_required = "patients.view_questionnaireresponse"
     template_name = "patients/questionnaire_detail.html"
     context_object_name = "response"
@@ -110,7 +105,6 @@ class QuestionnaireDetailView(QuestionnaireMixin, DetailView):
 class RiskAcknowledgeView(QuestionnaireMixin, FormView):
     """A clinician records the assessment of a suicide-item answer; the alert leaves the queue."""
 
-    request: AuthenticatedHttpRequest
     permission_required = "patients.acknowledge_risk_alert"
     template_name = "patients/risk_acknowledge.html"
     form_class = forms.RiskAcknowledgeForm
@@ -134,7 +128,6 @@ class RiskAcknowledgeView(QuestionnaireMixin, FormView):
 class ClinicianQueueView(PatientListAccessMixin, PermissionRequiredMixin, ListView):
     """Open suicide-risk alerts, oldest first, until a clinician acknowledges each one."""
 
-    request: AuthenticatedHttpRequest
     permission_required = "patients.acknowledge_risk_alert"
     list_access_category = "risk_alert_queue"
     template_name = "patients/clinician_queue.html"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
-from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -17,7 +16,7 @@ from django.views.generic import CreateView, FormView, ListView, TemplateView, U
 from clinic.audit.services import patient_access_log_many
 from clinic.exports import csv_response
 from clinic.forms import PeriodForm, add_service_errors
-from clinic.types import AuthenticatedHttpRequest
+from clinic.types import AuthenticatedHttpRequest, PermissionRequiredMixin
 from infusions import hooks
 from infusions.views.sessions import SessionMixin
 from patients.access import PatientListAccessMixin, PatientRecordMixin
@@ -47,7 +46,6 @@ ALERT_TERMS = {
 class SideEffectQueueView(PatientListAccessMixin, PermissionRequiredMixin, ListView):
     """Clinicians' review queue: unreviewed first, serious on top; overdue reports highlighted."""
 
-    request: AuthenticatedHttpRequest
     permission_required = "side_effects.view_sideeffect"
     list_access_category = "side_effect_queue"
     paginate_by = 25
@@ -105,7 +103,6 @@ class SessionSideEffectCreateView(SessionMixin, SideEffectCreateMixin):
     """One click from the chart: patient, session, time and the suspect drug are filled in. The action is done to
     the pump (pause, lower rate) with the report; a stop leads to the chart's stop action (issue #16 point 2)."""
 
-    request: AuthenticatedHttpRequest
     permission_required = "side_effects.add_sideeffect"
     access_category = "side_effects"
 
@@ -145,7 +142,6 @@ class SessionSideEffectCreateView(SessionMixin, SideEffectCreateMixin):
 class PatientSideEffectCreateView(PatientRecordMixin, SideEffectCreateMixin):
     """A side effect reported between sessions (by phone, at a follow-up)."""
 
-    request: AuthenticatedHttpRequest
     permission_required = "side_effects.add_sideeffect"
     access_category = "side_effects"
 
@@ -166,7 +162,6 @@ class SideEffectMixin(PatientRecordMixin):
 
 
 class SideEffectDetailView(SideEffectMixin, TemplateView):
-    request: AuthenticatedHttpRequest
     permission_required = "side_effects.view_sideeffect"
     template_name = "side_effects/side_effect_detail.html"
 
@@ -180,7 +175,6 @@ class SideEffectDetailView(SideEffectMixin, TemplateView):
 class SideEffectUpdateView(SideEffectMixin, UpdateView):
     """Correct or complete an event; every version stays in the change history."""
 
-    request: AuthenticatedHttpRequest
     permission_required = "side_effects.change_sideeffect"
     form_class = forms.SideEffectForm
     template_name = "side_effects/side_effect_form.html"
@@ -205,7 +199,6 @@ class SideEffectUpdateView(SideEffectMixin, UpdateView):
 
 
 class SideEffectReviewView(SideEffectMixin, FormView):
-    request: AuthenticatedHttpRequest
     permission_required = "side_effects.review_sideeffect"
     form_class = forms.ReviewForm
     http_method_names = ["post"]
@@ -224,7 +217,6 @@ class SideEffectVoidView(SideEffectMixin, FormView):
     """Void a side effect entered in error, with the reason: it leaves the counts, rates, queue, CSV and due reports,
     and stays on the record, struck through. Clinicians only here; the clinic admin voids from the admin."""
 
-    request: AuthenticatedHttpRequest
     permission_required = ("side_effects.view_sideeffect", VOID)
     form_class = forms.SideEffectVoidForm
     template_name = "side_effects/side_effect_void.html"
@@ -259,7 +251,6 @@ class SideEffectVoidView(SideEffectMixin, FormView):
 class SafetyOverviewView(PatientListAccessMixin, PermissionRequiredMixin, TemplateView):
     """Counts and rates per 100 sessions by term, grade and protocol, with a chart; the serious events listed."""
 
-    request: AuthenticatedHttpRequest
     permission_required = "side_effects.view_sideeffect"
     list_access_category = "safety_overview"
     template_name = "side_effects/safety_overview.html"
@@ -281,7 +272,6 @@ class SafetyOverviewView(PatientListAccessMixin, PermissionRequiredMixin, Templa
 class SideEffectExportView(PermissionRequiredMixin, View):
     """CSV of the side effects of a period. An export is a read of each patient's record: one log row each (F2)."""
 
-    request: AuthenticatedHttpRequest
     permission_required = "side_effects.view_sideeffect"
 
     def get(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -343,7 +333,6 @@ EXPORT_COLUMNS = [
 class SideEffectPrintView(SideEffectMixin, TemplateView):
     """One event laid out like the patient, event and suspect-product sections of FDA form 3500, for print."""
 
-    request: AuthenticatedHttpRequest
     permission_required = "side_effects.view_sideeffect"
     template_name = "side_effects/side_effect_print.html"
     access_action = "print"
@@ -374,7 +363,6 @@ def report_weight(event: SideEffect) -> dict[str, Any] | None:
 class ExternalReportSubmitView(SideEffectMixin, FormView):
     """Record that a MedWatch, REMS, IRB, IND or manufacturer report was sent, with its case number."""
 
-    request: AuthenticatedHttpRequest
     permission_required = "side_effects.change_externalreport"
     form_class = forms.ExternalReportSubmitForm
     http_method_names = ["post"]

@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponse
@@ -23,7 +22,7 @@ from clinic.audit.models import AccessAction
 from clinic.audit.services import patient_access_log_many
 from clinic.exports import csv_response
 from clinic.forms import ConfirmForm, add_service_errors, query_id
-from clinic.types import AuthenticatedHttpRequest
+from clinic.types import PermissionRequiredMixin
 from infusions.views.sessions import SessionMixin
 from stock import forms, lifecycle, services
 from stock.models import MovementKind, SessionStock, StockMovement, StockReceipt, StockSettings, Vial, VialStatus
@@ -38,7 +37,6 @@ STOCK_LEDGER = "stock_ledger"  # the access log's category for the ledger's page
 class StockDashboardView(PermissionRequiredMixin, TemplateView):
     """Stock on hand per product and lot, and everything that needs someone's attention."""
 
-    request: AuthenticatedHttpRequest
     permission_required = "stock.view_stockmovement"
     template_name = "stock/dashboard.html"
 
@@ -58,7 +56,6 @@ def log_patients_shown(request: Any, patients: list[Any], action: str = AccessAc
 class ReceiptCreateView(PermissionRequiredMixin, FormView):
     """Receive a box: one receipt, one labelled vial per container."""
 
-    request: AuthenticatedHttpRequest
     permission_required = "stock.add_stockreceipt"
     form_class = forms.ReceiptForm
     template_name = "stock/receipt_form.html"
@@ -82,7 +79,6 @@ class ReceiptCreateView(PermissionRequiredMixin, FormView):
 class ReceiptDetailView(PermissionRequiredMixin, DetailView):
     """One delivery as the DEA receipt record holds it, with its vials, their label numbers and where each one is."""
 
-    request: AuthenticatedHttpRequest
     permission_required = "stock.view_stockreceipt"
     template_name = "stock/receipt_detail.html"
     context_object_name = "receipt"
@@ -95,7 +91,6 @@ class ReceiptLabelsView(ReceiptDetailView):
     """Printable vial labels for a delivery (or one vial's, to replace a damaged label). Labels carry no patient
     data, so printing them is not an access to anyone's record."""
 
-    request: AuthenticatedHttpRequest
     template_name = "stock/receipt_labels.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -108,7 +103,6 @@ class ReceiptLabelsView(ReceiptDetailView):
 
 @method_decorator(never_cache, name="dispatch")
 class VialListView(PermissionRequiredMixin, ListView):
-    request: AuthenticatedHttpRequest
     permission_required = "stock.view_vial"
     template_name = "stock/vial_list.html"
     paginate_by = 50
@@ -147,7 +141,6 @@ class LedgerActionPage(ActionPageMixin):
 class VialDetailView(LedgerActionPage, PermissionRequiredMixin, TemplateView):
     """One vial's history, entry by entry with the running balance, and what its state allows; printable."""
 
-    request: AuthenticatedHttpRequest
     permission_required = "stock.view_vial"
     template_name = "stock/vial_detail.html"
     action_forms = {
@@ -217,7 +210,6 @@ class VialDetailView(LedgerActionPage, PermissionRequiredMixin, TemplateView):
 class MovementCorrectView(PermissionRequiredMixin, FormView):
     """Reverse one entry with a reason; the original stays in the ledger."""
 
-    request: AuthenticatedHttpRequest
     permission_required = RECORD
     form_class = forms.ReasonForm
     template_name = "stock/movement_correct.html"
@@ -244,7 +236,6 @@ class MovementCorrectView(PermissionRequiredMixin, FormView):
 class Form106FileView(PermissionRequiredMixin, FormView):
     """Record that DEA Form 106 was filed for a loss or theft: date, DEA or case reference, who filed it."""
 
-    request: AuthenticatedHttpRequest
     permission_required = services.FILE_FORM_106
     form_class = forms.Form106Form
     template_name = "stock/form_106_form.html"
@@ -280,7 +271,6 @@ class SessionStockView(LedgerActionPage, SessionMixin, TemplateView):
     """The session's ketamine: what was drawn from which vial, given, wasted and returned, what is left, and what
     its state allows next."""
 
-    request: AuthenticatedHttpRequest
     permission_required = RECORD
     access_category = "session"
     template_name = "stock/session_stock.html"
@@ -345,7 +335,6 @@ class SessionStockView(LedgerActionPage, SessionMixin, TemplateView):
 class CountCreateView(PermissionRequiredMixin, FormView):
     """A physical count of one product with the variance against the ledger and two signatures."""
 
-    request: AuthenticatedHttpRequest
     permission_required = "stock.add_stockcount"
     form_class = forms.CountForm
     template_name = "stock/count_form.html"
@@ -379,7 +368,6 @@ class CountCreateView(PermissionRequiredMixin, FormView):
 class StockReportView(PermissionRequiredMixin, TemplateView):
     """A DEA log for a period, on screen (printable) or as CSV. Reports that name patients are access-logged."""
 
-    request: AuthenticatedHttpRequest
     permission_required = "stock.view_stock_reports"
     template_name = "stock/report.html"
     report = ""
@@ -401,7 +389,6 @@ class StockReportView(PermissionRequiredMixin, TemplateView):
 class InventoryReportView(PermissionRequiredMixin, TemplateView):
     """The initial or biennial inventory as DEA expects it (docs/clinical.md §11.9 [R53, R54])."""
 
-    request: AuthenticatedHttpRequest
     permission_required = "stock.view_stock_reports"
     template_name = "stock/inventory_report.html"
 

@@ -17,7 +17,6 @@ from django.views.generic import CreateView, FormView, TemplateView
 
 from clinic.actions import ActionPageMixin
 from clinic.forms import add_service_errors
-from clinic.types import AuthenticatedHttpRequest
 from infusions import forms, hooks, services
 from infusions.choices import SessionStatus
 from infusions.models import InfusionSettings, TreatmentCourse
@@ -43,7 +42,6 @@ class CourseMixin(PatientRecordMixin):
 
 
 class CourseListView(DosingContextMixin, PatientRecordMixin, TemplateView):
-    request: AuthenticatedHttpRequest
     permission_required = "infusions.view_treatmentcourse"
     access_category = "courses"
     template_name = "infusions/course_list.html"
@@ -71,7 +69,6 @@ def mark_lapsed(courses: list[TreatmentCourse]) -> None:
 class CourseCreateView(PatientRecordMixin, CreateView):
     """A clinician orders a course for the patient."""
 
-    request: AuthenticatedHttpRequest
     permission_required = "infusions.add_treatmentcourse"
     access_category = "courses"
     form_class = forms.CourseForm
@@ -94,7 +91,6 @@ class CourseDetailView(DosingContextMixin, ActionPageMixin, CourseMixin, Templat
     """A course's sessions, booking, and what a clinician decides about it: maintenance, completed or stopped
     (``COURSE_ACTIONS``, each posted to ``infusions:course_<key>``)."""
 
-    request: AuthenticatedHttpRequest
     permission_required = "infusions.view_treatmentcourse"
     action_permission = "infusions.change_treatmentcourse"
     template_name = "infusions/course_detail.html"
@@ -146,7 +142,6 @@ COURSE_ACTIONS = ("maintenance", "complete", "stop")
 
 
 class SessionScheduleView(CourseMixin, FormView):
-    request: AuthenticatedHttpRequest
     permission_required = "infusions.add_infusionsession"
     form_class = forms.ScheduleForm
     http_method_names = ["post"]

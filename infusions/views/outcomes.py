@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.utils import timezone
@@ -16,7 +15,7 @@ from django.views.generic import TemplateView
 from clinic.exports import csv_response
 from clinic.forms import PeriodForm
 from clinic.signatures.services import key_of, verified_signatures
-from clinic.types import AuthenticatedHttpRequest
+from clinic.types import PermissionRequiredMixin
 from infusions.hooks import report_cards
 from infusions.models import InfusionSession, InfusionSettings
 from infusions.selectors.cohort import cohort_outcomes, totals
@@ -32,7 +31,6 @@ REPORT_DAYS = 365
 class PatientHistoryView(PatientRecordMixin, TemplateView):
     """One timeline of everything that happened, charts of the outcomes, and the response status of each measure."""
 
-    request: AuthenticatedHttpRequest
     permission_required = "infusions.view_patient_history"
     access_category = "history"
     template_name = "infusions/patient_history.html"
@@ -59,7 +57,6 @@ class PatientHistoryView(PatientRecordMixin, TemplateView):
 class PatientSummaryView(PatientRecordMixin, TemplateView):
     """A printable summary for the referring clinician: treatment given, outcomes and side effects."""
 
-    request: AuthenticatedHttpRequest
     permission_required = "infusions.view_patient_history"
     template_name = "infusions/patient_summary.html"
     access_category = "history"
@@ -82,7 +79,6 @@ class PatientSummaryView(PatientRecordMixin, TemplateView):
 
 @method_decorator(never_cache, name="dispatch")
 class ReportIndexView(PermissionRequiredMixin, TemplateView):
-    request: AuthenticatedHttpRequest
     permission_required = "infusions.view_reports"
     template_name = "infusions/report_index.html"
 
@@ -94,7 +90,6 @@ class ReportIndexView(PermissionRequiredMixin, TemplateView):
 class CohortReportView(PermissionRequiredMixin, TemplateView):
     """Outcomes per protocol and indication for a period (no patient is named: counts and rates only)."""
 
-    request: AuthenticatedHttpRequest
     permission_required = "infusions.view_reports"
     template_name = "infusions/cohort_report.html"
 
@@ -145,7 +140,6 @@ class CohortExportView(PermissionRequiredMixin, View):
     """The cohort report as CSV: aggregate figures only, no patient identifiers. One line per measure; a group judged
     on several measures (headache: migraine days, HIT-6, MIDAS, pain) repeats its patient and session counts on each."""
 
-    request: AuthenticatedHttpRequest
     permission_required = "infusions.view_reports"
 
     def get(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:

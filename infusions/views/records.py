@@ -12,7 +12,6 @@ from django.views.generic import TemplateView, View
 
 from clinic.canonical import canonical_value, sha256_hex
 from clinic.signatures.services import Verification, key_of, verified_signatures
-from clinic.types import AuthenticatedHttpRequest
 from infusions.selectors.chart import session_chart
 from infusions.selectors.records import patient_electronic_copy
 from infusions.signing import ADDENDUM_SCHEMA, SESSION_SCHEMA, addendum_signed_content, session_signed_content
@@ -25,7 +24,6 @@ JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
 class SessionPrintView(SessionMixin, TemplateView):
     """The session record for print: chart, discharge, note, signatures with their meaning and check, addenda."""
 
-    request: AuthenticatedHttpRequest
     permission_required = "infusions.view_vitalsign"
     template_name = "infusions/session_print.html"
     access_action = "print"
@@ -57,7 +55,6 @@ class SessionExportView(SessionMixin, View):
     """The session's signed content and every signature, as JSON. Anyone can check a signature by hashing the
     canonical JSON of ``record`` (sorted keys, no spaces, UTF-8) with SHA-256 (clinic.canonical)."""
 
-    request: AuthenticatedHttpRequest
     permission_required = "infusions.view_vitalsign"
     access_action = "export"
 
@@ -97,7 +94,6 @@ class PatientExportView(PatientRecordMixin, View):
     """The electronic copy of the patient's whole record with its audit trail, as JSON, for a clinician (21 CFR
     11.10(b); security.md K2); the printable summary is the human-readable copy. Logged as an export (F2)."""
 
-    request: AuthenticatedHttpRequest
     permission_required = "infusions.view_patient_history"
     access_category = "electronic_copy"
     access_action = "export"

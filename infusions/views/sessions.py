@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -22,7 +21,7 @@ from clinic.actions import ActionPageMixin
 from clinic.forms import ConcurrencyFormMixin, ConfirmForm
 from clinic.signatures.forms import SignatureFormMixin
 from clinic.signatures.services import key_of, verified_signatures
-from clinic.types import AuthenticatedHttpRequest, ViewMixin
+from clinic.types import PermissionRequiredMixin, ViewMixin
 from infusions import forms, lifecycle, services
 from infusions.hooks import chart_links
 from infusions.models import InfusionSession
@@ -38,8 +37,6 @@ class DosingContextMixin(ViewMixin):
     show doses only to the roles whose work needs them, and templates read this flag, never a role (security.md
     "Minimum necessary")."""
 
-    request: AuthenticatedHttpRequest
-
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(show_dosing=shows_dosing(self.request.user), **kwargs)
 
@@ -48,7 +45,6 @@ class DosingContextMixin(ViewMixin):
 class TodayBoardView(DosingContextMixin, PatientListAccessMixin, PermissionRequiredMixin, TemplateView):
     """Every session of the day by chair; the table refreshes itself every 30 s (htmx)."""
 
-    request: AuthenticatedHttpRequest
     permission_required = "infusions.view_infusionsession"
     list_access_category = "today_board"
     template_name = "infusions/today_board.html"
@@ -89,7 +85,6 @@ class SessionChartView(ActionPageMixin, SessionMixin, TemplateView):
     with ``action`` set): one service call per ``perform_<key>``; start and stop are one button whose refusals are
     messages on the chart."""
 
-    request: AuthenticatedHttpRequest
     permission_required = "infusions.view_vitalsign"
     template_name = "infusions/session_chart.html"
     action_forms = {
