@@ -19,7 +19,6 @@ from patients.choices import (
 )
 from patients.diary import MonthSummary, monthly_summaries
 from patients.models import Consent, Patient, Readiness, Screening
-from patients.models.patient import hidden_from
 from patients.models.readiness import readiness_from
 from patients.scoring import INSTRUMENTS
 
@@ -130,20 +129,10 @@ def patient_record(patient: Patient, *, clinical: bool, header_only: bool = Fals
 CONSENT_EXPIRY_NOTICE_DAYS = 30
 
 
-def _of_visible_patients(queryset: Any, user: Any) -> Any:
-    """``queryset`` (rows with a ``patient``) kept to the patients ``user`` may see, as PatientScopedQuerySet does."""
-    patients = Patient.objects.visible_to(user)
-    if patients.query.is_empty():
-        return queryset.none()
-    if getattr(patients, "clinic_wide_query", None) is patients.query:
-        return queryset.exclude(patient__in=hidden_from(user))
-    return queryset.filter(patient__in=patients)
-
-
 def screenings_to_clear(user: Any) -> Any:
     """Screenings no clinician has reviewed yet, oldest first: until one is cleared, the patient cannot start."""
     pending = Screening.objects.active().filter(status=ScreeningStatus.PENDING)
-    return _of_visible_patients(pending, user).order_by("screened_on", "pk")
+    return pending.visible_to(user).order_by("screened_on", "pk")
 
 
 def consents_expiring(user: Any, today: Any = None) -> Any:
@@ -160,4 +149,4 @@ def consents_expiring(user: Any, today: Any = None) -> Any:
     expiring = Consent.objects.active().filter(
         ~Exists(renewal), expires_on__gte=today, expires_on__lte=last_day, withdrawn_on__isnull=True
     )
-    return _of_visible_patients(expiring, user).order_by("expires_on", "pk")
+    return expiring.visible_to(user).order_by("expires_on", "pk")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from django.db import models
 from django.db.models import F, Q
@@ -10,7 +11,15 @@ from django.db.models import F, Q
 from clinic.audit import track_changes
 from clinic.models import ClinicalRecord
 from patients.choices import ConsentType
+from patients.models.patient import PatientScopedQuerySet
 from patients.validators import validate_not_future
+
+
+class ConsentQuerySet(PatientScopedQuerySet):
+    """Consents, scoped to the patients a user may see like every patient's record."""
+
+
+ConsentManager = models.Manager.from_queryset(ConsentQuerySet)
 
 
 @track_changes()
@@ -24,6 +33,8 @@ class Consent(ClinicalRecord):
     witness_name = models.CharField(max_length=200, help_text="Staff member who witnessed the signature.")
     expires_on = models.DateField(null=True, blank=True, help_text="Leave empty if the form does not expire.")
     withdrawn_on = models.DateField(null=True, blank=True, validators=[validate_not_future])
+
+    objects: ClassVar[ConsentManager] = ConsentManager()
 
     class Meta(ClinicalRecord.Meta):
         ordering = ["-signed_on", "-id"]

@@ -11,8 +11,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from clinic.audit import track_changes
-from clinic.models import ClinicalRecord, VoidableQuerySet
+from clinic.models import ClinicalRecord
 from patients.choices import ContraindicationLevel, ScreeningStatus
+from patients.models.patient import PatientScopedQuerySet
 from patients.validators import validate_not_future
 
 
@@ -35,7 +36,7 @@ class ContraindicationItem(models.Model):
         return self.label
 
 
-class ScreeningQuerySet(VoidableQuerySet):
+class ScreeningQuerySet(PatientScopedQuerySet):
     def with_answers(self) -> ScreeningQuerySet:
         return self.select_related("reviewed_by", "created_by").prefetch_related(
             models.Prefetch("answers", queryset=ScreeningAnswer.objects.select_related("item"))
