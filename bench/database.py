@@ -39,6 +39,9 @@ class Server:
             params["password"] = self.password
         return psycopg.connect(**params, **kwargs)  # type: ignore[arg-type]
 
+    def params(self) -> dict[str, str]:
+        return {"host": self.host, "port": str(self.port), "user": self.user, "password": self.password}
+
     def url(self, dbname: str) -> str:
         auth = quote(self.user) + (":" + quote(self.password) if self.password else "")
         return f"postgres://{auth}@{quote(self.host, safe='')}:{self.port}/{quote(dbname)}"
@@ -80,10 +83,13 @@ def _admin(server: Server, avoid: str) -> psycopg.Connection:
 
 
 def recreate(server: Server, name: str) -> None:
+    """Drop ``name`` and create it again as a copy of the migrated template (clinic/schema_template.py)."""
+    from clinic import schema_template
+
     check_name(name)
     with _admin(server, avoid=name) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    schema_template.create_from_template(server.params(), name)
 
 
 def drop(server: Server, name: str) -> None:

@@ -1,7 +1,7 @@
 """``make loadtest`` (``python -m loadtest``): the load test of issue #10, start to finish.
 
-1. A scratch database on the test server (``deploycheck_load_<pid>``): migrate, demo data, 20 nurses each with an
-   infusing session, 5 clinicians.
+1. A scratch database on the test server (``deploycheck_load_<pid>``), copied from the migrated template, with the
+   demo data, 20 nurses each with an infusing session, 5 clinicians.
 2. The production setup on loopback (tests/deploy/stack.py): nginx with TLS in front of LOADTEST_INSTANCES gunicorn
    instances (default 2) of LOADTEST_WORKERS workers each (default 3).
 3. locust, headless, for LOADTEST_SECONDS (default 120): 20 nurses charting and 5 clinicians reading.
@@ -44,8 +44,7 @@ CPU: dict[str, float] = {}  # cores used on average during the run, per part of 
 
 def prepare(name: str) -> Path:
     url, plan = database_url(name), OUT / "plan.json"
-    for command in (["migrate", "--no-input"], ["createcachetable"], ["seed_demo"]):
-        manage(*command, url=url)
+    manage("seed_demo", url=url)  # on a copy of the migrated template (clinic/schema_template.py)
     manage("shell", "-c", f"from loadtest.seed import run; run({str(plan)!r}, 20, 5)", url=url)
     return plan
 
@@ -150,7 +149,7 @@ def main() -> int:
     acks = OUT / "acks.jsonl"
     acks.write_text("")
     started = time.monotonic()
-    with scratch_database("load") as name:
+    with scratch_database("load", migrated=True) as name:
         plan = prepare(name)
         print(f"Prepared {name} in {time.monotonic() - started:.0f}s; load for {SECONDS}s against {INSTANCES} "
               f"instance(s) x {WORKERS} workers behind nginx...", flush=True)  # fmt: skip

@@ -33,6 +33,21 @@ DatabaseOperations.sql_flush = _sql_flush_past_the_truncate_guard
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """Each worker's test database is a copy of the migrated template (clinic/schema_template.py), made once for all
+    workers, rather than migrated from empty by every worker; Django's own ``migrate`` then finds nothing to apply
+    and runs only the post_migrate work."""
+    from django.conf import settings
+
+    from clinic import schema_template
+
+    db = settings.DATABASES["default"]
+    params = {"host": db["HOST"], "port": str(db["PORT"] or 5432), "user": db["USER"] or "postgres",
+              "password": db.get("PASSWORD") or ""}  # fmt: skip
+    db.setdefault("TEST", {})["TEMPLATE"] = schema_template.ensure(params)
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """pytest-django's test database, with a clock that follows the tests' (tests/clock.py)."""
     from tests.clock import install_database_clock  # the plugin module, imported once by pytest_plugins

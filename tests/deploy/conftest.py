@@ -9,10 +9,7 @@ from tests.deploy.support import database_url, manage, scratch_database
 
 @pytest.fixture(scope="session")
 def demo_database() -> str:
-    """Name of a scratch database holding the demo data (``manage.py migrate`` + ``seed_demo``)."""
-    with scratch_database("demo") as name:
-        url = database_url(name)
-        manage("migrate", "--no-input", url=url)
-        manage("createcachetable", url=url)
-        manage("seed_demo", url=url)
+    """Name of a scratch database holding the demo data (the migrated template + ``seed_demo``)."""
+    with scratch_database("demo", migrated=True) as name:
+        manage("seed_demo", url=database_url(name))
         yield name

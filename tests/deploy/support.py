@@ -18,6 +18,8 @@ import psycopg
 from django.db import connection
 from psycopg import sql
 
+from clinic import schema_template
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 
@@ -47,12 +49,16 @@ def drop_database(name: str, params: dict[str, str] | None = None) -> None:
 
 
 @contextlib.contextmanager
-def scratch_database(purpose: str, params: dict[str, str] | None = None) -> Iterator[str]:
-    """A new empty database; yields its name, drops it afterwards."""
+def scratch_database(purpose: str, params: dict[str, str] | None = None, *, migrated: bool = False) -> Iterator[str]:
+    """A new database, empty or (``migrated``) a copy of the migrated template (clinic/schema_template.py); yields
+    its name, drops it afterwards."""
     name = f"deploycheck_{purpose}_{os.getpid()}"
     drop_database(name, params)
-    with admin(params) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    if migrated:
+        schema_template.create_from_template(params or server(), name)
+    else:
+        with admin(params) as conn:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
         yield name
     finally:
