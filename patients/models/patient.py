@@ -166,6 +166,11 @@ class Patient(ClinicalRecord):
         return f"{self.given_name} {self.family_name}"
 
     @property
+    def short_name(self) -> str:
+        """Family name and given initial ("Rivera M."): the schedule's label, short enough for a chair's row."""
+        return f"{self.family_name} {self.given_name[:1]}."
+
+    @property
     def display_name(self) -> str:
         """Family, given ("preferred")."""
         preferred = f' "{self.preferred_name}"' if self.preferred_name else ""

@@ -68,6 +68,10 @@ def test_a_nurse_sees_todays_booking_and_front_desk_moves_it(page):
     move.get_by_label("Chair").select_option(label="E3 (East)")
     screenshot(page, "schedule_booking_1366")
     assert serious_accessibility_violations(page) == []
+    page.set_viewport_size(SIZES["tablet"])
+    expect(move.get_by_role("button", name="Move booking")).to_be_visible()
+    screenshot(page, "schedule_booking_820")
+    page.set_viewport_size(SIZES["desktop"])
     move.get_by_role("button", name="Move booking").click()
 
     expect(page.get_by_text("Moved to Chair E3")).to_be_visible()
