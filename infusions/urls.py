@@ -25,7 +25,7 @@ urlpatterns = [
     path("courses/<int:pk>/sessions/new/", courses.SessionScheduleView.as_view(), name="session_schedule"),
     *[
         path(f"courses/<int:pk>/{key}/", action_view(courses.CourseDetailView, key), name=f"course_{key}")
-        for key in courses.COURSE_ACTIONS
+        for key in courses.CourseDetailView.action_forms
     ],
     path("sessions/<int:pk>/", sessions.SessionChartView.as_view(), name="session_chart"),
     path("sessions/<int:pk>/print/", records.SessionPrintView.as_view(), name="session_print"),

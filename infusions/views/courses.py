@@ -18,8 +18,8 @@ from django.views.generic import CreateView, FormView, TemplateView
 from clinic.actions import ActionPageMixin
 from clinic.forms import add_service_errors
 from infusions import forms, hooks, services
-from infusions.choices import SessionStatus
-from infusions.models import InfusionSettings, TreatmentCourse
+from infusions.models import TreatmentCourse
+from infusions.selectors.courses import mark_lapsed, patient_courses
 from infusions.views.sessions import DosingContextMixin
 from patients.access import PatientRecordMixin
 
@@ -47,23 +47,7 @@ class CourseListView(DosingContextMixin, PatientRecordMixin, TemplateView):
     template_name = "infusions/course_list.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        from django.db.models import Count, Q
-
-        courses = list(
-            TreatmentCourse.objects.filter(patient=self.get_patient())
-            .select_related("protocol", "prescriber")
-            .with_last_session()
-            .annotate(done=Count("sessions", filter=Q(sessions__status=SessionStatus.SIGNED)))
-        )
-        mark_lapsed(courses)
-        return super().get_context_data(courses=courses, **kwargs)
-
-
-def mark_lapsed(courses: list[TreatmentCourse]) -> None:
-    """Set ``is_lapsed`` on courses read ``with_last_session()`` (docs/clinical.md §9.8)."""
-    days, today = InfusionSettings.current().course_lapse_days, timezone.localdate()
-    for course in courses:
-        course.is_lapsed = course.lapsed(today, days)  # type: ignore[attr-defined]  # read by the templates
+        return super().get_context_data(courses=patient_courses(self.get_patient()), **kwargs)
 
 
 class CourseCreateView(PatientRecordMixin, CreateView):
@@ -89,7 +73,7 @@ class CourseCreateView(PatientRecordMixin, CreateView):
 @method_decorator(never_cache, name="dispatch")
 class CourseDetailView(DosingContextMixin, ActionPageMixin, CourseMixin, TemplateView):
     """A course's sessions, booking, and what a clinician decides about it: maintenance, completed or stopped
-    (``COURSE_ACTIONS``, each posted to ``infusions:course_<key>``)."""
+    (the keys of ``action_forms``, each posted to ``infusions:course_<key>``)."""
 
     permission_required = "infusions.view_treatmentcourse"
     action_permission = "infusions.change_treatmentcourse"
@@ -138,9 +122,6 @@ class CourseDetailView(DosingContextMixin, ActionPageMixin, CourseMixin, Templat
         return "Course stopped; sessions still booked under it were cancelled."
 
 
-COURSE_ACTIONS = ("maintenance", "complete", "stop")
-
-
 class SessionScheduleView(CourseMixin, FormView):
     permission_required = "infusions.add_infusionsession"
     form_class = forms.ScheduleForm
@@ -154,7 +135,8 @@ class SessionScheduleView(CourseMixin, FormView):
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
-        messages.success(self.request, f"Booked {session.scheduled_for:%-d %b %H:%M}, chair {session.chair}.")
+        when = timezone.localtime(session.scheduled_for)  # the clinic's wall clock, not UTC
+        messages.success(self.request, f"Booked {when:%-d %b %H:%M}, chair {session.chair}.")
         return redirect(self.get_course())
 
     def form_invalid(self, form: forms.ScheduleForm) -> HttpResponse:

@@ -7,6 +7,7 @@ import datetime as dt
 from http import HTTPStatus
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
@@ -43,6 +44,8 @@ def test_front_desk_books_a_chair_from_the_course_page(front_desk_client, monday
         course, chair, at(monday, 9), BookingStatus.BOOKED
     )  # fmt: skip
     assert booking.session.chair == chair.name
+    said = [str(m) for m in get_messages(response.wsgi_request)]
+    assert said == [f"Booked {monday:%-d %b} 09:00, chair {chair.name}."]  # the clinic's wall clock, never UTC
 
 
 def test_the_form_offers_only_the_chairs_in_use(front_desk_client):
