@@ -15,10 +15,10 @@ class SchedulingConfig(AppConfig):
         from clinic.navigation import register
         from infusions import hooks
         from patients.panels import register_panel
-        from scheduling import navigation, panels, roles, services
+        from scheduling import counts, navigation, panels, roles, services
 
         grant(roles.PERMISSIONS)
-        register(nav=navigation.NAV)
+        register(nav=navigation.NAV, waiting=counts.WAITING)
         register_panel(panels.bookings_panel)
         hooks.register_booker(hooks.Booker(chair_choices=services.chair_choices, book=services.book_from_form,
                                            series_url=services.series_url))  # fmt: skip

@@ -12,10 +12,13 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from clinic.dates import local_day_bounds
+from infusions.choices import CourseStatus, SessionStatus
+from infusions.lifecycle import IN_CHAIR_STATUSES
+from infusions.models import InfusionSession, TreatmentCourse
 from patients.models.patient import hidden_from
 from scheduling.choices import BookingStatus
 from scheduling.models import Booking, Chair, Closure, OpeningHours
@@ -189,3 +192,58 @@ def patient_bookings(patient: Any, *, limit: int = 20) -> list[Booking]:
         .select_related("chair", "session__course__protocol")
         .order_by("-period", "-pk")[:limit]
     )
+
+
+# Front desk's worklists (issue #18): courses under way with nothing booked ahead, and missed appointments nobody has
+# booked again. Each is the one rule behind a dashboard count (scheduling/counts.py) and the list it opens
+# (scheduling/worklists.py), so the number and the rows never disagree. A course waits on one list or the other, not
+# both: a missed appointment still to follow up takes it off "to book".
+
+#: Days a missed appointment stays on the follow-up list unless the course goes on (a working default, not a rule).
+NO_SHOW_FOLLOW_UP_DAYS = 30
+COURSE_UNDER_WAY = [CourseStatus.INDUCTION, CourseStatus.MAINTENANCE]
+#: A session that counts as the course going on: not cancelled, not missed, not voided.
+GOING_ON = ~Q(status__in=[SessionStatus.CANCELLED, SessionStatus.NO_SHOW])
+
+
+def _no_shows_not_rebooked(sessions: QuerySet[InfusionSession]) -> QuerySet[InfusionSession]:
+    """Missed appointments of the last NO_SHOW_FOLLOW_UP_DAYS days, of courses under way, with no session of the
+    course after them that went ahead or is booked."""
+    since = timezone.now() - dt.timedelta(days=NO_SHOW_FOLLOW_UP_DAYS)
+    later = InfusionSession.objects.active().filter(
+        GOING_ON, course=OuterRef("course"), scheduled_for__gt=OuterRef("scheduled_for")
+    )
+    return (
+        sessions.active()
+        .filter(status=SessionStatus.NO_SHOW, scheduled_for__gte=since, course__status__in=COURSE_UNDER_WAY)
+        .exclude(Exists(later))
+    )
+
+
+def no_shows_to_follow_up(user: Any) -> QuerySet[InfusionSession]:
+    """The missed appointments front desk still has to follow up (call the patient, book again), oldest first."""
+    return _no_shows_not_rebooked(InfusionSession.objects.visible_to(user)).order_by("scheduled_for", "pk")
+
+
+def courses_to_book(user: Any) -> QuerySet[TreatmentCourse]:
+    """Courses under way with no session from today on (booked, checked in or in the chair) and no missed appointment
+    waiting to be followed up: ordered and never booked, or given and not booked again. The dashboard counts these
+    (index-backed EXISTS per course, no aggregate); the list orders them with ``longest_waiting_first``."""
+    start_of_today, _ = local_day_bounds(timezone.localdate(), timezone.localdate())
+    ahead = InfusionSession.objects.active().filter(
+        course=OuterRef("pk"),
+        status__in=[SessionStatus.SCHEDULED, SessionStatus.CHECKED_IN, *IN_CHAIR_STATUSES],
+        scheduled_for__gte=start_of_today,
+    )
+    return (
+        TreatmentCourse.objects.visible_to(user)
+        .active()
+        .filter(status__in=COURSE_UNDER_WAY)
+        .exclude(Exists(ahead))
+        .exclude(Exists(_no_shows_not_rebooked(InfusionSession.objects.filter(course=OuterRef("pk")))))
+    )
+
+
+def longest_waiting_first(courses: QuerySet[TreatmentCourse]) -> QuerySet[TreatmentCourse]:
+    """Never booked first, then by the last session given or booked (``last_session_at``), oldest first."""
+    return courses.with_last_session().order_by(F("last_session_at").asc(nulls_first=True), "created_at", "pk")

@@ -199,6 +199,8 @@ MATRIX: dict[str, tuple[str | HTTPStatus, dict[str, HTTPStatus]]] = {
     "scheduling:booking_cancel": (FOUND, SCHEDULERS),
     "scheduling:booking_no_show": (FOUND, SCHEDULERS),
     "scheduling:course_series": (FOUND, PATIENT_READERS),  # front desk, nurses and clinicians book a course
+    "scheduling:to_book_worklist": (FOUND, PATIENT_READERS),
+    "scheduling:no_show_worklist": (FOUND, PATIENT_READERS),
     "infusions:worklist_to_sign": (FOUND, CLINICIAN_ONLY),
     "infusions:worklist_check_in": (FOUND, SESSION_READERS),
     **{f"infusions:worklist_{key}": (FOUND, CHART) for key in ("todays_chairs", "vitals_due", "to_complete")},

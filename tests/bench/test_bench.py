@@ -19,7 +19,8 @@ from infusions.models import VitalSign
 from patients.models import Patient
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-PAGES = {"search", "patient", "history", "chart", "board", "queue", "safety", "cohort", "floor", "admin"}
+PAGES = {"search", "patient", "history", "chart", "board", "queue", "to_sign", "to_book", "safety", "cohort", "floor",
+         "admin"}  # fmt: skip
 
 
 @pytest.mark.parametrize("name", ["clinic", "clinic_test", "postgres", "test_clinic", ""])

@@ -46,6 +46,9 @@ def test_front_desk_sees_todays_bookings_not_yet_checked_in_and_nothing_clinical
     assert counts == {
         "booked today, not yet checked in": (2, reverse("infusions:worklist_check_in")),
         "consents expiring within 30 days": (0, reverse("patients:consent_worklist")),
+        # the two courses whose session was given 8 days ago, with nothing booked since
+        "courses with nothing booked ahead": (2, reverse("scheduling:to_book_worklist")),
+        "missed appointments to follow up": (0, reverse("scheduling:no_show_worklist")),
     }
 
 

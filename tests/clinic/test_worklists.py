@@ -23,6 +23,7 @@ from tests.clinic.waiting import (
     GOOD_VITALS,
     at_today,
     consent_expiring,
+    missed_session,
     overdue_report,
     session_on_day,
     vitals_due_session,
@@ -50,9 +51,12 @@ LISTS = {
     "stock counts due": "stock:count_worklist",
     "accounts locked out": "admin:axes_accessattempt_changelist",
     "emergency accesses to review": "patients:emergency_access_list",
+    "courses with nothing booked ahead": "scheduling:to_book_worklist",
+    "missed appointments to follow up": "scheduling:no_show_worklist",
 }
 EXPECTED = {
-    "front_desk": {"booked today, not yet checked in", "consents expiring within 30 days"},
+    "front_desk": {"booked today, not yet checked in", "consents expiring within 30 days",
+                   "courses with nothing booked ahead", "missed appointments to follow up"},
     "nurse": {"today's sessions not yet discharged", "vitals due now", "sessions left open on an earlier day",
               "stock counts due"},
     "clinician": {"sessions awaiting signature", "screenings awaiting clearance", "suicide-risk alerts to acknowledge",
@@ -82,6 +86,8 @@ def everything_waits() -> None:
     session_on_day(SessionStatus.DISCHARGED, days=-8)
     session_on_day(SessionStatus.DISCHARGED, days=-1)
     session_on_day(SessionStatus.OBSERVING, days=-2, started_at=at_today(12, days=-2))
+    missed_session(-3)
+    missed_session(-40)  # too long ago: its course waits to be booked instead
     ScreeningFactory()
     ScreeningFactory(status=ScreeningStatus.NOT_CLEARED, reviewed_by=make_role_user("clinician"), reviewed_at=now)
     today = timezone.localdate()

@@ -30,6 +30,15 @@ def session_on_day(status: str, days: int = 0, **fields: object) -> InfusionSess
     return SessionFactory(status=status, scheduled_for=at_today(12, days=days), **fields)
 
 
+def missed_session(days: int = -2, **fields: object) -> InfusionSession:
+    """An appointment at noon ``days`` from today that the patient did not come to."""
+    return session_on_day(SessionStatus.NO_SHOW, days=days, cancel_reason="Did not come to the appointment.", **fields)
+
+
+def cancelled_session(days: int, **fields: object) -> InfusionSession:
+    return session_on_day(SessionStatus.CANCELLED, days=days, cancel_reason="Patient asked to move it.", **fields)
+
+
 def vitals_due_session() -> InfusionSession:
     """Infusing today, started half an hour ago, its last vitals 25 minutes ago: the next set is due."""
     now = timezone.now()

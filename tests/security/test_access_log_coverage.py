@@ -20,9 +20,16 @@ from django.urls import reverse
 from clinic.audit.models import PatientAccessEvent
 from infusions.choices import SessionStatus
 from scheduling.models import Booking
-from tests.clinic.waiting import at_today, consent_expiring, overdue_report, session_on_day, vitals_due_session
+from tests.clinic.waiting import (
+    at_today,
+    consent_expiring,
+    missed_session,
+    overdue_report,
+    session_on_day,
+    vitals_due_session,
+)
 from tests.factories import PatientFactory
-from tests.infusions.factories import SessionFactory
+from tests.infusions.factories import CourseFactory, SessionFactory
 from tests.patients.factories import EmergencyGrantFactory, QuestionnaireFactory, ScreeningFactory
 from tests.scheduling.factories import ChairFactory
 from tests.security.support import signed_in
@@ -95,6 +102,8 @@ LIST_PAGES: dict[str, tuple[str, Callable[[], object]]] = {
     "side_effects:report_worklist": ("external_report_worklist", lambda: overdue_report().event.patient),
     "scheduling:schedule_day": ("schedule", lambda: booked_today_patient()),
     "scheduling:schedule_week": ("schedule", lambda: booked_today_patient()),
+    "scheduling:to_book_worklist": ("booking_worklist", lambda: CourseFactory().patient),
+    "scheduling:no_show_worklist": ("booking_worklist", lambda: missed_session(-2).patient),
 }
 
 

@@ -308,6 +308,8 @@ QUERY_PARAMS: dict[str, tuple[str, ...]] = {
             "side_effects:review_worklist",
             "side_effects:report_worklist",
             "stock:count_worklist",
+            "scheduling:to_book_worklist",
+            "scheduling:no_show_worklist",
         ),
         ("page",),
     ),

@@ -1,0 +1,30 @@
+"""What waits on the front desk's dashboard from the schedule (``clinic.navigation.register``, issue #18): courses
+with nothing booked ahead, and missed appointments to follow up. Each count is one query on the same selector as the
+list it opens (scheduling.selectors), so the number and the rows never disagree. Shown to those who book but do not
+chart (the front desk): nurses and clinicians may open the lists, without the count on their dashboard."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clinic.navigation import CountOf, WaitingCount, WaitingProvider
+from scheduling.selectors import courses_to_book, no_shows_to_follow_up
+
+BOOKS = ("scheduling.add_booking", "infusions.add_infusionsession")
+
+_COUNTS = [
+    CountOf("courses with nothing booked ahead", "scheduling:to_book_worklist", courses_to_book,
+            permissions=BOOKS, order=14, icon="calendar-plus"),
+    CountOf("missed appointments to follow up", "scheduling:no_show_worklist", no_shows_to_follow_up,
+            permissions=BOOKS, order=15, icon="telephone"),
+]  # fmt: skip
+
+
+def _for_the_desk(count: CountOf) -> WaitingProvider:
+    def provider(user: Any) -> list[WaitingCount] | None:
+        return None if user.has_perm("infusions.add_vitalsign") else count(user)
+
+    return provider
+
+
+WAITING: list[WaitingProvider] = [_for_the_desk(count) for count in _COUNTS]
