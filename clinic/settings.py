@@ -359,6 +359,15 @@ EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "clinic@localhost")
 EMAIL_TIMEOUT = 10
+# Development (DEBUG) writes mail to files under var/mail instead of a mail server; production sends by SMTP.
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND") or (
+    "django.core.mail.backends.filebased.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+# Text messages (clinic/sms.py): appointment reminders. The default writes them to a file under var/; a gateway is a
+# class named here (docs/deploy.md "Reminders").
+SMS_BACKEND = os.environ.get("CLINIC_SMS_BACKEND", "clinic.sms.FileBackend")
+SMS_FILE_PATH = os.environ.get("CLINIC_SMS_FILE_PATH") or str(VAR_DIR / "sms" / "outbox.jsonl")
 
 # Background jobs (clinic/background, issue #18): a queue in this same database (procrastinate), worked by
 # `manage.py procrastinate worker` (make run, make serve, deploy/systemd/clinic-worker.service). Each app's jobs are in

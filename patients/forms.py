@@ -59,6 +59,7 @@ class PatientForm(ConcurrencyFormMixin, CrispyFormMixin, forms.ModelForm):
             "sex",
             "phone",
             "email",
+            "reminders_consent",
             "address_line1",
             "address_line2",
             "city",
@@ -97,6 +98,7 @@ class PatientForm(ConcurrencyFormMixin, CrispyFormMixin, forms.ModelForm):
             Fieldset(
                 "Contact",
                 Row(Column("phone"), Column("email")),
+                "reminders_consent",
                 Row(Column("address_line1"), Column("address_line2")),
                 Row(Column("city"), Column("region"), Column("postal_code")),
             ),

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from clinic.admin import NoDeleteAdmin
-from scheduling.models import Chair, Closure, OpeningHours, Room
+from clinic.admin import NoDeleteAdmin, SettingsRowAdmin
+from scheduling.models import Chair, Closure, OpeningHours, Room, SchedulingSettings
 
 
 class ChairInline(admin.TabularInline):
@@ -44,3 +44,11 @@ class ClosureAdmin(admin.ModelAdmin):
     list_display = ["date", "reason"]
     search_fields = ["reason"]
     date_hierarchy = "date"
+
+
+@admin.register(SchedulingSettings)
+class SchedulingSettingsAdmin(SettingsRowAdmin):
+    """When reminders go out and what they say about the clinic (the clinic admin). The reminders themselves name
+    patients' addresses: they are on each patient's page, not here."""
+
+    list_display = ["__str__", "reminder_hours", "reminder_name", "updated_at"]

@@ -18,3 +18,14 @@ class Weekday(models.IntegerChoices):
     FRIDAY = 4, "Friday"
     SATURDAY = 5, "Saturday"
     SUNDAY = 6, "Sunday"
+
+
+class ReminderChannel(models.TextChoices):
+    EMAIL = "email", "Email"
+    SMS = "sms", "Text message"
+
+
+class ReminderStatus(models.TextChoices):
+    SENDING = "sending", "Sending"  # written before it is sent: a worker that died here does not send it again
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"

@@ -1,6 +1,7 @@
 """The demo schedule for ``manage.py seed_demo`` (issue #18): two rooms of three chairs named as the infusions demo
 names its chairs ("1" to "6"), the clinic's hours (Monday to Friday 08:00–18:00, Saturday 09:00–13:00), one closure
-day (the next Christmas Day), and a booking for each demo session still to come, so its chair is held."""
+day (the next Christmas Day), a booking for each demo session still to come, so its chair is held, and the reminders'
+settings, with every patient booked ahead agreeing to reminders."""
 
 from __future__ import annotations
 
@@ -12,11 +13,15 @@ from django.utils import timezone
 
 from infusions.choices import SessionStatus
 from infusions.models import InfusionSession
-from scheduling.models import Booking, Chair, Closure, OpeningHours, Room
+from patients.models import Patient
+from scheduling import reminders
+from scheduling.choices import BookingStatus
+from scheduling.models import Booking, Chair, Closure, OpeningHours, Room, SchedulingSettings
 from scheduling.services import booking_length
 
 ROOMS = {"Room A": ["1", "2", "3"], "Room B": ["4", "5", "6"]}
 HOURS = [(weekday, dt.time(8), dt.time(18)) for weekday in range(5)] + [(5, dt.time(9), dt.time(13))]
+DEMO_REMINDERS = ("Elm Street Clinic", "12 Elm Street, Springfield", "(555) 010-0100")
 
 
 def holds_data() -> bool:
@@ -34,7 +39,17 @@ def seed(*, stdout: Any) -> None:
     christmas = dt.date(today.year if (today.month, today.day) <= (12, 25) else today.year + 1, 12, 25)
     Closure.objects.get_or_create(date=christmas, defaults={"reason": "Christmas Day"})
     held = _book_upcoming()
-    stdout.write(f"Schedule: {Chair.objects.count()} chairs, {held} upcoming sessions booked.")
+    # Reminders (scheduling/reminders.py): a neutral name, where to come and whom to call; every patient with a
+    # booking ahead agreed to them (the worker of `make run` then writes them under var/mail and var/sms).
+    rules = SchedulingSettings.current()
+    rules.reminder_name, rules.clinic_address, rules.reschedule_phone = DEMO_REMINDERS
+    rules.save()
+    agreed = Patient.objects.filter(bookings__status=BookingStatus.BOOKED, reminders_consent=False).distinct()
+    for patient in agreed:
+        patient.reminders_consent = True
+        patient.save(update_fields=["reminders_consent"])
+    sent = reminders.send_due()  # those due now, as the worker would
+    stdout.write(f"Schedule: {Chair.objects.count()} chairs, {held} upcoming sessions booked, {sent} reminders sent.")
 
 
 def _book_upcoming() -> int:

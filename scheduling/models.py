@@ -10,15 +10,17 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import DateTimeRangeField, RangeOperators
+from django.contrib.postgres.fields import ArrayField, DateTimeRangeField, RangeOperators
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
 from clinic.audit import track_changes
-from clinic.models import ClinicalRecord, VoidableQuerySet
+from clinic.models import ClinicalRecord, SettingsRow, VoidableQuerySet
 from infusions.choices import SessionStatus
-from scheduling.choices import BookingStatus, Weekday
+from scheduling.choices import BookingStatus, ReminderChannel, ReminderStatus, Weekday
 from scheduling.slots import Hours
 
 CHAIR_TAKEN = "This chair is already booked at that time."
@@ -199,3 +201,73 @@ class Booking(ClinicalRecord):
     def no_show_due(self) -> bool:
         """The appointment time has come: a no-show can be recorded."""
         return timezone.now() >= self.start
+
+
+def default_reminder_hours() -> list[int]:
+    return [48, 24]
+
+
+@track_changes()
+class SchedulingSettings(SettingsRow):
+    """The schedule's tunable rules (one row, edited by the clinic admin): when reminders go out and what they say
+    about where to come and whom to call."""
+
+    reminder_hours = ArrayField(
+        models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(336)]),
+        size=4,
+        blank=True,
+        default=default_reminder_hours,
+        help_text="Hours before an appointment when a reminder goes out, e.g. 48,24 (at most four, each 1 to 336). "
+        "Empty: no reminders.",
+    )
+    reminder_name = models.CharField(
+        "clinic name in reminders",
+        max_length=100,
+        default="Your clinic",
+        help_text="How reminders name the clinic. A reminder is read on a lock screen: use a name that does not say "
+        "what the clinic treats.",
+    )
+    clinic_address = models.CharField(max_length=300, blank=True, help_text="Where to come, printed in reminders.")
+    reschedule_phone = models.CharField(
+        max_length=30, blank=True, help_text="The number a patient calls to move an appointment, printed in reminders."
+    )
+
+    class Meta(SettingsRow.Meta):
+        verbose_name = "schedule settings"
+        verbose_name_plural = "schedule settings"
+
+    def clean(self) -> None:
+        from scheduling.reminders import TELLING_WORDS, telling_words
+
+        found = telling_words(self.reminder_name)
+        if found:
+            raise ValidationError(
+                {"reminder_name": f"Reminders are read on lock screens: leave out {', '.join(found)} "
+                 f"(words that say what the clinic treats: {', '.join(TELLING_WORDS)})."}
+            )  # fmt: skip
+
+
+class Reminder(models.Model):
+    """One appointment reminder to one address, the record of what was sent (issue #18): when, by which channel, to
+    which address, and whether it went. Written (``sending``) before it is sent and unique per booking, channel and
+    lead time, so a worker that dies after sending never sends it twice; never deleted."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="reminders")
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="reminders")
+    channel = models.CharField(max_length=10, choices=ReminderChannel.choices)
+    lead_hours = models.PositiveSmallIntegerField(help_text="The reminder of this many hours before.")
+    to = models.CharField("sent to", max_length=254)
+    status = models.CharField(max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.SENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["booking", "channel", "lead_hours"], name="reminder_once_per_lead"),
+        ]
+        indexes = [models.Index(fields=["patient", "-created_at"], name="reminder_patient_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} reminder, {self.lead_hours} h before ({self.get_status_display()})"

@@ -12,5 +12,9 @@ PERMISSIONS: dict[str, list[str]] = {
     FRONT_DESK: _BOOKING,
     NURSE: _BOOKING,
     CLINICIAN: _BOOKING,
-    CLINIC_ADMIN: [*codenames("scheduling", REFERENCE, "view", "add", "change"), "scheduling.delete_closure"],
+    CLINIC_ADMIN: [
+        *codenames("scheduling", REFERENCE, "view", "add", "change"),
+        "scheduling.delete_closure",
+        *codenames("scheduling", ["schedulingsettings"], "view", "change"),
+    ],
 }

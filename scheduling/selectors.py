@@ -21,7 +21,7 @@ from infusions.lifecycle import IN_CHAIR_STATUSES
 from infusions.models import InfusionSession, TreatmentCourse
 from patients.models.patient import hidden_from
 from scheduling.choices import BookingStatus
-from scheduling.models import Booking, Chair, Closure, OpeningHours
+from scheduling.models import Booking, Chair, Closure, OpeningHours, Reminder
 from scheduling.slots import STEP as QUARTER  # the timeline's column: the step at which bookings start
 from scheduling.slots import Hours
 
@@ -247,3 +247,9 @@ def courses_to_book(user: Any) -> QuerySet[TreatmentCourse]:
 def longest_waiting_first(courses: QuerySet[TreatmentCourse]) -> QuerySet[TreatmentCourse]:
     """Never booked first, then by the last session given or booked (``last_session_at``), oldest first."""
     return courses.with_last_session().order_by(F("last_session_at").asc(nulls_first=True), "created_at", "pk")
+
+
+def patient_reminders(patient: Any, *, limit: int = 20) -> list[Reminder]:
+    """The latest reminders sent (or tried) to the patient, with their appointment's time (one query)."""
+    reminders = Reminder.objects.filter(patient=patient).select_related("booking").order_by("-created_at", "-pk")
+    return list(reminders[:limit])

@@ -6,6 +6,7 @@ import pytest
 from django.db.backends.postgresql.operations import DatabaseOperations
 from django.test import Client
 
+from clinic import sms
 from clinic.accounts import roles
 from tests.factories import UserFactory
 from tests.mfa import force_login_with_second_factor
@@ -71,6 +72,8 @@ def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SECURE_SSL_REDIRECT = False  # the test client and live server speak plain HTTP
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SMS_BACKEND = "clinic.sms.LocmemBackend"
+    sms.outbox.clear()
     settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
     # Production's manifest storage needs `collectstatic`; tests serve the source files directly.
     settings.STORAGES = {

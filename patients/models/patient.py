@@ -98,6 +98,12 @@ class Patient(ClinicalRecord):
     sex = models.CharField(max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     phone = models.CharField(max_length=30, validators=[validate_phone])
     email = models.EmailField(blank=True)
+    reminders_consent = models.BooleanField(
+        "may be sent appointment reminders",
+        default=False,
+        help_text="The patient agreed to be reminded of appointments by email and text message (no reminder is sent "
+        "without it).",
+    )
     address_line1 = models.CharField("address", max_length=200, blank=True)
     address_line2 = models.CharField("address (line 2)", max_length=200, blank=True)
     city = models.CharField(max_length=100, blank=True)

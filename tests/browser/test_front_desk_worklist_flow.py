@@ -1,5 +1,6 @@
 """Front desk finds a course with nothing booked ahead and a missed appointment on its home page, books both from the
-lists, and both lists empty (issue #18). The clinic opens every day in this test, and the bookings are two days
+lists, and both lists empty; front desk records a patient's agreement to reminders and reads what was sent (issue
+#18). The clinic opens every day in this test, and the bookings are two days
 ahead, so the flow holds whatever day it runs."""
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from clinic.accounts import roles
+from scheduling import reminders, services
 from scheduling.models import Booking, OpeningHours
 from tests.browser.conftest import log_in, screenshot, serious_accessibility_violations
 from tests.clinic.waiting import missed_session
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.infusions.factories import CourseFactory
-from tests.scheduling.factories import ChairFactory, RoomFactory
+from tests.patients.factories import PatientFactory
+from tests.scheduling.factories import ChairFactory, RoomFactory, at
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -76,3 +79,37 @@ def test_front_desk_books_a_waiting_course_and_follows_up_a_missed_appointment(p
     page.goto("/schedule/missed/")
     expect(page.get_by_text("No missed appointment is waiting for a call.")).to_be_visible()
     assert Booking.objects.filter(session__course__in=[ordered, missed.course]).count() == 2
+
+
+def test_front_desk_records_the_agreement_to_reminders_and_reads_what_was_sent(page):
+    for weekday in range(7):
+        OpeningHours.objects.create(weekday=weekday, opens=dt.time(8), closes=dt.time(18))
+    chair = ChairFactory(name="W1", room=RoomFactory(name="West"))
+    UserFactory(username="desk", first_name="Ari", role=roles.FRONT_DESK)
+    patient = PatientFactory(email="robin@example.org")
+    ahead = timezone.localdate() + dt.timedelta(days=2)
+    booking = services.booking_book(course=CourseFactory(patient=patient), start=at(ahead, 10), chair=chair,
+                                    by=UserFactory())  # fmt: skip
+
+    page.set_viewport_size(SIZES["desktop"])
+    log_in(page, "desk", TEST_PASSWORD)
+    page.goto(f"/patients/{patient.pk}/")
+    expect(page.get_by_test_id("no-reminders-consent")).to_be_visible()
+    page.goto(f"/patients/{patient.pk}/edit/")
+    page.get_by_label("May be sent appointment reminders").check()
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_test_id("no-reminders-consent")).to_have_count(0)
+
+    assert reminders.send_due(now=booking.start - dt.timedelta(hours=23)) == 2  # what the worker does every 5 min
+    page.reload()
+    sent = page.get_by_test_id("patient-reminders")
+    expect(sent).to_contain_text("robin@example.org")
+    expect(sent).to_contain_text("Text message")
+    expect(sent).to_contain_text("(24 h before)")
+    sent.scroll_into_view_if_needed()
+    screenshot(page, "patient_reminders_1366")
+    assert serious_accessibility_violations(page) == []
+    page.set_viewport_size(SIZES["tablet"])
+    sent.scroll_into_view_if_needed()
+    screenshot(page, "patient_reminders_820")
+    assert serious_accessibility_violations(page) == []

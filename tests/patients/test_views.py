@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 # fixed: session, user, second-factor device, permissions, audit, a query per section and panel, questionnaires,
 # signatures
-PATIENT_PAGE_QUERIES = 27  # 27: the schedule's bookings panel (issue #18)
+PATIENT_PAGE_QUERIES = 28  # 27: the schedule's bookings panel (issue #18); 28: the reminders sent (#18)
 
 
 def detail(patient: Patient) -> str:

@@ -47,7 +47,8 @@ MODELS_WITH_TEXT = [
     apps.get_model("accounts", "User"),
     apps.get_model("stock", "StockSettings"),
 ]
-NOT_FREE_TEXT = {"accounts.User.password"}
+# The password hash; a reminder's error is the kind of failure (an exception's class name), written by the sender.
+NOT_FREE_TEXT = {"accounts.User.password", "scheduling.Reminder.error"}
 UNESCAPED = re.compile(r"<x\d+>|<script>alert\(|<img src=x onerror")
 
 # Fields whose text no page shows, each with the reason. A void reason stays with the record and its history;
