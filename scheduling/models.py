@@ -8,6 +8,7 @@ win. The rules of what is free (opening hours, closures, the next free slot) are
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, DateTimeRangeField, RangeOperators
@@ -128,6 +129,9 @@ class BookingQuerySet(VoidableQuerySet):
         return self.filter(period__overlap=(start, end))
 
 
+BookingManager = models.Manager.from_queryset(BookingQuerySet)
+
+
 @track_changes()
 class Booking(ClinicalRecord):
     """A chair held for a session: from its start for the protocol's infusion time plus its observation time.
@@ -146,7 +150,7 @@ class Booking(ClinicalRecord):
     status = models.CharField(max_length=20, choices=BookingStatus.choices, default=BookingStatus.BOOKED)
     cancel_reason = models.TextField(blank=True)
 
-    objects = BookingQuerySet.as_manager()
+    objects: ClassVar[BookingManager] = BookingManager()
 
     class Meta(ClinicalRecord.Meta):
         ordering = ["period"]
