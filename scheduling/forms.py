@@ -6,7 +6,7 @@ series rule own the rules of what is free; these own the shape of what is typed.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
@@ -49,8 +49,9 @@ class RescheduleForm(CrispyFormMixin, forms.Form):
     def __init__(self, *args: Any, booking: Booking, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"scheduled_for": timezone.localtime(booking.start), "chair": booking.chair_id})
         super().__init__(*args, **kwargs)
-        self.fields["chair"].queryset = Chair.objects.active().select_related("room")
-        self.fields["chair"].label_from_instance = lambda chair: chair.label
+        field = cast(forms.ModelChoiceField, self.fields["chair"])
+        field.queryset = Chair.objects.active().select_related("room")
+        field.label_from_instance = lambda chair: chair.label  # type: ignore[assignment]  # the stub wants a def
 
 
 class CancelForm(CrispyFormMixin, forms.Form):
@@ -81,7 +82,7 @@ class ChairField(forms.TypedChoiceField):
 
 
 def _offer(form: forms.Form, chairs: list[Chair]) -> None:
-    form.fields["chair"].choices = [(c.pk, c.label) for c in chairs]
+    cast(forms.ChoiceField, form.fields["chair"]).choices = [(c.pk, c.label) for c in chairs]
 
 
 def first_morning() -> dt.datetime:

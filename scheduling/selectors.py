@@ -19,6 +19,8 @@ from clinic.dates import local_day_bounds
 from infusions.choices import CourseStatus, SessionStatus
 from infusions.lifecycle import IN_CHAIR_STATUSES
 from infusions.models import InfusionSession, TreatmentCourse
+from infusions.models.course import CourseQuerySet
+from infusions.models.session import SessionQuerySet
 from patients.models.patient import hidden_from
 from scheduling.choices import BookingStatus
 from scheduling.models import Booking, Chair, Closure, OpeningHours, Reminder
@@ -206,7 +208,7 @@ COURSE_UNDER_WAY = [CourseStatus.INDUCTION, CourseStatus.MAINTENANCE]
 GOING_ON = ~Q(status__in=[SessionStatus.CANCELLED, SessionStatus.NO_SHOW])
 
 
-def _no_shows_not_rebooked(sessions: QuerySet[InfusionSession]) -> QuerySet[InfusionSession]:
+def _no_shows_not_rebooked(sessions: SessionQuerySet) -> SessionQuerySet:
     """Missed appointments of the last NO_SHOW_FOLLOW_UP_DAYS days, of courses under way, with no session of the
     course after them that went ahead or is booked."""
     since = timezone.now() - dt.timedelta(days=NO_SHOW_FOLLOW_UP_DAYS)
@@ -220,12 +222,12 @@ def _no_shows_not_rebooked(sessions: QuerySet[InfusionSession]) -> QuerySet[Infu
     )
 
 
-def no_shows_to_follow_up(user: Any) -> QuerySet[InfusionSession]:
+def no_shows_to_follow_up(user: Any) -> SessionQuerySet:
     """The missed appointments front desk still has to follow up (call the patient, book again), oldest first."""
     return _no_shows_not_rebooked(InfusionSession.objects.visible_to(user)).order_by("scheduled_for", "pk")
 
 
-def courses_to_book(user: Any) -> QuerySet[TreatmentCourse]:
+def courses_to_book(user: Any) -> CourseQuerySet:
     """Courses under way with no session from today on (booked, checked in or in the chair) and no missed appointment
     waiting to be followed up: ordered and never booked, or given and not booked again. The dashboard counts these
     (index-backed EXISTS per course, no aggregate); the list orders them with ``longest_waiting_first``."""
@@ -244,7 +246,7 @@ def courses_to_book(user: Any) -> QuerySet[TreatmentCourse]:
     )
 
 
-def longest_waiting_first(courses: QuerySet[TreatmentCourse]) -> QuerySet[TreatmentCourse]:
+def longest_waiting_first(courses: CourseQuerySet) -> CourseQuerySet:
     """Never booked first, then by the last session given or booked (``last_session_at``), oldest first."""
     return courses.with_last_session().order_by(F("last_session_at").asc(nulls_first=True), "created_at", "pk")
 

@@ -44,7 +44,7 @@ class ScheduleMixin(PatientListAccessMixin, PermissionRequiredMixin):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         day = self.get_day()
-        return super().get_context_data(  # type: ignore[misc]
+        return super().get_context_data(
             day=day, today=timezone.localdate(), previous=day - self.step, next=day + self.step, **kwargs
         )
 
