@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from http import HTTPStatus
 
 import pytest
 from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.conftest import make_role_user
 
@@ -78,6 +80,30 @@ def test_an_unchanged_session_ended_by_another_request_is_not_saved_again():
     fetch.save()
 
     assert not Session.objects.filter(session_key=created.session_key).exists()
+
+
+def test_a_background_fetch_that_changed_nothing_does_not_undo_what_another_request_wrote():
+    """The worklist fetch read the session, the search posted its term meanwhile, then the fetch saved: the term stays,
+    and the fetch still moves the expiry on (the lost update that hid a search's result under load)."""
+    from django.contrib.sessions.models import Session
+
+    from clinic.sessions import SessionStore
+
+    created = SessionStore()
+    created["x"] = 1
+    created.create()
+    Session.objects.filter(session_key=created.session_key).update(expire_date=timezone.now() + dt.timedelta(minutes=1))
+    fetch = SessionStore(session_key=created.session_key)
+    assert fetch["x"] == 1  # loaded, not changed
+    search = SessionStore(session_key=created.session_key)
+    search["patients:search"] = "K0400001"
+    search.save()
+
+    fetch.save()
+
+    kept = SessionStore(session_key=created.session_key)
+    assert kept["patients:search"] == "K0400001"
+    assert Session.objects.get(session_key=created.session_key).expire_date > timezone.now() + dt.timedelta(hours=1)
 
 
 def test_a_changed_session_ended_by_another_request_still_reports_it():
