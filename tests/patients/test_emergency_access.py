@@ -49,7 +49,9 @@ def signed_in(user) -> Client:
 @pytest.fixture
 def restricted(db):
     owner = make_role_user("clinician")
-    patient = PatientFactory()
+    # A name no generated staff name can be: the tests check the name is absent from pages that name the signed-in
+    # user (Faker once gave the patient the family name "Daniel" and the clinician the first name Daniel).
+    patient = PatientFactory(given_name="Wrenna", family_name="Quillfeather")
     return patient_restriction_set(patient=patient, by=owner, restricted=True, reason="Member of staff")
 
 

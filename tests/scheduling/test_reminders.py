@@ -45,7 +45,8 @@ def booked():
     open_week()
     monday = next_monday()
     patient = PatientFactory(reminders_consent=True, email="sam@example.org", phone="(555) 010-2222",
-                             primary_indication="depression")  # fmt: skip
+                             primary_indication="depression", given_name="Wrenna",
+                             family_name="Quillfeather")  # fmt: skip  # names no reminder text can hold by chance
     booking = services.booking_book(course=CourseFactory(patient=patient), start=at(monday, 10), chair=ChairFactory(),
                                     by=make_role_user("front_desk"))  # fmt: skip
     rules = SchedulingSettings.current()

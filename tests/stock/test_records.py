@@ -16,6 +16,7 @@ from django.utils import timezone
 from clinic.accounts import roles
 from clinic.audit.models import PatientAccessEvent
 from infusions import services
+from patients.models import Patient
 from stock import services as stock_services
 from stock.models import Form106Filing, MovementKind, StockMovement, StockSettings
 from stock.selectors import discrepancies_report
@@ -102,6 +103,8 @@ def test_labels_print_one_per_vial_without_patient_data_and_without_an_access_lo
     first = receipt.vials.order_by("label").first()
     session = dosed(nurse)
     stock_services.stock_draw(session=session, vial=first, volume_ml=D(1), by=nurse)
+    Patient.objects.filter(pk=session.patient_id).update(family_name="Quillfeather")  # no page text by chance
+    session.patient.refresh_from_db()
     url = reverse("stock:receipt_labels", kwargs={"pk": receipt.pk})
 
     response = nurse_client.get(url)
