@@ -76,9 +76,13 @@ class CountOf:
     order: int
     icon: str = "hourglass-split"
     query: str = ""
+    #: Not counted for a user who has this permission (front desk's counts are not shown to those who chart).
+    not_for: str | None = None
 
     def __call__(self, user: Any) -> list[WaitingCount] | None:
         if not user.has_perms(self.permissions) or (self.url_name.startswith("admin:") and not user.is_staff):
+            return None
+        if self.not_for and user.has_perm(self.not_for):
             return None
         count = self.select(user).count()
         return [WaitingCount(self.label, count, self.url_name, self.order, icon=self.icon, query=self.query)]

@@ -8,30 +8,20 @@ dashboard and the rows of the list never disagree.
 
 from __future__ import annotations
 
-from typing import Any
-
-from clinic.navigation import CountOf, WaitingCount, WaitingProvider
+from clinic.navigation import CountOf, WaitingProvider
 from infusions.selectors.worklists import SESSION_WORKLISTS, SessionWorklist
 from patients.models import QuestionnaireResponse
 
 
-def _count_of(worklist: SessionWorklist) -> CountOf:
+def _count_of(worklist: SessionWorklist, *, not_for: str | None = None) -> CountOf:
     return CountOf(worklist.label, f"infusions:worklist_{worklist.key}", worklist.select,
-                   permissions=(worklist.permission,), order=worklist.order, icon=worklist.icon)  # fmt: skip
-
-
-_CHECK_IN = _count_of(SESSION_WORKLISTS["check_in"])
-
-
-def front_desk_check_in(user: Any) -> list[WaitingCount] | None:
-    """Bookings to check in, for those who see the board but do not chart (charting roles see today's chairs)."""
-    if user.has_perm("infusions.add_vitalsign"):
-        return None
-    return _CHECK_IN(user)
+                   permissions=(worklist.permission,), order=worklist.order, icon=worklist.icon,
+                   not_for=not_for)  # fmt: skip
 
 
 WAITING: list[WaitingProvider] = [
-    front_desk_check_in,
+    # Bookings to check in, for those who see the board but do not chart (charting roles see today's chairs).
+    _count_of(SESSION_WORKLISTS["check_in"], not_for="infusions.add_vitalsign"),
     *(_count_of(SESSION_WORKLISTS[key]) for key in ("todays_chairs", "vitals_due", "to_complete", "to_sign")),
     # Suicide-risk alerts no clinician has acknowledged yet (patients.QuestionnaireResponse.open_risk_alerts).
     CountOf("suicide-risk alerts to acknowledge", "patients:clinician_queue",

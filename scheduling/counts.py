@@ -5,26 +5,15 @@ chart (the front desk): nurses and clinicians may open the lists, without the co
 
 from __future__ import annotations
 
-from typing import Any
-
-from clinic.navigation import CountOf, WaitingCount, WaitingProvider
+from clinic.navigation import CountOf, WaitingProvider
 from scheduling.selectors import courses_to_book, no_shows_to_follow_up
 
 BOOKS = ("scheduling.add_booking", "infusions.add_infusionsession")
+CHARTS = "infusions.add_vitalsign"
 
-_COUNTS = [
+WAITING: list[WaitingProvider] = [
     CountOf("courses with nothing booked ahead", "scheduling:to_book_worklist", courses_to_book,
-            permissions=BOOKS, order=14, icon="calendar-plus"),
+            permissions=BOOKS, order=14, icon="calendar-plus", not_for=CHARTS),
     CountOf("missed appointments to follow up", "scheduling:no_show_worklist", no_shows_to_follow_up,
-            permissions=BOOKS, order=15, icon="telephone"),
+            permissions=BOOKS, order=15, icon="telephone", not_for=CHARTS),
 ]  # fmt: skip
-
-
-def _for_the_desk(count: CountOf) -> WaitingProvider:
-    def provider(user: Any) -> list[WaitingCount] | None:
-        return None if user.has_perm("infusions.add_vitalsign") else count(user)
-
-    return provider
-
-
-WAITING: list[WaitingProvider] = [_for_the_desk(count) for count in _COUNTS]
