@@ -78,6 +78,9 @@ class Instrument:
     source: str
     clinician_rated: bool = False
     recall: str = ""
+    #: Days one answer covers (its recall period): asked again when the last is older at the visit (docs/clinical.md
+    #: §8.9). None: not asked of the patient ahead of a visit (clinician-rated, or taken at the chair).
+    recall_days: int | None = None
     risk_item: RiskItem | None = None
     scored_items: tuple[Item, ...] = field(init=False)
 
@@ -205,6 +208,7 @@ def _choice_items(texts: list[str], options: tuple[Option, ...]) -> tuple[Item, 
 
 PHQ9 = Instrument(
     code="phq9",
+    recall_days=14,
     name="PHQ-9",
     title="Depression (Patient Health Questionnaire)",
     recall="Over the last 2 weeks",
@@ -248,6 +252,7 @@ PHQ9 = Instrument(
 
 GAD7 = Instrument(
     code="gad7",
+    recall_days=14,
     name="GAD-7",
     title="Anxiety (Generalized Anxiety Disorder 7)",
     recall="Over the last 2 weeks",
@@ -284,6 +289,7 @@ class _Range(TypedDict):
 _DAYS_3_MONTHS: _Range = {"low": 0, "high": 90, "unit": "days"}
 MIDAS = Instrument(
     code="midas",
+    recall_days=90,
     name="MIDAS",
     title="Migraine disability (Migraine Disability Assessment)",
     recall="In the last 3 months",
@@ -331,6 +337,7 @@ MIDAS = Instrument(
 
 HIT6 = Instrument(
     code="hit6",
+    recall_days=28,
     name="HIT-6",
     title="Headache impact (Headache Impact Test)",
     recall="In the past 4 weeks",

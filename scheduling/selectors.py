@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, DateTimeField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 
 from clinic.dates import local_day_bounds
@@ -21,7 +21,10 @@ from infusions.lifecycle import IN_CHAIR_STATUSES
 from infusions.models import InfusionSession, TreatmentCourse
 from infusions.models.course import CourseQuerySet
 from infusions.models.session import SessionQuerySet
+from patients.due import ASKED_AHEAD
+from patients.models import QuestionnaireResponse
 from patients.models.patient import hidden_from
+from patients.scoring import Instrument
 from scheduling.choices import BookingStatus
 from scheduling.models import Booking, Chair, Closure, OpeningHours, Reminder
 from scheduling.slots import STEP as QUARTER  # the timeline's column: the step at which bookings start
@@ -249,6 +252,56 @@ def courses_to_book(user: Any) -> CourseQuerySet:
 def longest_waiting_first(courses: CourseQuerySet) -> CourseQuerySet:
     """Never booked first, then by the last session given or booked (``last_session_at``), oldest first."""
     return courses.with_last_session().order_by(F("last_session_at").asc(nulls_first=True), "created_at", "pk")
+
+
+#: How far ahead front desk looks for questionnaires due before a visit: a week, time to send them or ask at check-in.
+QUESTIONNAIRE_LOOKAHEAD_DAYS = 7
+
+
+def _asked_of(instrument: Instrument) -> list[str]:
+    return [indication for indication, asked in ASKED_AHEAD.items() if instrument in asked]
+
+
+def _due_for_visit(instrument: Instrument) -> Q:
+    """The patient is asked ``instrument`` ahead of a visit, and has no answer within its recall period before the
+    session's time (docs/clinical.md §8.9; ``patients.due.is_due`` in SQL)."""
+    covering = QuestionnaireResponse.objects.active().filter(
+        patient=OuterRef("patient"),
+        instrument=instrument.code,
+        completed_at__gte=ExpressionWrapper(
+            OuterRef("scheduled_for") - Value(dt.timedelta(days=instrument.recall_days or 0)),
+            output_field=DateTimeField(),
+        ),
+    )
+    return Q(patient__primary_indication__in=_asked_of(instrument)) & ~Q(Exists(covering))
+
+
+QUESTIONNAIRES_ASKED_AHEAD = list({i.code: i for asked in ASKED_AHEAD.values() for i in asked}.values())
+
+
+def questionnaires_due(user: Any) -> SessionQuerySet:
+    """Each patient's next booked session within QUESTIONNAIRE_LOOKAHEAD_DAYS with a questionnaire due before it;
+    ``due_<code>`` says which (one query, soonest first)."""
+    now = timezone.now()
+    until = now + dt.timedelta(days=QUESTIONNAIRE_LOOKAHEAD_DAYS)
+    booked = InfusionSession.objects.active().filter(status=SessionStatus.SCHEDULED, scheduled_for__gte=now)
+    sooner = booked.filter(patient=OuterRef("patient"), scheduled_for__lt=OuterRef("scheduled_for"))
+    due = {f"due_{i.code}": ExpressionWrapper(_due_for_visit(i), output_field=BooleanField())
+           for i in QUESTIONNAIRES_ASKED_AHEAD}  # fmt: skip
+    return (
+        InfusionSession.objects.visible_to(user)
+        .active()
+        .filter(status=SessionStatus.SCHEDULED, scheduled_for__gte=now, scheduled_for__lt=until)
+        .exclude(Exists(sooner))
+        .annotate(**due)
+        .filter(Q(*(Q(**{name: True}) for name in due), _connector=Q.OR))
+        .order_by("scheduled_for", "pk")
+    )
+
+
+def due_names(session: InfusionSession) -> list[str]:
+    """The short names of the questionnaires ``questionnaires_due`` found due before ``session``."""
+    return [i.name for i in QUESTIONNAIRES_ASKED_AHEAD if getattr(session, f"due_{i.code}", False)]
 
 
 def patient_reminders(patient: Any, *, limit: int = 20) -> list[Reminder]:

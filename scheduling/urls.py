@@ -15,6 +15,7 @@ urlpatterns = [
     path("courses/<int:pk>/book/", views.CourseSeriesView.as_view(), name="course_series"),
     path("to-book/", worklists.ToBookWorklistView.as_view(), name="to_book_worklist"),
     path("missed/", worklists.NoShowWorklistView.as_view(), name="no_show_worklist"),
+    path("questionnaires-due/", worklists.QuestionnairesDueWorklistView.as_view(), name="questionnaires_due_worklist"),
     *[
         path(f"bookings/<int:pk>/{key.replace('_', '-')}/", action_view(BookingDetailView, key), name=f"booking_{key}")
         for key in BookingDetailView.action_forms

@@ -21,6 +21,7 @@ from django.views.generic import TemplateView
 from clinic.actions import ActionPageMixin
 from clinic.audit.services import patient_access_log
 from clinic.forms import add_service_errors
+from infusions.selectors.courses import booking_cautions
 from infusions.views.courses import CourseMixin
 from patients.access import PatientListAccessMixin
 from patients.models.patient import hidden_from
@@ -168,7 +169,8 @@ class CourseSeriesView(CourseMixin, TemplateView):
             return self.render_to_response(self.get_context_data(start_form=start))
         initial = [{"scheduled_for": timezone.localtime(s.start), "chair": s.chair} for s in proposal.slots]
         rows = SeriesFormSet(initial=initial, prefix="rows", form_kwargs={"chairs": self.chairs})
-        return self.render_to_response(self.get_context_data(start_form=start, rows=rows))
+        cautions = booking_cautions(self.get_course(), [s.start for s in proposal.slots])
+        return self.render_to_response(self.get_context_data(start_form=start, rows=rows, cautions=cautions))
 
     def book(self, start: SeriesStartForm, rows: Any) -> HttpResponse:
         chairs = {c.pk: c for c in self.chairs}
@@ -181,6 +183,8 @@ class CourseSeriesView(CourseMixin, TemplateView):
             return self.render_to_response(self.get_context_data(start_form=start, rows=rows))
         messages.success(self.request, f"Booked {len(booked)} sessions, from "
                          f"{timezone.localtime(booked[0].start):%a %-d %b %H:%M}.")  # fmt: skip
+        for caution in booking_cautions(self.get_course(), [b.start for b in booked]):
+            messages.warning(self.request, caution)
         return redirect(self.get_course())
 
 

@@ -1,4 +1,5 @@
-"""Front desk's worklists (issue #18): courses with nothing booked ahead, and missed appointments to follow up. Each
+"""Front desk's worklists (issue #18): courses with nothing booked ahead, missed appointments to follow up, and
+questionnaires due before the next visit. Each
 reads the selector its dashboard count reads (scheduling/counts.py), logs every patient it shows (security.md F1) and
 needs the permissions of booking."""
 
@@ -10,9 +11,12 @@ from patients.worklists import PatientWorklistView
 from scheduling.counts import BOOKS
 from scheduling.selectors import (
     NO_SHOW_FOLLOW_UP_DAYS,
+    QUESTIONNAIRE_LOOKAHEAD_DAYS,
     courses_to_book,
+    due_names,
     longest_waiting_first,
     no_shows_to_follow_up,
+    questionnaires_due,
 )
 
 
@@ -44,3 +48,23 @@ class NoShowWorklistView(PatientWorklistView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(follow_up_days=NO_SHOW_FOLLOW_UP_DAYS, **kwargs)
+
+
+class QuestionnairesDueWorklistView(PatientWorklistView):
+    """Patients booked within a week with a questionnaire due before their visit (docs/clinical.md §8.9): ask them
+    to answer it at check-in, or send it ahead."""
+
+    title = "Questionnaires due before the next visit"
+    permission_required = BOOKS
+    list_access_category = "booking_worklist"
+    template_name = "scheduling/questionnaires_due_worklist.html"
+    context_object_name = "sessions"
+
+    def get_queryset(self) -> Any:
+        return questionnaires_due(self.request.user).select_related("patient")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(lookahead_days=QUESTIONNAIRE_LOOKAHEAD_DAYS, **kwargs)
+        for session in context["object_list"]:
+            session.due_names = due_names(session)
+        return context

@@ -201,6 +201,7 @@ MATRIX: dict[str, tuple[str | HTTPStatus, dict[str, HTTPStatus]]] = {
     "scheduling:course_series": (FOUND, PATIENT_READERS),  # front desk, nurses and clinicians book a course
     "scheduling:to_book_worklist": (FOUND, PATIENT_READERS),
     "scheduling:no_show_worklist": (FOUND, PATIENT_READERS),
+    "scheduling:questionnaires_due_worklist": (FOUND, PATIENT_READERS),
     "infusions:worklist_to_sign": (FOUND, CLINICIAN_ONLY),
     "infusions:worklist_check_in": (FOUND, SESSION_READERS),
     **{f"infusions:worklist_{key}": (FOUND, CHART) for key in ("todays_chairs", "vitals_due", "to_complete")},

@@ -19,7 +19,7 @@ from clinic.actions import ActionPageMixin
 from clinic.forms import add_service_errors
 from infusions import forms, hooks, services
 from infusions.models import TreatmentCourse
-from infusions.selectors.courses import mark_lapsed, patient_courses
+from infusions.selectors.courses import booking_cautions, mark_lapsed, patient_courses
 from infusions.views.sessions import DosingContextMixin
 from patients.access import PatientRecordMixin
 
@@ -137,6 +137,8 @@ class SessionScheduleView(CourseMixin, FormView):
             return self.form_invalid(form)
         when = timezone.localtime(session.scheduled_for)  # the clinic's wall clock, not UTC
         messages.success(self.request, f"Booked {when:%-d %b %H:%M}, chair {session.chair}.")
+        for caution in booking_cautions(self.get_course(), [session.scheduled_for]):
+            messages.warning(self.request, caution)
         return redirect(self.get_course())
 
     def form_invalid(self, form: forms.ScheduleForm) -> HttpResponse:

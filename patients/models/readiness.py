@@ -85,3 +85,34 @@ def readiness_for(patient: Any, on: dt.date) -> Readiness:
         .first()
     )
     return readiness_from(screenings=[screening] if screening else [], consents=[consent] if consent else [], on=on)
+
+
+def _when(day: dt.date) -> str:
+    return day.strftime("%a %-d %b")
+
+
+def booking_cautions(*, screening: Any, consent: Any, days: list[dt.date]) -> list[str]:
+    """What front desk is told when booking sessions on ``days`` (docs/clinical.md §2.1): a gate that already fails
+    on the first day, or a screening clearance or consent that will have lapsed by a later session. Warnings, never
+    refusals: the gate itself is checked at the chair before the infusion starts."""
+    if not days:
+        return []
+    days = sorted(days)
+    cautions = []
+    for latest, problem_of, what, fix in (
+        (screening, screening_problem, "the screening clearance", "repeat the screening"),
+        (consent, consent_problem, "the treatment consent", "record a new consent"),
+    ):
+        problem = problem_of(latest, days[0])
+        if problem:
+            cautions.append(f"For the session of {_when(days[0])}: {problem}")
+            continue
+        lapsed = next((day for day in days if problem_of(latest, day)), None)
+        if lapsed is None:
+            continue
+        if latest.expires_on is not None and latest.expires_on < lapsed:
+            cautions.append(f"By the session of {_when(lapsed)}, {what} will have expired ({_day(latest.expires_on)}):"
+                            f" {fix} before then.")  # fmt: skip
+        else:
+            cautions.append(f"For the session of {_when(lapsed)}: {problem_of(latest, lapsed)}")
+    return cautions

@@ -16,6 +16,7 @@ from scheduling.models import Booking, OpeningHours
 from tests.browser.conftest import log_in, screenshot, serious_accessibility_violations
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.infusions.factories import CourseFactory
+from tests.patients.factories import ClearedScreeningFactory, ConsentFactory
 from tests.scheduling.factories import ChairFactory, RoomFactory, at
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,6 +33,9 @@ def test_front_desk_books_a_six_session_induction_from_the_course_page(page):
     UserFactory(username="desk", first_name="Ari", role=roles.FRONT_DESK)
     course = CourseFactory()
     first = timezone.localdate() + dt.timedelta(days=1)
+    ClearedScreeningFactory(patient=course.patient)
+    # The consent lapses between the third session (first + 4) and the fourth (first + 6): warned, not refused.
+    ConsentFactory(patient=course.patient, signed_on=first - dt.timedelta(days=360), expires_on=first + dt.timedelta(5))
 
     page.set_viewport_size(SIZES["desktop"])
     log_in(page, "desk", TEST_PASSWORD)
@@ -44,6 +48,11 @@ def test_front_desk_books_a_six_session_induction_from_the_course_page(page):
     rows = page.get_by_test_id("series-row")
     expect(rows).to_have_count(6)
     expect(rows.nth(1).get_by_label("Date and time")).to_have_value(f"{first + dt.timedelta(days=2):%Y-%m-%d}T10:00")
+    cautions = page.get_by_test_id("booking-cautions")
+    expect(cautions).to_contain_text(
+        f"By the session of {first + dt.timedelta(days=6):%a %-d %b}, the treatment consent will have expired"
+    )
+    expect(cautions).to_contain_text("No baseline PHQ-9 and GAD-7 before the first infusion")
     screenshot(page, "course_series_1366")
     assert serious_accessibility_violations(page) == []
     page.set_viewport_size(SIZES["tablet"])

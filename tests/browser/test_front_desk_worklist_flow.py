@@ -1,7 +1,7 @@
 """Front desk finds a course with nothing booked ahead and a missed appointment on its home page, books both from the
-lists, and both lists empty; front desk records a patient's agreement to reminders and reads what was sent (issue
-#18). The clinic opens every day in this test, and the bookings are two days
-ahead, so the flow holds whatever day it runs."""
+lists, and both lists empty; front desk records a patient's agreement to reminders and reads what was sent; front
+desk sees which questionnaires a patient booked this week must answer first (issue #18). The clinic opens every day
+in this test, and the bookings are two days ahead, so the flow holds whatever day it runs."""
 
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ from clinic.accounts import roles
 from scheduling import reminders, services
 from scheduling.models import Booking, OpeningHours
 from tests.browser.conftest import log_in, screenshot, serious_accessibility_violations
-from tests.clinic.waiting import missed_session
+from tests.clinic.waiting import missed_session, questionnaire_due_session
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.infusions.factories import CourseFactory
-from tests.patients.factories import PatientFactory
+from tests.patients.factories import PatientFactory, QuestionnaireFactory
 from tests.scheduling.factories import ChairFactory, RoomFactory, at
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -113,3 +113,23 @@ def test_front_desk_records_the_agreement_to_reminders_and_reads_what_was_sent(p
     sent.scroll_into_view_if_needed()
     screenshot(page, "patient_reminders_820")
     assert serious_accessibility_violations(page) == []
+
+
+def test_front_desk_sees_which_questionnaires_are_due_before_a_visit_until_they_are_answered(page):
+    UserFactory(username="desk", first_name="Ari", role=roles.FRONT_DESK)
+    session = questionnaire_due_session(days=2)
+    QuestionnaireFactory(patient=session.patient, instrument="gad7", total=6)  # answered today: covers the visit
+
+    page.set_viewport_size(SIZES["desktop"])
+    log_in(page, "desk", TEST_PASSWORD)
+    page.get_by_role("link", name=re.compile("patients with questionnaires due before their visit")).click()
+    expect(page.get_by_role("heading", name="Questionnaires due before the next visit")).to_be_visible()
+    row = page.get_by_test_id("worklist-row")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text(session.patient.display_name)
+    expect(row.get_by_test_id("due-questionnaires")).to_have_text("PHQ-9")
+    check_list(page, "worklist_questionnaires_due")
+
+    QuestionnaireFactory(patient=session.patient, instrument="phq9", total=9)  # answered at the kiosk or by phone
+    page.reload()
+    expect(page.get_by_text("No patient booked this week has a questionnaire due.")).to_be_visible()

@@ -49,6 +49,11 @@ def test_front_desk_sees_todays_bookings_not_yet_checked_in_and_nothing_clinical
         # the two courses whose session was given 8 days ago, with nothing booked since
         "courses with nothing booked ahead": (2, reverse("scheduling:to_book_worklist")),
         "missed appointments to follow up": (0, reverse("scheduling:no_show_worklist")),
+        # each booked patient has never answered a questionnaire: tomorrow's, and today's two while noon is ahead
+        "patients with questionnaires due before their visit": (
+            1 + (2 if timezone.now() < today_at(12) else 0),
+            reverse("scheduling:questionnaires_due_worklist"),
+        ),
     }
 
 

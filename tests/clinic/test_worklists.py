@@ -53,10 +53,12 @@ LISTS = {
     "emergency accesses to review": "patients:emergency_access_list",
     "courses with nothing booked ahead": "scheduling:to_book_worklist",
     "missed appointments to follow up": "scheduling:no_show_worklist",
+    "patients with questionnaires due before their visit": "scheduling:questionnaires_due_worklist",
 }
 EXPECTED = {
     "front_desk": {"booked today, not yet checked in", "consents expiring within 30 days",
-                   "courses with nothing booked ahead", "missed appointments to follow up"},
+                   "courses with nothing booked ahead", "missed appointments to follow up",
+                   "patients with questionnaires due before their visit"},
     "nurse": {"today's sessions not yet discharged", "vitals due now", "sessions left open on an earlier day",
               "stock counts due"},
     "clinician": {"sessions awaiting signature", "screenings awaiting clearance", "suicide-risk alerts to acknowledge",

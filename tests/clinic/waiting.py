@@ -39,6 +39,12 @@ def cancelled_session(days: int, **fields: object) -> InfusionSession:
     return session_on_day(SessionStatus.CANCELLED, days=days, cancel_reason="Patient asked to move it.", **fields)
 
 
+def questionnaire_due_session(days: int = 2, **fields: object) -> InfusionSession:
+    """Booked at noon ``days`` ahead for a depression patient (PatientFactory's indication) who has never answered
+    the PHQ-9 or GAD-7: both are due before the visit."""
+    return session_on_day(SessionStatus.SCHEDULED, days=days, **fields)
+
+
 def vitals_due_session() -> InfusionSession:
     """Infusing today, started half an hour ago, its last vitals 25 minutes ago: the next set is due."""
     now = timezone.now()

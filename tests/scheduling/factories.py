@@ -47,3 +47,11 @@ def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 
 def close(day: dt.date, reason: str = "Clinic holiday") -> Closure:
     return Closure.objects.create(date=day, reason=reason)
+
+
+# What booking warns of for a factory patient (infusions.selectors.courses.booking_cautions)
+NOT_READY = [  # the factory's patient: no screening, no consent, no questionnaire, never treated
+    "No contraindication screening on file: complete one and have a clinician review it.",
+    "No signed treatment consent on file: record the patient's signed consent.",
+]
+BASELINES = "No baseline PHQ-9 and GAD-7 before the first infusion: ask the patient to complete them before they start."

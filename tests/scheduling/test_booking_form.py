@@ -15,7 +15,7 @@ from scheduling.choices import BookingStatus
 from scheduling.forms import DayForm
 from scheduling.models import Booking
 from tests.infusions.factories import CourseFactory
-from tests.scheduling.factories import ChairFactory, at, close, next_monday, open_week
+from tests.scheduling.factories import BASELINES, NOT_READY, ChairFactory, at, close, next_monday, open_week
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,11 @@ def test_front_desk_books_a_chair_from_the_course_page(front_desk_client, monday
     )  # fmt: skip
     assert booking.session.chair == chair.name
     said = [str(m) for m in get_messages(response.wsgi_request)]
-    assert said == [f"Booked {monday:%-d %b} 09:00, chair {chair.name}."]  # the clinic's wall clock, never UTC
+    assert said == [
+        f"Booked {monday:%-d %b} 09:00, chair {chair.name}.",  # the clinic's wall clock, never UTC
+        *(f"For the session of {monday:%a %-d %b}: {problem}" for problem in NOT_READY),  # warned, not refused
+        BASELINES,
+    ]
 
 
 def test_the_form_offers_only_the_chairs_in_use(front_desk_client):

@@ -17,7 +17,7 @@ from scheduling import services
 from scheduling.models import CHAIR_TAKEN, Booking
 from tests.factories import UserFactory
 from tests.infusions.factories import CourseFactory
-from tests.scheduling.factories import ChairFactory, at, close, next_monday, open_week
+from tests.scheduling.factories import BASELINES, NOT_READY, ChairFactory, at, close, next_monday, open_week
 
 pytestmark = pytest.mark.django_db
 
@@ -88,6 +88,9 @@ def test_front_desk_proposes_then_books_the_whole_induction(front_desk_client, m
     response = propose(front_desk_client, course, at(monday, 10), chair)
     assert response.status_code == HTTPStatus.OK
     rows = response.context["rows"]
+    cautions = [*(f"For the session of {monday:%a %-d %b}: {problem}" for problem in NOT_READY), BASELINES]
+    assert response.context["cautions"] == cautions  # shown before booking, and booking still allowed
+    assert 'data-testid="booking-cautions"' in response.content.decode()
     assert [f.initial["scheduled_for"] for f in rows.forms][:2] == [at(monday, 10), at(monday + dt.timedelta(2), 10)]
     wanted = [(f.initial["scheduled_for"], chair) for f in rows.forms]
     response = book(front_desk_client, course, at(monday, 10), chair, wanted)
@@ -95,7 +98,8 @@ def test_front_desk_proposes_then_books_the_whole_induction(front_desk_client, m
     assert response.url == course.get_absolute_url()
     assert Booking.objects.filter(session__course=course).live().count() == 6
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
-        f"Booked 6 sessions, from {at(monday, 10):%a %-d %b} 10:00."
+        f"Booked 6 sessions, from {at(monday, 10):%a %-d %b} 10:00.",
+        *cautions,
     ]
 
 
@@ -166,6 +170,6 @@ def test_the_proposal_reads_as_many_queries_however_full_the_schedule(
     for n in range(n_bookings):
         start = at(monday + dt.timedelta(days=n % 5), 8) + n // 5 * SESSION
         services.booking_book(course=CourseFactory(), start=start, chair=other_chair, by=desk)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(22):
         response = propose(front_desk_client, course, at(monday, 10), chair)
     assert len(response.context["rows"].forms) == 6

@@ -25,6 +25,7 @@ from tests.clinic.waiting import (
     consent_expiring,
     missed_session,
     overdue_report,
+    questionnaire_due_session,
     session_on_day,
     vitals_due_session,
 )
@@ -104,6 +105,7 @@ LIST_PAGES: dict[str, tuple[str, Callable[[], object]]] = {
     "scheduling:schedule_week": ("schedule", lambda: booked_today_patient()),
     "scheduling:to_book_worklist": ("booking_worklist", lambda: CourseFactory().patient),
     "scheduling:no_show_worklist": ("booking_worklist", lambda: missed_session(-2).patient),
+    "scheduling:questionnaires_due_worklist": ("booking_worklist", lambda: questionnaire_due_session(2).patient),
 }
 
 

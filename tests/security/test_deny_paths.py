@@ -310,6 +310,7 @@ QUERY_PARAMS: dict[str, tuple[str, ...]] = {
             "stock:count_worklist",
             "scheduling:to_book_worklist",
             "scheduling:no_show_worklist",
+            "scheduling:questionnaires_due_worklist",
         ),
         ("page",),
     ),
