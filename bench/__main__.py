@@ -28,6 +28,7 @@ ROW_LABELS = {
     "infusions_vitalsign": "sets of vitals", "infusions_ratechange": "rate changes",
     "infusions_sessionmedication": "medications given", "infusions_adverseevent": "side effects",
     "patients_questionnaireresponse": "questionnaires", "patients_screeninganswer": "screening answers",
+    "scheduling_booking": "bookings",
 }  # fmt: skip
 
 

@@ -7,7 +7,9 @@ sets of vitals, the pump's rate changes (start, a titration on continuous protoc
 quarter of them; questionnaires at baseline, after induction and at the last visit; a side effect for half of them.
 
 Special patients, made with the first size: ``heavy_patients`` with 320 weekly sessions over six years (the
-history page's worst case), and ``today_patients`` with a session today in every state of the chart (the board).
+history page's worst case), ``today_patients`` with a session today in every state of the chart (the board), and
+``schedule_patients`` who fill ``schedule_chairs`` chairs three sittings a weekday for five weeks around today (the
+schedule's week and day views, issue #18).
 Values come from the app's own rules (bench/pools.py); times are in the clinic's time zone like real entries.
 """
 
@@ -32,6 +34,8 @@ from infusions.choices import CourseStatus
 from infusions.signing import SESSION_STATEMENTS
 from patients import models as pm
 from patients.choices import DEPRESSION_INDICATIONS, INDICATION_ICD10, Indication
+from scheduling import models as schm
+from scheduling.choices import BookingStatus
 from side_effects import models as sm
 
 BATCH = 500  # patients per round of COPYs
@@ -66,6 +70,9 @@ TERM_WEIGHTS = {"Dissociation": 30, "Nausea": 18, "Dizziness": 12, "Drowsiness":
 TODAY_STATES = ["scheduled", "infusing", "signed", "observing", "scheduled", "checked_in", "infusing", "discharged",
                 "scheduled", "observing"]  # fmt: skip
 CANCELLED_SHARE = 0.06
+# The schedule: weekday sittings (minutes after midnight) of SITTING_MINUTES each, Saturday's one, the weeks booked.
+SITTINGS, SATURDAY_SITTINGS, SITTING_MINUTES = (8 * 60, 11 * 60 + 30, 15 * 60), (9 * 60,), 180
+SCHEDULE_WEEKS_BACK, SCHEDULE_WEEKS_AHEAD = 2, 2
 MINUTE = dt.timedelta(minutes=1)
 
 
@@ -112,6 +119,7 @@ def tables() -> dict[str, Table]:
             "suspect_drug", "reviewed_by_id", "reviewed_at", *authored]),
         "report": Table(sm.ExternalReport, ["id", "event_id", "destination", "due_on", "submitted_on", "reference",
                                             *authored]),
+        "booking": Table(schm.Booking, ["id", "patient_id", "session_id", "chair_id", "period", "status", *authored]),
         "questionnaire": Table(pm.QuestionnaireResponse, [
             "id", "patient_id", "instrument", "completed_at", "timepoint", "answers", "total", "band",
             "suicide_risk", "risk_acknowledged_at", "risk_acknowledged_by_id", "risk_action", *authored]),
@@ -422,13 +430,7 @@ class Generator:
         now = max(ctx.now, day_start + dt.timedelta(hours=6))
         if state == "scheduled":
             start = min(now + (15 + 15 * index) * MINUTE, day_start + dt.timedelta(hours=23, minutes=30))
-            sid = self.t["session"].next_id()
-            nurse, booked = rng.choice(ctx.nurses), ctx.at(first, 9 * 60)
-            self.t["session"].add(
-                sid, course, pid, start, chair, None, "scheduled", "", None, "", "", "", "", None, None, None, None,
-                None, None, "", None, None, None, None, None, None, None, None, None, None, False, False, None, None,
-                None, None, "", booked, booked, nurse,
-            )  # fmt: skip
+            sid = self.scheduled(course, pid, start, chair, booked=ctx.at(first, 9 * 60))
         else:
             start = max(now - ago[state] * MINUTE, day_start + 5 * MINUTE)
             sid = self.session(course, pid, protocol, weight, start, chair, state)
@@ -436,6 +438,62 @@ class Generator:
         if state in ("infusing", "observing"):
             ctx.picks.setdefault("chair_sessions", []).append(sid)
         return pid
+
+    def scheduled(self, course: int, pid: int, start: dt.datetime, chair: str, *, booked: dt.datetime) -> int:
+        """A session booked at ``start`` and not yet held (booked by a nurse at ``booked``)."""
+        sid = self.t["session"].next_id()
+        self.t["session"].add(
+            sid, course, pid, start, chair, None, "scheduled", "", None, "", "", "", "", None, None, None, None,
+            None, None, "", None, None, None, None, None, None, None, None, None, None, False, False, None, None,
+            None, None, "", booked, booked, self.rng.choice(self.ctx.nurses),
+        )  # fmt: skip
+        return sid
+
+    def schedule(self) -> None:
+        """A clinic's schedule (issue #18): two rooms of chairs, open Monday to Saturday, every chair booked three
+        sittings a weekday and one on Saturday from SCHEDULE_WEEKS_BACK weeks before this week to
+        SCHEDULE_WEEKS_AHEAD after it, by patients of their own taken in turn (so none is in two chairs at once).
+        Sittings of the days before today were held and signed; those after it are booked; today has none, so that
+        the today board shows the same 40 sessions as before the schedule existed."""
+        ctx, rng, scale = self.ctx, self.rng, self.ctx.scale
+        rooms = [schm.Room.objects.create(name=name, display_order=n) for n, name in enumerate(("North", "South"))]
+        chairs = [schm.Chair.objects.create(name=f"S{n + 1}", room=rooms[n * len(rooms) // scale.schedule_chairs],
+                                            display_order=n) for n in range(scale.schedule_chairs)]  # fmt: skip
+        for weekday in range(5):
+            schm.OpeningHours.objects.create(weekday=weekday, opens=dt.time(8), closes=dt.time(18))
+        schm.OpeningHours.objects.create(weekday=5, opens=dt.time(9), closes=dt.time(13))
+        protocol = ctx.protocols[DEFAULT_PROTOCOL]
+        first = ctx.today - dt.timedelta(days=ctx.today.weekday() + 7 * SCHEDULE_WEEKS_BACK)
+        patients = []
+        for _ in range(scale.schedule_patients):
+            pid, weight = self.patient(registered=first - dt.timedelta(days=30), indication=str(Indication.TRD))
+            course = self.course(pid, protocol, first, CourseStatus.INDUCTION)
+            self.questionnaire(pid, "phq9", ctx.at(first - dt.timedelta(days=1), 10 * 60), 3, baseline=True)
+            for days in (3, 10):  # follow-ups after the first sittings, all before today
+                self.questionnaire(pid, "phq9", ctx.at(first + dt.timedelta(days=days), 17 * 60), rng.choice([1, 2]))
+            patients.append((pid, weight, course))
+        turn = 0
+        for offset in range(7 * (SCHEDULE_WEEKS_BACK + 1 + SCHEDULE_WEEKS_AHEAD)):
+            day = first + dt.timedelta(days=offset)
+            sittings = SITTINGS if day.weekday() < 5 else SATURDAY_SITTINGS if day.weekday() == 5 else ()
+            if day == ctx.today:
+                continue  # today's board keeps the sessions of ``today`` alone, as in the runs before the schedule
+            for minutes in sittings:
+                start = ctx.at(day, minutes)
+                for chair in chairs:
+                    pid, weight, course = patients[turn % len(patients)]
+                    turn += 1
+                    held = day < ctx.today  # held and signed that day
+                    sid = (
+                        self.session(course, pid, protocol, weight, start, chair.name)
+                        if held
+                        else self.scheduled(course, pid, start, chair.name, booked=start - dt.timedelta(days=14))
+                    )
+                    period = f"[{start.isoformat()},{(start + SITTING_MINUTES * MINUTE).isoformat()})"
+                    booked = start - dt.timedelta(days=14)
+                    self.t["booking"].add(self.t["booking"].next_id(), pid, sid, chair.pk, period,
+                                          BookingStatus.BOOKED, booked, booked, rng.choice(ctx.nurses))  # fmt: skip
+        ctx.picks["week"] = ctx.today.isoformat()
 
 
 def generate(ctx: Context, size_index: int, already: int) -> dict[str, Any]:
@@ -457,7 +515,8 @@ def generate(ctx: Context, size_index: int, already: int) -> dict[str, Any]:
             ctx.picks["heavy"] = [gen.heavy() for _ in range(scale.heavy_patients)]
             for index in range(scale.today_patients):
                 gen.today(index)
-            special = scale.heavy_patients + scale.today_patients
+            gen.schedule()
+            special = scale.heavy_patients + scale.today_patients + scale.schedule_patients
             gen.flush(cursor)
         for n in range(wanted - special):
             pid = gen.regular(first, last)

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from django.db.models import Q
 from django.urls import reverse
 
-from bench.generate import Context
+from bench.generate import SCHEDULE_WEEKS_AHEAD, Context
 from bench.login import login_session, session_set
 from bench.measure import Page
 from patients.models import Patient
@@ -50,6 +50,42 @@ def search_matches(term: str) -> dict[str, int]:
     return {"app": app, "admin": admin}
 
 
+#: Every worklist a clinician opens (issue #18), besides the one timed since issue #17 ("to_sign", kept first).
+WORKLISTS = [
+    ("to_sign", "sessions to sign", "infusions:worklist_to_sign"),
+    ("to_book", "courses with nothing booked ahead", "scheduling:to_book_worklist"),
+    ("wl_missed", "missed appointments to follow up", "scheduling:no_show_worklist"),
+    ("wl_questionnaires", "questionnaires due before the next visit", "scheduling:questionnaires_due_worklist"),
+    ("wl_check_in", "booked today, not yet checked in", "infusions:worklist_check_in"),
+    ("wl_chairs", "today's chairs", "infusions:worklist_todays_chairs"),
+    ("wl_vitals", "vitals due now", "infusions:worklist_vitals_due"),
+    ("wl_to_complete", "sessions left open", "infusions:worklist_to_complete"),
+    ("wl_screenings", "screenings awaiting clearance", "patients:screening_worklist"),
+    ("wl_consents", "consents expiring within 30 days", "patients:consent_worklist"),
+    ("wl_alerts", "suicide-risk alerts", "patients:clinician_queue"),
+    ("wl_side_effects", "side effects awaiting review", "side_effects:review_worklist"),
+    ("wl_reports", "external reports due", "side_effects:report_worklist"),
+    ("wl_counts", "stock counts due", "stock:count_worklist"),
+    ("worklist", "the counts page (every count of the role)", "worklist"),
+]
+
+
+def worklists(cookie: str) -> list[Page]:
+    return [Page(key, f"Worklist: {label}", INTERACTIVE, [reverse(name)], cookie) for key, label, name in WORKLISTS]
+
+
+def week_paths(ctx: Context) -> list[str]:
+    """This week and the weeks booked after it, in turn (a week ahead is full; this one is full but for today)."""
+    return [f"{reverse('scheduling:schedule_week')}?date={ctx.today + dt.timedelta(weeks=n)}"
+            for n in range(SCHEDULE_WEEKS_AHEAD + 1)]  # fmt: skip
+
+
+def day_paths(ctx: Context) -> list[str]:
+    """The next five weekdays after today, each fully booked."""
+    days = (ctx.today + dt.timedelta(days=n) for n in range(1, 10))
+    return [f"{reverse('scheduling:schedule_day')}?date={day}" for day in days if day.weekday() < 5][:5]
+
+
 def pages(ctx: Context, *, user: Any, admin: Any) -> tuple[list[Page], Page]:
     """The timed pages (main pages, then the floor and the admin's search) and the throughput page."""
     picks = ctx.picks
@@ -71,9 +107,11 @@ def pages(ctx: Context, *, user: Any, admin: Any) -> tuple[list[Page], Page]:
         Page("board", "Today board", INTERACTIVE, [reverse("infusions:today_board")], cookie,
              note=f"{len(picks['today_sessions'])} sessions today"),
         Page("queue", "Side-effect queue", INTERACTIVE, [reverse("side_effects:side_effect_queue")], cookie),
-        Page("to_sign", "Worklist: sessions to sign", INTERACTIVE, [reverse("infusions:worklist_to_sign")], cookie),
-        Page("to_book", "Worklist: courses with nothing booked ahead", INTERACTIVE,
-             [reverse("scheduling:to_book_worklist")], cookie),
+        Page("week", "Schedule: week by chair", INTERACTIVE, week_paths(ctx), cookie,
+             note=f"{ctx.scale.schedule_chairs} chairs, 3 sittings a weekday, weeks around today in turn"),
+        Page("day", "Schedule: day by chair", INTERACTIVE, day_paths(ctx), cookie,
+             note=f"{ctx.scale.schedule_chairs} chairs, the coming weekdays in turn"),
+        *worklists(cookie),
         Page("safety", "Safety overview, 90 days", REPORT, [reverse("side_effects:safety_overview")], cookie),
         Page("cohort", "Cohort report, one year", REPORT, [f"{reverse('infusions:cohort_report')}?{year}"], cookie),
         Page("floor", "Floor: signed-in page, one query", REFERENCE, [floor_path()], cookie),

@@ -24,6 +24,10 @@ class Scale:
     throughput_seconds: float
     today_patients: int  # patients with a session today (the board), whatever the size
     heavy_patients: int  # patients with HEAVY_SESSIONS sessions each (the history page's worst case)
+    # The schedule (issue #18): chairs booked three sittings a weekday (one on Saturday) for five weeks around today,
+    # shared round-robin by patients of their own.
+    schedule_chairs: int = 20
+    schedule_patients: int = 400
     # Per patient, on average (issue #8: 1,000,000 sessions, 50,000 side effects, 300,000 questionnaires per 100,000).
     sessions_per_patient: int = 10
     side_effects_per_patient: float = 0.5
@@ -42,7 +46,8 @@ SCALES = {
     "full": Scale("full", sizes=(10_000, 100_000), requests=100, report_requests=50, warmup=5,
                   throughput_seconds=30, today_patients=40, heavy_patients=3),
     "small": Scale("small", sizes=(200, 2_000), requests=10, report_requests=5, warmup=1,
-                   throughput_seconds=2, today_patients=12, heavy_patients=1),
+                   throughput_seconds=2, today_patients=12, heavy_patients=1, schedule_chairs=4,
+                   schedule_patients=40),
 }  # fmt: skip
 
 

@@ -14,13 +14,14 @@ from bench import measure
 from bench.bulk import Table
 from bench.database import RefusedDatabase, check_name
 from bench.measure import LoadSampler, Page, Sample, Target, percentile
+from bench.pages import WORKLISTS
 from bench.report import BEGIN, END, RESULTS_DOC, update_results_doc
 from infusions.models import VitalSign
 from patients.models import Patient
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-PAGES = {"search", "patient", "history", "chart", "board", "queue", "to_sign", "to_book", "safety", "cohort", "floor",
-         "admin"}  # fmt: skip
+PAGES = {"search", "patient", "history", "chart", "board", "queue", "week", "day", "safety", "cohort", "floor", "admin",
+         *(key for key, _, _ in WORKLISTS)}  # fmt: skip
 
 
 @pytest.mark.parametrize("name", ["clinic", "clinic_test", "postgres", "test_clinic", ""])
