@@ -15,11 +15,14 @@ class SchedulingConfig(AppConfig):
         from clinic.navigation import register
         from infusions import hooks
         from patients.panels import register_panel
-        from scheduling import counts, navigation, panels, roles, services
+        from scheduling import counts, navigation, panels, roles, selectors, services
 
         grant(roles.PERMISSIONS)
         register(nav=navigation.NAV, waiting=counts.WAITING)
         register_panel(panels.bookings_panel)
+        hooks.register_history_source(hooks.HistorySource(
+            kind="booking_moved", label="Moved sessions", order=15, records=selectors.moved_bookings,
+            at=lambda booking: booking.start, entry=selectors.moved_entry))  # fmt: skip
         hooks.register_booker(hooks.Booker(chair_choices=services.chair_choices, book=services.book_from_form,
                                            series_url=services.series_url))  # fmt: skip
         hooks.register_session_cancelled(services.session_released)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import BooleanField, DateTimeField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Value
+from django.urls import reverse
 from django.utils import timezone
 
 from clinic.dates import local_day_bounds
@@ -21,6 +22,7 @@ from infusions.lifecycle import IN_CHAIR_STATUSES
 from infusions.models import InfusionSession, TreatmentCourse
 from infusions.models.course import CourseQuerySet
 from infusions.models.session import SessionQuerySet
+from infusions.selectors.history import TimelineEntry
 from patients.due import ASKED_AHEAD
 from patients.models import QuestionnaireResponse
 from patients.models.patient import hidden_from
@@ -308,3 +310,24 @@ def patient_reminders(patient: Any, *, limit: int = 20) -> list[Reminder]:
     """The latest reminders sent (or tried) to the patient, with their appointment's time (one query)."""
     reminders = Reminder.objects.filter(patient=patient).select_related("booking").order_by("-created_at", "-pk")
     return list(reminders[:limit])
+
+
+# The patient's history (infusions.hooks.HistorySource): a session moved to another time shows where it was booked
+# before, so the record says what happened; cancelled and missed sessions are already on it as sessions.
+
+
+def moved_bookings(patient: Any) -> list[Booking]:
+    """The patient's bookings given up for another time, oldest first (one query)."""
+    moved = Booking.objects.active().filter(patient=patient, status=BookingStatus.RESCHEDULED)
+    return list(moved.select_related("chair").order_by("period", "pk"))
+
+
+def moved_entry(booking: Booking) -> TimelineEntry:
+    return TimelineEntry(
+        at=booking.start,
+        kind="booking_moved",
+        title="Session moved to another time",
+        detail=f"Was booked {timezone.localtime(booking.start):%a %-d %b %Y %H:%M}, {booking.chair}"
+        + (f" · {booking.cancel_reason}" if booking.cancel_reason else ""),
+        url=reverse("scheduling:booking_detail", args=[booking.pk]),
+    )

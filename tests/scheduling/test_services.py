@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from infusions import services as infusion_services
@@ -181,3 +182,15 @@ def test_a_booking_cannot_be_deleted(week, desk):
     booking = book(CourseFactory(), at(week, 9), ChairFactory(), desk)
     with pytest.raises(Exception, match=r"protect_delete|Cannot delete"), transaction.atomic():
         Booking.objects.filter(pk=booking.pk).delete()
+
+
+def test_a_moved_session_shows_on_the_patients_history_where_it_was_booked_before(week, desk, clinician_client):
+    chair = ChairFactory(name="E4")
+    booking = book(CourseFactory(), at(week, 9), chair, desk)
+    services.booking_reschedule(booking=booking, start=at(week + dt.timedelta(days=1), 14), chair=chair, by=desk)
+    response = clinician_client.get(reverse("infusions:patient_history", args=[booking.patient_id]))
+    moved = [e for e in response.context["page_obj"] if e.kind == "booking_moved"]
+    assert [(e.title, e.detail) for e in moved] == [
+        ("Session moved to another time", f"Was booked {week:%a %-d %b %Y} 09:00, Chair E4")
+    ]
+    assert "Moved sessions" in response.content.decode()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from http import HTTPStatus
 
 import pytest
@@ -72,6 +73,18 @@ def test_a_mistyped_date_shows_today(nurse_client):
     response = nurse_client.get(f"{DAY}?date=tomorrow")
     assert response.status_code == HTTPStatus.OK
     assert response.context["day"] == timezone.localdate()
+
+
+def test_todays_column_and_todays_day_lead_to_the_today_board_and_no_other_day_does(nurse_client):
+    def board_link(url: str, testid: str) -> list[str]:
+        html = nurse_client.get(url).content.decode()
+        return re.findall(rf'href="([^"]+)" data-testid="{testid}"', html)
+
+    board, today = reverse("infusions:today_board"), timezone.localdate()
+    assert board_link(on(DAY, today), "day-today-board") == [board]
+    assert board_link(on(DAY, today + dt.timedelta(days=1)), "day-today-board") == []
+    assert board_link(on(WEEK, today), "week-today-board") == [board]
+    assert board_link(on(WEEK, today + dt.timedelta(days=7)), "week-today-board") == []
 
 
 def test_the_week_view_lists_each_days_bookings_by_chair_and_marks_closed_days(clinician_client, monday):
