@@ -28,7 +28,13 @@ from urllib.parse import urlencode
 from bench import database
 from bench.measure import percentile
 
-PAGES = ["search", "patient", "history", "chart", "board", "queue", "safety", "cohort", "floor"]
+PAGES = ["search", "patient", "history", "chart", "board", "queue", "week", "day", "safety", "cohort", "floor"]
+
+
+# The worklists of bench/pages.py WORKLISTS (read there once Django is set up).
+WORKLIST_KEYS = ["to_sign", "to_book", "wl_missed", "wl_questionnaires", "wl_check_in", "wl_chairs", "wl_vitals",
+                 "wl_to_complete", "wl_screenings", "wl_consents", "wl_alerts", "wl_side_effects", "wl_reports",
+                 "wl_counts", "worklist"]  # fmt: skip
 
 
 class SqlTimer:
@@ -75,7 +81,14 @@ def paths() -> dict[str, list[str]]:
     patients = Patient.objects.filter(mrn__startswith="B").order_by("pk").values_list("pk", flat=True)[100:120]
     today = timezone.localdate()
     year = urlencode({"start": (today - dt.timedelta(days=365)).isoformat(), "end": today.isoformat()})
+    from bench.pages import WORKLISTS
+
+    ahead = today + dt.timedelta(days=7)  # a week fully booked
+    weekday = next(today + dt.timedelta(days=n) for n in range(1, 4) if (today + dt.timedelta(days=n)).weekday() < 5)
     return {
+        "week": [f"{reverse('scheduling:schedule_week')}?date={ahead}"],
+        "day": [f"{reverse('scheduling:schedule_day')}?date={weekday}"],
+        **{key: [reverse(name)] for key, _, name in WORKLISTS},
         "search": [reverse("patients:patient_list")],
         "patient": [reverse("patients:patient_detail", args=[pk]) for pk in patients],
         "history": [reverse("infusions:patient_history", args=[heavy])],
@@ -158,7 +171,7 @@ def main() -> int:
     parser.add_argument("--pyinstrument", action="store_true", help="print a call-stack profile of each page")
     parser.add_argument("--term", help="the search term kept in the session (default: as make bench picks one)")
     args = parser.parse_args()
-    unknown = set(args.pages) - set(PAGES)
+    unknown = set(args.pages) - set(PAGES) - set(WORKLIST_KEYS)
     if unknown:
         parser.error(f"unknown pages {sorted(unknown)}; choose from {', '.join(PAGES)}")
     setup()

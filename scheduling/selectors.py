@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import BooleanField, DateTimeField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Value
+from django.db.models import BooleanField, DateTimeField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Value
 from django.urls import reverse
 from django.utils import timezone
 
@@ -33,17 +33,71 @@ from scheduling.slots import STEP as QUARTER  # the timeline's column: the step 
 from scheduling.slots import Hours
 
 
-def bookings_between(user: Any, start: dt.datetime, end: dt.datetime) -> QuerySet[Booking]:
-    """Every booking overlapping [start, end), with what a block shows, in one query; ``hidden`` marks the restricted
-    patients ``user`` may not open."""
+@dataclass(frozen=True)
+class PatientRef:
+    """A patient known by id only: what the access log needs of a patient a page names."""
+
+    pk: int
+
+
+@dataclass(frozen=True)
+class BookingCard:
+    """A booking as the schedule's pages show it, read as one row of one query (no model instances: a full week is
+    hundreds of bookings, and building a booking, its patient, session, course and protocol for each was most of the
+    week view's time; make bench, issue #18)."""
+
+    pk: int
+    start: dt.datetime
+    end: dt.datetime
+    status: str
+    cancel_reason: str
+    hidden: bool  # a restricted patient the user may not open: the chair is held, the name not shown
+    patient_id: int
+    family_name: str
+    given_name: str
+    chair_id: int
+    chair_name: str
+    session_status: str
+    protocol: str
+
+    @property
+    def patient(self) -> PatientRef:
+        return PatientRef(self.patient_id)
+
+    @property
+    def short_name(self) -> str:
+        """As ``Patient.short_name``: family name and given initial ("Rivera M.")."""
+        return f"{self.family_name} {self.given_name[:1]}."
+
+    @property
+    def is_live(self) -> bool:
+        return self.status == BookingStatus.BOOKED
+
+    @property
+    def status_label(self) -> str:
+        return BookingStatus(self.status).label
+
+    @property
+    def session_status_label(self) -> str:
+        return SessionStatus(self.session_status).label
+
+
+_CARD_COLUMNS = ("pk", "period", "status", "cancel_reason", "hidden", "patient_id", "patient__family_name",
+                 "patient__given_name", "chair_id", "chair__name", "session__status",
+                 "session__course__protocol__name")  # fmt: skip
+
+
+def bookings_between(user: Any, start: dt.datetime, end: dt.datetime, *, statuses: Any = None) -> list[BookingCard]:
+    """Every booking overlapping [start, end) (of ``statuses`` if given), with what a block shows, in one query;
+    ``hidden`` marks the restricted patients ``user`` may not open."""
     hidden = ExpressionWrapper(Q(patient__in=hidden_from(user)), output_field=BooleanField())
-    return (
-        Booking.objects.active()
-        .overlapping(start, end)
-        .select_related("patient", "chair", "session__course__protocol")
-        .annotate(hidden=hidden)
-        .order_by("period", "pk")
-    )
+    rows = Booking.objects.active().overlapping(start, end).annotate(hidden=hidden)
+    if statuses is not None:
+        rows = rows.filter(status__in=statuses)
+    cards = []
+    for pk, period, *rest in rows.order_by("period", "pk").values_list(*_CARD_COLUMNS):
+        cards.append(BookingCard(pk, period.lower, period.upper, *rest))
+    return cards
 
 
 def chairs_shown(start: dt.datetime, end: dt.datetime) -> list[Chair]:
@@ -61,7 +115,7 @@ def _local(moment: dt.datetime) -> dt.datetime:
 class Block:
     """A booking on the timeline: its first quarter-hour column (1 = the axis's start) and how many it spans."""
 
-    booking: Booking
+    booking: BookingCard
     column: int
     span: int
 
@@ -89,14 +143,14 @@ class DayPlan:
     columns: int
     ticks: list[Tick]
     rows: list[ChairRow]
-    not_held: list[Booking]
+    not_held: list[BookingCard]
 
     @property
-    def bookings(self) -> list[Booking]:
+    def bookings(self) -> list[BookingCard]:
         return [block.booking for row in self.rows for block in row.blocks] + self.not_held
 
 
-def _axis(day: dt.date, hours: Hours | None, live: list[Booking]) -> tuple[dt.datetime, dt.datetime] | None:
+def _axis(day: dt.date, hours: Hours | None, live: list[BookingCard]) -> tuple[dt.datetime, dt.datetime] | None:
     """From the opening hour (or the earliest booking before it) to closing (or the latest booking after it), on whole
     hours; None for a closed day without bookings."""
     starts = [_local(b.start) for b in live]
@@ -116,7 +170,7 @@ def _axis(day: dt.date, hours: Hours | None, live: list[Booking]) -> tuple[dt.da
 def day_plan(user: Any, day: dt.date) -> DayPlan:
     """The day view of ``day`` for ``user``."""
     start, end = local_day_bounds(day, day)
-    bookings = list(bookings_between(user, start, end))
+    bookings = bookings_between(user, start, end)
     chairs = chairs_shown(start, end)
     hours = OpeningHours.week().get(day.weekday())
     closure = Closure.between(day, day).get(day, "")
@@ -152,7 +206,7 @@ class WeekDay:
 @dataclass
 class WeekRow:
     chair: Chair
-    cells: list[tuple[WeekDay, list[Booking]]]
+    cells: list[tuple[WeekDay, list[BookingCard]]]
 
 
 @dataclass
@@ -163,7 +217,7 @@ class WeekPlan:
     rows: list[WeekRow]
 
     @property
-    def bookings(self) -> list[Booking]:
+    def bookings(self) -> list[BookingCard]:
         return [booking for row in self.rows for _, cell in row.cells for booking in cell]
 
 
@@ -177,7 +231,7 @@ def week_plan(user: Any, day: dt.date) -> WeekPlan:
     dates = [monday + dt.timedelta(days=n) for n in range(7)]
     start, end = local_day_bounds(dates[0], dates[-1])
     shown = (BookingStatus.BOOKED, BookingStatus.NO_SHOW)
-    bookings = list(bookings_between(user, start, end).filter(status__in=shown))
+    bookings = bookings_between(user, start, end, statuses=shown)
     chairs = chairs_shown(start, end)
     week_hours = OpeningHours.week()
     closures = Closure.between(dates[0], dates[-1])
@@ -234,20 +288,24 @@ def no_shows_to_follow_up(user: Any) -> SessionQuerySet:
 
 def courses_to_book(user: Any) -> CourseQuerySet:
     """Courses under way with no session from today on (booked, checked in or in the chair) and no missed appointment
-    waiting to be followed up: ordered and never booked, or given and not booked again. The dashboard counts these
-    (index-backed EXISTS per course, no aggregate); the list orders them with ``longest_waiting_first``."""
+    waiting to be followed up: ordered and never booked, or given and not booked again. The dashboard counts these;
+    the list orders them with ``longest_waiting_first``.
+
+    Both exclusions are ``NOT IN`` a list of course ids (a hashed set, whatever the planner guesses of its size)
+    rather than a correlated NOT EXISTS, which PostgreSQL ran as a nested loop comparing every course with every
+    session ahead: 2.5 million comparisons at 100,000 patients (make bench, issue #18)."""
     start_of_today, _ = local_day_bounds(timezone.localdate(), timezone.localdate())
     ahead = InfusionSession.objects.active().filter(
-        course=OuterRef("pk"),
         status__in=[SessionStatus.SCHEDULED, SessionStatus.CHECKED_IN, *IN_CHAIR_STATUSES],
         scheduled_for__gte=start_of_today,
     )
+    missed = _no_shows_not_rebooked(InfusionSession.objects.all())
     return (
         TreatmentCourse.objects.visible_to(user)
         .active()
         .filter(status__in=COURSE_UNDER_WAY)
-        .exclude(Exists(ahead))
-        .exclude(Exists(_no_shows_not_rebooked(InfusionSession.objects.filter(course=OuterRef("pk")))))
+        .exclude(pk__in=ahead.values("course_id"))
+        .exclude(pk__in=missed.values("course_id"))
     )
 
 
@@ -286,15 +344,20 @@ def questionnaires_due(user: Any) -> SessionQuerySet:
     ``due_<code>`` says which (one query, soonest first)."""
     now = timezone.now()
     until = now + dt.timedelta(days=QUESTIONNAIRE_LOOKAHEAD_DAYS)
-    booked = InfusionSession.objects.active().filter(status=SessionStatus.SCHEDULED, scheduled_for__gte=now)
-    sooner = booked.filter(patient=OuterRef("patient"), scheduled_for__lt=OuterRef("scheduled_for"))
+    # The patient's first booked session from now: one backward scan of session_patient_idx per row.
+    first = (
+        InfusionSession.objects.active()
+        .filter(patient=OuterRef("patient"), status=SessionStatus.SCHEDULED, scheduled_for__gte=now)
+        .order_by("scheduled_for")
+        .values("scheduled_for")[:1]
+    )
     due = {f"due_{i.code}": ExpressionWrapper(_due_for_visit(i), output_field=BooleanField())
            for i in QUESTIONNAIRES_ASKED_AHEAD}  # fmt: skip
     return (
         InfusionSession.objects.visible_to(user)
         .active()
         .filter(status=SessionStatus.SCHEDULED, scheduled_for__gte=now, scheduled_for__lt=until)
-        .exclude(Exists(sooner))
+        .filter(scheduled_for=Subquery(first))
         .annotate(**due)
         .filter(Q(*(Q(**{name: True}) for name in due), _connector=Q.OR))
         .order_by("scheduled_for", "pk")

@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import connection
+
 from clinic.audit.middleware import client_address
 from clinic.audit.models import AccessAction, AuthEvent, PatientAccessEvent
 
@@ -24,21 +26,24 @@ def patient_access_log(
     )
 
 
+# The access log's table (clinic.audit.models.PatientAccessEvent), one row per patient of the array.
+_LOG_MANY = (
+    'INSERT INTO "audit_patientaccessevent" (user_id, patient_id, category, action, path, ip_address) '
+    "SELECT %s, unnest(%s::bigint[]), %s, %s, %s, %s::inet"
+)
+
+
 def patient_access_log_many(*, request: Any, patients: Iterable[Any], category: str, action: str) -> None:
-    """One access-log row per distinct patient, written in one INSERT (lists, reports and exports)."""
-    unique = {patient.pk: patient for patient in patients}
-    address = client_address(request)
-    PatientAccessEvent.objects.bulk_create(
-        PatientAccessEvent(
-            user=request.user,
-            patient=patient,
-            category=category,
-            action=action,
-            path=request.path[:300],
-            ip_address=address,
-        )
-        for patient in unique.values()
-    )
+    """One access-log row per distinct patient, written in one INSERT (lists, reports and exports).
+
+    The patients travel as one array, unnested by PostgreSQL: a full week of the schedule names hundreds of patients,
+    and building and sending a model instance and seven parameters per row cost more than the page itself (make
+    bench, issue #18)."""
+    ids = list(dict.fromkeys(patient.pk for patient in patients))
+    if not ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(_LOG_MANY, [request.user.pk, ids, category, action, request.path[:300], client_address(request)])
 
 
 def auth_event_record(

@@ -24,11 +24,17 @@ class CourseQuerySet(PatientScopedQuerySet):
     def with_last_session(self) -> CourseQuerySet:
         """``last_session_at``: the latest session given or booked (not cancelled, not voided), for ``is_lapsed``."""
         from infusions.choices import SessionStatus
+        from infusions.models.session import InfusionSession
 
-        kept = models.Q(sessions__voided_at__isnull=True) & ~models.Q(
-            sessions__status__in=[SessionStatus.CANCELLED, SessionStatus.NO_SHOW]
+        # One index-backed lookup per course (session_course_idx, newest first), not a join and GROUP BY over every
+        # session: front desk's "to book" list sorts thousands of courses by it (make bench, issue #18).
+        kept = (
+            InfusionSession.objects.filter(course=models.OuterRef("pk"), voided_at__isnull=True)
+            .exclude(status__in=[SessionStatus.CANCELLED, SessionStatus.NO_SHOW])
+            .order_by("-scheduled_for")
+            .values("scheduled_for")[:1]
         )
-        return self.annotate(last_session_at=models.Max("sessions__scheduled_for", filter=kept))
+        return self.annotate(last_session_at=models.Subquery(kept))
 
 
 CourseManager = models.Manager.from_queryset(CourseQuerySet)
@@ -70,7 +76,15 @@ class TreatmentCourse(ClinicalRecord):
             # Minimum necessary (security.md "Minimum necessary", issue #17): front desk books chairs, not doses.
             ("view_dosing", "Can see doses: ordered dose and maximum, protocol doses, doses given, totals, signers"),
         ]
-        indexes = [models.Index(fields=["patient", "-started_on"], name="course_patient_idx")]
+        indexes = [
+            models.Index(fields=["patient", "-started_on"], name="course_patient_idx"),
+            # Courses under way (a few percent of all): front desk's worklists start from them.
+            models.Index(
+                fields=["status"],
+                name="course_under_way_idx",
+                condition=models.Q(status__in=["induction", "maintenance"], voided_at__isnull=True),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(ordered_dose__lte=models.F("ordered_max")),
