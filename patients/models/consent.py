@@ -38,7 +38,15 @@ class Consent(ClinicalRecord):
 
     class Meta(ClinicalRecord.Meta):
         ordering = ["-signed_on", "-id"]
-        indexes = [models.Index(fields=["patient", "consent_type", "-signed_on"], name="consent_patient_type_idx")]
+        indexes = [
+            models.Index(fields=["patient", "consent_type", "-signed_on"], name="consent_patient_type_idx"),
+            # Front desk's worklist (patients.selectors.consents_expiring): consents in force, by expiry day.
+            models.Index(
+                fields=["expires_on"],
+                name="consent_in_force_expiry_idx",
+                condition=Q(voided_at__isnull=True, withdrawn_on__isnull=True),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(expires_on__isnull=True) | Q(expires_on__gt=F("signed_on")),

@@ -68,7 +68,15 @@ class Screening(ClinicalRecord):
 
     class Meta(ClinicalRecord.Meta):
         ordering = ["-screened_on", "-id"]
-        indexes = [models.Index(fields=["patient", "-screened_on"], name="screening_patient_idx")]
+        indexes = [
+            models.Index(fields=["patient", "-screened_on"], name="screening_patient_idx"),
+            # The clinicians' worklist (patients.selectors.screenings_to_clear): the few awaiting review.
+            models.Index(
+                fields=["screened_on"],
+                name="screening_pending_idx",
+                condition=Q(status="pending", voided_at__isnull=True),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status=ScreeningStatus.CLEARED)
