@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "side_effects",
     "stock",
     "scheduling",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -103,6 +104,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # A session holding a kiosk (a tablet handed to a patient) reaches only the kiosk's pages signed in (issue #19).
+    "portal.middleware.KioskMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "clinic.audit.middleware.AuditContextMiddleware",
     # Wrong passwords typed for a signature or a second person, reported once the view's transaction is over.

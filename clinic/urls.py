@@ -29,6 +29,7 @@ urlpatterns = [
     path("infusions/", include("side_effects.urls")),
     path("infusions/", include("stock.urls")),
     path("schedule/", include("scheduling.urls")),
+    path("kiosk/", include("portal.urls")),
     path("audit/", include("clinic.audit.urls")),
     path("admin/", admin.site.urls),
 ]

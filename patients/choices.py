@@ -129,3 +129,11 @@ class ConsentType(models.TextChoices):
 
 
 REQUIRED_CONSENT_FOR_INFUSION = ConsentType.TREATMENT
+
+
+class AnswerSource(models.TextChoices):
+    """Who entered a questionnaire (issue #19): staff, or the patient on the clinic's tablet or from home."""
+
+    STAFF = "staff", "Entered by staff"
+    KIOSK = "kiosk", "The patient, on the clinic's tablet"
+    HOME = "home", "The patient, from home"

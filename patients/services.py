@@ -17,7 +17,7 @@ from clinic.dates import add_months
 from clinic.services import record_save
 from clinic.signatures.services import Reauthentication, require_reauthentication, signature_create
 from patients import scoring
-from patients.choices import ScreeningStatus
+from patients.choices import AnswerSource, ScreeningStatus
 from patients.models import (
     AmendmentRequest,
     AmendmentStatus,
@@ -188,6 +188,8 @@ def questionnaire_record(
     completed_at: dt.datetime | None = None,
     timepoint: str = Timepoint.FOLLOW_UP,
     note: str = "",
+    source: str = AnswerSource.STAFF,
+    device: str = "",
 ) -> QuestionnaireResponse:
     """Score a completed questionnaire and store it with its answers; the suicide item at or above its line (PHQ-9
     item 9 above 0, MADRS item 10 at 2 or more: ``scoring.suicide_risk``, docs/clinical.md §8.3) opens an alert.
@@ -218,6 +220,8 @@ def questionnaire_record(
         band=result.band.code,
         note=note.strip(),
         suicide_risk=scoring.suicide_risk(definition, answers),
+        source=source,
+        device=device,
     )
     return record_save(record=response, by=by)
 

@@ -1,4 +1,5 @@
-"""Dependencies point one way: side_effects, stock and scheduling → infusions → patients → clinic (README "Layout").
+"""Dependencies point one way: side_effects, stock, scheduling and portal → infusions → patients → clinic (README
+"Layout").
 
 A lower app neither imports a higher one nor names its URLs, permissions or templates; what a higher app adds to a
 lower app's pages it registers from its ``AppConfig.ready()``. ``clinic/urls.py`` and ``clinic/settings.py`` wire
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LEVEL = {"clinic": 0, "patients": 1, "infusions": 2, "side_effects": 3, "stock": 3, "scheduling": 3}
+LEVEL = {"clinic": 0, "patients": 1, "infusions": 2, "side_effects": 3, "stock": 3, "scheduling": 3, "portal": 3}
 WIRING = {"clinic/urls.py", "clinic/settings.py"}
 # Known exceptions, each with its reason: the access log is kept per patient, so the audit app links its rows to the
 # patient (a foreign key, the migration that creates it, and the change-history report's test for a patient's own row).
@@ -26,7 +27,7 @@ ALLOWED = {
 # A URL name ("stock:dashboard"), a permission ("side_effects.view_sideeffect", perms.stock.record_stock in a
 # template) or a template ("stock/x.html").
 NAMED = re.compile(
-    r"""(["']|perms\.)(?P<app>patients|infusions|side_effects|stock|scheduling)(?::\w|\.\w+_\w|/\w+\.html|\.\w)"""
+    r"""(["']|perms\.)(?P<app>patients|infusions|side_effects|stock|scheduling|portal)(?::\w|\.\w+_\w|/\w+\.html|\.\w)"""
 )
 
 

@@ -57,6 +57,7 @@ SCHEDULERS = {"front_desk": POST_ONLY, "nurse": POST_ONLY, "clinician": POST_ONL
 STOCK_READERS = {"front_desk": FORBIDDEN, "nurse": OK, "clinician": OK, "clinic_admin": OK}
 STOCK_RECORDERS = CHART
 STOCK_ACTION = CHART_ACTION
+KIOSK_WITHOUT_ONE = dict.fromkeys(ROLES, FOUND)
 STOCK_REPORTS = {"front_desk": FORBIDDEN, "nurse": FORBIDDEN, "clinician": OK, "clinic_admin": OK}
 AUDITORS = {"front_desk": FORBIDDEN, "nurse": FORBIDDEN, "clinician": FORBIDDEN, "clinic_admin": OK}
 AUDIT_REPORTS = ["change_history", "access_log", "auth_events"]
@@ -202,6 +203,22 @@ MATRIX: dict[str, tuple[str | HTTPStatus, dict[str, HTTPStatus]]] = {
     "scheduling:to_book_worklist": (FOUND, PATIENT_READERS),
     "scheduling:no_show_worklist": (FOUND, PATIENT_READERS),
     "scheduling:questionnaires_due_worklist": (FOUND, PATIENT_READERS),
+    # The kiosk (issue #19): staff hand the tablet over; its own pages send a session without a kiosk home.
+    "portal:hand_over": (FOUND, PATIENT_READERS),
+    **{
+        f"portal:{name}": (FOUND, KIOSK_WITHOUT_ONE)
+        for name in (
+            "kiosk",
+            "kiosk_back",
+            "kiosk_support_seen",
+            "kiosk_hand_back",
+            "kiosk_locked",
+            "kiosk_unlock",
+            "kiosk_leave",
+            "kiosk_sign_out",
+            "kiosk_done",
+        )
+    },
     "infusions:worklist_to_sign": (FOUND, CLINICIAN_ONLY),
     "infusions:worklist_check_in": (FOUND, SESSION_READERS),
     **{f"infusions:worklist_{key}": (FOUND, CHART) for key in ("todays_chairs", "vitals_due", "to_complete")},
@@ -218,6 +235,8 @@ def url_kwargs(name: str, objs: dict) -> dict | None:
     """URL kwargs for ``name``, built from the fixture objects (every patient page names the patient)."""
     if name.endswith("_worklist") or name.startswith("infusions:worklist_"):
         return None  # a worklist names no record (issue #18)
+    if name.startswith("portal:"):
+        return {"pk": objs["patient"].pk} if name == "portal:hand_over" else None
     if name == "scheduling:course_series":
         return {"pk": objs["course"].pk}
     if name.startswith("scheduling:"):

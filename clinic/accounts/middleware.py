@@ -174,6 +174,8 @@ class ScreenLockMiddleware:
         user = request.user
         if not user.is_authenticated or getattr(user, "is_wall_board", False):
             return self.get_response(request)
+        if getattr(request, "has_own_lock", False):  # a page that locks itself: the kiosk (portal/middleware.py)
+            return self.get_response(request)
         if not screen_lock.is_locked(request):
             idle = screen_lock.idle_seconds(request)
             if idle is not None and idle > settings.CLINIC_IDLE_TIMEOUT_SECONDS:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from clinic.audit import track_changes
 from clinic.models import ClinicalRecord
+from patients.choices import AnswerSource
 from patients.models.patient import PatientScopedQuerySet
 from patients.scoring import INSTRUMENT_CHOICES, INSTRUMENTS, Instrument, RiskItem
 
@@ -56,6 +57,14 @@ class QuestionnaireResponse(ClinicalRecord):
     total = models.PositiveSmallIntegerField()
     band = models.CharField(max_length=30)
     note = models.TextField(blank=True)
+    source = models.CharField(
+        "entered by",
+        max_length=10,
+        choices=AnswerSource.choices,
+        default=AnswerSource.STAFF,
+        help_text="Staff, or the patient themselves (the clinic's tablet, or from home).",
+    )
+    device = models.CharField(max_length=60, blank=True, help_text="The tablet, when the patient answered on one.")
     suicide_risk = models.BooleanField(
         default=False,
         help_text="The suicide item at or above its line: PHQ-9 item 9 above 0, MADRS item 10 at 2 or more.",
