@@ -134,6 +134,12 @@ class InfusionSession(ClinicalRecord):
             models.Index(fields=["status", "scheduled_for"], name="session_status_idx"),
             # Sessions given in a period: the safety overview and the cohort report (make bench, issue #8).
             models.Index(fields=["started_at"], name="session_started_idx"),
+            # A patient's sessions still booked, soonest first: the next visit (front desk's questionnaires due).
+            models.Index(
+                fields=["patient", "scheduled_for"],
+                name="session_patient_booked_idx",
+                condition=Q(status="scheduled", voided_at__isnull=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
