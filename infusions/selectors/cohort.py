@@ -333,7 +333,7 @@ def _local_observation(total: int | None, at: dt.datetime | None) -> Observation
     form filled in at 20:00 in New York is on the next day in UTC)."""
     if total is None or at is None:
         return None
-    return Observation(total, timezone.localtime(at).date())
+    return Observation(total, at.astimezone(timezone.get_current_timezone()).date())  # localtime(), minus its checks
 
 
 def _status(
