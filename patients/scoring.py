@@ -78,8 +78,8 @@ class Instrument:
     source: str
     clinician_rated: bool = False
     recall: str = ""
-    #: Days one answer covers (its recall period): asked again when the last is older at the visit (docs/clinical.md
-    #: §8.9). None: not asked of the patient ahead of a visit (clinician-rated, or taken at the chair).
+    #: Days one answer covers (its recall period): asked again when the last is older at the visit
+    #: (docs/clinical.md §8.9). None: not asked of the patient ahead of a visit (clinician-rated, or at the chair).
     recall_days: int | None = None
     risk_item: RiskItem | None = None
     scored_items: tuple[Item, ...] = field(init=False)

@@ -8,6 +8,7 @@ class PortalConfig(AppConfig):
 
     name = "portal"
     verbose_name = "Patient pages"
+    patient_record = True  # its kiosk visits are part of the patient's electronic copy
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in

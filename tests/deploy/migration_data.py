@@ -160,7 +160,7 @@ def populate_before_split() -> None:
     from django.contrib.contenttypes.management import create_contenttypes
 
     executor = MigrationExecutor(connection)
-    changed = {app for app, _ in BEFORE_SPLIT} | {"side_effects", "stock", "scheduling"}  # the apps above infusions
+    changed = {app for app, _ in BEFORE_SPLIT} | {"side_effects", "stock", "scheduling", "portal"}  # the apps above
     targets = [node for node in executor.loader.graph.leaf_nodes() if node[0] not in changed] + BEFORE_SPLIT
     executor.migrate(targets)
     state_apps = executor.loader.project_state(targets).apps
