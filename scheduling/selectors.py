@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import BooleanField, DateTimeField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Value
 from django.urls import reverse
@@ -344,7 +344,7 @@ def questionnaires_due(user: Any) -> SessionQuerySet:
     ``due_<code>`` says which (one query, soonest first)."""
     now = timezone.now()
     until = now + dt.timedelta(days=QUESTIONNAIRE_LOOKAHEAD_DAYS)
-    # The patient's first booked session from now: one backward scan of session_patient_idx per row.
+    # The patient's first booked session from now: one probe of session_patient_booked_idx per row.
     first = (
         InfusionSession.objects.active()
         .filter(patient=OuterRef("patient"), status=SessionStatus.SCHEDULED, scheduled_for__gte=now)
@@ -353,7 +353,7 @@ def questionnaires_due(user: Any) -> SessionQuerySet:
     )
     due = {f"due_{i.code}": ExpressionWrapper(_due_for_visit(i), output_field=BooleanField())
            for i in QUESTIONNAIRES_ASKED_AHEAD}  # fmt: skip
-    return (
+    rows = (
         InfusionSession.objects.visible_to(user)
         .active()
         .filter(status=SessionStatus.SCHEDULED, scheduled_for__gte=now, scheduled_for__lt=until)
@@ -362,6 +362,7 @@ def questionnaires_due(user: Any) -> SessionQuerySet:
         .filter(Q(*(Q(**{name: True}) for name in due), _connector=Q.OR))
         .order_by("scheduled_for", "pk")
     )
+    return cast(SessionQuerySet, rows)  # the annotations leave the queryset untyped
 
 
 def due_names(session: InfusionSession) -> list[str]:
