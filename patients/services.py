@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -183,7 +183,7 @@ def questionnaire_record(
     *,
     patient: Patient,
     instrument: str,
-    answers: dict[str, int | None],
+    answers: Mapping[str, int | None],
     by: User,
     completed_at: dt.datetime | None = None,
     timepoint: str = Timepoint.FOLLOW_UP,

@@ -90,7 +90,9 @@ def seed_outcomes(*, rng: random.Random, nurse: Any, clinician: Any) -> str:
                 share = n / max(len(given) - 1, 1)
                 value = baseline + (end - baseline) * share + rng.uniform(-1.5, 1.5)
                 value = round(min(max(value, floor), definition.max_score))
-                points.append((timezone.localtime(session.started_at) - dt.timedelta(minutes=20), value, "pre_session"))
+                points.append(
+                    (timezone.localtime(session.started_at) - dt.timedelta(minutes=20), value, Timepoint.PRE_SESSION)
+                )
             if instrument == "madrs":
                 points = [points[0], points[-1]] if len(points) > 1 else points
             for at, total, timepoint in points:

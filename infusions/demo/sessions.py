@@ -14,7 +14,9 @@ import datetime as dt
 import random
 import time
 from collections import Counter
+from collections.abc import Callable
 from decimal import Decimal as D
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -49,7 +51,7 @@ PREPARATION = "Ketamine 1 mg/mL bag from 50 mg/mL vial"
 WEEKDAY_PAIRS = [(0, 3), (1, 4), (0, 2), (2, 4), (1, 3)]  # twice a week: Mon/Thu, Tue/Fri, ...
 UNSIGNED_PAST = 3  # the latest few past sessions wait for the clinician's signature
 # Today's board: (chair, minutes since check-in (negative: booked later today), which pool, extra charting).
-TODAY = [
+TODAY: list[tuple[str, int, str, dict[str, Any]]] = [
     ("1", 240, "dose", {}),  # signed earlier this morning
     ("2", 150, "dose", {"sign": False}),  # discharged, awaiting signature
     ("3", 70, "dose", {}),  # observing: infusion ended 20 min ago
@@ -157,7 +159,8 @@ class DemoInfusions:
         Which patients are ready depends on today's date (consent and screening dates), so the mix is chosen here
         rather than left to the order of the patient list: today's board needs single-dose and continuous courses.
         """
-        dose, continuous = [], []
+        dose: list[tuple[Patient, tuple[int, int], dt.date]] = []
+        continuous: list[tuple[Patient, tuple[int, int], dt.date]] = []
         for patient in Patient.objects.filter(status=PatientStatus.ACTIVE).order_by("pk"):
             days = self.rng.choice(WEEKDAY_PAIRS)
             started = self.today - dt.timedelta(days=self.rng.randint(14, 35))
@@ -165,14 +168,14 @@ class DemoInfusions:
                 started += dt.timedelta(days=1)
             if not (patient.infusion_readiness().ok and patient.infusion_readiness(started).ok):
                 continue
-            protocol = self.protocols[ORDERS[patient.primary_indication][0]]
+            protocol = self.protocols[ORDERS[Indication(patient.primary_indication)][0]]
             (continuous if protocol.is_continuous else dose).append((patient, days, started))
         picked = dose[:DOSE_COURSES] + continuous[: DEMO_COURSES - min(len(dose), DOSE_COURSES)]
         picked = sorted(picked, key=lambda chosen: chosen[0].pk)[:DEMO_COURSES]
         return [self.course(patient, days, started) for patient, days, started in picked]
 
     def course(self, patient: Patient, days: tuple[int, int], started: dt.date) -> TreatmentCourse:
-        name, dose, top = ORDERS[patient.primary_indication]
+        name, dose, top = ORDERS[Indication(patient.primary_indication)]
         protocol = self.protocols[name]
         course = services.course_create(
             patient=patient,
@@ -290,14 +293,16 @@ class DemoInfusions:
         weight = self.weight(patient)
 
         def pain(minute: int) -> int | None:
-            return None if pain_before is None else max(pain_before - 1 - minute // 60, pain_after)
+            if pain_before is None:
+                return None
+            return max(pain_before - 1 - minute // 60, pain_after if pain_after is not None else 0)
 
         def vitals(at: dt.datetime, minute: int | None, *, high: bool = False) -> None:
             values = self.vitals(base, minute, protocol.is_continuous, high=high)
             values["pain"] = pain_before if minute is None else pain(minute) if minute <= length else pain_after
             services.session_record_vitals(session=s, by=nurse, taken_at=at, **values)
 
-        events = [
+        events: list[tuple[dt.datetime, Callable[[dt.datetime], object]]] = [
             (
                 checkin,
                 lambda at: services.session_check_in(
@@ -329,15 +334,18 @@ class DemoInfusions:
                 )
             )
         for m in range(protocol.vitals_interval_minutes, length + 1, protocol.vitals_interval_minutes):
-            events.append((start + minutes(m), lambda at, m=m: vitals(at, m, high=m == high_at)))
+            events.append((start + minutes(m), partial(vitals, minute=m, high=m == high_at)))
+
+        def titrate(at: dt.datetime, *, rate: D, why: str) -> object:
+            return services.session_titrate(session=s, by=nurse, rate_mg_per_kg_h=rate, reason=why, at=at)
+
         for step, m in enumerate(titrate_at, start=1):
-            rate, why = course.ordered_dose + protocol.titration_step * step, f"Pain {pain(m)}/10, tolerating well"
+            rate = course.ordered_dose + (protocol.titration_step or D(0)) * step  # continuous protocols: titrated
+            why = f"Pain {pain(m)}/10, tolerating well"
             events.append(
                 (
                     start + minutes(m),
-                    lambda at, rate=rate, why=why: services.session_titrate(
-                        session=s, by=nurse, rate_mg_per_kg_h=rate, reason=why, at=at
-                    ),
+                    partial(titrate, rate=rate, why=why),
                 )
             )
         if nausea:
