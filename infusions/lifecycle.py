@@ -51,6 +51,9 @@ OPEN_STATUSES = statuses("open")
 IN_CHAIR_STATUSES = statuses("in_chair")
 GIVEN_STATUSES = statuses("given")
 AFTER_INFUSION = statuses("after_infusion")
+#: A session called off (cancelled, or missed by the patient): it did not happen and will not. Every other session
+#: not voided is the course going on (``CourseQuerySet.with_last_session``, front desk's worklists).
+CALLED_OFF = frozenset({S.CANCELLED, S.NO_SHOW})
 
 
 @dataclass(frozen=True)

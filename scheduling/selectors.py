@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from clinic.dates import local_day_bounds
 from infusions.choices import CourseStatus, SessionStatus
-from infusions.lifecycle import IN_CHAIR_STATUSES
+from infusions.lifecycle import CALLED_OFF, IN_CHAIR_STATUSES
 from infusions.models import InfusionSession, TreatmentCourse
 from infusions.models.course import CourseQuerySet
 from infusions.models.session import SessionQuerySet
@@ -264,7 +264,7 @@ def patient_bookings(patient: Any, *, limit: int = 20) -> list[Booking]:
 NO_SHOW_FOLLOW_UP_DAYS = 30
 COURSE_UNDER_WAY = [CourseStatus.INDUCTION, CourseStatus.MAINTENANCE]
 #: A session that counts as the course going on: not cancelled, not missed, not voided.
-GOING_ON = ~Q(status__in=[SessionStatus.CANCELLED, SessionStatus.NO_SHOW])
+GOING_ON = ~Q(status__in=CALLED_OFF)
 
 
 def _no_shows_not_rebooked(sessions: SessionQuerySet) -> SessionQuerySet:

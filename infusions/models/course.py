@@ -23,14 +23,14 @@ class CourseQuerySet(PatientScopedQuerySet):
 
     def with_last_session(self) -> CourseQuerySet:
         """``last_session_at``: the latest session given or booked (not cancelled, not voided), for ``is_lapsed``."""
-        from infusions.choices import SessionStatus
+        from infusions.lifecycle import CALLED_OFF
         from infusions.models.session import InfusionSession
 
         # One index-backed lookup per course (session_course_idx, newest first), not a join and GROUP BY over every
         # session: front desk's "to book" list sorts thousands of courses by it (make bench, issue #18).
         kept = (
             InfusionSession.objects.filter(course=models.OuterRef("pk"), voided_at__isnull=True)
-            .exclude(status__in=[SessionStatus.CANCELLED, SessionStatus.NO_SHOW])
+            .exclude(status__in=CALLED_OFF)
             .order_by("-scheduled_for")
             .values("scheduled_for")[:1]
         )
