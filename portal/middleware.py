@@ -10,8 +10,8 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
-from django.urls import Resolver404, get_resolver
 
+from clinic.accounts.middleware import view_of
 from portal import kiosk
 
 
@@ -21,20 +21,13 @@ def kiosk_page(view: Callable[..., Any]) -> Callable[..., Any]:
     return view
 
 
-def _view_of(request: HttpRequest) -> Any:
-    try:
-        return get_resolver(getattr(request, "urlconf", None)).resolve(request.path_info).func
-    except Resolver404:
-        return None
-
-
 class KioskMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if kiosk.state_of(request) is not None:
-            if getattr(_view_of(request), "kiosk_page", False):
+            if getattr(view_of(request), "kiosk_page", False):
                 request.has_own_lock = True  # type: ignore[attr-defined]  # the kiosk locks itself (kiosk.py)
             else:
                 request.user = AnonymousUser()

@@ -189,13 +189,13 @@ class ScreenLockMiddleware:
             if request.method != "GET" or not request.headers.get("HX-Request"):
                 screen_lock.touch(request)
             return self.get_response(request)
-        view = _view_of(request)
+        view = view_of(request)
         if view is None or getattr(view, "allowed_while_locked", False) or not getattr(view, "login_required", True):
             return self.get_response(request)
         return _redirect(request, f"{reverse('screen_lock')}?{urlencode({'next': _resume_url(request)})}")
 
 
-def _view_of(request: HttpRequest) -> Any:
+def view_of(request: HttpRequest) -> Any:
     """The view the request's path leads to (None for an unknown path, which answers 404 with no data)."""
     try:
         return get_resolver(getattr(request, "urlconf", None)).resolve(request.path_info).func

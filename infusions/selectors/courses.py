@@ -12,10 +12,10 @@ from django.utils import timezone
 from infusions.choices import SessionStatus
 from infusions.lifecycle import GIVEN_STATUSES
 from infusions.models import InfusionSession, InfusionSettings, TreatmentCourse
-from patients.choices import REQUIRED_CONSENT_FOR_INFUSION
 from patients.due import asked_ahead, missing_baselines
 from patients.models import Patient
 from patients.models.readiness import booking_cautions as gate_cautions
+from patients.models.readiness import latest_on_file
 
 
 def patient_courses(patient: Patient) -> list[TreatmentCourse]:
@@ -46,9 +46,8 @@ def booking_cautions(course: TreatmentCourse, starts: list[dt.datetime]) -> list
         return []
     patient = course.patient
     days = sorted(timezone.localdate(start) for start in starts)
-    screening = patient.screenings.active().order_by("-screened_on", "-id").first()
-    consents = patient.consents.active().filter(consent_type=REQUIRED_CONSENT_FOR_INFUSION)
-    cautions = gate_cautions(screening=screening, consent=consents.order_by("-signed_on", "-id").first(), days=days)
+    screening, consent = latest_on_file(patient)
+    cautions = gate_cautions(screening=screening, consent=consent, days=days)
     asked = asked_ahead(patient.primary_indication)
     if asked and not InfusionSession.objects.active().filter(patient=patient, status__in=GIVEN_STATUSES).exists():
         answered = (

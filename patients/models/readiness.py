@@ -75,8 +75,8 @@ def readiness_from(*, screenings: list[Any], consents: list[Any], on: dt.date) -
     )
 
 
-def readiness_for(patient: Any, on: dt.date) -> Readiness:
-    """Check the latest screening and the latest treatment consent of ``patient`` (two queries)."""
+def latest_on_file(patient: Any) -> tuple[Any, Any]:
+    """The patient's latest screening and latest treatment consent, each or None (two queries)."""
     screening = patient.screenings.active().order_by("-screened_on", "-id").first()
     consent = (
         patient.consents.active()
@@ -84,6 +84,12 @@ def readiness_for(patient: Any, on: dt.date) -> Readiness:
         .order_by("-signed_on", "-id")
         .first()
     )
+    return screening, consent
+
+
+def readiness_for(patient: Any, on: dt.date) -> Readiness:
+    """Check the latest screening and the latest treatment consent of ``patient`` (two queries)."""
+    screening, consent = latest_on_file(patient)
     return readiness_from(screenings=[screening] if screening else [], consents=[consent] if consent else [], on=on)
 
 
